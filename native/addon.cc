@@ -1,0 +1,112 @@
+// Module entry: per-environment setup, runtime loading and process-wide queries.
+#include <napi.h>
+
+#include "addon_data.h"
+
+#include <chrono>
+
+#include "loop_watch.h"
+#include "errors.h"
+#include "ort_runtime.h"
+#include "run_options.h"
+#include "session.h"
+#include "stats.h"
+#include "values.h"
+
+
+namespace ortex {
+
+Stats& GlobalStats() {
+  static Stats* stats = new Stats();  // never destroyed: outlives every environment
+  return *stats;
+}
+
+AddonData& GetAddonData(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
+
+bool LoopBusy(AddonData& data, uint64_t budgetNs) {
+  if (!data.loopWatch) return true;
+  auto now = std::chrono::steady_clock::now().time_since_epoch();
+  return data.loopWatch->Busy(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count()),
+                              budgetNs);
+}
+
+namespace {
+
+Napi::Object InfoToJs(Napi::Env env, const RuntimeInfo& info) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("libraryPath", info.libraryPath);
+  o.Set("version", info.version);
+  o.Set("apiVersion", Napi::Number::New(env, info.apiVersion));
+  Napi::Array providers = Napi::Array::New(env, info.availableProviders.size());
+  for (size_t i = 0; i < info.availableProviders.size(); ++i)
+    providers.Set(static_cast<uint32_t>(i), info.availableProviders[i]);
+  o.Set("availableProviders", providers);
+  return o;
+}
+
+// init(libraryPath) → RuntimeInfo. Idempotent for the same path.
+Napi::Value Init(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) Throw(env, "ERR_INVALID_ARGUMENT", "init(libraryPath: string)");
+  try {
+    return InfoToJs(env, LoadRuntime(info[0].As<Napi::String>().Utf8Value()));
+  } catch (const std::runtime_error& e) {
+    Throw(env, "ERR_NATIVE_LOAD", e.what());
+  }
+}
+
+Napi::Value RuntimeInfoJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!RuntimeLoaded()) return env.Null();
+  return InfoToJs(env, Runtime());
+}
+
+Napi::Value StatsJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Stats& s = GlobalStats();
+  Napi::Object o = Napi::Object::New(env);
+  auto set = [&](const char* k, double v) { o.Set(k, Napi::Number::New(env, v)); };
+  set("inputBytesZeroCopy", static_cast<double>(s.inputBytesZeroCopy.load()));
+  set("inputBytesCopied", static_cast<double>(s.inputBytesCopied.load()));
+  set("outputBytesZeroCopy", static_cast<double>(s.outputBytesZeroCopy.load()));
+  set("outputBytesCopied", static_cast<double>(s.outputBytesCopied.load()));
+  set("fetchBytesInPlace", static_cast<double>(s.fetchBytesInPlace.load()));
+  set("runsInline", static_cast<double>(s.runsInline.load()));
+  set("runsAsync", static_cast<double>(s.runsAsync.load()));
+  set("sessionsCreated", static_cast<double>(s.sessionsCreated.load()));
+  set("sessionsReleased", static_cast<double>(s.sessionsReleased.load()));
+  set("outputBuffersLive", static_cast<double>(s.outputBuffersLive.load()));
+  return o;
+}
+
+Napi::Value DisposeBuffer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Value v = info[0];
+  if (v.IsTypedArray()) v = v.As<Napi::TypedArray>().ArrayBuffer();
+  if (!v.IsArrayBuffer()) return Napi::Boolean::New(env, false);
+  return Napi::Boolean::New(env, DisposeOutputBuffer(env, v.As<Napi::ArrayBuffer>()));
+}
+
+Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  auto* data = new AddonData();
+  data->loopWatch = LoopWatch::Start(env);
+  Napi::Function session = SessionWrap::Define(env);
+  Napi::Function runOptions = RunOptionsWrap::Define(env);
+  data->sessionConstructor = Napi::Persistent(session);
+  data->runOptionsConstructor = Napi::Persistent(runOptions);
+  env.SetInstanceData<AddonData>(data);
+  exports.Set("init", Napi::Function::New<Init>(env, "init"));
+  exports.Set("runtimeInfo", Napi::Function::New<RuntimeInfoJs>(env, "runtimeInfo"));
+  exports.Set("stats", Napi::Function::New<StatsJs>(env, "stats"));
+  exports.Set("disposeBuffer", Napi::Function::New<DisposeBuffer>(env, "disposeBuffer"));
+  exports.Set("createSession", Napi::Function::New<SessionWrap::Create>(env, "createSession"));
+  exports.Set("RunOptions", runOptions);
+  exports.Set("abiVersion", Napi::Number::New(env, 1));
+  return exports;
+}
+
+}  // namespace
+}  // namespace ortex
+
+static Napi::Object OrtexModuleInit(Napi::Env env, Napi::Object exports) { return ortex::InitModule(env, exports); }
+NODE_API_MODULE(ortex, OrtexModuleInit)

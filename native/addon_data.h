@@ -1,0 +1,27 @@
+// Per-environment state (the main thread and every worker thread has its own).
+#pragma once
+#include <napi.h>
+
+#include <memory>
+
+namespace ortex {
+
+struct SessionCore;
+class LoopWatch;
+
+struct AddonData {
+  Napi::FunctionReference sessionConstructor;
+  Napi::FunctionReference runOptionsConstructor;
+  LoopWatch* loopWatch = nullptr;  // null if the loop could not be watched: never run inline
+  // Handed from CreateSessionWorker to the SessionWrap constructor; the constructor refuses
+  // to run without it, so JS cannot forge sessions.
+  std::shared_ptr<SessionCore> pendingCore;
+};
+
+AddonData& GetAddonData(Napi::Env env);
+
+// True when inline runs have held the current turn of the event loop longer than `budgetNs`:
+// work done now delays everything else waiting on the loop, so runs should leave the JS thread.
+bool LoopBusy(AddonData& data, uint64_t budgetNs);
+
+}  // namespace ortex

@@ -1,0 +1,442 @@
+#include "session.h"
+
+#include <chrono>
+#include <string>
+
+#include "addon_data.h"
+#include "errors.h"
+#include "ort_runtime.h"
+#include "run_options.h"
+#include "stats.h"
+#include "values.h"
+
+namespace ortex {
+namespace {
+
+constexpr uint64_t kLoopBudgetNs = 2000000;
+enum RunMode { kAuto = 0, kAsync = 1, kInline = 2 };
+
+double NowNs() {
+  return static_cast<double>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count());
+}
+
+Napi::Value TypeToJs(Napi::Env env, const TypeDesc& d) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("kind", Napi::Number::New(env, d.kind));
+  if (d.kind == ONNX_TYPE_TENSOR || d.kind == ONNX_TYPE_SPARSETENSOR) {
+    o.Set("elementType", Napi::Number::New(env, d.elementType));
+    Napi::Array shape = Napi::Array::New(env, d.shape.size());
+    for (size_t i = 0; i < d.shape.size(); ++i) {
+      uint32_t k = static_cast<uint32_t>(i);
+      if (d.shape[i] >= 0) shape.Set(k, Napi::Number::New(env, static_cast<double>(d.shape[i])));
+      else if (!d.symbolic[i].empty()) shape.Set(k, Napi::String::New(env, d.symbolic[i]));
+      else shape.Set(k, env.Null());
+    }
+    o.Set("shape", shape);
+  }
+  if (d.kind == ONNX_TYPE_MAP) o.Set("keyType", Napi::Number::New(env, d.keyType));
+  if (!d.inner.empty()) o.Set("element", TypeToJs(env, d.inner[0]));
+  return o;
+}
+
+// Everything one run needs, owned by whichever thread executes it.
+struct RunJob {
+  std::shared_ptr<SessionCore> core;
+  std::shared_ptr<RunOptionsCore> runOptions;
+  InputContext inputs;
+  std::vector<Ort::Value> inputValues;
+  std::vector<const char*> inputNames;
+  std::vector<const char*> outputNames;
+  std::vector<OrtValue*> outputs;  // null = let ORT allocate; otherwise a caller-provided fetch
+  std::vector<bool> provided;
+  std::vector<Ort::Value> fetchValues;
+  Failure failure;
+
+  void Execute() {
+    std::vector<const OrtValue*> in(inputValues.begin(), inputValues.end());
+    double start = NowNs();
+    OrtStatus* st = Ort::GetApi().Run(core->session, runOptions ? static_cast<OrtRunOptions*>(runOptions->options)
+                                                                : nullptr,
+                                      inputNames.data(), in.data(), in.size(), outputNames.data(),
+                                      outputNames.size(), outputs.data());
+    if (st) {
+      failure = FromStatus(st, runOptions && runOptions->terminated ? "ERR_ABORTED" : "ERR_RUNTIME");
+      // ORT leaves outputs it allocated before failing to us.
+      for (size_t i = 0; i < outputs.size(); ++i) {
+        if (!provided[i] && outputs[i]) Ort::GetApi().ReleaseValue(outputs[i]);
+        if (!provided[i]) outputs[i] = nullptr;
+      }
+      return;
+    }
+    core->RecordRun(NowNs() - start);
+  }
+
+  // Builds the flat result array; consumes the ORT-allocated outputs.
+  Napi::Array Results(Napi::Env env) {
+    Napi::Array out = Napi::Array::New(env, outputs.size() * 3);
+    uint32_t at = 0;
+    std::shared_ptr<void> owner = core;
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      if (provided[i]) {
+        out.Set(at++, Napi::Number::New(env, 0));  // written in place into the caller's tensor
+        out.Set(at++, env.Undefined());
+        out.Set(at++, env.Undefined());
+        continue;
+      }
+      OrtValue* v = outputs[i];
+      outputs[i] = nullptr;
+      ValueToJs(env, Ort::Value(v), owner, out, &at);
+    }
+    return out;
+  }
+
+  ~RunJob() {
+    for (size_t i = 0; i < outputs.size(); ++i)
+      if (!provided[i] && outputs[i]) Ort::GetApi().ReleaseValue(outputs[i]);
+  }
+};
+
+class RunWorker : public Napi::AsyncWorker {
+ public:
+  RunWorker(Napi::Env env, std::unique_ptr<RunJob> job)
+      : Napi::AsyncWorker(env, "ortex:run"), job_(std::move(job)), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    try {
+      job_->Execute();
+    } catch (const std::exception& e) {
+      job_->failure = FromException(e, "ERR_RUNTIME");
+    } catch (...) {
+      job_->failure = Failure{"ERR_RUNTIME", "unknown native error", -1};
+    }
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    if (job_->failure.failed()) {
+      deferred_.Reject(ToJsError(env, job_->failure).Value());
+      return;
+    }
+    try {
+      deferred_.Resolve(job_->Results(env));
+    } catch (const Napi::Error& e) {
+      deferred_.Reject(e.Value());
+    }
+  }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  std::unique_ptr<RunJob> job_;
+  Napi::Promise::Deferred deferred_;
+};
+
+class CreateWorker : public Napi::AsyncWorker {
+ public:
+  CreateWorker(Napi::Env env, std::string path, Napi::Value bytes, SessionConfig config, double inlineThresholdNs)
+      : Napi::AsyncWorker(env, "ortex:createSession"),
+        path_(std::move(path)),
+        config_(std::move(config)),
+        inlineThresholdNs_(inlineThresholdNs),
+        deferred_(Napi::Promise::Deferred::New(env)) {
+    if (bytes.IsTypedArray()) {
+      Napi::TypedArray ta = bytes.As<Napi::TypedArray>();
+      Napi::Uint8Array u8 = ta.As<Napi::Uint8Array>();
+      data_ = u8.Data();
+      size_ = u8.ByteLength();
+      bytesRef_ = Napi::Persistent(bytes);  // kept alive until ORT has parsed it
+    }
+  }
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    try {
+      std::vector<ProviderRequest> providers = config_.providers;
+      for (;;) {
+        std::vector<std::string> registered;
+        std::vector<ProviderFailure> failures;
+        Ort::SessionOptions options = BuildSessionOptions(config_, providers, registered, failures);
+        OrtSession* raw = nullptr;
+        OrtStatus* st = data_ ? Ort::GetApi().CreateSessionFromArray(ortex::Env(), data_, size_, options, &raw)
+                              : Ort::GetApi().CreateSession(ortex::Env(), ToOrtPath(path_).c_str(), options, &raw);
+        if (st) {
+          // A provider with onFailure 'fallback' may be what failed at session creation
+          // (device init happens there): drop those and try once more.
+          bool dropped = false;
+          std::vector<ProviderRequest> kept;
+          Failure f = FromStatus(st, "ERR_MODEL_LOAD");
+          for (auto& p : providers) {
+            if (p.fallback && p.name != "CPU") {
+              dropped = true;
+              failures_.push_back({p.name, "session creation failed with it: " + f.message});
+            } else {
+              kept.push_back(p);
+            }
+          }
+          if (!dropped) {
+            failure_ = f;
+            if (f.ortCode == ORT_EP_FAIL) failure_.code = "ERR_PROVIDER_UNAVAILABLE";
+            return;
+          }
+          providers = std::move(kept);
+          continue;
+        }
+        core_ = std::make_shared<SessionCore>();
+        core_->session = Ort::Session(raw);
+        core_->providers = std::move(registered);
+        for (auto& f : failures) failures_.push_back(f);
+        core_->providerFailures = failures_;
+        core_->inlineThresholdNs = inlineThresholdNs_;
+        core_->model = ReadModelInfo(core_->session);
+        for (auto& n : core_->model.inputNames) core_->inputNamePtrs.push_back(n.c_str());
+        for (auto& n : core_->model.outputNames) core_->outputNamePtrs.push_back(n.c_str());
+        GlobalStats().sessionsCreated++;
+        return;
+      }
+    } catch (const Failure& f) {
+      failure_ = f;
+    } catch (const std::exception& e) {
+      failure_ = FromException(e, "ERR_MODEL_LOAD");
+    } catch (...) {
+      failure_ = Failure{"ERR_MODEL_LOAD", "unknown native error", -1};
+    }
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    bytesRef_.Reset();
+    if (failure_.failed()) {
+      deferred_.Reject(ToJsError(env, failure_).Value());
+      return;
+    }
+    AddonData& data = GetAddonData(env);
+    data.pendingCore = core_;
+    Napi::Object session = data.sessionConstructor.New({});
+    deferred_.Resolve(session);
+  }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  std::string path_;
+  const void* data_ = nullptr;
+  size_t size_ = 0;
+  Napi::Reference<Napi::Value> bytesRef_;
+  SessionConfig config_;
+  double inlineThresholdNs_;
+  std::shared_ptr<SessionCore> core_;
+  std::vector<ProviderFailure> failures_;
+  Failure failure_;
+  Napi::Promise::Deferred deferred_;
+};
+
+class ReleaseWorker : public Napi::AsyncWorker {
+ public:
+  ReleaseWorker(Napi::Env env, std::shared_ptr<SessionCore> core)
+      : Napi::AsyncWorker(env, "ortex:releaseSession"),
+        core_(std::move(core)),
+        deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+ protected:
+  // Drops this handle's share; the ORT session goes now unless outputs still hold it.
+  void Execute() override { core_.reset(); }
+  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  std::shared_ptr<SessionCore> core_;
+  Napi::Promise::Deferred deferred_;
+};
+
+}  // namespace
+
+Napi::Function SessionWrap::Define(Napi::Env env) {
+  return DefineClass(env, "NativeSession",
+                     {
+                         InstanceMethod<&SessionWrap::Metadata>("metadata"),
+                         InstanceMethod<&SessionWrap::Run>("run"),
+                         InstanceMethod<&SessionWrap::Release>("release"),
+                         InstanceMethod<&SessionWrap::EndProfiling>("endProfiling"),
+                         InstanceMethod<&SessionWrap::Scheduling>("scheduling"),
+                     });
+}
+
+SessionWrap::SessionWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SessionWrap>(info) {
+  AddonData& data = GetAddonData(info.Env());
+  if (!data.pendingCore) Throw(info.Env(), "ERR_INVALID_ARGUMENT", "use InferenceSession.create()");
+  core_ = std::move(data.pendingCore);
+}
+
+SessionCore& SessionWrap::Live(Napi::Env env) {
+  if (!core_) Throw(env, "ERR_SESSION_RELEASED", "the session has been released");
+  return *core_;
+}
+
+Napi::Value SessionWrap::Create(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!RuntimeLoaded()) Throw(env, "ERR_NATIVE_LOAD", "ONNX Runtime is not loaded: call init() first");
+  std::string path;
+  Napi::Value bytes = env.Undefined();
+  if (info[0].IsString()) {
+    path = info[0].As<Napi::String>().Utf8Value();
+  } else if (info[0].IsTypedArray() && info[0].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+    bytes = info[0];
+  } else {
+    Throw(env, "ERR_INVALID_ARGUMENT", "model must be a path or a Uint8Array");
+  }
+  SessionConfig config = ReadSessionConfig(env, info[1]);
+  double thresholdUs = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 100;
+  auto* worker = new CreateWorker(env, std::move(path), bytes, std::move(config), thresholdUs * 1e3);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+Napi::Value SessionWrap::Metadata(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  SessionCore& core = Live(env);
+  const ModelInfo& m = core.model;
+  Napi::Object o = Napi::Object::New(env);
+  auto describe = [&](const std::vector<std::string>& names, const std::vector<TypeDesc>& types) {
+    Napi::Array arr = Napi::Array::New(env, names.size());
+    for (size_t i = 0; i < names.size(); ++i) {
+      Napi::Object io = TypeToJs(env, types[i]).As<Napi::Object>();
+      io.Set("name", Napi::String::New(env, names[i]));
+      arr.Set(static_cast<uint32_t>(i), io);
+    }
+    return arr;
+  };
+  o.Set("inputs", describe(m.inputNames, m.inputTypes));
+  o.Set("outputs", describe(m.outputNames, m.outputTypes));
+  o.Set("producer", Napi::String::New(env, m.producer));
+  o.Set("graphName", Napi::String::New(env, m.graphName));
+  o.Set("domain", Napi::String::New(env, m.domain));
+  o.Set("description", Napi::String::New(env, m.description));
+  o.Set("graphDescription", Napi::String::New(env, m.graphDescription));
+  o.Set("version", Napi::Number::New(env, static_cast<double>(m.version)));
+  Napi::Object custom = Napi::Object::New(env);
+  for (auto& kv : m.custom) custom.Set(kv.first, kv.second);
+  o.Set("custom", custom);
+  Napi::Array providers = Napi::Array::New(env, core.providers.size());
+  for (size_t i = 0; i < core.providers.size(); ++i)
+    providers.Set(static_cast<uint32_t>(i), Napi::String::New(env, core.providers[i]));
+  o.Set("providers", providers);
+  Napi::Array failures = Napi::Array::New(env, core.providerFailures.size());
+  for (size_t i = 0; i < core.providerFailures.size(); ++i) {
+    Napi::Object f = Napi::Object::New(env);
+    f.Set("name", core.providerFailures[i].name);
+    f.Set("message", core.providerFailures[i].message);
+    failures.Set(static_cast<uint32_t>(i), f);
+  }
+  o.Set("providerFailures", failures);
+  return o;
+}
+
+// run(inputIndices, encodedInputs, outputIndices, encodedFetches|undefined, runOptions|null, mode)
+// → Array (ran inline) | Promise<Array>
+Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  SessionCore& core = Live(env);
+  if (!info[0].IsArray() || !info[1].IsArray() || !info[2].IsArray()) {
+    Throw(env, "ERR_INVALID_ARGUMENT", "run(inputIndices, inputs, outputIndices, ...)");
+  }
+  Napi::Array inIdx = info[0].As<Napi::Array>();
+  Napi::Array inputs = info[1].As<Napi::Array>();
+  Napi::Array outIdx = info[2].As<Napi::Array>();
+  std::shared_ptr<RunOptionsCore> runOptions = RunOptionsWrap::From(env, info[4]);
+  int mode = info[5].IsNumber() ? info[5].As<Napi::Number>().Int32Value() : kAuto;
+
+  bool runInline = mode == kInline;
+  if (mode == kAuto) {
+    double avg = core.averageRunNs.load(std::memory_order_relaxed);
+    runInline = core.runCount.load(std::memory_order_relaxed) > 1 && avg < core.inlineThresholdNs &&
+                !(runOptions && runOptions->terminated) && !LoopBusy(GetAddonData(env), kLoopBudgetNs);
+  }
+
+  auto job = std::make_unique<RunJob>();
+  job->core = core_;
+  job->runOptions = runOptions;
+  job->inputs.keepAlive = !runInline;
+  uint32_t nIn = inIdx.Length();
+  job->inputValues.reserve(nIn);
+  for (uint32_t i = 0; i < nIn; ++i) {
+    uint32_t idx = inIdx.Get(i).As<Napi::Number>().Uint32Value();
+    if (idx >= core.inputNamePtrs.size()) Throw(env, "ERR_INVALID_INPUT", "input index out of range");
+    job->inputNames.push_back(core.inputNamePtrs[idx]);
+    job->inputValues.push_back(ValueFromJs(env, inputs, i * 3, job->inputs));
+  }
+  uint32_t nOut = outIdx.Length();
+  Napi::Array fetches = info[3].IsArray() ? info[3].As<Napi::Array>() : Napi::Array();
+  job->outputs.assign(nOut, nullptr);
+  job->provided.assign(nOut, false);
+  InputContext fetchContext;
+  fetchContext.keepAlive = !runInline;
+  for (uint32_t i = 0; i < nOut; ++i) {
+    uint32_t idx = outIdx.Get(i).As<Napi::Number>().Uint32Value();
+    if (idx >= core.outputNamePtrs.size()) Throw(env, "ERR_INVALID_INPUT", "output index out of range");
+    job->outputNames.push_back(core.outputNamePtrs[idx]);
+    if (!fetches.IsEmpty() && fetches.Get(i * 3).IsNumber() && fetches.Get(i * 3).As<Napi::Number>().Int32Value() != 0) {
+      job->fetchValues.push_back(ValueFromJs(env, fetches, i * 3, fetchContext));
+      job->outputs[i] = job->fetchValues.back();
+      job->provided[i] = true;
+    }
+  }
+  for (auto& ref : fetchContext.keep) job->inputs.keep.push_back(std::move(ref));
+  Stats& stats = GlobalStats();
+  stats.inputBytesZeroCopy += job->inputs.zeroCopyBytes;
+  stats.inputBytesCopied += job->inputs.copiedBytes;
+  stats.fetchBytesInPlace += fetchContext.zeroCopyBytes;
+
+  if (runInline) {
+    stats.runsInline++;
+    job->Execute();
+    if (job->failure.failed()) throw ToJsError(env, job->failure);
+    return job->Results(env);
+  }
+  stats.runsAsync++;
+  auto* worker = new RunWorker(env, std::move(job));
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+Napi::Value SessionWrap::Release(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!core_) {
+    auto d = Napi::Promise::Deferred::New(env);
+    d.Resolve(env.Undefined());
+    return d.Promise();
+  }
+  auto* worker = new ReleaseWorker(env, std::move(core_));
+  core_.reset();
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+Napi::Value SessionWrap::EndProfiling(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  SessionCore& core = Live(env);
+  try {
+    Ort::AllocatorWithDefaultOptions alloc;
+    auto path = core.session.EndProfilingAllocated(alloc);
+    return Napi::String::New(env, path.get());
+  } catch (const Ort::Exception& e) {
+    throw ToJsError(env, FromException(e, "ERR_RUNTIME"));
+  }
+}
+
+Napi::Value SessionWrap::Scheduling(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  SessionCore& core = Live(env);
+  if (info[0].IsNumber()) core.inlineThresholdNs = info[0].As<Napi::Number>().DoubleValue() * 1e3;
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("averageRunUs", core.averageRunNs.load() / 1e3);
+  o.Set("runs", static_cast<double>(core.runCount.load()));
+  o.Set("inlineThresholdUs", core.inlineThresholdNs / 1e3);
+  return o;
+}
+
+}  // namespace ortex

@@ -1,0 +1,49 @@
+// The state one InferenceSession shares with its in-flight runs and its live output buffers.
+// Held by std::shared_ptr: the ORT session is released when the last holder lets go, whatever
+// the order of release(), GC, worker teardown and outstanding outputs.
+#pragma once
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "ort_api.h"
+#include "session_config.h"
+
+namespace ortex {
+
+// Type of a model input or output, recursive for sequences, maps and optionals.
+struct TypeDesc {
+  int kind = 0;  // ONNXType
+  int elementType = 0;
+  std::vector<int64_t> shape;
+  std::vector<std::string> symbolic;  // per dim; empty string when none
+  int keyType = 0;                    // maps
+  std::vector<TypeDesc> inner;        // sequence/optional element, map value
+};
+
+struct ModelInfo {
+  std::vector<std::string> inputNames, outputNames;
+  std::vector<TypeDesc> inputTypes, outputTypes;
+  std::string producer, graphName, domain, description, graphDescription;
+  int64_t version = 0;
+  std::vector<std::pair<std::string, std::string>> custom;
+};
+
+struct SessionCore {
+  Ort::Session session{nullptr};
+  ModelInfo model;
+  std::vector<const char*> inputNamePtrs, outputNamePtrs;
+  std::vector<std::string> providers;
+  std::vector<ProviderFailure> providerFailures;
+  // Scheduling: moving average of measured run time, used to decide inline vs worker.
+  std::atomic<double> averageRunNs{0};
+  std::atomic<uint64_t> runCount{0};
+  double inlineThresholdNs = 100e3;
+
+  void RecordRun(double ns);
+  ~SessionCore();
+};
+
+ModelInfo ReadModelInfo(Ort::Session& session);
+
+}  // namespace ortex

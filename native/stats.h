@@ -1,0 +1,24 @@
+// Process-wide counters that prove the zero-copy claims (bytes handed over vs copied) and show
+// how runs were scheduled (inline on the JS thread vs on a worker).
+#pragma once
+#include <atomic>
+#include <cstdint>
+
+namespace ortex {
+
+struct Stats {
+  std::atomic<uint64_t> inputBytesZeroCopy{0};
+  std::atomic<uint64_t> inputBytesCopied{0};
+  std::atomic<uint64_t> outputBytesZeroCopy{0};
+  std::atomic<uint64_t> outputBytesCopied{0};
+  std::atomic<uint64_t> fetchBytesInPlace{0};
+  std::atomic<uint64_t> runsInline{0};
+  std::atomic<uint64_t> runsAsync{0};
+  std::atomic<uint64_t> sessionsCreated{0};
+  std::atomic<uint64_t> sessionsReleased{0};
+  std::atomic<int64_t> outputBuffersLive{0};
+};
+
+Stats& GlobalStats();
+
+}  // namespace ortex

@@ -1,0 +1,393 @@
+#include "values.h"
+
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "errors.h"
+#include "ort_runtime.h"
+#include "stats.h"
+
+namespace ortex {
+namespace {
+
+constexpr uint32_t kMaxRank = 64;
+
+// Element size in bytes; 0 for unknown, STRING or the packed 4-bit types.
+size_t ElementSize(int32_t type) {
+  switch (type) {
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT: return 4;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8: return 1;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8: return 1;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16: return 2;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16: return 2;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32: return 4;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: return 8;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL: return 1;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16: return 2;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE: return 8;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32: return 4;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64: return 8;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16: return 2;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E4M3FN:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E4M3FNUZ:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E5M2:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E5M2FNUZ: return 1;
+    default: return 0;
+  }
+}
+
+bool IsPacked4Bit(int32_t type) {
+  return type == ONNX_TENSOR_ELEMENT_DATA_TYPE_INT4 || type == ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT4;
+}
+
+// The TypedArray kind that stores an element type on the JS side.
+bool TypedArrayKindFor(int32_t type, napi_typedarray_type* kind) {
+  switch (type) {
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT: *kind = napi_float32_array; return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE: *kind = napi_float64_array; return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8: *kind = napi_int8_array; return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16: *kind = napi_int16_array; return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32: *kind = napi_int32_array; return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: *kind = napi_bigint64_array; return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16: *kind = napi_uint16_array; return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32: *kind = napi_uint32_array; return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64: *kind = napi_biguint64_array; return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT4:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT4:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E4M3FN:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E4M3FNUZ:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E5M2:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E5M2FNUZ: *kind = napi_uint8_array; return true;
+    default: return false;
+  }
+}
+
+size_t TypedArrayElementSize(napi_typedarray_type kind) {
+  switch (kind) {
+    case napi_int8_array:
+    case napi_uint8_array:
+    case napi_uint8_clamped_array: return 1;
+    case napi_int16_array:
+    case napi_uint16_array: return 2;
+    case napi_int32_array:
+    case napi_uint32_array:
+    case napi_float32_array: return 4;
+    case napi_float64_array:
+    case napi_bigint64_array:
+    case napi_biguint64_array: return 8;
+    default: return 0;
+  }
+}
+
+void Check(Napi::Env env, OrtStatus* status, const char* code) {
+  if (status) throw ToJsError(env, FromStatus(status, code));
+}
+
+// Ownership record behind each external output ArrayBuffer.
+struct OutputHold {
+  OrtValue* value;
+  std::shared_ptr<void> owner;
+  size_t bytes;
+  void* data;
+};
+
+std::mutex g_holdsMutex;
+std::unordered_map<void*, OutputHold*> g_holds;
+
+void ReleaseHoldLocked(OutputHold* hold) {
+  g_holds.erase(hold->data);
+  Ort::GetApi().ReleaseValue(hold->value);
+  hold->value = nullptr;
+  hold->owner.reset();
+  GlobalStats().outputBuffersLive--;
+}
+
+void FinalizeOutput(napi_env env, void* /*data*/, void* hint) {
+  auto* hold = static_cast<OutputHold*>(hint);
+  bool wasLive = false;
+  {
+    std::lock_guard<std::mutex> lock(g_holdsMutex);
+    if (hold->value) {
+      ReleaseHoldLocked(hold);
+      wasLive = true;
+    }
+  }
+  if (wasLive) {
+    int64_t ignored;
+    napi_adjust_external_memory(env, -static_cast<int64_t>(hold->bytes), &ignored);
+  }
+  delete hold;
+}
+
+uint64_t ReadDims(Napi::Env env, const Napi::Value& dimsValue, std::vector<int64_t>& dims) {
+  if (!dimsValue.IsArray()) Throw(env, "ERR_INVALID_INPUT", "tensor dims must be an array");
+  Napi::Array arr = dimsValue.As<Napi::Array>();
+  uint32_t rank = arr.Length();
+  if (rank > kMaxRank) Throw(env, "ERR_INVALID_INPUT", "tensor rank exceeds 64");
+  dims.resize(rank);
+  uint64_t count = 1;
+  for (uint32_t i = 0; i < rank; ++i) {
+    Napi::Value v = arr.Get(i);
+    double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+    if (!(d >= 0) || d != static_cast<double>(static_cast<int64_t>(d)) || d > 9007199254740991.0) {
+      Throw(env, "ERR_INVALID_INPUT", "tensor dims must be non-negative integers");
+    }
+    dims[i] = static_cast<int64_t>(d);
+    if (__builtin_mul_overflow(count, static_cast<uint64_t>(dims[i]), &count)) {
+      Throw(env, "ERR_INVALID_INPUT", "tensor element count overflows");
+    }
+  }
+  return count;
+}
+
+Ort::Value StringTensorFromJs(Napi::Env env, const Napi::Value& payload, const std::vector<int64_t>& dims,
+                              uint64_t count, InputContext& ctx) {
+  if (!payload.IsArray()) Throw(env, "ERR_INVALID_INPUT", "string tensor data must be an array of strings");
+  Napi::Array arr = payload.As<Napi::Array>();
+  if (arr.Length() != count) Throw(env, "ERR_INVALID_INPUT", "string tensor data length does not match dims");
+  const OrtApi& api = Ort::GetApi();
+  OrtValue* raw = nullptr;
+  Check(env,
+        api.CreateTensorAsOrtValue(DefaultAllocator(), dims.data(), dims.size(),
+                                   ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING, &raw),
+        "ERR_RUNTIME");
+  Ort::Value value(raw);
+  std::string s;
+  for (uint32_t i = 0; i < count; ++i) {
+    Napi::Value el = arr.Get(i);
+    if (!el.IsString()) Throw(env, "ERR_INVALID_INPUT", "string tensor data must contain only strings");
+    s = el.As<Napi::String>().Utf8Value();
+    char* buffer = nullptr;
+    // Sized copy: keeps embedded NUL characters intact.
+    Check(env, api.GetResizedStringTensorElementBuffer(raw, i, s.size(), &buffer), "ERR_RUNTIME");
+    if (!s.empty()) std::memcpy(buffer, s.data(), s.size());
+    ctx.copiedBytes += s.size();
+  }
+  return value;
+}
+
+Ort::Value TensorFromJs(Napi::Env env, int32_t type, const Napi::Value& payload, const Napi::Value& dimsValue,
+                        InputContext& ctx) {
+  std::vector<int64_t> dims;
+  uint64_t count = ReadDims(env, dimsValue, dims);
+  if (type == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) return StringTensorFromJs(env, payload, dims, count, ctx);
+  uint64_t needed = 0;
+  if (!TensorByteSize(type, count, &needed)) {
+    Throw(env, "ERR_INVALID_INPUT", "unsupported tensor element type " + std::to_string(type));
+  }
+  if (!payload.IsTypedArray()) Throw(env, "ERR_INVALID_INPUT", "tensor data must be a TypedArray");
+  napi_typedarray_type kind;
+  size_t length = 0;
+  void* data = nullptr;
+  napi_value arrayBuffer;
+  size_t byteOffset = 0;
+  if (napi_get_typedarray_info(env, payload, &kind, &length, &data, &arrayBuffer, &byteOffset) != napi_ok) {
+    Throw(env, "ERR_INVALID_INPUT", "cannot read tensor data");
+  }
+  napi_typedarray_type expectedKind;
+  TypedArrayKindFor(type, &expectedKind);
+  bool kindOk = kind == expectedKind || (expectedKind == napi_uint8_array && kind == napi_uint8_clamped_array);
+  if (!kindOk) Throw(env, "ERR_INVALID_INPUT", "tensor data TypedArray does not match the element type");
+  uint64_t bytes = static_cast<uint64_t>(length) * TypedArrayElementSize(kind);
+  if (bytes != needed) Throw(env, "ERR_INVALID_INPUT", "tensor data length does not match dims");
+  // ORT wants a non-null pointer even for empty tensors.
+  alignas(64) static char emptyTensorData[64];
+  if (bytes == 0 || data == nullptr) data = emptyTensorData;
+  OrtValue* raw = nullptr;
+  Check(env,
+        Ort::GetApi().CreateTensorWithDataAsOrtValue(CpuMemoryInfo(), data, bytes, dims.data(), dims.size(),
+                                                     static_cast<ONNXTensorElementDataType>(type), &raw),
+        "ERR_INVALID_INPUT");
+  if (ctx.keepAlive) ctx.keep.emplace_back(Napi::Persistent(Napi::Value(env, arrayBuffer)));
+  ctx.zeroCopyBytes += bytes;
+  return Ort::Value(raw);
+}
+
+Ort::Value AggregateFromJs(Napi::Env env, ONNXType kind, const Napi::Value& payload, InputContext& ctx) {
+  if (!payload.IsArray()) Throw(env, "ERR_INVALID_INPUT", "sequence/map payload must be an array");
+  Napi::Array items = payload.As<Napi::Array>();
+  uint32_t n = items.Length() / 3;
+  std::vector<Ort::Value> parts;
+  parts.reserve(n);
+  for (uint32_t i = 0; i < n; ++i) parts.push_back(ValueFromJs(env, items, i * 3, ctx));
+  std::vector<const OrtValue*> ptrs;
+  for (auto& p : parts) {
+    ptrs.push_back(p);
+    // ORT copies elements into sequences and maps.
+    size_t sz = 0;
+    if (Ort::GetApi().GetTensorSizeInBytes(p, &sz) == nullptr) ctx.copiedBytes += sz;
+  }
+  OrtValue* raw = nullptr;
+  Check(env, Ort::GetApi().CreateValue(ptrs.data(), ptrs.size(), kind, &raw), "ERR_INVALID_INPUT");
+  return Ort::Value(raw);
+}
+
+Napi::Value StringTensorToJs(Napi::Env env, OrtValue* value, uint64_t count) {
+  const OrtApi& api = Ort::GetApi();
+  Napi::Array arr = Napi::Array::New(env, count);
+  if (count == 0) return arr;
+  size_t total = 0;
+  Check(env, api.GetStringTensorDataLength(value, &total), "ERR_RUNTIME");
+  std::vector<char> buffer(total + 1);
+  std::vector<size_t> offsets(count);
+  Check(env, api.GetStringTensorContent(value, buffer.data(), total, offsets.data(), count), "ERR_RUNTIME");
+  for (uint64_t i = 0; i < count; ++i) {
+    size_t begin = offsets[i];
+    size_t end = i + 1 < count ? offsets[i + 1] : total;
+    arr.Set(static_cast<uint32_t>(i), Napi::String::New(env, buffer.data() + begin, end - begin));
+  }
+  GlobalStats().outputBytesCopied += total;
+  return arr;
+}
+
+Napi::Value NumericTensorToJs(Napi::Env env, Ort::Value& value, int32_t type, uint64_t count,
+                              const std::shared_ptr<void>& owner) {
+  napi_typedarray_type kind;
+  uint64_t bytes = 0;
+  if (!TypedArrayKindFor(type, &kind) || !TensorByteSize(type, count, &bytes)) {
+    Throw(env, "ERR_RUNTIME", "the model produced an output of unsupported element type " + std::to_string(type));
+  }
+  size_t length = static_cast<size_t>(bytes / TypedArrayElementSize(kind));
+  void* data = nullptr;
+  Check(env, Ort::GetApi().GetTensorMutableData(value, &data), "ERR_RUNTIME");
+  napi_value arrayBuffer = nullptr;
+  if (bytes == 0) {
+    arrayBuffer = Napi::ArrayBuffer::New(env, 0);
+  } else {
+    auto* hold = new OutputHold{value, owner, static_cast<size_t>(bytes), data};
+    napi_status st = napi_create_external_arraybuffer(env, data, bytes, FinalizeOutput, hold, &arrayBuffer);
+    if (st == napi_ok) {
+      value.release();  // now owned by the hold
+      {
+        std::lock_guard<std::mutex> lock(g_holdsMutex);
+        g_holds[data] = hold;
+      }
+      GlobalStats().outputBuffersLive++;
+      GlobalStats().outputBytesZeroCopy += bytes;
+      int64_t ignored;
+      napi_adjust_external_memory(env, static_cast<int64_t>(bytes), &ignored);
+    } else {
+      // Runtimes that refuse external buffers (Electron's sandbox): copy.
+      delete hold;
+      bool pending = false;
+      napi_is_exception_pending(env, &pending);
+      if (pending) {
+        napi_value ignored;
+        napi_get_and_clear_last_exception(env, &ignored);
+      }
+      Napi::ArrayBuffer copy = Napi::ArrayBuffer::New(env, bytes);
+      std::memcpy(copy.Data(), data, bytes);
+      arrayBuffer = copy;
+      GlobalStats().outputBytesCopied += bytes;
+    }
+  }
+  napi_value typedArray;
+  if (napi_create_typedarray(env, kind, length, arrayBuffer, 0, &typedArray) != napi_ok) {
+    Throw(env, "ERR_RUNTIME", "cannot create the output TypedArray");
+  }
+  return Napi::Value(env, typedArray);
+}
+
+}  // namespace
+
+bool TensorByteSize(int32_t type, uint64_t count, uint64_t* bytes) {
+  if (IsPacked4Bit(type)) {
+    *bytes = count / 2 + (count & 1);
+    return true;
+  }
+  size_t size = ElementSize(type);
+  if (size == 0) return false;
+  return !__builtin_mul_overflow(count, static_cast<uint64_t>(size), bytes);
+}
+
+Ort::Value ValueFromJs(Napi::Env env, const Napi::Array& encoded, uint32_t at, InputContext& ctx) {
+  Napi::Value codeValue = encoded.Get(at);
+  int32_t code = codeValue.IsNumber() ? codeValue.As<Napi::Number>().Int32Value() : -1;
+  Napi::Value payload = encoded.Get(at + 1);
+  if (code == kCodeSequence) return AggregateFromJs(env, ONNX_TYPE_SEQUENCE, payload, ctx);
+  if (code == kCodeMap) return AggregateFromJs(env, ONNX_TYPE_MAP, payload, ctx);
+  if (code <= 0 || code > ONNX_TENSOR_ELEMENT_DATA_TYPE_INT4) {
+    Throw(env, "ERR_INVALID_INPUT", "unsupported value kind " + std::to_string(code));
+  }
+  return TensorFromJs(env, code, payload, encoded.Get(at + 2), ctx);
+}
+
+void ValueToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<void>& owner, Napi::Array& out,
+               uint32_t* at) {
+  const OrtApi& api = Ort::GetApi();
+  int hasValue = 1;
+  if (OrtStatus* st = api.HasValue(value, &hasValue)) api.ReleaseStatus(st);
+  if (!hasValue) {
+    out.Set((*at)++, Napi::Number::New(env, kCodeNone));
+    out.Set((*at)++, env.Null());
+    out.Set((*at)++, env.Null());
+    return;
+  }
+  ONNXType kind = ONNX_TYPE_UNKNOWN;
+  Check(env, api.GetValueType(value, &kind), "ERR_RUNTIME");
+  if (kind == ONNX_TYPE_SEQUENCE || kind == ONNX_TYPE_MAP) {
+    size_t n = 0;
+    Check(env, api.GetValueCount(value, &n), "ERR_RUNTIME");
+    Napi::Array items = Napi::Array::New(env, n * 3);
+    uint32_t j = 0;
+    for (size_t i = 0; i < n; ++i) {
+      OrtValue* elem = nullptr;
+      Check(env, api.GetValue(value, static_cast<int>(i), DefaultAllocator(), &elem), "ERR_RUNTIME");
+      // Elements are fresh copies made by ORT; they need no owner.
+      ValueToJs(env, Ort::Value(elem), nullptr, items, &j);
+    }
+    out.Set((*at)++, Napi::Number::New(env, kind == ONNX_TYPE_SEQUENCE ? kCodeSequence : kCodeMap));
+    out.Set((*at)++, items);
+    out.Set((*at)++, env.Null());
+    return;
+  }
+  if (kind != ONNX_TYPE_TENSOR && kind != ONNX_TYPE_SPARSETENSOR) {
+    Throw(env, "ERR_RUNTIME", "the model produced a value of unsupported ONNX type " + std::to_string(kind));
+  }
+  OrtTensorTypeAndShapeInfo* info = nullptr;
+  Check(env, api.GetTensorTypeAndShape(value, &info), "ERR_RUNTIME");
+  ONNXTensorElementDataType type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
+  size_t rank = 0;
+  size_t count = 0;
+  OrtStatus* st = api.GetTensorElementType(info, &type);
+  if (!st) st = api.GetDimensionsCount(info, &rank);
+  std::vector<int64_t> dims(rank);
+  if (!st) st = api.GetDimensions(info, dims.data(), rank);
+  if (!st) st = api.GetTensorShapeElementCount(info, &count);
+  api.ReleaseTensorTypeAndShapeInfo(info);
+  Check(env, st, "ERR_RUNTIME");
+  Napi::Array jsDims = Napi::Array::New(env, rank);
+  for (size_t i = 0; i < rank; ++i) jsDims.Set(static_cast<uint32_t>(i), Napi::Number::New(env, dims[i]));
+  Napi::Value data = type == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING
+                         ? StringTensorToJs(env, value, count)
+                         : NumericTensorToJs(env, value, type, count, owner);
+  out.Set((*at)++, Napi::Number::New(env, type));
+  out.Set((*at)++, data);
+  out.Set((*at)++, jsDims);
+}
+
+bool DisposeOutputBuffer(Napi::Env env, Napi::ArrayBuffer buffer) {
+  void* data = buffer.Data();
+  if (!data) return false;
+  size_t bytes = 0;
+  {
+    std::lock_guard<std::mutex> lock(g_holdsMutex);
+    auto it = g_holds.find(data);
+    if (it == g_holds.end()) return false;
+    // Detach first so JS can never read the freed memory.
+    if (napi_detach_arraybuffer(env, buffer) != napi_ok) return false;
+    bytes = it->second->bytes;
+    ReleaseHoldLocked(it->second);
+  }
+  int64_t ignored;
+  napi_adjust_external_memory(env, -static_cast<int64_t>(bytes), &ignored);
+  return true;
+}
+
+}  // namespace ortex
