@@ -1,0 +1,21 @@
+import { describe, invalid } from './errors.js';
+
+export const MAX_RANK = 64;
+
+/** Validates dims (non-negative safe integers, rank ≤ 64, product a safe integer) and copies them. */
+export function checkDims(dims: unknown, what: string, code: 'ERR_INVALID_ARGUMENT' | 'ERR_INVALID_INPUT' = 'ERR_INVALID_ARGUMENT'): number[] {
+  if (!Array.isArray(dims)) throw invalid(code, what, 'an array of non-negative integers', describe(dims));
+  if (dims.length > MAX_RANK) throw invalid(code, what, `at most ${MAX_RANK} dimensions`, `${dims.length}`);
+  const out = new Array<number>(dims.length);
+  let count = 1;
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+      throw invalid(code, `${what}[${i}]`, 'a non-negative integer', describe(d));
+    }
+    count *= d;
+    if (!Number.isSafeInteger(count)) throw invalid(code, what, 'an element count below 2^53', `dims [${dims.join(',')}]`);
+    out[i] = d;
+  }
+  return out;
+}

@@ -1,0 +1,14 @@
+export { InferenceSession } from './session.js';
+export type { FeedsType, FetchesType, ReturnType, RunOptions, ModelMetadata } from './session.js';
+export { Tensor } from './tensor.js';
+export type { TensorType, TensorData } from './element-types.js';
+export { TENSOR_TYPES } from './element-types.js';
+export type { OnnxValue } from './value-codec.js';
+export type { ValueMetadata, TypeMetadata, Dim } from './value-metadata.js';
+export type { SessionOptions, ExecutionProvider, ExecutionProviderConfig } from './session-options.js';
+export { OrtexError, isOrtexError } from './errors.js';
+export type { OrtexErrorCode } from './errors.js';
+export { init, runtimeInfo } from './runtime.js';
+export type { InitOptions, RuntimeInfo } from './runtime.js';
+export { stats } from './stats.js';
+export type { Stats } from './stats.js';

@@ -1,0 +1,95 @@
+/** The whole native surface, typed once. The rest of lib/ talks only to these types. */
+
+export interface NativeRuntimeInfo {
+  libraryPath: string;
+  version: string;
+  apiVersion: number;
+  availableProviders: string[];
+}
+
+export interface NativeTypeInfo {
+  kind: number; // ORT ONNXType: 1 tensor, 2 sequence, 3 map, 4 opaque, 5 sparse tensor, 6 optional
+  elementType?: number;
+  shape?: (number | string | null)[];
+  keyType?: number;
+  element?: NativeTypeInfo;
+}
+
+export interface NativeValueInfo extends NativeTypeInfo {
+  name: string;
+}
+
+export interface NativeSessionMetadata {
+  inputs: NativeValueInfo[];
+  outputs: NativeValueInfo[];
+  producer: string;
+  graphName: string;
+  domain: string;
+  description: string;
+  graphDescription: string;
+  version: number;
+  custom: Record<string, string>;
+  providers: string[];
+  providerFailures: { name: string; message: string }[];
+}
+
+/** Flat triples: [code, payload, dims, code, payload, dims, ...]; see native/values.h. */
+export type Encoded = unknown[];
+
+export interface NativeSession {
+  metadata(): NativeSessionMetadata;
+  /** Returns the results directly when the run executed inline, else a promise. */
+  run(inputIndices: number[], inputs: Encoded, outputIndices: number[], fetches: Encoded | undefined,
+    runOptions: NativeRunOptions | null, mode: number): Encoded | Promise<Encoded>;
+  release(): Promise<void>;
+  endProfiling(): string;
+  scheduling(inlineThresholdUs?: number): { averageRunUs: number; runs: number; inlineThresholdUs: number };
+}
+
+export interface NativeRunOptions {
+  terminate(): void;
+}
+
+export interface NativeStats {
+  inputBytesZeroCopy: number;
+  inputBytesCopied: number;
+  outputBytesZeroCopy: number;
+  outputBytesCopied: number;
+  fetchBytesInPlace: number;
+  runsInline: number;
+  runsAsync: number;
+  sessionsCreated: number;
+  sessionsReleased: number;
+  outputBuffersLive: number;
+}
+
+export interface NativeNormalizedOptions {
+  intraOpNumThreads?: number;
+  interOpNumThreads?: number;
+  graphOptimizationLevel?: number;
+  executionMode?: number;
+  enableCpuMemArena?: boolean;
+  enableMemPattern?: boolean;
+  logSeverityLevel?: number;
+  logVerbosityLevel?: number;
+  logId?: string;
+  enableProfiling?: boolean;
+  profileFilePrefix?: string;
+  optimizedModelFilePath?: string;
+  freeDimensionOverrides?: [string, string][];
+  freeDimensionOverridesByDenotation?: [string, string][];
+  configEntries?: [string, string][];
+  executionProviders?: { name: string; options: [string, string][]; fallback: boolean }[];
+}
+
+export interface NativeBinding {
+  abiVersion: number;
+  init(libraryPath: string): NativeRuntimeInfo;
+  runtimeInfo(): NativeRuntimeInfo | null;
+  stats(): NativeStats;
+  disposeBuffer(data: ArrayBufferView | ArrayBuffer): boolean;
+  createSession(model: string | Uint8Array, options: NativeNormalizedOptions, inlineThresholdUs: number): Promise<NativeSession>;
+  RunOptions: new (tag?: string, logSeverityLevel?: number, logVerbosityLevel?: number, configEntries?: [string, string][]) => NativeRunOptions;
+}
+
+export const NATIVE_ABI_VERSION = 1;

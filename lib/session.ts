@@ -1,0 +1,354 @@
+/** InferenceSession: onnxruntime-common's API over the native addon, with validation and lifecycle. */
+import { describe, fromNative, invalid, OrtexError } from './errors.js';
+import { readModelHeader, type ModelHeader } from './model-proto.js';
+import type { Encoded, NativeRunOptions, NativeSession, NativeSessionMetadata } from './native-binding.js';
+import { providerByAppendName } from './providers.js';
+import { binding } from './runtime.js';
+import { normalizeSessionOptions, type SessionOptions } from './session-options.js';
+import { setNativeDisposer, Tensor } from './tensor.js';
+import { decodeValue, encodeValue, type CopyCounter, type OnnxValue } from './value-codec.js';
+import { toTypeMetadata, toValueMetadata, type TypeMetadata, type ValueMetadata } from './value-metadata.js';
+
+export type FeedsType = Record<string, OnnxValue | { type: string; data: unknown; dims: readonly number[] }>;
+export type FetchesType = readonly string[] | Record<string, Tensor | null>;
+export type ReturnType = Record<string, OnnxValue>;
+
+export interface RunOptions {
+  /** Cancels the run: it rejects with ERR_ABORTED (ORT stops at the next kernel boundary). */
+  signal?: AbortSignal;
+  tag?: string;
+  logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+  logVerbosityLevel?: number;
+  /** Raw run config entries (onnxruntime_run_options_config_keys.h). */
+  configEntries?: Record<string, string>;
+  /**
+   * 'auto' (default): tiny runs inline, others on the thread pool; 'async': always off the JS
+   * thread; 'inline': always on the JS thread (blocks the event loop for the whole run).
+   */
+  mode?: 'auto' | 'async' | 'inline';
+}
+
+export interface ModelMetadata {
+  producer: string;
+  producerVersion?: string;
+  graphName: string;
+  domain: string;
+  description: string;
+  graphDescription: string;
+  version?: number;
+  irVersion?: number;
+  opsets: { domain: string; version: number }[];
+  custom: Record<string, string>;
+}
+
+interface InputSpec {
+  index: number;
+  name: string;
+  what: string;
+  type: TypeMetadata;
+  optional: boolean;
+}
+
+const RUN_MODES = { auto: 0, async: 1, inline: 2 } as const;
+const RUN_OPTION_KEYS = new Set(['signal', 'tag', 'logSeverityLevel', 'logVerbosityLevel', 'configEntries', 'mode', 'terminate', 'extra']);
+const CREATE_TOKEN = Symbol('create');
+const asyncDispose: symbol = (Symbol as unknown as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for('nodejs.asyncDispose');
+
+let copiedInTs = 0;
+/** @internal */
+export function tsCopiedBytes(): number {
+  return copiedInTs;
+}
+
+function toModelBytes(model: unknown): string | Uint8Array {
+  if (typeof model === 'string') {
+    if (model === '') throw invalid('ERR_INVALID_ARGUMENT', 'model', 'a file path or model bytes', 'an empty string');
+    return model;
+  }
+  let bytes: Uint8Array | undefined;
+  if (model instanceof Uint8Array) bytes = model;
+  else if (model instanceof ArrayBuffer) bytes = new Uint8Array(model);
+  else if (ArrayBuffer.isView(model)) bytes = new Uint8Array(model.buffer, model.byteOffset, model.byteLength);
+  else if (typeof SharedArrayBuffer !== 'undefined' && model instanceof SharedArrayBuffer) bytes = new Uint8Array(model);
+  if (!bytes) throw invalid('ERR_INVALID_ARGUMENT', 'model', 'a file path, Uint8Array or ArrayBuffer', describe(model));
+  if (bytes.byteLength === 0) throw invalid('ERR_INVALID_ARGUMENT', 'model', 'non-empty model bytes', '0 bytes');
+  const buffer = bytes.buffer as ArrayBuffer & { resizable?: boolean };
+  if ((typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer) || buffer.resizable) {
+    bytes = bytes.slice();  // another thread or a resize could change it while ORT parses
+  } else if (bytes.constructor !== Uint8Array) {
+    bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  return bytes;
+}
+
+export class InferenceSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly ValueMetadata[];
+  readonly outputMetadata: readonly ValueMetadata[];
+  /** Providers that registered, in priority order (short names, e.g. ['cuda', 'cpu']). */
+  readonly providers: readonly string[];
+  /** Providers requested with onFailure: 'fallback' that did not register, and why. */
+  readonly providerFailures: readonly { name: string; message: string }[];
+  readonly modelMetadata: ModelMetadata;
+
+  #native: NativeSession | undefined;
+  readonly #specs: Map<string, InputSpec>;
+  readonly #required: number;
+  readonly #outputIndex: Map<string, number>;
+  readonly #allOutputs: number[];
+  #inflight = 0;
+  #drained: (() => void) | undefined;
+  #releasing: Promise<void> | undefined;
+
+  /** @internal Use InferenceSession.create(). */
+  constructor(token: symbol, native: NativeSession, meta: NativeSessionMetadata, header: ModelHeader | undefined) {
+    if (token !== CREATE_TOKEN) throw new OrtexError('ERR_INVALID_ARGUMENT', 'use InferenceSession.create() to make a session');
+    this.#native = native;
+    this.inputNames = Object.freeze(meta.inputs.map((i) => i.name));
+    this.outputNames = Object.freeze(meta.outputs.map((o) => o.name));
+    this.inputMetadata = Object.freeze(meta.inputs.map((i) => toValueMetadata(i.name, i)));
+    this.outputMetadata = Object.freeze(meta.outputs.map((o) => toValueMetadata(o.name, o)));
+    this.providers = Object.freeze(meta.providers.map((p) => providerByAppendName(p)?.short ?? p));
+    this.providerFailures = Object.freeze(meta.providerFailures.map((f) => ({ name: providerByAppendName(f.name)?.short ?? f.name, message: f.message })));
+    const metadata: ModelMetadata = {
+      producer: meta.producer,
+      graphName: meta.graphName,
+      domain: meta.domain,
+      description: meta.description,
+      graphDescription: meta.graphDescription,
+      opsets: header?.opsets ?? [],
+      custom: meta.custom,
+    };
+    // ORT reports INT64_MAX when the model has no version.
+    if (meta.version < 2 ** 53) metadata.version = meta.version;
+    if (header?.irVersion !== undefined) metadata.irVersion = header.irVersion;
+    if (header?.producerVersion) metadata.producerVersion = header.producerVersion;
+    this.modelMetadata = metadata;
+    this.#specs = new Map();
+    let required = 0;
+    meta.inputs.forEach((input, index) => {
+      const type = toTypeMetadata(input);
+      const optional = type.kind === 'optional';
+      if (!optional) required++;
+      this.#specs.set(input.name, { index, name: input.name, what: `input '${input.name}'`, type, optional });
+    });
+    this.#required = required;
+    this.#outputIndex = new Map(meta.outputs.map((o, i) => [o.name, i]));
+    this.#allOutputs = meta.outputs.map((_, i) => i);
+  }
+
+  /** Loads a model from a file path (external data next to it is found) or from bytes. */
+  static async create(model: string | Uint8Array | ArrayBuffer | ArrayBufferView, options?: SessionOptions): Promise<InferenceSession> {
+    const bytes = toModelBytes(model);
+    const { native: opts, inlineThresholdUs } = normalizeSessionOptions(options);
+    const b = binding();
+    let native: NativeSession;
+    try {
+      native = await b.createSession(bytes, opts, inlineThresholdUs);
+    } catch (e) {
+      const where = typeof bytes === 'string' ? `cannot load model ${bytes}` : `cannot load model from ${bytes.byteLength} bytes`;
+      throw fromNative(e, 'ERR_MODEL_LOAD', where);
+    }
+    const header = await readModelHeader(bytes);
+    return new InferenceSession(CREATE_TOKEN, native, native.metadata(), header);
+  }
+
+  /**
+   * Runs the model. `fetches` (optional) names the outputs to compute, or maps names to
+   * caller-provided tensors that ORT writes in place. Resolves to outputs by name.
+   */
+  async run(feeds: FeedsType, fetchesOrOptions?: FetchesType | RunOptions, maybeOptions?: RunOptions): Promise<ReturnType> {
+    const native = this.#native;
+    if (native === undefined) throw new OrtexError('ERR_SESSION_RELEASED', 'the session has been released');
+    if (feeds === null || typeof feeds !== 'object' || feeds instanceof Tensor || Array.isArray(feeds)) {
+      throw invalid('ERR_INVALID_INPUT', 'feeds', 'an object of input name → value', describe(feeds));
+    }
+    // Inputs.
+    const indices: number[] = [];
+    const encoded: Encoded = [];
+    const copies: CopyCounter = { bytes: 0 };
+    let present = 0;
+    for (const name in feeds) {
+      const spec = this.#specs.get(name);
+      if (spec === undefined) {
+        throw invalid('ERR_INVALID_INPUT', 'feeds', `only the model's inputs (${this.inputNames.map((n) => `'${n}'`).join(', ')})`, `unknown input '${name}'`);
+      }
+      const value = feeds[name];
+      if (spec.optional && (value === null || value === undefined)) continue;  // optional without a value
+      if (!spec.optional) present++;
+      encodeValue(value, spec.type, spec.what, encoded, copies);
+      indices.push(spec.index);
+    }
+    if (present !== this.#required) {
+      const missing = [...this.#specs.values()].filter((s) => !s.optional && !(s.name in feeds) || (!s.optional && feeds[s.name] == null));
+      throw invalid('ERR_INVALID_INPUT', 'feeds', `a value for every required input`, `no value for ${missing.map((s) => `'${s.name}'`).join(', ')}`);
+    }
+    if (copies.bytes) copiedInTs += copies.bytes;
+
+    // Outputs and options.
+    let outputs = this.#allOutputs;
+    let fetchEncoded: Encoded | undefined;
+    let fetchTensors: (Tensor | undefined)[] | undefined;
+    let options: RunOptions | undefined = maybeOptions;
+    if (fetchesOrOptions !== undefined) {
+      const parsed = this.#parseFetches(fetchesOrOptions);
+      if (parsed) ({ outputs, fetchEncoded, fetchTensors } = parsed);
+      else options = fetchesOrOptions as RunOptions;
+    }
+    let mode = 0;
+    let runOptions: NativeRunOptions | null = null;
+    let onAbort: (() => void) | undefined;
+    const signal = options?.signal;
+    if (options !== undefined) {
+      ({ mode, runOptions } = this.#runOptions(options));
+      if (signal) {
+        if (signal.aborted) throw new OrtexError('ERR_ABORTED', 'the run was aborted before it started', { cause: signal.reason });
+        const ro = runOptions!;
+        onAbort = () => ro.terminate();
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+    }
+
+    let result: Encoded | Promise<Encoded>;
+    try {
+      result = native.run(indices, encoded, outputs, fetchEncoded, runOptions, mode);
+    } catch (e) {
+      if (onAbort) signal!.removeEventListener('abort', onAbort);
+      throw fromNative(e, 'ERR_RUNTIME');
+    }
+    if (!Array.isArray(result)) {
+      this.#inflight++;
+      try {
+        result = await result;
+      } catch (e) {
+        if (signal?.aborted) throw new OrtexError('ERR_ABORTED', 'the run was aborted', { cause: e });
+        throw fromNative(e, 'ERR_RUNTIME');
+      } finally {
+        if (onAbort) signal!.removeEventListener('abort', onAbort);
+        if (--this.#inflight === 0 && this.#drained) this.#drained();
+      }
+    } else if (onAbort) {
+      signal!.removeEventListener('abort', onAbort);
+    }
+    const out: ReturnType = {};
+    const names = this.outputNames;
+    for (let i = 0; i < outputs.length; i++) out[names[outputs[i]!]!] = decodeValue(result, i * 3, fetchTensors?.[i]);
+    return out;
+  }
+
+  #parseFetches(arg: FetchesType | RunOptions): { outputs: number[]; fetchEncoded?: Encoded; fetchTensors?: (Tensor | undefined)[] } | undefined {
+    const indexOf = (name: unknown): number => {
+      const i = typeof name === 'string' ? this.#outputIndex.get(name) : undefined;
+      if (i === undefined) throw invalid('ERR_INVALID_INPUT', 'fetches', `names of the model's outputs (${this.outputNames.map((n) => `'${n}'`).join(', ')})`, describe(name));
+      return i;
+    };
+    if (Array.isArray(arg)) {
+      if (arg.length === 0) throw invalid('ERR_INVALID_INPUT', 'fetches', 'at least one output name', 'an empty array');
+      return { outputs: arg.map(indexOf) };
+    }
+    if (arg === null || typeof arg !== 'object') throw invalid('ERR_INVALID_ARGUMENT', 'run options', 'an object', describe(arg));
+    const keys = Object.keys(arg);
+    const isFetches = keys.length > 0 && keys.every((k) => this.#outputIndex.has(k));
+    if (!isFetches) {
+      for (const k of keys) if (!RUN_OPTION_KEYS.has(k)) throw invalid('ERR_INVALID_ARGUMENT', 'the second argument of run()', `fetches (output names) or run options (${[...RUN_OPTION_KEYS].join(', ')})`, `key '${k}'`);
+      return undefined;
+    }
+    const outputs: number[] = [];
+    const fetchEncoded: Encoded = [];
+    const fetchTensors: (Tensor | undefined)[] = [];
+    const copies: CopyCounter = { bytes: 0 };
+    for (const k of keys) {
+      const index = indexOf(k);
+      const v = (arg as Record<string, unknown>)[k];
+      outputs.push(index);
+      const spec = this.outputMetadata[index]!;
+      if (v === null || v === undefined) {
+        fetchEncoded.push(0, null, null);
+        fetchTensors.push(undefined);
+      } else {
+        if (!(v instanceof Tensor) || !spec.isTensor) throw invalid('ERR_INVALID_INPUT', `fetches.${k}`, 'null or an ortex Tensor for a tensor output', describe(v));
+        if (v.mustCopy) throw invalid('ERR_INVALID_INPUT', `fetches.${k}`, 'a tensor over a plain ArrayBuffer (ORT writes into it)', 'a shared or resizable buffer');
+        encodeValue(v, { kind: 'tensor', type: spec.type, shape: spec.shape }, `fetches.${k}`, fetchEncoded, copies);
+        fetchTensors.push(v);
+      }
+    }
+    return { outputs, fetchEncoded, fetchTensors };
+  }
+
+  #runOptions(o: RunOptions): { mode: number; runOptions: NativeRunOptions | null } {
+    if (typeof o !== 'object' || o === null) throw invalid('ERR_INVALID_ARGUMENT', 'run options', 'an object', describe(o));
+    let mode = 0;
+    if (o.mode !== undefined) {
+      if (!(o.mode in RUN_MODES)) throw invalid('ERR_INVALID_ARGUMENT', 'run options mode', "'auto', 'async' or 'inline'", describe(o.mode));
+      mode = RUN_MODES[o.mode];
+    }
+    if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalid('ERR_INVALID_ARGUMENT', 'run options signal', 'an AbortSignal', describe(o.signal));
+    if (o.tag !== undefined && typeof o.tag !== 'string') throw invalid('ERR_INVALID_ARGUMENT', 'run options tag', 'a string', describe(o.tag));
+    if (o.logSeverityLevel !== undefined && ![0, 1, 2, 3, 4].includes(o.logSeverityLevel)) throw invalid('ERR_INVALID_ARGUMENT', 'run options logSeverityLevel', 'an integer from 0 to 4', describe(o.logSeverityLevel));
+    const needsNative = o.signal !== undefined || o.tag !== undefined || o.logSeverityLevel !== undefined || o.logVerbosityLevel !== undefined || o.configEntries !== undefined;
+    if (!needsNative) return { mode, runOptions: null };
+    const entries = o.configEntries ? Object.entries(o.configEntries).map(([k, v]) => [k, String(v)] as [string, string]) : undefined;
+    let runOptions: NativeRunOptions;
+    try {
+      runOptions = new (binding().RunOptions)(o.tag, o.logSeverityLevel, o.logVerbosityLevel, entries);
+    } catch (e) {
+      throw fromNative(e, 'ERR_INVALID_ARGUMENT');
+    }
+    // A run that can be aborted must not hold the JS thread.
+    if (o.signal !== undefined && mode === 0) mode = RUN_MODES.async;
+    return { mode, runOptions };
+  }
+
+  /** Runs in flight right now. */
+  get pendingRuns(): number {
+    return this.#inflight;
+  }
+
+  /** True once release() was called. */
+  get released(): boolean {
+    return this.#native === undefined;
+  }
+
+  /** How this session schedules runs: measured average run time and the inline threshold. */
+  scheduling(inlineThresholdUs?: number): { averageRunUs: number; runs: number; inlineThresholdUs: number } {
+    const native = this.#native;
+    if (!native) throw new OrtexError('ERR_SESSION_RELEASED', 'the session has been released');
+    if (inlineThresholdUs !== undefined && !(typeof inlineThresholdUs === 'number' && inlineThresholdUs >= 0)) {
+      throw invalid('ERR_INVALID_ARGUMENT', 'inlineThresholdUs', 'a non-negative number', describe(inlineThresholdUs));
+    }
+    return native.scheduling(inlineThresholdUs);
+  }
+
+  /** Ends profiling (enableProfiling) and returns the profile file's path. */
+  endProfiling(): string {
+    const native = this.#native;
+    if (!native) throw new OrtexError('ERR_SESSION_RELEASED', 'the session has been released');
+    try {
+      return native.endProfiling();
+    } catch (e) {
+      throw fromNative(e, 'ERR_RUNTIME');
+    }
+  }
+
+  /**
+   * Stops accepting runs, waits for runs in flight, then releases the native session off the JS
+   * thread. Idempotent. Output tensors stay valid: they keep what they need alive.
+   */
+  release(): Promise<void> {
+    if (this.#releasing) return this.#releasing;
+    const native = this.#native!;
+    this.#native = undefined;
+    this.#releasing = (async () => {
+      if (this.#inflight > 0) await new Promise<void>((resolve) => { this.#drained = resolve; });
+      await native.release();
+    })();
+    return this.#releasing;
+  }
+
+  [asyncDispose](): Promise<void> {
+    return this.release();
+  }
+}
+
+setNativeDisposer((data) => binding().disposeBuffer(data as unknown as ArrayBufferView));

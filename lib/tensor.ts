@@ -1,0 +1,168 @@
+/** Tensor: the onnxruntime-common shape (type, data, dims) plus explicit native-memory disposal. */
+import { elementTypeByName, storageLength, type ElementTypeInfo, type TensorData, type TensorType } from './element-types.js';
+import { describe, invalid, OrtexError } from './errors.js';
+import { checkDims } from './dims.js';
+
+const FROM_NATIVE = Symbol('fromNative');
+
+type Disposer = (data: TensorData) => boolean;
+let disposeNative: Disposer = () => false;
+/** @internal Set by the session module once the addon is loaded. */
+export function setNativeDisposer(fn: Disposer): void {
+  disposeNative = fn;
+}
+
+function inferType(data: unknown): TensorType | undefined {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof Int32Array) return 'int32';
+  if (data instanceof BigInt64Array) return 'int64';
+  if (data instanceof Uint8Array) return 'uint8';
+  if (data instanceof Int8Array) return 'int8';
+  if (data instanceof Uint16Array) return 'uint16';
+  if (data instanceof Int16Array) return 'int16';
+  if (data instanceof Uint32Array) return 'uint32';
+  if (data instanceof BigUint64Array) return 'uint64';
+  if (Array.isArray(data)) {
+    if (data.every((v) => typeof v === 'string')) return 'string';
+    if (data.every((v) => typeof v === 'boolean')) return 'bool';
+    if (data.every((v) => typeof v === 'number')) return 'float32';
+  }
+  return undefined;
+}
+
+function toStorage(info: ElementTypeInfo, data: unknown): TensorData {
+  const what = `data of a ${info.name} tensor`;
+  if (info.name === 'string') {
+    if (Array.isArray(data) && data.every((v) => typeof v === 'string')) return data as string[];
+    throw invalid('ERR_INVALID_ARGUMENT', what, 'an array of strings', describe(data));
+  }
+  const Ctor = info.array!;
+  if (data instanceof Ctor) return data as TensorData;
+  if (info.name === 'bool' && Array.isArray(data) && data.every((v) => typeof v === 'boolean')) {
+    return Uint8Array.from(data as boolean[], (b) => (b ? 1 : 0));
+  }
+  if (Array.isArray(data)) {
+    const big = Ctor === BigInt64Array || Ctor === BigUint64Array;
+    const ok = data.every((v) => (big ? typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)) : typeof v === 'number'));
+    if (ok) return big ? (Ctor as BigInt64ArrayConstructor).from(data as number[], (v) => BigInt(v)) : (Ctor as Float32ArrayConstructor).from(data as number[]);
+  }
+  throw invalid('ERR_INVALID_ARGUMENT', what, `a ${Ctor.name}${big(info) ? '' : ' or an array of numbers'}`, describe(data));
+}
+
+function big(info: ElementTypeInfo): boolean {
+  return info.array === BigInt64Array || info.array === BigUint64Array;
+}
+
+/** True when ORT must not read the buffer in place (another thread or a resize may change it). */
+function mustCopy(data: TensorData): boolean {
+  if (Array.isArray(data)) return false;
+  const buffer = data.buffer as ArrayBuffer & { resizable?: boolean; growable?: boolean };
+  return (typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer) || buffer.resizable === true ||
+    (buffer as unknown as { growable?: boolean }).growable === true;
+}
+
+export class Tensor {
+  readonly type: TensorType;
+  readonly dims: readonly number[];
+  readonly size: number;
+  readonly location = 'cpu' as const;
+  /** @internal ONNX element code. */
+  readonly code: number;
+  /** @internal Data must be copied before ORT reads it (shared or resizable buffer). */
+  readonly mustCopy: boolean;
+  #data: TensorData | undefined;
+  #native: boolean;
+
+  /** new Tensor(type, data, dims?) or new Tensor(data, dims?) like onnxruntime-common. */
+  constructor(type: TensorType, data: TensorData | readonly number[] | readonly boolean[] | readonly bigint[], dims?: readonly number[]);
+  constructor(data: TensorData | readonly boolean[], dims?: readonly number[]);
+  constructor(a: unknown, b?: unknown, c?: unknown, d?: unknown) {
+    if (a === FROM_NATIVE) {
+      // Addon output: already consistent, no validation, no copy.
+      const info = b as ElementTypeInfo;
+      const dims = d as number[];
+      let count = 1;
+      for (const x of dims) count *= x;
+      this.type = info.name;
+      this.code = info.code;
+      this.dims = dims;
+      this.size = count;
+      this.mustCopy = false;
+      this.#data = (c as [TensorData, boolean])[0];
+      this.#native = (c as [TensorData, boolean])[1];
+      return;
+    }
+    let typeName: unknown;
+    let data: unknown;
+    let dims: unknown;
+    if (typeof a === 'string') {
+      typeName = a;
+      data = b;
+      dims = c;
+    } else {
+      typeName = inferType(a);
+      data = a;
+      dims = b;
+      if (typeName === undefined) throw invalid('ERR_INVALID_ARGUMENT', 'tensor data', 'a TypedArray or an array of numbers, booleans or strings', describe(a));
+    }
+    const info = elementTypeByName(typeName as string);
+    if (!info) throw invalid('ERR_INVALID_ARGUMENT', 'tensor type', 'one of float32, float64, float16, bfloat16, int8..int64, uint8..uint64, bool, string, int4, uint4', describe(typeName));
+    const storage = toStorage(info, data);
+    const shape = dims === undefined ? [info.packed4 ? storage.length * 2 : storage.length] : checkDims(dims, 'tensor dims');
+    let count = 1;
+    for (const d of shape) count *= d;
+    const expected = storageLength(info, count);
+    if (storage.length !== expected) {
+      throw invalid('ERR_INVALID_ARGUMENT', `data of a ${info.name} tensor with dims [${shape.join(',')}]`, `${expected} ${info.packed4 ? 'bytes' : 'elements'}`, `${storage.length}`);
+    }
+    this.type = info.name;
+    this.code = info.code;
+    this.dims = shape;
+    this.size = count;
+    this.#data = storage;
+    this.#native = false;
+    this.mustCopy = mustCopy(storage);
+  }
+
+  /** @internal Wraps data produced by the addon: no validation, no copy. */
+  static fromNative(info: ElementTypeInfo, data: TensorData, dims: number[], native: boolean): Tensor {
+    return new (Tensor as unknown as new (...args: unknown[]) => Tensor)(FROM_NATIVE, info, [data, native], dims);
+  }
+
+  /** The tensor's data. Outputs are views of ONNX Runtime's memory (no copy). */
+  get data(): TensorData {
+    if (this.#data === undefined) throw new OrtexError('ERR_INVALID_ARGUMENT', 'the tensor has been disposed');
+    return this.#data;
+  }
+
+  /** True once dispose() ran. */
+  get disposed(): boolean {
+    return this.#data === undefined;
+  }
+
+  /** onnxruntime-common compatibility: resolves to the data (already on the CPU). */
+  async getData(): Promise<TensorData> {
+    return this.data;
+  }
+
+  /** A tensor with new dims over the same data. */
+  reshape(dims: readonly number[]): Tensor {
+    return new Tensor(this.type, this.data as TensorData, dims);
+  }
+
+  /**
+   * Frees the native memory behind an output now instead of at garbage collection.
+   * Idempotent; the data of a disposed tensor can no longer be read.
+   */
+  dispose(): void {
+    const data = this.#data;
+    if (data === undefined) return;
+    this.#data = undefined;
+    if (this.#native) disposeNative(data);
+  }
+
+  toString(): string {
+    return `Tensor(${this.type}, [${this.dims.join(',')}])`;
+  }
+}

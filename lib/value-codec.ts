@@ -1,0 +1,133 @@
+/**
+ * Validation of feeds against the model, and the flat encoding the addon reads
+ * ([code, payload, dims] triples; see native/values.h). One message template for every failure.
+ */
+import { elementTypeByCode, elementTypeByName, type TensorData, type TensorType } from './element-types.js';
+import { describe, invalid, OrtexError } from './errors.js';
+import { Tensor } from './tensor.js';
+import type { Encoded } from './native-binding.js';
+import { formatType, type TypeMetadata } from './value-metadata.js';
+
+export type OnnxValue = Tensor | OnnxValue[] | Map<string | number | bigint, unknown> | null;
+
+const CODE_SEQUENCE = 100, CODE_MAP = 101, CODE_NONE = 102;
+
+export interface CopyCounter {
+  bytes: number;
+}
+
+function fmtDims(dims: readonly unknown[]): string {
+  return `[${dims.map((d) => (d === null ? '?' : d)).join(',')}]`;
+}
+
+/** Accepts ortex Tensors and, for drop-in use, onnxruntime-common tensors ({ type, data, dims }). */
+function asTensor(v: unknown, what: string, expected: string): Tensor {
+  if (v instanceof Tensor) return v;
+  const o = v as { type?: unknown; data?: unknown; dims?: unknown } | null;
+  if (o && typeof o === 'object' && typeof o.type === 'string' && Array.isArray(o.dims) && o.data !== undefined && elementTypeByName(o.type)) {
+    return new Tensor(o.type as TensorType, o.data as TensorData, o.dims as number[]);
+  }
+  throw invalid('ERR_INVALID_INPUT', what, expected, describe(v));
+}
+
+function checkTensor(t: Tensor, spec: Extract<TypeMetadata, { kind: 'tensor' }>, what: string): void {
+  if (t.type !== spec.type) {
+    throw invalid('ERR_INVALID_INPUT', what, `a ${spec.type} tensor`, `a ${t.type} tensor`);
+  }
+  const shape = spec.shape;
+  const dims = t.dims;
+  if (shape.length !== dims.length) {
+    throw invalid('ERR_INVALID_INPUT', what, `rank ${shape.length} ${fmtDims(shape)}`, `rank ${dims.length} ${fmtDims(dims)}`);
+  }
+  for (let i = 0; i < shape.length; i++) {
+    const s = shape[i];
+    if (typeof s === 'number' && s !== dims[i]) {
+      throw invalid('ERR_INVALID_INPUT', what, `dims ${fmtDims(shape)}`, `${fmtDims(dims)} (dimension ${i} is ${dims[i]}, the model requires ${s})`);
+    }
+  }
+}
+
+function pushTensor(out: Encoded, t: Tensor, copies: CopyCounter): void {
+  let data = t.data;
+  if (t.mustCopy) {
+    data = (data as Float32Array).slice() as TensorData;
+    copies.bytes += (data as Float32Array).byteLength;
+  }
+  out.push(t.code, data, t.dims);
+}
+
+function tensorOfKeys(keys: unknown[], type: TensorType, what: string): Tensor {
+  const info = elementTypeByName(type)!;
+  try {
+    if (info.array === BigInt64Array) return new Tensor(type, keys.map((k) => BigInt(k as number)) as unknown as bigint[], [keys.length]);
+    return new Tensor(type, keys as string[], [keys.length]);
+  } catch (e) {
+    throw invalid('ERR_INVALID_INPUT', what, `${type} values`, (e as Error).message);
+  }
+}
+
+/** Validates `v` against `spec` and appends its encoding to `out`. */
+export function encodeValue(v: unknown, spec: TypeMetadata, what: string, out: Encoded, copies: CopyCounter): void {
+  switch (spec.kind) {
+    case 'tensor': {
+      const t = asTensor(v, what, `a ${spec.type} tensor`);
+      checkTensor(t, spec, what);
+      pushTensor(out, t, copies);
+      return;
+    }
+    case 'optional':
+      // null (no value) is handled by the caller: the input is simply not fed.
+      encodeValue(v, spec.element, what, out, copies);
+      return;
+    case 'sequence': {
+      if (!Array.isArray(v)) throw invalid('ERR_INVALID_INPUT', what, `an array (${formatType(spec)})`, describe(v));
+      const items: Encoded = [];
+      for (let i = 0; i < v.length; i++) encodeValue(v[i], spec.element, `${what}[${i}]`, items, copies);
+      out.push(CODE_SEQUENCE, items, null);
+      return;
+    }
+    case 'map': {
+      if (!(v instanceof Map)) throw invalid('ERR_INVALID_INPUT', what, `a Map (${formatType(spec)})`, describe(v));
+      if (spec.value.kind !== 'tensor') throw invalid('ERR_INVALID_INPUT', what, 'a map of tensor values', formatType(spec));
+      const keys = tensorOfKeys([...v.keys()], spec.keyType, `keys of ${what}`);
+      const values = tensorOfKeys([...v.values()], spec.value.type, `values of ${what}`);
+      const items: Encoded = [];
+      pushTensor(items, keys, copies);
+      pushTensor(items, values, copies);
+      out.push(CODE_MAP, items, null);
+      return;
+    }
+    default:
+      throw invalid('ERR_INVALID_INPUT', what, 'a tensor, sequence, map or optional input', `a model input of ${formatType(spec)}`);
+  }
+}
+
+function mapKey(data: TensorData, i: number): string | number | bigint {
+  return (data as unknown as ArrayLike<string | number | bigint>)[i]!;
+}
+
+/** Decodes the triple at `at` of the addon's result. `fetched` supplies caller-provided outputs. */
+export function decodeValue(encoded: Encoded, at: number, fetched: Tensor | undefined): OnnxValue {
+  const code = encoded[at] as number;
+  if (code === 0) return fetched ?? null;
+  if (code === CODE_NONE) return null;
+  if (code === CODE_SEQUENCE) {
+    const items = encoded[at + 1] as Encoded;
+    const out: OnnxValue[] = new Array(items.length / 3);
+    for (let i = 0; i < out.length; i++) out[i] = decodeValue(items, i * 3, undefined);
+    return out;
+  }
+  if (code === CODE_MAP) {
+    const items = encoded[at + 1] as Encoded;
+    const keys = decodeValue(items, 0, undefined) as Tensor;
+    const values = decodeValue(items, 3, undefined) as Tensor;
+    const map = new Map<string | number | bigint, unknown>();
+    const kd = keys.data, vd = values.data;
+    for (let i = 0; i < keys.size; i++) map.set(mapKey(kd, i), mapKey(vd, i));
+    return map;
+  }
+  const info = elementTypeByCode(code);
+  if (!info) throw new OrtexError('ERR_RUNTIME', `the model produced a value of unknown kind ${code}`);
+  const data = encoded[at + 1] as TensorData;
+  return Tensor.fromNative(info, data, encoded[at + 2] as number[], info.array !== undefined && (data as Uint8Array).byteLength > 0);
+}
