@@ -36,6 +36,8 @@ function checkTensor(t: Tensor, spec: Extract<TypeMetadata, { kind: 'tensor' }>,
   }
   const shape = spec.shape;
   const dims = t.dims;
+  // ORT reports no shape as rank 0: a scalar and "unknown" look alike, so ORT checks those.
+  if (shape.length === 0) return;
   if (shape.length !== dims.length) {
     throw invalid('ERR_INVALID_INPUT', what, `rank ${shape.length} ${fmtDims(shape)}`, `rank ${dims.length} ${fmtDims(dims)}`);
   }
@@ -83,7 +85,9 @@ export function encodeValue(v: unknown, spec: TypeMetadata, what: string, out: E
       if (!Array.isArray(v)) throw invalid('ERR_INVALID_INPUT', what, `an array (${formatType(spec)})`, describe(v));
       const items: Encoded = [];
       for (let i = 0; i < v.length; i++) encodeValue(v[i], spec.element, `${what}[${i}]`, items, copies);
-      out.push(CODE_SEQUENCE, items, null);
+      // The element type lets the addon build an empty sequence (ORT's C API cannot).
+      const elementCode = spec.element.kind === 'tensor' ? elementTypeByName(spec.element.type)?.code ?? 0 : 0;
+      out.push(CODE_SEQUENCE, items, elementCode);
       return;
     }
     case 'map': {

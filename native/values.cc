@@ -5,6 +5,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "empty_sequence.h"
 #include "errors.h"
 #include "ort_runtime.h"
 #include "stats.h"
@@ -209,10 +210,21 @@ Ort::Value TensorFromJs(Napi::Env env, int32_t type, const Napi::Value& payload,
   return Ort::Value(raw);
 }
 
-Ort::Value AggregateFromJs(Napi::Env env, ONNXType kind, const Napi::Value& payload, InputContext& ctx) {
+Ort::Value AggregateFromJs(Napi::Env env, ONNXType kind, const Napi::Value& payload, const Napi::Value& third,
+                           InputContext& ctx) {
   if (!payload.IsArray()) Throw(env, "ERR_INVALID_INPUT", "sequence/map payload must be an array");
   Napi::Array items = payload.As<Napi::Array>();
   uint32_t n = items.Length() / 3;
+  if (n == 0 && kind == ONNX_TYPE_SEQUENCE) {
+    // The third slot carries the element type of an empty sequence.
+    int32_t elementType = third.IsNumber() ? third.As<Napi::Number>().Int32Value() : 0;
+    if (elementType <= 0) Throw(env, "ERR_INVALID_INPUT", "an empty sequence needs a tensor element type");
+    try {
+      return Ort::Value(CreateEmptySequence(elementType));
+    } catch (const Ort::Exception& e) {
+      throw ToJsError(env, FromException(e, "ERR_INVALID_INPUT"));
+    }
+  }
   std::vector<Ort::Value> parts;
   parts.reserve(n);
   for (uint32_t i = 0; i < n; ++i) parts.push_back(ValueFromJs(env, items, i * 3, ctx));
@@ -310,8 +322,8 @@ Ort::Value ValueFromJs(Napi::Env env, const Napi::Array& encoded, uint32_t at, I
   Napi::Value codeValue = encoded.Get(at);
   int32_t code = codeValue.IsNumber() ? codeValue.As<Napi::Number>().Int32Value() : -1;
   Napi::Value payload = encoded.Get(at + 1);
-  if (code == kCodeSequence) return AggregateFromJs(env, ONNX_TYPE_SEQUENCE, payload, ctx);
-  if (code == kCodeMap) return AggregateFromJs(env, ONNX_TYPE_MAP, payload, ctx);
+  if (code == kCodeSequence) return AggregateFromJs(env, ONNX_TYPE_SEQUENCE, payload, encoded.Get(at + 2), ctx);
+  if (code == kCodeMap) return AggregateFromJs(env, ONNX_TYPE_MAP, payload, encoded.Get(at + 2), ctx);
   if (code <= 0 || code > ONNX_TENSOR_ELEMENT_DATA_TYPE_INT4) {
     Throw(env, "ERR_INVALID_INPUT", "unsupported value kind " + std::to_string(code));
   }

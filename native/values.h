@@ -2,7 +2,7 @@
 //
 // JS side encodes each value as three consecutive array slots: [code, payload, dims].
 //   code 1..22  tensor of that ONNX element type; payload a TypedArray (string[] for STRING); dims number[]
-//   code 100    sequence; payload a flat array of triples
+//   code 100    sequence; payload a flat array of triples; dims slot: element type (for empty ones)
 //   code 101    map; payload [keyCode, keyPayload, keyDims, valueCode, valuePayload, valueDims]
 //   code 102    optional without a value (outputs only; an absent optional input is simply not fed)
 #pragma once
