@@ -41,6 +41,8 @@ export interface NativeSession {
   /** Returns the results directly when the run executed inline, else a promise. */
   run(inputIndices: number[], inputs: Encoded, outputIndices: number[], fetches: Encoded | undefined,
     runOptions: NativeRunOptions | null, mode: number): Encoded | Promise<Encoded>;
+  /** Fast path for tensor-only models; see native/session.cc for the header layout. */
+  runTensors(header: Float64Array, payloads: unknown[], runOptions: NativeRunOptions | null, mode: number): unknown[] | Promise<Encoded>;
   release(): Promise<void>;
   endProfiling(): string;
   scheduling(inlineThresholdUs?: number): { averageRunUs: number; runs: number; inlineThresholdUs: number };
@@ -88,7 +90,7 @@ export interface NativeBinding {
   runtimeInfo(): NativeRuntimeInfo | null;
   stats(): NativeStats;
   disposeBuffer(data: ArrayBufferView | ArrayBuffer): boolean;
-  createSession(model: string | Uint8Array, options: NativeNormalizedOptions, inlineThresholdUs: number): Promise<NativeSession>;
+  createSession(model: string | Uint8Array, options: NativeNormalizedOptions, inlineThresholdUs: number, copyOutputsBelowBytes: number): Promise<NativeSession>;
   RunOptions: new (tag?: string, logSeverityLevel?: number, logVerbosityLevel?: number, configEntries?: [string, string][]) => NativeRunOptions;
 }
 

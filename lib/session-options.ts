@@ -47,6 +47,12 @@ export interface SessionOptions {
    * longer ones run on the libuv pool. 0 disables inline runs. Default 100 µs.
    */
   inlineThresholdUs?: number;
+  /**
+   * Outputs smaller than this many bytes are copied into V8 memory; larger ones are handed over
+   * without a copy (external ArrayBuffers over ORT's memory). Below a few KiB the copy is cheaper
+   * than tracking an external buffer through GC. 0 = never copy. Default 4096.
+   */
+  copyOutputsBelowBytes?: number;
 }
 
 const OPT_LEVELS = { disabled: 0, basic: 1, extended: 2, layout: 3, all: 99 } as const;
@@ -55,7 +61,7 @@ const KNOWN_KEYS = new Set([
   'executionProviders', 'intraOpNumThreads', 'interOpNumThreads', 'graphOptimizationLevel', 'executionMode',
   'enableCpuMemArena', 'enableMemPattern', 'logSeverityLevel', 'logVerbosityLevel', 'logId', 'enableProfiling',
   'profileFilePrefix', 'optimizedModelFilePath', 'freeDimensionOverrides', 'freeDimensionOverridesByDenotation',
-  'configEntries', 'extra', 'inlineThresholdUs',
+  'configEntries', 'extra', 'inlineThresholdUs', 'copyOutputsBelowBytes',
 ]);
 
 function threads(v: unknown, what: string): number | undefined {
@@ -108,10 +114,6 @@ function providerOptionValue(v: unknown, what: string): string {
   throw invalid('ERR_INVALID_ARGUMENT', what, 'a string, finite number or boolean', describe(v));
 }
 
-export interface NormalizedProviders {
-  list: { name: string; options: [string, string][]; fallback: boolean }[];
-}
-
 export function normalizeProviders(eps: unknown): NativeNormalizedOptions['executionProviders'] {
   if (eps === undefined) return undefined;
   if (!Array.isArray(eps)) throw invalid('ERR_INVALID_ARGUMENT', 'executionProviders', 'an array of provider names or { name, ... } objects', describe(eps));
@@ -142,8 +144,13 @@ export function normalizeProviders(eps: unknown): NativeNormalizedOptions['execu
 }
 
 /** Validates options and converts them to the addon's flat form. */
-export function normalizeSessionOptions(options: SessionOptions | undefined): { native: NativeNormalizedOptions; inlineThresholdUs: number } {
-  if (options === undefined) return { native: {}, inlineThresholdUs: 100 };
+export interface Scheduling {
+  inlineThresholdUs: number;
+  copyOutputsBelowBytes: number;
+}
+
+export function normalizeSessionOptions(options: SessionOptions | undefined): { native: NativeNormalizedOptions } & Scheduling {
+  if (options === undefined) return { native: {}, inlineThresholdUs: 100, copyOutputsBelowBytes: 4096 };
   if (typeof options !== 'object' || options === null) throw invalid('ERR_INVALID_ARGUMENT', 'session options', 'an object', describe(options));
   for (const key of Object.keys(options)) {
     if (!KNOWN_KEYS.has(key)) throw invalid('ERR_INVALID_ARGUMENT', 'session options', `only known keys (${[...KNOWN_KEYS].join(', ')})`, `unknown key "${key}"`);
@@ -183,5 +190,12 @@ export function normalizeSessionOptions(options: SessionOptions | undefined): { 
     if (typeof o.inlineThresholdUs !== 'number' || !(o.inlineThresholdUs >= 0)) throw invalid('ERR_INVALID_ARGUMENT', 'inlineThresholdUs', 'a non-negative number', describe(o.inlineThresholdUs));
     inlineThresholdUs = o.inlineThresholdUs;
   }
-  return { native, inlineThresholdUs };
+  let copyOutputsBelowBytes = 4096;
+  if (o.copyOutputsBelowBytes !== undefined) {
+    if (typeof o.copyOutputsBelowBytes !== 'number' || !Number.isSafeInteger(o.copyOutputsBelowBytes) || o.copyOutputsBelowBytes < 0) {
+      throw invalid('ERR_INVALID_ARGUMENT', 'copyOutputsBelowBytes', 'a non-negative integer', describe(o.copyOutputsBelowBytes));
+    }
+    copyOutputsBelowBytes = o.copyOutputsBelowBytes;
+  }
+  return { native, inlineThresholdUs, copyOutputsBelowBytes };
 }

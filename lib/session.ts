@@ -6,8 +6,9 @@ import { providerByAppendName } from './providers.js';
 import { binding } from './runtime.js';
 import { normalizeSessionOptions, type SessionOptions } from './session-options.js';
 import { setNativeDisposer, Tensor } from './tensor.js';
-import { decodeValue, encodeValue, type CopyCounter, type OnnxValue } from './value-codec.js';
-import { toTypeMetadata, toValueMetadata, type TypeMetadata, type ValueMetadata } from './value-metadata.js';
+import { asTensor, checkTensor, decodeValue, isExternal, encodeValue, type CopyCounter, type OnnxValue } from './value-codec.js';
+import { elementTypeByCode, type TensorData } from './element-types.js';
+import { formatType, toTypeMetadata, toValueMetadata, type TypeMetadata, type ValueMetadata } from './value-metadata.js';
 
 export type FeedsType = Record<string, OnnxValue | { type: string; data: unknown; dims: readonly number[] }>;
 export type FetchesType = readonly string[] | Record<string, Tensor | null>;
@@ -45,9 +46,15 @@ interface InputSpec {
   index: number;
   name: string;
   what: string;
+  expected: string;
   type: TypeMetadata;
   optional: boolean;
 }
+
+type TensorMetadata = Extract<TypeMetadata, { kind: 'tensor' }>;
+
+/** Shapes for the fast path travel in this one buffer (runs are prepared synchronously). */
+const HEADER = new Float64Array(4096);
 
 const RUN_MODES = { auto: 0, async: 1, inline: 2 } as const;
 const RUN_OPTION_KEYS = new Set(['signal', 'tag', 'logSeverityLevel', 'logVerbosityLevel', 'configEntries', 'mode', 'terminate', 'extra']);
@@ -58,6 +65,15 @@ let copiedInTs = 0;
 /** @internal */
 export function tsCopiedBytes(): number {
   return copiedInTs;
+}
+function addCopiedBytes(n: number): void {
+  copiedInTs += n;
+}
+/** Data ORT must not read in place (shared or resizable buffer): copied, and counted. */
+function copyData(t: Tensor): TensorData {
+  const copy = (t.data as Float32Array).slice();
+  copiedInTs += copy.byteLength;
+  return copy as unknown as TensorData;
 }
 
 function toModelBytes(model: unknown): string | Uint8Array {
@@ -95,6 +111,9 @@ export class InferenceSession {
   #native: NativeSession | undefined;
   readonly #specs: Map<string, InputSpec>;
   readonly #required: number;
+  /** Every input and output is a tensor: runs take the header fast path. */
+  readonly #tensorsOnly: boolean;
+  readonly #copyBelow: number;
   readonly #outputIndex: Map<string, number>;
   readonly #allOutputs: number[];
   #inflight = 0;
@@ -102,8 +121,9 @@ export class InferenceSession {
   #releasing: Promise<void> | undefined;
 
   /** @internal Use InferenceSession.create(). */
-  constructor(token: symbol, native: NativeSession, meta: NativeSessionMetadata, header: ModelHeader | undefined) {
+  constructor(token: symbol, native: NativeSession, meta: NativeSessionMetadata, header: ModelHeader | undefined, copyBelow: number) {
     if (token !== CREATE_TOKEN) throw new OrtexError('ERR_INVALID_ARGUMENT', 'use InferenceSession.create() to make a session');
+    this.#copyBelow = copyBelow;
     this.#native = native;
     this.inputNames = Object.freeze(meta.inputs.map((i) => i.name));
     this.outputNames = Object.freeze(meta.outputs.map((o) => o.name));
@@ -131,9 +151,10 @@ export class InferenceSession {
       const type = toTypeMetadata(input);
       const optional = type.kind === 'optional';
       if (!optional) required++;
-      this.#specs.set(input.name, { index, name: input.name, what: `input '${input.name}'`, type, optional });
+      this.#specs.set(input.name, { index, name: input.name, what: `input '${input.name}'`, expected: `a ${formatType(type)} tensor`, type, optional });
     });
     this.#required = required;
+    this.#tensorsOnly = meta.inputs.every((i) => i.kind === 1) && meta.outputs.every((o) => o.kind === 1);
     this.#outputIndex = new Map(meta.outputs.map((o, i) => [o.name, i]));
     this.#allOutputs = meta.outputs.map((_, i) => i);
   }
@@ -141,17 +162,17 @@ export class InferenceSession {
   /** Loads a model from a file path (external data next to it is found) or from bytes. */
   static async create(model: string | Uint8Array | ArrayBuffer | ArrayBufferView, options?: SessionOptions): Promise<InferenceSession> {
     const bytes = toModelBytes(model);
-    const { native: opts, inlineThresholdUs } = normalizeSessionOptions(options);
+    const { native: opts, inlineThresholdUs, copyOutputsBelowBytes } = normalizeSessionOptions(options);
     const b = binding();
     let native: NativeSession;
     try {
-      native = await b.createSession(bytes, opts, inlineThresholdUs);
+      native = await b.createSession(bytes, opts, inlineThresholdUs, copyOutputsBelowBytes);
     } catch (e) {
       const where = typeof bytes === 'string' ? `cannot load model ${bytes}` : `cannot load model from ${bytes.byteLength} bytes`;
       throw fromNative(e, 'ERR_MODEL_LOAD', where);
     }
     const header = await readModelHeader(bytes);
-    return new InferenceSession(CREATE_TOKEN, native, native.metadata(), header);
+    return new InferenceSession(CREATE_TOKEN, native, native.metadata(), header, copyOutputsBelowBytes);
   }
 
   /**
@@ -164,36 +185,13 @@ export class InferenceSession {
     if (feeds === null || typeof feeds !== 'object' || feeds instanceof Tensor || Array.isArray(feeds)) {
       throw invalid('ERR_INVALID_INPUT', 'feeds', 'an object of input name → value', describe(feeds));
     }
-    // Inputs.
-    const indices: number[] = [];
-    const encoded: Encoded = [];
-    const copies: CopyCounter = { bytes: 0 };
-    let present = 0;
-    for (const name in feeds) {
-      const spec = this.#specs.get(name);
-      if (spec === undefined) {
-        throw invalid('ERR_INVALID_INPUT', 'feeds', `only the model's inputs (${this.inputNames.map((n) => `'${n}'`).join(', ')})`, `unknown input '${name}'`);
-      }
-      const value = feeds[name];
-      if (spec.optional && (value === null || value === undefined)) continue;  // optional without a value
-      if (!spec.optional) present++;
-      encodeValue(value, spec.type, spec.what, encoded, copies);
-      indices.push(spec.index);
-    }
-    if (present !== this.#required) {
-      const missing = [...this.#specs.values()].filter((s) => !s.optional && !(s.name in feeds) || (!s.optional && feeds[s.name] == null));
-      throw invalid('ERR_INVALID_INPUT', 'feeds', `a value for every required input`, `no value for ${missing.map((s) => `'${s.name}'`).join(', ')}`);
-    }
-    if (copies.bytes) copiedInTs += copies.bytes;
-
     // Outputs and options.
     let outputs = this.#allOutputs;
-    let fetchEncoded: Encoded | undefined;
     let fetchTensors: (Tensor | undefined)[] | undefined;
     let options: RunOptions | undefined = maybeOptions;
     if (fetchesOrOptions !== undefined) {
       const parsed = this.#parseFetches(fetchesOrOptions);
-      if (parsed) ({ outputs, fetchEncoded, fetchTensors } = parsed);
+      if (parsed) ({ outputs, fetchTensors } = parsed);
       else options = fetchesOrOptions as RunOptions;
     }
     let mode = 0;
@@ -209,15 +207,45 @@ export class InferenceSession {
         signal.addEventListener('abort', onAbort, { once: true });
       }
     }
-
     let result: Encoded | Promise<Encoded>;
+    let header: Float64Array | undefined;
     try {
-      result = native.run(indices, encoded, outputs, fetchEncoded, runOptions, mode);
+      if (this.#tensorsOnly) {
+        header = HEADER;
+        const payloads = this.#encodeTensors(feeds, outputs, fetchTensors, header);
+        result = native.runTensors(header, payloads, runOptions, mode);
+      } else {
+        const [indices, encoded] = this.#encodeValues(feeds);
+        const fetchEncoded = fetchTensors && this.#encodeFetches(outputs, fetchTensors);
+        result = native.run(indices, encoded, outputs, fetchEncoded, runOptions, mode);
+      }
     } catch (e) {
       if (onAbort) signal!.removeEventListener('abort', onAbort);
       throw fromNative(e, 'ERR_RUNTIME');
     }
-    if (!Array.isArray(result)) {
+    const out: ReturnType = {};
+    const names = this.outputNames;
+    if (Array.isArray(result)) {
+      if (onAbort) signal!.removeEventListener('abort', onAbort);
+      if (header) {
+        // Inline fast path: data in `result`, (type, rank, dims...) per output in the header.
+        let p = 0;
+        for (let i = 0; i < outputs.length; i++) {
+          const code = header[p++]!;
+          const rank = header[p++]!;
+          const name = names[outputs[i]!]!;
+          if (code === 0) {
+            out[name] = fetchTensors![i]!;
+            continue;
+          }
+          const dims = new Array<number>(rank);
+          for (let d = 0; d < rank; d++) dims[d] = header[p++]!;
+          const data = result[i] as TensorData;
+          out[name] = Tensor.fromNative(elementTypeByCode(code)!, data, dims, isExternal(data, this.#copyBelow));
+        }
+        return out;
+      }
+    } else {
       this.#inflight++;
       try {
         result = await result;
@@ -228,16 +256,91 @@ export class InferenceSession {
         if (onAbort) signal!.removeEventListener('abort', onAbort);
         if (--this.#inflight === 0 && this.#drained) this.#drained();
       }
-    } else if (onAbort) {
-      signal!.removeEventListener('abort', onAbort);
     }
-    const out: ReturnType = {};
-    const names = this.outputNames;
-    for (let i = 0; i < outputs.length; i++) out[names[outputs[i]!]!] = decodeValue(result, i * 3, fetchTensors?.[i]);
+    for (let i = 0; i < outputs.length; i++) out[names[outputs[i]!]!] = decodeValue(result, i * 3, fetchTensors?.[i], this.#copyBelow);
     return out;
   }
 
-  #parseFetches(arg: FetchesType | RunOptions): { outputs: number[]; fetchEncoded?: Encoded; fetchTensors?: (Tensor | undefined)[] } | undefined {
+  /** Fast path (tensor-only models): shapes into `h`, data into the returned array. */
+  #encodeTensors(feeds: FeedsType, outputs: number[], fetchTensors: (Tensor | undefined)[] | undefined, h: Float64Array): unknown[] {
+    const payloads: unknown[] = [];
+    let p = 2;
+    let present = 0;
+    for (const name in feeds) {
+      const spec = this.#specs.get(name);
+      if (spec === undefined) throw this.#unknownInput(name);
+      const t = asTensor(feeds[name], spec.what, spec.expected);
+      checkTensor(t, spec.type as TensorMetadata, spec.what);
+      const dims = t.dims;
+      const rank = dims.length;
+      if (p + 3 + rank > h.length) throw invalid('ERR_INVALID_INPUT', 'feeds', 'fewer inputs', 'more than fit the header');
+      h[p++] = spec.index;
+      h[p++] = t.code;
+      h[p++] = rank;
+      for (let d = 0; d < rank; d++) h[p++] = dims[d]!;
+      payloads.push(t.mustCopy ? copyData(t) : t.data);
+      present++;
+    }
+    if (present !== this.#required) throw this.#missingInputs(feeds);
+    h[0] = present;
+    h[1] = outputs.length;
+    for (let i = 0; i < outputs.length; i++) {
+      const fetched = fetchTensors?.[i];
+      if (p + 4 + (fetched ? fetched.dims.length : 0) > h.length) throw invalid('ERR_INVALID_INPUT', 'fetches', 'fewer outputs', 'more than fit the header');
+      h[p++] = outputs[i]!;
+      if (fetched) {
+        h[p++] = 1;
+        h[p++] = fetched.code;
+        h[p++] = fetched.dims.length;
+        for (const d of fetched.dims) h[p++] = d;
+        payloads.push(fetched.data);
+      } else {
+        h[p++] = 0;
+      }
+    }
+    return payloads;
+  }
+
+  /** General path: any value kind, as [code, payload, dims] triples. */
+  #encodeValues(feeds: FeedsType): [number[], Encoded] {
+    const indices: number[] = [];
+    const encoded: Encoded = [];
+    const copies: CopyCounter = { bytes: 0 };
+    let present = 0;
+    for (const name in feeds) {
+      const spec = this.#specs.get(name);
+      if (spec === undefined) throw this.#unknownInput(name);
+      const value = feeds[name];
+      if (spec.optional && (value === null || value === undefined)) continue;  // optional without a value
+      if (!spec.optional) present++;
+      encodeValue(value, spec.type, spec.what, encoded, copies);
+      indices.push(spec.index);
+    }
+    if (present !== this.#required) throw this.#missingInputs(feeds);
+    if (copies.bytes) addCopiedBytes(copies.bytes);
+    return [indices, encoded];
+  }
+
+  #encodeFetches(outputs: number[], fetchTensors: (Tensor | undefined)[]): Encoded {
+    const encoded: Encoded = [];
+    for (let i = 0; i < outputs.length; i++) {
+      const t = fetchTensors[i];
+      if (t) encoded.push(t.code, t.data, t.dims);
+      else encoded.push(0, null, null);
+    }
+    return encoded;
+  }
+
+  #unknownInput(name: string): OrtexError {
+    return invalid('ERR_INVALID_INPUT', 'feeds', `only the model's inputs (${this.inputNames.map((n) => `'${n}'`).join(', ')})`, `unknown input '${name}'`);
+  }
+
+  #missingInputs(feeds: FeedsType): OrtexError {
+    const missing = [...this.#specs.values()].filter((s) => !s.optional && feeds[s.name] == null);
+    return invalid('ERR_INVALID_INPUT', 'feeds', 'a value for every required input', `no value for ${missing.map((s) => `'${s.name}'`).join(', ')}`);
+  }
+
+  #parseFetches(arg: FetchesType | RunOptions): { outputs: number[]; fetchTensors?: (Tensor | undefined)[] } | undefined {
     const indexOf = (name: unknown): number => {
       const i = typeof name === 'string' ? this.#outputIndex.get(name) : undefined;
       if (i === undefined) throw invalid('ERR_INVALID_INPUT', 'fetches', `names of the model's outputs (${this.outputNames.map((n) => `'${n}'`).join(', ')})`, describe(name));
@@ -255,25 +358,22 @@ export class InferenceSession {
       return undefined;
     }
     const outputs: number[] = [];
-    const fetchEncoded: Encoded = [];
     const fetchTensors: (Tensor | undefined)[] = [];
-    const copies: CopyCounter = { bytes: 0 };
     for (const k of keys) {
       const index = indexOf(k);
       const v = (arg as Record<string, unknown>)[k];
       outputs.push(index);
       const spec = this.outputMetadata[index]!;
       if (v === null || v === undefined) {
-        fetchEncoded.push(0, null, null);
         fetchTensors.push(undefined);
       } else {
         if (!(v instanceof Tensor) || !spec.isTensor) throw invalid('ERR_INVALID_INPUT', `fetches.${k}`, 'null or an ortex Tensor for a tensor output', describe(v));
         if (v.mustCopy) throw invalid('ERR_INVALID_INPUT', `fetches.${k}`, 'a tensor over a plain ArrayBuffer (ORT writes into it)', 'a shared or resizable buffer');
-        encodeValue(v, { kind: 'tensor', type: spec.type, shape: spec.shape }, `fetches.${k}`, fetchEncoded, copies);
+        checkTensor(v, { kind: 'tensor', type: spec.type, shape: spec.shape }, `fetches.${k}`);
         fetchTensors.push(v);
       }
     }
-    return { outputs, fetchEncoded, fetchTensors };
+    return { outputs, fetchTensors };
   }
 
   #runOptions(o: RunOptions): { mode: number; runOptions: NativeRunOptions | null } {

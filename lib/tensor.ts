@@ -77,7 +77,7 @@ export class Tensor {
   /** new Tensor(type, data, dims?) or new Tensor(data, dims?) like onnxruntime-common. */
   constructor(type: TensorType, data: TensorData | readonly number[] | readonly boolean[] | readonly bigint[], dims?: readonly number[]);
   constructor(data: TensorData | readonly boolean[], dims?: readonly number[]);
-  constructor(a: unknown, b?: unknown, c?: unknown, d?: unknown) {
+  constructor(a: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown) {
     if (a === FROM_NATIVE) {
       // Addon output: already consistent, no validation, no copy.
       const info = b as ElementTypeInfo;
@@ -89,8 +89,8 @@ export class Tensor {
       this.dims = dims;
       this.size = count;
       this.mustCopy = false;
-      this.#data = (c as [TensorData, boolean])[0];
-      this.#native = (c as [TensorData, boolean])[1];
+      this.#data = c as TensorData;
+      this.#native = e === true;
       return;
     }
     let typeName: unknown;
@@ -125,9 +125,12 @@ export class Tensor {
     this.mustCopy = mustCopy(storage);
   }
 
-  /** @internal Wraps data produced by the addon: no validation, no copy. */
-  static fromNative(info: ElementTypeInfo, data: TensorData, dims: number[], native: boolean): Tensor {
-    return new (Tensor as unknown as new (...args: unknown[]) => Tensor)(FROM_NATIVE, info, [data, native], dims);
+  /**
+   * @internal Wraps data produced by the addon: no validation, no copy. `external`: the data is
+   * ORT's memory behind an external buffer, which dispose() frees early.
+   */
+  static fromNative(info: ElementTypeInfo, data: TensorData, dims: number[], external: boolean): Tensor {
+    return new (Tensor as unknown as new (...args: unknown[]) => Tensor)(FROM_NATIVE, info, data, dims, external);
   }
 
   /** The tensor's data. Outputs are views of ONNX Runtime's memory (no copy). */

@@ -21,7 +21,7 @@ function fmtDims(dims: readonly unknown[]): string {
 }
 
 /** Accepts ortex Tensors and, for drop-in use, onnxruntime-common tensors ({ type, data, dims }). */
-function asTensor(v: unknown, what: string, expected: string): Tensor {
+export function asTensor(v: unknown, what: string, expected: string): Tensor {
   if (v instanceof Tensor) return v;
   const o = v as { type?: unknown; data?: unknown; dims?: unknown } | null;
   if (o && typeof o === 'object' && typeof o.type === 'string' && Array.isArray(o.dims) && o.data !== undefined && elementTypeByName(o.type)) {
@@ -30,7 +30,7 @@ function asTensor(v: unknown, what: string, expected: string): Tensor {
   throw invalid('ERR_INVALID_INPUT', what, expected, describe(v));
 }
 
-function checkTensor(t: Tensor, spec: Extract<TypeMetadata, { kind: 'tensor' }>, what: string): void {
+export function checkTensor(t: Tensor, spec: Extract<TypeMetadata, { kind: 'tensor' }>, what: string): void {
   if (t.type !== spec.type) {
     throw invalid('ERR_INVALID_INPUT', what, `a ${spec.type} tensor`, `a ${t.type} tensor`);
   }
@@ -110,21 +110,28 @@ function mapKey(data: TensorData, i: number): string | number | bigint {
   return (data as unknown as ArrayLike<string | number | bigint>)[i]!;
 }
 
+/** Whether output data is ORT memory behind an external buffer (see copyOutputsBelowBytes). */
+export function isExternal(data: TensorData, copyBelowBytes: number): boolean {
+  if (Array.isArray(data)) return false;
+  const n = (data as Uint8Array).byteLength;
+  return n > 0 && n >= copyBelowBytes;
+}
+
 /** Decodes the triple at `at` of the addon's result. `fetched` supplies caller-provided outputs. */
-export function decodeValue(encoded: Encoded, at: number, fetched: Tensor | undefined): OnnxValue {
+export function decodeValue(encoded: Encoded, at: number, fetched: Tensor | undefined, copyBelowBytes: number): OnnxValue {
   const code = encoded[at] as number;
   if (code === 0) return fetched ?? null;
   if (code === CODE_NONE) return null;
   if (code === CODE_SEQUENCE) {
     const items = encoded[at + 1] as Encoded;
     const out: OnnxValue[] = new Array(items.length / 3);
-    for (let i = 0; i < out.length; i++) out[i] = decodeValue(items, i * 3, undefined);
+    for (let i = 0; i < out.length; i++) out[i] = decodeValue(items, i * 3, undefined, copyBelowBytes);
     return out;
   }
   if (code === CODE_MAP) {
     const items = encoded[at + 1] as Encoded;
-    const keys = decodeValue(items, 0, undefined) as Tensor;
-    const values = decodeValue(items, 3, undefined) as Tensor;
+    const keys = decodeValue(items, 0, undefined, copyBelowBytes) as Tensor;
+    const values = decodeValue(items, 3, undefined, copyBelowBytes) as Tensor;
     const map = new Map<string | number | bigint, unknown>();
     const kd = keys.data, vd = values.data;
     for (let i = 0; i < keys.size; i++) map.set(mapKey(kd, i), mapKey(vd, i));
@@ -133,5 +140,5 @@ export function decodeValue(encoded: Encoded, at: number, fetched: Tensor | unde
   const info = elementTypeByCode(code);
   if (!info) throw new OrtexError('ERR_RUNTIME', `the model produced a value of unknown kind ${code}`);
   const data = encoded[at + 1] as TensorData;
-  return Tensor.fromNative(info, data, encoded[at + 2] as number[], info.array !== undefined && (data as Uint8Array).byteLength > 0);
+  return Tensor.fromNative(info, data, encoded[at + 2] as number[], isExternal(data, copyBelowBytes));
 }

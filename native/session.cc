@@ -41,6 +41,8 @@ Napi::Value TypeToJs(Napi::Env env, const TypeDesc& d) {
   return o;
 }
 
+}  // namespace
+
 // Everything one run needs, owned by whichever thread executes it.
 struct RunJob {
   std::shared_ptr<SessionCore> core;
@@ -52,14 +54,16 @@ struct RunJob {
   std::vector<OrtValue*> outputs;  // null = let ORT allocate; otherwise a caller-provided fetch
   std::vector<bool> provided;
   std::vector<Ort::Value> fetchValues;
+  uint64_t fetchBytes = 0;
   Failure failure;
 
   void Execute() {
-    std::vector<const OrtValue*> in(inputValues.begin(), inputValues.end());
+    static_assert(sizeof(Ort::Value) == sizeof(OrtValue*), "Ort::Value is a plain handle");
+    const OrtValue* const* in = reinterpret_cast<const OrtValue* const*>(inputValues.data());
     double start = NowNs();
     OrtStatus* st = Ort::GetApi().Run(core->session, runOptions ? static_cast<OrtRunOptions*>(runOptions->options)
                                                                 : nullptr,
-                                      inputNames.data(), in.data(), in.size(), outputNames.data(),
+                                      inputNames.data(), in, inputValues.size(), outputNames.data(),
                                       outputNames.size(), outputs.data());
     if (st) {
       failure = FromStatus(st, runOptions && runOptions->terminated ? "ERR_ABORTED" : "ERR_RUNTIME");
@@ -87,7 +91,33 @@ struct RunJob {
       }
       OrtValue* v = outputs[i];
       outputs[i] = nullptr;
-      ValueToJs(env, Ort::Value(v), owner, out, &at);
+      ValueToJs(env, Ort::Value(v), owner, core->copyOutputsBelowBytes, out, &at);
+    }
+    return out;
+  }
+
+  // Inline fast path: output data in an array, (type, rank, dims...) per output into `header`.
+  Napi::Array ResultsToHeader(Napi::Env env, double* header, size_t headerSize) {
+    Napi::Array out = Napi::Array::New(env, outputs.size());
+    std::shared_ptr<void> owner = core;
+    size_t pos = 0;
+    int64_t dims[64];
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      if (provided[i]) {
+        header[pos++] = 0;
+        header[pos++] = 0;
+        continue;
+      }
+      OrtValue* v = outputs[i];
+      outputs[i] = nullptr;
+      int32_t type = 0;
+      size_t rank = 0;
+      napi_value data = TensorToJs(env, Ort::Value(v), owner, core->copyOutputsBelowBytes, &type, dims, &rank);
+      if (pos + 2 + rank > headerSize) Throw(env, "ERR_RUNTIME", "runTensors header too small for the outputs");
+      header[pos++] = type;
+      header[pos++] = static_cast<double>(rank);
+      for (size_t d = 0; d < rank; ++d) header[pos++] = static_cast<double>(dims[d]);
+      out.Set(static_cast<uint32_t>(i), Napi::Value(env, data));
     }
     return out;
   }
@@ -97,6 +127,8 @@ struct RunJob {
       if (!provided[i] && outputs[i]) Ort::GetApi().ReleaseValue(outputs[i]);
   }
 };
+
+namespace {
 
 class RunWorker : public Napi::AsyncWorker {
  public:
@@ -135,11 +167,13 @@ class RunWorker : public Napi::AsyncWorker {
 
 class CreateWorker : public Napi::AsyncWorker {
  public:
-  CreateWorker(Napi::Env env, std::string path, Napi::Value bytes, SessionConfig config, double inlineThresholdNs)
+  CreateWorker(Napi::Env env, std::string path, Napi::Value bytes, SessionConfig config, double inlineThresholdNs,
+               size_t copyOutputsBelowBytes)
       : Napi::AsyncWorker(env, "ortex:createSession"),
         path_(std::move(path)),
         config_(std::move(config)),
         inlineThresholdNs_(inlineThresholdNs),
+        copyOutputsBelowBytes_(copyOutputsBelowBytes),
         deferred_(Napi::Promise::Deferred::New(env)) {
     if (bytes.IsTypedArray()) {
       Napi::TypedArray ta = bytes.As<Napi::TypedArray>();
@@ -190,6 +224,7 @@ class CreateWorker : public Napi::AsyncWorker {
         for (auto& f : failures) failures_.push_back(f);
         core_->providerFailures = failures_;
         core_->inlineThresholdNs = inlineThresholdNs_;
+        core_->copyOutputsBelowBytes = copyOutputsBelowBytes_;
         core_->model = ReadModelInfo(core_->session);
         for (auto& n : core_->model.inputNames) core_->inputNamePtrs.push_back(n.c_str());
         for (auto& n : core_->model.outputNames) core_->outputNamePtrs.push_back(n.c_str());
@@ -225,6 +260,7 @@ class CreateWorker : public Napi::AsyncWorker {
   Napi::Reference<Napi::Value> bytesRef_;
   SessionConfig config_;
   double inlineThresholdNs_;
+  size_t copyOutputsBelowBytes_;
   std::shared_ptr<SessionCore> core_;
   std::vector<ProviderFailure> failures_;
   Failure failure_;
@@ -257,6 +293,7 @@ Napi::Function SessionWrap::Define(Napi::Env env) {
                      {
                          InstanceMethod<&SessionWrap::Metadata>("metadata"),
                          InstanceMethod<&SessionWrap::Run>("run"),
+                         InstanceMethod<&SessionWrap::RunTensors>("runTensors"),
                          InstanceMethod<&SessionWrap::Release>("release"),
                          InstanceMethod<&SessionWrap::EndProfiling>("endProfiling"),
                          InstanceMethod<&SessionWrap::Scheduling>("scheduling"),
@@ -288,7 +325,9 @@ Napi::Value SessionWrap::Create(const Napi::CallbackInfo& info) {
   }
   SessionConfig config = ReadSessionConfig(env, info[1]);
   double thresholdUs = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 100;
-  auto* worker = new CreateWorker(env, std::move(path), bytes, std::move(config), thresholdUs * 1e3);
+  double copyBelow = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
+  auto* worker = new CreateWorker(env, std::move(path), bytes, std::move(config), thresholdUs * 1e3,
+                                  static_cast<size_t>(copyBelow));
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;
@@ -334,8 +373,36 @@ Napi::Value SessionWrap::Metadata(const Napi::CallbackInfo& info) {
   return o;
 }
 
+bool SessionWrap::DecideInline(Napi::Env env, int mode, const std::shared_ptr<RunOptionsCore>& runOptions) {
+  if (mode == kInline) return true;
+  if (mode == kAsync) return false;
+  SessionCore& core = *core_;
+  double avg = core.averageRunNs.load(std::memory_order_relaxed);
+  return core.runCount.load(std::memory_order_relaxed) > 1 && avg < core.inlineThresholdNs &&
+         !(runOptions && runOptions->terminated) && !LoopBusy(GetAddonData(env), kLoopBudgetNs);
+}
+
+Napi::Value SessionWrap::Dispatch(Napi::Env env, std::unique_ptr<RunJob> job, bool runInline, double* header,
+                                  size_t headerSize) {
+  Stats& stats = GlobalStats();
+  stats.inputBytesZeroCopy += job->inputs.zeroCopyBytes;
+  stats.inputBytesCopied += job->inputs.copiedBytes;
+  stats.fetchBytesInPlace += job->fetchBytes;
+  if (runInline) {
+    stats.runsInline++;
+    job->Execute();
+    if (job->failure.failed()) throw ToJsError(env, job->failure);
+    return header ? job->ResultsToHeader(env, header, headerSize) : job->Results(env);
+  }
+  stats.runsAsync++;
+  auto* worker = new RunWorker(env, std::move(job));
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
 // run(inputIndices, encodedInputs, outputIndices, encodedFetches|undefined, runOptions|null, mode)
-// → Array (ran inline) | Promise<Array>
+// → Array (ran inline) | Promise<Array>. The general path: any value kind.
 Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   SessionCore& core = Live(env);
@@ -347,13 +414,7 @@ Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
   Napi::Array outIdx = info[2].As<Napi::Array>();
   std::shared_ptr<RunOptionsCore> runOptions = RunOptionsWrap::From(env, info[4]);
   int mode = info[5].IsNumber() ? info[5].As<Napi::Number>().Int32Value() : kAuto;
-
-  bool runInline = mode == kInline;
-  if (mode == kAuto) {
-    double avg = core.averageRunNs.load(std::memory_order_relaxed);
-    runInline = core.runCount.load(std::memory_order_relaxed) > 1 && avg < core.inlineThresholdNs &&
-                !(runOptions && runOptions->terminated) && !LoopBusy(GetAddonData(env), kLoopBudgetNs);
-  }
+  bool runInline = DecideInline(env, mode, runOptions);
 
   auto job = std::make_unique<RunJob>();
   job->core = core_;
@@ -371,35 +432,98 @@ Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
   Napi::Array fetches = info[3].IsArray() ? info[3].As<Napi::Array>() : Napi::Array();
   job->outputs.assign(nOut, nullptr);
   job->provided.assign(nOut, false);
-  InputContext fetchContext;
-  fetchContext.keepAlive = !runInline;
   for (uint32_t i = 0; i < nOut; ++i) {
     uint32_t idx = outIdx.Get(i).As<Napi::Number>().Uint32Value();
     if (idx >= core.outputNamePtrs.size()) Throw(env, "ERR_INVALID_INPUT", "output index out of range");
     job->outputNames.push_back(core.outputNamePtrs[idx]);
     if (!fetches.IsEmpty() && fetches.Get(i * 3).IsNumber() && fetches.Get(i * 3).As<Napi::Number>().Int32Value() != 0) {
-      job->fetchValues.push_back(ValueFromJs(env, fetches, i * 3, fetchContext));
+      uint64_t before = job->inputs.zeroCopyBytes;
+      job->fetchValues.push_back(ValueFromJs(env, fetches, i * 3, job->inputs));
+      job->fetchBytes += job->inputs.zeroCopyBytes - before;
+      job->inputs.zeroCopyBytes = before;
       job->outputs[i] = job->fetchValues.back();
       job->provided[i] = true;
     }
   }
-  for (auto& ref : fetchContext.keep) job->inputs.keep.push_back(std::move(ref));
-  Stats& stats = GlobalStats();
-  stats.inputBytesZeroCopy += job->inputs.zeroCopyBytes;
-  stats.inputBytesCopied += job->inputs.copiedBytes;
-  stats.fetchBytesInPlace += fetchContext.zeroCopyBytes;
+  return Dispatch(env, std::move(job), runInline, nullptr, 0);
+}
 
-  if (runInline) {
-    stats.runsInline++;
-    job->Execute();
-    if (job->failure.failed()) throw ToJsError(env, job->failure);
-    return job->Results(env);
+// runTensors(header: Float64Array, payloads: Array, runOptions|null, mode) → Array | Promise<Array>
+// The fast path for tensor-only models: shapes travel in one Float64Array instead of JS arrays.
+//   in:  [nIn, nOut, (index, type, rank, dims...) x nIn, (index, fetched, [type, rank, dims...]) x nOut]
+//   payloads: input data, then the data of each fetched output
+//   inline result: array of output data; header rewritten as (type, rank, dims...) x nOut
+//   (type 0 for fetched outputs). Async result: the general encoding (see values.h).
+Napi::Value SessionWrap::RunTensors(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  SessionCore& core = Live(env);
+  napi_typedarray_type kind;
+  size_t headerSize = 0;
+  void* headerData = nullptr;
+  if (napi_get_typedarray_info(env, info[0], &kind, &headerSize, &headerData, nullptr, nullptr) != napi_ok ||
+      kind != napi_float64_array || !info[1].IsArray()) {
+    Throw(env, "ERR_INVALID_ARGUMENT", "runTensors(header: Float64Array, payloads: Array, ...)");
   }
-  stats.runsAsync++;
-  auto* worker = new RunWorker(env, std::move(job));
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  double* h = static_cast<double*>(headerData);
+  napi_value payloads = info[1];
+  std::shared_ptr<RunOptionsCore> runOptions = RunOptionsWrap::From(env, info[2]);
+  int mode = info[3].IsNumber() ? info[3].As<Napi::Number>().Int32Value() : kAuto;
+  bool runInline = DecideInline(env, mode, runOptions);
+
+  size_t pos = 2;
+  auto need = [&](size_t n) {
+    if (pos + n > headerSize) Throw(env, "ERR_INVALID_ARGUMENT", "runTensors header is truncated");
+  };
+  need(0);
+  size_t nIn = static_cast<size_t>(h[0]), nOut = static_cast<size_t>(h[1]);
+  auto job = std::make_unique<RunJob>();
+  job->core = core_;
+  job->runOptions = runOptions;
+  job->inputs.keepAlive = !runInline;
+  job->inputValues.reserve(nIn);
+  job->inputNames.reserve(nIn);
+  int64_t dims[64];
+  uint32_t payloadIndex = 0;
+  auto readTensor = [&]() -> Ort::Value {
+    need(2);
+    int32_t type = static_cast<int32_t>(h[pos]);
+    size_t rank = static_cast<size_t>(h[pos + 1]);
+    pos += 2;
+    if (rank > 64) Throw(env, "ERR_INVALID_INPUT", "tensor rank exceeds 64");
+    need(rank);
+    for (size_t d = 0; d < rank; ++d) dims[d] = static_cast<int64_t>(h[pos + d]);
+    pos += rank;
+    napi_value payload;
+    napi_get_element(env, payloads, payloadIndex++, &payload);
+    return TensorFromParts(env, type, payload, dims, rank, job->inputs);
+  };
+  for (size_t i = 0; i < nIn; ++i) {
+    need(1);
+    size_t idx = static_cast<size_t>(h[pos++]);
+    if (idx >= core.inputNamePtrs.size()) Throw(env, "ERR_INVALID_INPUT", "input index out of range");
+    job->inputNames.push_back(core.inputNamePtrs[idx]);
+    job->inputValues.push_back(readTensor());
+  }
+  job->outputs.assign(nOut, nullptr);
+  job->provided.assign(nOut, false);
+  job->outputNames.reserve(nOut);
+  for (size_t i = 0; i < nOut; ++i) {
+    need(2);
+    size_t idx = static_cast<size_t>(h[pos]);
+    bool fetched = h[pos + 1] != 0;
+    pos += 2;
+    if (idx >= core.outputNamePtrs.size()) Throw(env, "ERR_INVALID_INPUT", "output index out of range");
+    job->outputNames.push_back(core.outputNamePtrs[idx]);
+    if (fetched) {
+      uint64_t before = job->inputs.zeroCopyBytes;
+      job->fetchValues.push_back(readTensor());
+      job->fetchBytes += job->inputs.zeroCopyBytes - before;
+      job->inputs.zeroCopyBytes = before;
+      job->outputs[i] = job->fetchValues.back();
+      job->provided[i] = true;
+    }
+  }
+  return Dispatch(env, std::move(job), runInline, h, headerSize);
 }
 
 Napi::Value SessionWrap::Release(const Napi::CallbackInfo& info) {

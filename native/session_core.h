@@ -39,6 +39,7 @@ struct SessionCore {
   std::atomic<double> averageRunNs{0};
   std::atomic<uint64_t> runCount{0};
   double inlineThresholdNs = 100e3;
+  size_t copyOutputsBelowBytes = 0;  // outputs smaller than this are copied, larger ones zero-copy
 
   void RecordRun(double ns);
   ~SessionCore();

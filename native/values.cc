@@ -147,16 +147,14 @@ uint64_t ReadDims(Napi::Env env, const Napi::Value& dimsValue, std::vector<int64
   return count;
 }
 
-Ort::Value StringTensorFromJs(Napi::Env env, const Napi::Value& payload, const std::vector<int64_t>& dims,
+Ort::Value StringTensorFromJs(Napi::Env env, const Napi::Value& payload, const int64_t* dims, size_t rank,
                               uint64_t count, InputContext& ctx) {
   if (!payload.IsArray()) Throw(env, "ERR_INVALID_INPUT", "string tensor data must be an array of strings");
   Napi::Array arr = payload.As<Napi::Array>();
   if (arr.Length() != count) Throw(env, "ERR_INVALID_INPUT", "string tensor data length does not match dims");
   const OrtApi& api = Ort::GetApi();
   OrtValue* raw = nullptr;
-  Check(env,
-        api.CreateTensorAsOrtValue(DefaultAllocator(), dims.data(), dims.size(),
-                                   ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING, &raw),
+  Check(env, api.CreateTensorAsOrtValue(DefaultAllocator(), dims, rank, ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING, &raw),
         "ERR_RUNTIME");
   Ort::Value value(raw);
   std::string s;
@@ -173,23 +171,31 @@ Ort::Value StringTensorFromJs(Napi::Env env, const Napi::Value& payload, const s
   return value;
 }
 
-Ort::Value TensorFromJs(Napi::Env env, int32_t type, const Napi::Value& payload, const Napi::Value& dimsValue,
-                        InputContext& ctx) {
-  std::vector<int64_t> dims;
-  uint64_t count = ReadDims(env, dimsValue, dims);
-  if (type == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) return StringTensorFromJs(env, payload, dims, count, ctx);
+}  // namespace
+
+Ort::Value TensorFromParts(Napi::Env env, int32_t type, napi_value payload, const int64_t* dims, size_t rank,
+                           InputContext& ctx) {
+  uint64_t count = 1;
+  for (size_t i = 0; i < rank; ++i) {
+    if (dims[i] < 0) Throw(env, "ERR_INVALID_INPUT", "tensor dims must be non-negative integers");
+    if (__builtin_mul_overflow(count, static_cast<uint64_t>(dims[i]), &count)) {
+      Throw(env, "ERR_INVALID_INPUT", "tensor element count overflows");
+    }
+  }
+  if (type == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) {
+    return StringTensorFromJs(env, Napi::Value(env, payload), dims, rank, count, ctx);
+  }
   uint64_t needed = 0;
   if (!TensorByteSize(type, count, &needed)) {
     Throw(env, "ERR_INVALID_INPUT", "unsupported tensor element type " + std::to_string(type));
   }
-  if (!payload.IsTypedArray()) Throw(env, "ERR_INVALID_INPUT", "tensor data must be a TypedArray");
   napi_typedarray_type kind;
   size_t length = 0;
   void* data = nullptr;
   napi_value arrayBuffer;
   size_t byteOffset = 0;
   if (napi_get_typedarray_info(env, payload, &kind, &length, &data, &arrayBuffer, &byteOffset) != napi_ok) {
-    Throw(env, "ERR_INVALID_INPUT", "cannot read tensor data");
+    Throw(env, "ERR_INVALID_INPUT", "tensor data must be a TypedArray");
   }
   napi_typedarray_type expectedKind;
   TypedArrayKindFor(type, &expectedKind);
@@ -202,12 +208,21 @@ Ort::Value TensorFromJs(Napi::Env env, int32_t type, const Napi::Value& payload,
   if (bytes == 0 || data == nullptr) data = emptyTensorData;
   OrtValue* raw = nullptr;
   Check(env,
-        Ort::GetApi().CreateTensorWithDataAsOrtValue(CpuMemoryInfo(), data, bytes, dims.data(), dims.size(),
+        Ort::GetApi().CreateTensorWithDataAsOrtValue(CpuMemoryInfo(), data, bytes, dims, rank,
                                                      static_cast<ONNXTensorElementDataType>(type), &raw),
         "ERR_INVALID_INPUT");
   if (ctx.keepAlive) ctx.keep.emplace_back(Napi::Persistent(Napi::Value(env, arrayBuffer)));
   ctx.zeroCopyBytes += bytes;
   return Ort::Value(raw);
+}
+
+namespace {
+
+Ort::Value TensorFromJs(Napi::Env env, int32_t type, const Napi::Value& payload, const Napi::Value& dimsValue,
+                        InputContext& ctx) {
+  std::vector<int64_t> dims;
+  ReadDims(env, dimsValue, dims);
+  return TensorFromParts(env, type, payload, dims.data(), dims.size(), ctx);
 }
 
 Ort::Value AggregateFromJs(Napi::Env env, ONNXType kind, const Napi::Value& payload, const Napi::Value& third,
@@ -259,7 +274,7 @@ Napi::Value StringTensorToJs(Napi::Env env, OrtValue* value, uint64_t count) {
 }
 
 Napi::Value NumericTensorToJs(Napi::Env env, Ort::Value& value, int32_t type, uint64_t count,
-                              const std::shared_ptr<void>& owner) {
+                              const std::shared_ptr<void>& owner, size_t copyBelowBytes) {
   napi_typedarray_type kind;
   uint64_t bytes = 0;
   if (!TypedArrayKindFor(type, &kind) || !TensorByteSize(type, count, &bytes)) {
@@ -271,6 +286,13 @@ Napi::Value NumericTensorToJs(Napi::Env env, Ort::Value& value, int32_t type, ui
   napi_value arrayBuffer = nullptr;
   if (bytes == 0) {
     arrayBuffer = Napi::ArrayBuffer::New(env, 0);
+  } else if (bytes < copyBelowBytes) {
+    // Small outputs: a memcpy into V8's own memory costs less than tracking an external
+    // buffer (finalizer, weak reference, external-memory accounting) through GC.
+    Napi::ArrayBuffer copy = Napi::ArrayBuffer::New(env, bytes);
+    std::memcpy(copy.Data(), data, bytes);
+    arrayBuffer = copy;
+    GlobalStats().outputBytesCopied += bytes;
   } else {
     auto* hold = new OutputHold{value, owner, static_cast<size_t>(bytes), data};
     napi_status st = napi_create_external_arraybuffer(env, data, bytes, FinalizeOutput, hold, &arrayBuffer);
@@ -330,8 +352,8 @@ Ort::Value ValueFromJs(Napi::Env env, const Napi::Array& encoded, uint32_t at, I
   return TensorFromJs(env, code, payload, encoded.Get(at + 2), ctx);
 }
 
-void ValueToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<void>& owner, Napi::Array& out,
-               uint32_t* at) {
+void ValueToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<void>& owner, size_t copyBelowBytes,
+               Napi::Array& out, uint32_t* at) {
   const OrtApi& api = Ort::GetApi();
   int hasValue = 1;
   if (OrtStatus* st = api.HasValue(value, &hasValue)) api.ReleaseStatus(st);
@@ -352,7 +374,7 @@ void ValueToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<void>& own
       OrtValue* elem = nullptr;
       Check(env, api.GetValue(value, static_cast<int>(i), DefaultAllocator(), &elem), "ERR_RUNTIME");
       // Elements are fresh copies made by ORT; they need no owner.
-      ValueToJs(env, Ort::Value(elem), nullptr, items, &j);
+      ValueToJs(env, Ort::Value(elem), nullptr, copyBelowBytes, items, &j);
     }
     out.Set((*at)++, Napi::Number::New(env, kind == ONNX_TYPE_SEQUENCE ? kCodeSequence : kCodeMap));
     out.Set((*at)++, items);
@@ -362,6 +384,20 @@ void ValueToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<void>& own
   if (kind != ONNX_TYPE_TENSOR && kind != ONNX_TYPE_SPARSETENSOR) {
     Throw(env, "ERR_RUNTIME", "the model produced a value of unsupported ONNX type " + std::to_string(kind));
   }
+  int32_t type = 0;
+  int64_t dims[64];
+  size_t rank = 0;
+  Napi::Value data(env, TensorToJs(env, std::move(value), owner, copyBelowBytes, &type, dims, &rank));
+  Napi::Array jsDims = Napi::Array::New(env, rank);
+  for (size_t i = 0; i < rank; ++i) jsDims.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(dims[i])));
+  out.Set((*at)++, Napi::Number::New(env, type));
+  out.Set((*at)++, data);
+  out.Set((*at)++, jsDims);
+}
+
+napi_value TensorToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<void>& owner, size_t copyBelowBytes,
+                      int32_t* typeOut, int64_t* dims, size_t* rankOut) {
+  const OrtApi& api = Ort::GetApi();
   OrtTensorTypeAndShapeInfo* info = nullptr;
   Check(env, api.GetTensorTypeAndShape(value, &info), "ERR_RUNTIME");
   ONNXTensorElementDataType type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
@@ -369,19 +405,20 @@ void ValueToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<void>& own
   size_t count = 0;
   OrtStatus* st = api.GetTensorElementType(info, &type);
   if (!st) st = api.GetDimensionsCount(info, &rank);
-  std::vector<int64_t> dims(rank);
-  if (!st) st = api.GetDimensions(info, dims.data(), rank);
+  if (!st && rank > 64) {
+    api.ReleaseTensorTypeAndShapeInfo(info);
+    Throw(env, "ERR_RUNTIME", "the model produced an output of rank above 64");
+  }
+  if (!st) st = api.GetDimensions(info, dims, rank);
   if (!st) st = api.GetTensorShapeElementCount(info, &count);
   api.ReleaseTensorTypeAndShapeInfo(info);
   Check(env, st, "ERR_RUNTIME");
-  Napi::Array jsDims = Napi::Array::New(env, rank);
-  for (size_t i = 0; i < rank; ++i) jsDims.Set(static_cast<uint32_t>(i), Napi::Number::New(env, dims[i]));
+  *typeOut = type;
+  *rankOut = rank;
   Napi::Value data = type == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING
                          ? StringTensorToJs(env, value, count)
-                         : NumericTensorToJs(env, value, type, count, owner);
-  out.Set((*at)++, Napi::Number::New(env, type));
-  out.Set((*at)++, data);
-  out.Set((*at)++, jsDims);
+                         : NumericTensorToJs(env, value, type, count, owner, copyBelowBytes);
+  return data;
 }
 
 bool DisposeOutputBuffer(Napi::Env env, Napi::ArrayBuffer buffer) {

@@ -39,8 +39,18 @@ Ort::Value ValueFromJs(Napi::Env env, const Napi::Array& encoded, uint32_t at, I
 // Output side: appends the triple for `value` (ownership taken) to `out` at `*at`.
 // Numeric tensors become TypedArrays over ORT's memory; the memory is released when the
 // ArrayBuffer is collected or disposed. `owner` is kept alive as long as that memory.
-void ValueToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<void>& owner, Napi::Array& out,
-               uint32_t* at);
+// Tensors smaller than `copyBelowBytes` are copied into V8 memory instead (cheaper when tiny).
+void ValueToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<void>& owner, size_t copyBelowBytes,
+               Napi::Array& out, uint32_t* at);
+
+// Inputs: one tensor from its parts (fast path: dims come from a header, not a JS array).
+Ort::Value TensorFromParts(Napi::Env env, int32_t type, napi_value payload, const int64_t* dims, size_t rank,
+                           InputContext& ctx);
+
+// Outputs: one tensor's data (TypedArray or string[]); its element type and dims (rank ≤ 64) are
+// written to the out-parameters. Throws for non-tensor values.
+napi_value TensorToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<void>& owner, size_t copyBelowBytes,
+                      int32_t* type, int64_t* dims, size_t* rank);
 
 // tensor.dispose(): frees the ORT memory behind an output ArrayBuffer now and detaches it.
 // Returns false if the buffer is not (or no longer) an ortex output.
