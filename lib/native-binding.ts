@@ -90,6 +90,8 @@ export interface NativeBinding {
   runtimeInfo(): NativeRuntimeInfo | null;
   stats(): NativeStats;
   disposeBuffer(data: ArrayBufferView | ArrayBuffer): boolean;
+  /** Reads (and with n, sets) this thread's limit on runs executing on the thread pool at once. */
+  runQueue(maxConcurrentRuns?: number): { maxConcurrentRuns: number; activeRuns: number; waitingRuns: number };
   createSession(model: string | Uint8Array, options: NativeNormalizedOptions, inlineThresholdUs: number, copyOutputsBelowBytes: number): Promise<NativeSession>;
   RunOptions: new (tag?: string, logSeverityLevel?: number, logVerbosityLevel?: number, configEntries?: [string, string][]) => NativeRunOptions;
 }

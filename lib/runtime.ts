@@ -15,6 +15,12 @@ const require = createRequire(import.meta.url);
 export interface InitOptions {
   /** Path to libonnxruntime (.so/.dylib/.dll), e.g. an ORT GPU build. */
   runtimeLibrary?: string;
+  /**
+   * Most runs executing on the thread pool at once from this thread (the rest wait in order).
+   * Default: the number of CPU cores (or ORTEX_MAX_CONCURRENT_RUNS). More parallel runs than
+   * cores add no throughput and take CPU time from the event loop.
+   */
+  maxConcurrentRuns?: number;
 }
 
 export interface RuntimeInfo {
@@ -72,6 +78,19 @@ function toInfo(n: NativeRuntimeInfo, source: RuntimeInfo['librarySource'], addo
  * with the same library is a no-op; another library after the first load throws ERR_NATIVE_LOAD.
  */
 export function init(options: InitOptions = {}): RuntimeInfo {
+  if (options === null || typeof options !== 'object') {
+    throw new OrtexError('ERR_INVALID_ARGUMENT', `expected an object for init options, received ${typeof options}`);
+  }
+  const limit = options.maxConcurrentRuns ?? (process.env.ORTEX_MAX_CONCURRENT_RUNS ? Number(process.env.ORTEX_MAX_CONCURRENT_RUNS) : undefined);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1024)) {
+    throw new OrtexError('ERR_INVALID_ARGUMENT', `expected an integer from 1 to 1024 for maxConcurrentRuns, received ${String(limit)}`);
+  }
+  const info = loadRuntime(options);
+  if (limit !== undefined) state!.binding.runQueue(limit);
+  return info;
+}
+
+function loadRuntime(options: InitOptions): RuntimeInfo {
   let path: string | undefined;
   let source: RuntimeInfo['librarySource'];
   if (options.runtimeLibrary !== undefined) {

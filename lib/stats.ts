@@ -2,14 +2,20 @@ import type { NativeStats } from './native-binding.js';
 import { binding } from './runtime.js';
 import { tsCopiedBytes } from './session.js';
 
-export type Stats = NativeStats;
+export interface Stats extends NativeStats {
+  /** This thread's runs executing on the thread pool now, and those waiting for a slot. */
+  activeRuns: number;
+  waitingRuns: number;
+  maxConcurrentRuns: number;
+}
 
 /**
  * Process-wide counters: bytes handed to ORT without a copy vs copied (shared/resizable input
  * buffers, strings, sequences), output bytes exposed in place vs copied, runs inline vs async.
  */
 export function stats(): Stats {
-  const s = binding().stats();
+  const b = binding();
+  const s = b.stats();
   s.inputBytesCopied += tsCopiedBytes();
-  return s;
+  return { ...s, ...b.runQueue() };
 }

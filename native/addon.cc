@@ -4,6 +4,7 @@
 #include "addon_data.h"
 
 #include <chrono>
+#include <thread>
 
 #include "loop_watch.h"
 #include "errors.h"
@@ -28,6 +29,29 @@ bool LoopBusy(AddonData& data, uint64_t budgetNs) {
   auto now = std::chrono::steady_clock::now().time_since_epoch();
   return data.loopWatch->Busy(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count()),
                               budgetNs);
+}
+
+void SubmitRun(AddonData& data, Napi::AsyncWorker* worker) {
+  if (data.activeRuns < data.maxActiveRuns) {
+    data.activeRuns++;
+    worker->Queue();
+  } else {
+    data.waitingRuns.push_back(worker);
+  }
+}
+
+void RunFinished(AddonData& data) {
+  if (data.activeRuns > 0) data.activeRuns--;
+  StartWaitingRuns(data);
+}
+
+void StartWaitingRuns(AddonData& data) {
+  while (!data.waitingRuns.empty() && data.activeRuns < data.maxActiveRuns) {
+    Napi::AsyncWorker* next = data.waitingRuns.front();
+    data.waitingRuns.pop_front();
+    data.activeRuns++;
+    next->Queue();
+  }
 }
 
 namespace {
@@ -79,6 +103,24 @@ Napi::Value StatsJs(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// setMaxConcurrentRuns(n) → previous value; applies to this environment (thread).
+Napi::Value SetMaxConcurrentRuns(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  AddonData& data = GetAddonData(env);
+  uint32_t previous = data.maxActiveRuns;
+  if (info[0].IsNumber()) {
+    double n = info[0].As<Napi::Number>().DoubleValue();
+    if (!(n >= 1 && n <= 1024)) Throw(env, "ERR_INVALID_ARGUMENT", "maxConcurrentRuns must be from 1 to 1024");
+    data.maxActiveRuns = static_cast<uint32_t>(n);
+    StartWaitingRuns(data);  // the limit may have grown
+  }
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("maxConcurrentRuns", Napi::Number::New(env, previous));
+  o.Set("activeRuns", Napi::Number::New(env, data.activeRuns));
+  o.Set("waitingRuns", Napi::Number::New(env, static_cast<double>(data.waitingRuns.size())));
+  return o;
+}
+
 Napi::Value DisposeBuffer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Value v = info[0];
@@ -90,6 +132,8 @@ Napi::Value DisposeBuffer(const Napi::CallbackInfo& info) {
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->loopWatch = LoopWatch::Start(env);
+  unsigned cores = std::thread::hardware_concurrency();
+  data->maxActiveRuns = cores > 0 ? cores : 1;
   Napi::Function session = SessionWrap::Define(env);
   Napi::Function runOptions = RunOptionsWrap::Define(env);
   data->sessionConstructor = Napi::Persistent(session);
@@ -98,6 +142,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("init", Napi::Function::New<Init>(env, "init"));
   exports.Set("runtimeInfo", Napi::Function::New<RuntimeInfoJs>(env, "runtimeInfo"));
   exports.Set("stats", Napi::Function::New<StatsJs>(env, "stats"));
+  exports.Set("runQueue", Napi::Function::New<SetMaxConcurrentRuns>(env, "runQueue"));
   exports.Set("disposeBuffer", Napi::Function::New<DisposeBuffer>(env, "disposeBuffer"));
   exports.Set("createSession", Napi::Function::New<SessionWrap::Create>(env, "createSession"));
   exports.Set("RunOptions", runOptions);

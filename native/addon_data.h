@@ -2,6 +2,8 @@
 #pragma once
 #include <napi.h>
 
+#include <cstdint>
+#include <deque>
 #include <memory>
 
 namespace ortex {
@@ -16,7 +18,18 @@ struct AddonData {
   // Handed from CreateSessionWorker to the SessionWrap constructor; the constructor refuses
   // to run without it, so JS cannot forge sessions.
   std::shared_ptr<SessionCore> pendingCore;
+  // Runs on the thread pool at once from this environment; more wait here. More parallel ORT
+  // runs than cores add no throughput and starve the JS thread of CPU.
+  uint32_t maxActiveRuns = 1;
+  uint32_t activeRuns = 0;
+  std::deque<Napi::AsyncWorker*> waitingRuns;
 };
+
+// Queues `worker` on the thread pool now, or when a slot frees. JS thread only.
+void SubmitRun(AddonData& data, Napi::AsyncWorker* worker);
+// Called by each run worker when it completes, on the JS thread.
+void RunFinished(AddonData& data);
+void StartWaitingRuns(AddonData& data);
 
 AddonData& GetAddonData(Napi::Env env);
 

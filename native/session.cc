@@ -148,6 +148,7 @@ class RunWorker : public Napi::AsyncWorker {
   }
   void OnOK() override {
     Napi::Env env = Env();
+    RunFinished(GetAddonData(env));
     if (job_->failure.failed()) {
       deferred_.Reject(ToJsError(env, job_->failure).Value());
       return;
@@ -158,7 +159,10 @@ class RunWorker : public Napi::AsyncWorker {
       deferred_.Reject(e.Value());
     }
   }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void OnError(const Napi::Error& e) override {
+    RunFinished(GetAddonData(Env()));
+    deferred_.Reject(e.Value());
+  }
 
  private:
   std::unique_ptr<RunJob> job_;
@@ -397,7 +401,7 @@ Napi::Value SessionWrap::Dispatch(Napi::Env env, std::unique_ptr<RunJob> job, bo
   stats.runsAsync++;
   auto* worker = new RunWorker(env, std::move(job));
   Napi::Promise promise = worker->Promise();
-  worker->Queue();
+  SubmitRun(GetAddonData(env), worker);
   return promise;
 }
 
