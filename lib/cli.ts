@@ -1,0 +1,210 @@
+/**
+ * `ortex` command line. `ortex info [model.onnx]`: the runtime (ORT version, library, providers)
+ * and, for a model (default: the bundled demo model), its inputs, outputs, metadata and one timed
+ * inference on generated inputs.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { elementTypeByName, type TensorData } from './element-types.js';
+import { OrtexError } from './errors.js';
+import { packageRoot } from './native-loader.js';
+import { runtimeInfo } from './runtime.js';
+import { InferenceSession, type FeedsType } from './session.js';
+import type { SessionOptions } from './session-options.js';
+import { Tensor } from './tensor.js';
+import type { OnnxValue } from './value-codec.js';
+import { formatType, type TypeMetadata, type ValueMetadata } from './value-metadata.js';
+
+const USAGE = `Usage: ortex info [model.onnx] [options]
+
+Shows the ONNX Runtime ortex loaded and, for a model (default: the bundled demo model),
+its inputs, outputs and metadata, then times an inference on generated inputs.
+
+Options:
+  --dim NAME=SIZE     size for a symbolic dimension (default 1); repeatable
+  --runs N            timed runs after the first (default 100)
+  --provider NAME     execution provider to request (default cpu); repeatable, in priority order
+  --threads N         intra-op threads
+  --json              print one JSON document instead of text
+  -h, --help          this help
+`;
+
+interface Args {
+  command: string;
+  model?: string;
+  dims: Record<string, number>;
+  runs: number;
+  providers: string[];
+  threads?: number;
+  json: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { command: '', dims: {}, runs: 100, providers: [], json: false };
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new OrtexError('ERR_INVALID_ARGUMENT', `expected a value after ${a}`);
+      return v;
+    };
+    if (a === '-h' || a === '--help') args.command = 'help';
+    else if (a === '--json') args.json = true;
+    else if (a === '--runs') args.runs = positiveInt(value(), '--runs', true);
+    else if (a === '--threads') args.threads = positiveInt(value(), '--threads', false);
+    else if (a === '--provider') args.providers.push(value());
+    else if (a === '--dim') {
+      const [name, size] = value().split('=');
+      if (!name || size === undefined) throw new OrtexError('ERR_INVALID_ARGUMENT', 'expected NAME=SIZE after --dim');
+      args.dims[name] = positiveInt(size, `--dim ${name}`, true);
+    } else if (a.startsWith('-')) throw new OrtexError('ERR_INVALID_ARGUMENT', `unknown option ${a}\n\n${USAGE}`);
+    else rest.push(a);
+  }
+  if (args.command !== 'help') {
+    args.command = rest.shift() ?? 'help';
+    args.model = rest.shift();
+    if (rest.length) throw new OrtexError('ERR_INVALID_ARGUMENT', `unexpected argument ${rest[0]}\n\n${USAGE}`);
+  }
+  return args;
+}
+
+function positiveInt(s: string, what: string, allowZero: boolean): number {
+  const n = Number(s);
+  if (!Number.isSafeInteger(n) || n < (allowZero ? 0 : 1)) throw new OrtexError('ERR_INVALID_ARGUMENT', `expected a ${allowZero ? 'non-negative' : 'positive'} integer for ${what}, received ${s}`);
+  return n;
+}
+
+/** Deterministic inputs for one run: floats in [0, 1), integers 0, strings "ortex". */
+function generate(type: TypeMetadata, dims: Record<string, number>, seed: { s: number }): OnnxValue {
+  if (type.kind === 'optional') return generate(type.element, dims, seed);
+  if (type.kind === 'sequence') return [generate(type.element, dims, seed)];
+  if (type.kind !== 'tensor') throw new OrtexError('ERR_INVALID_ARGUMENT', `cannot generate a value of ${formatType(type)}`);
+  const shape = type.shape.map((d) => (typeof d === 'number' ? d : d !== null && dims[d] !== undefined ? dims[d]! : 1));
+  const count = shape.reduce((a, b) => a * b, 1);
+  const info = elementTypeByName(type.type)!;
+  if (info.name === 'string') return new Tensor('string', Array.from({ length: count }, () => 'ortex'), shape);
+  const data = new info.array!(info.packed4 ? Math.ceil(count / 2) : count);
+  if (info.name === 'float32' || info.name === 'float64') {
+    const f = data as Float32Array;
+    for (let i = 0; i < f.length; i++) {
+      seed.s = (seed.s * 1664525 + 1013904223) >>> 0;
+      f[i] = seed.s / 2 ** 32;
+    }
+  }
+  return new Tensor(info.name, data as TensorData, shape);
+}
+
+function summarize(v: OnnxValue): string {
+  if (v === null) return 'none';
+  if (v instanceof Tensor) {
+    const data = v.data as ArrayLike<unknown>;
+    const head = Array.from({ length: Math.min(6, data.length) }, (_, i) => {
+      const x = data[i];
+      return typeof x === 'number' ? Number(x.toPrecision(4)) : typeof x === 'bigint' ? `${x}n` : JSON.stringify(x);
+    });
+    return `${v.type}[${v.dims.join(',')}] = [${head.join(', ')}${data.length > 6 ? ', …' : ''}]`;
+  }
+  if (Array.isArray(v)) return `sequence of ${v.length}`;
+  return `map of ${v.size}`;
+}
+
+function fmtIo(list: readonly ValueMetadata[]): string[] {
+  const width = Math.max(4, ...list.map((m) => m.name.length));
+  return list.map((m) => `  ${m.name.padEnd(width)}  ${formatType(m.isTensor ? { kind: 'tensor', type: m.type, shape: m.shape } : (m as TypeMetadata))}`);
+}
+
+async function info(args: Args): Promise<void> {
+  const runtime = runtimeInfo();
+  const bundled = args.model === undefined;
+  const model = args.model ?? join(packageRoot, 'models', 'demo.onnx');
+  const options: SessionOptions = { executionProviders: args.providers.length ? args.providers : ['cpu'] };
+  if (args.threads !== undefined) options.intraOpNumThreads = args.threads;
+  const t0 = performance.now();
+  const session = await InferenceSession.create(model, options);
+  const loadMs = performance.now() - t0;
+  try {
+    const feeds: FeedsType = {};
+    const seed = { s: 42 };
+    let timing: { firstMs: number; medianMs: number; p99Ms: number; runs: number } | undefined;
+    let outputs: Record<string, OnnxValue> | undefined;
+    let skipped: string | undefined;
+    try {
+      for (const m of session.inputMetadata) feeds[m.name] = generate(m as TypeMetadata, args.dims, seed);
+      const f0 = performance.now();
+      outputs = await session.run(feeds);
+      const firstMs = performance.now() - f0;
+      const times: number[] = [];
+      for (let i = 0; i < args.runs; i++) {
+        const s = performance.now();
+        await session.run(feeds);
+        times.push(performance.now() - s);
+      }
+      times.sort((a, b) => a - b);
+      timing = {
+        firstMs,
+        medianMs: times.length ? times[Math.floor(times.length / 2)]! : firstMs,
+        p99Ms: times.length ? times[Math.min(times.length - 1, Math.floor(times.length * 0.99))]! : firstMs,
+        runs: times.length,
+      };
+    } catch (e) {
+      skipped = (e as Error).message;
+    }
+    if (args.json) {
+      const out = {
+        runtime,
+        model: { path: model, bundledDemo: bundled, bytes: statSync(model).size, loadMs, providers: session.providers, providerFailures: session.providerFailures, metadata: session.modelMetadata, inputs: session.inputMetadata, outputs: session.outputMetadata },
+        inference: timing ? { ...timing, outputs: Object.fromEntries(Object.entries(outputs!).map(([k, v]) => [k, summarize(v)])) } : { skipped },
+      };
+      console.log(JSON.stringify(out, null, 2));
+      return;
+    }
+    const lines: string[] = [];
+    lines.push(`ONNX Runtime ${runtime.ortVersion} (C API ${runtime.apiVersion}) from ${runtime.libraryPath} [${runtime.librarySource}]`);
+    lines.push(`Addon       ${runtime.addonPath}`);
+    lines.push(`Providers   compiled in: ${runtime.providers.join(', ')}`);
+    lines.push('');
+    const meta = session.modelMetadata;
+    lines.push(`Model       ${model}${bundled ? ' (bundled demo; pass a path to inspect your own)' : ''}`);
+    lines.push(`            ${(statSync(model).size / 1024).toFixed(1)} KiB, loaded in ${loadMs.toFixed(1)} ms on ${session.providers.join(', ')}`);
+    lines.push(`            producer ${meta.producer || '?'}${meta.producerVersion ? ` ${meta.producerVersion}` : ''}, graph ${meta.graphName || '?'}, IR ${meta.irVersion ?? '?'}, opsets ${meta.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ') || '?'}`);
+    if (meta.description) lines.push(`            ${meta.description}`);
+    for (const [k, v] of Object.entries(meta.custom)) lines.push(`            ${k}: ${v}`);
+    for (const f of session.providerFailures) lines.push(`            provider ${f.name} skipped: ${f.message}`);
+    lines.push('Inputs');
+    lines.push(...fmtIo(session.inputMetadata));
+    lines.push('Outputs');
+    lines.push(...fmtIo(session.outputMetadata));
+    lines.push('');
+    if (timing) {
+      lines.push(`Inference   generated inputs (symbolic dims = ${Object.keys(args.dims).length ? JSON.stringify(args.dims) + ', others ' : ''}1)`);
+      lines.push(`            first run ${timing.firstMs.toFixed(3)} ms; then ${timing.runs} runs: median ${timing.medianMs.toFixed(3)} ms, p99 ${timing.p99Ms.toFixed(3)} ms`);
+      for (const [k, v] of Object.entries(outputs!)) lines.push(`            ${k}: ${summarize(v)}`);
+    } else {
+      lines.push(`Inference   skipped: ${skipped}`);
+    }
+    console.log(lines.join('\n'));
+  } finally {
+    await session.release();
+  }
+}
+
+/** Entry point for bin/ortex.js. Returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+    if (args.command === 'help') {
+      console.log(USAGE);
+      return 0;
+    }
+    if (args.command !== 'info') throw new OrtexError('ERR_INVALID_ARGUMENT', `unknown command '${args.command}'\n\n${USAGE}`);
+    await info(args);
+    return 0;
+  } catch (e) {
+    const err = e as OrtexError;
+    console.error(`ortex: ${err.code ? `${err.code}: ` : ''}${err.message}`);
+    return 1;
+  }
+}
