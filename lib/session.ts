@@ -378,6 +378,7 @@ export class InferenceSession {
 
   #runOptions(o: RunOptions): { mode: number; runOptions: NativeRunOptions | null } {
     if (typeof o !== 'object' || o === null) throw invalid('ERR_INVALID_ARGUMENT', 'run options', 'an object', describe(o));
+    for (const k in o) if (!RUN_OPTION_KEYS.has(k)) throw invalid('ERR_INVALID_ARGUMENT', 'run options', `only known keys (${[...RUN_OPTION_KEYS].join(', ')})`, `key '${k}'`);
     let mode = 0;
     if (o.mode !== undefined) {
       if (!(o.mode in RUN_MODES)) throw invalid('ERR_INVALID_ARGUMENT', 'run options mode', "'auto', 'async' or 'inline'", describe(o.mode));

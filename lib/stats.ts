@@ -16,6 +16,9 @@ export interface Stats extends NativeStats {
 export function stats(): Stats {
   const b = binding();
   const s = b.stats();
-  s.inputBytesCopied += tsCopiedBytes();
+  // Buffers copied in JS (shared/resizable) reach the addon as fresh copies it counts as zero-copy.
+  const copied = tsCopiedBytes();
+  s.inputBytesCopied += copied;
+  s.inputBytesZeroCopy -= copied;
   return { ...s, ...b.runQueue() };
 }

@@ -24,6 +24,7 @@ function inferType(data: unknown): TensorType | undefined {
   if (data instanceof Uint32Array) return 'uint32';
   if (data instanceof BigUint64Array) return 'uint64';
   if (Array.isArray(data)) {
+    if (data.length === 0) return undefined;  // nothing to infer from: the caller must name the type
     if (data.every((v) => typeof v === 'string')) return 'string';
     if (data.every((v) => typeof v === 'boolean')) return 'bool';
     if (data.every((v) => typeof v === 'number')) return 'float32';

@@ -149,14 +149,18 @@ class RunWorker : public Napi::AsyncWorker {
   void OnOK() override {
     Napi::Env env = Env();
     RunFinished(GetAddonData(env));
-    if (job_->failure.failed()) {
-      deferred_.Reject(ToJsError(env, job_->failure).Value());
-      return;
-    }
+    // During worker-thread teardown nothing can be settled any more: drop the result quietly.
     try {
-      deferred_.Resolve(job_->Results(env));
-    } catch (const Napi::Error& e) {
-      deferred_.Reject(e.Value());
+      if (job_->failure.failed()) {
+        deferred_.Reject(ToJsError(env, job_->failure).Value());
+        return;
+      }
+      try {
+        deferred_.Resolve(job_->Results(env));
+      } catch (const Napi::Error& e) {
+        deferred_.Reject(e.Value());
+      }
+    } catch (const Napi::Error&) {
     }
   }
   void OnError(const Napi::Error& e) override {

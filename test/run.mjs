@@ -3,7 +3,7 @@
 // (with --expose-gc, so hazard tests can force collections), then prints one closing line:
 // "N passed, N failed". A file that crashes counts as one failure.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,12 +14,17 @@ const files = [root, join(root, 'conformance')]
   .filter((f) => !filter || filter.test(f))
   .sort();
 
+// Test the addon this checkout just built, not an older prebuild that the loader would prefer.
+const devBuild = join(root, '..', 'build', 'Release', 'ortex.node');
+const env = { ...process.env, FORCE_COLOR: '0' };
+if (!env.ORTEX_NATIVE_PATH && existsSync(devBuild)) env.ORTEX_NATIVE_PATH = devBuild;
+
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 let passed = 0, failed = 0, skipped = 0;
 for (const file of files) {
   const name = relative(root, file);
   const started = Date.now();
-  const r = spawnSync(process.execPath, ['--expose-gc', file], { encoding: 'utf8', timeout: 10 * 60_000, env: { ...process.env, FORCE_COLOR: '0' } });
+  const r = spawnSync(process.execPath, ['--expose-gc', file], { encoding: 'utf8', timeout: 10 * 60_000, env });
   const out = strip((r.stdout ?? '') + (r.stderr ?? ''));
   const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? NaN);
   const ok = Number(/Passed:\s+(\d+)/.exec(out)?.[1] ?? NaN);

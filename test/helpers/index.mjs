@@ -1,0 +1,187 @@
+// Shared test helpers: model paths, seeded random data, numeric comparison, coded-error assertions,
+// float16/bfloat16 bit conversions and child-process runners.
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as assert from 'uvu/assert';
+import { OrtexError, stats } from '../../dist/index.js';
+
+export const TEST_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = join(TEST_DIR, '..');
+export const MODELS = join(TEST_DIR, 'models');
+/** URL of the built package entry, for child processes and workers. */
+export const DIST_URL = pathToFileURL(join(ROOT, 'dist', 'index.js')).href;
+
+/** Path of a project test model, e.g. model('demo.onnx'). */
+export const model = (name) => join(MODELS, name);
+
+const OCR = join(ROOT, 'node_modules', '@gutenye', 'ocr-models', 'assets');
+export const REAL = Object.freeze({
+  det: join(OCR, 'ch_PP-OCRv4_det_infer.onnx'),
+  rec: join(OCR, 'ch_PP-OCRv4_rec_infer.onnx'),
+  cls: join(OCR, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'),
+  vad: join(ROOT, 'node_modules', '@ricky0123', 'vad-web', 'dist', 'silero_vad_v5.onnx'),
+});
+
+/** mulberry32: deterministic uniform floats in [0, 1). */
+export function seeded(seed) {
+  let state = seed >>> 0;
+  return function next() {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Float32Array of `n` values uniform in [lo, hi) from `seed`. */
+export function randomFloat32(seed, n, lo = -1, hi = 1) {
+  const next = seeded(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * next();
+  return out;
+}
+
+/**
+ * Asserts two numeric arrays have the same length and agree element-wise within
+ * |a - e| <= atol + rtol * max(|a|, |e|). NaN must match NaN.
+ */
+export function closeTo(actual, expected, { rtol = 1e-5, atol = 0, what = 'values' } = {}) {
+  assert.is(actual.length, expected.length, `${what}: length ${actual.length} ≠ ${expected.length}`);
+  let worst = -1, worstErr = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const a = Number(actual[i]), e = Number(expected[i]);
+    if (Number.isNaN(e) || Number.isNaN(a)) {
+      if (Number.isNaN(e) !== Number.isNaN(a)) { worst = i; worstErr = Infinity; break; }
+      continue;
+    }
+    if (a === e) continue;
+    const err = Math.abs(a - e) - (atol + rtol * Math.max(Math.abs(a), Math.abs(e)));
+    if (err > 0 && err > worstErr) { worst = i; worstErr = err; }
+  }
+  if (worst >= 0) {
+    assert.unreachable(`${what}: element ${worst} is ${actual[worst]}, expected ${expected[worst]} (rtol ${rtol}, atol ${atol})`);
+  }
+}
+
+/** Asserts byte-for-byte equality of two TypedArrays' contents (bit patterns, NaN payloads, -0). */
+export function sameBytes(actual, expected, what = 'data') {
+  assert.ok(ArrayBuffer.isView(actual), `${what}: expected a TypedArray, got ${Object.prototype.toString.call(actual)}`);
+  assert.is(actual.constructor.name, expected.constructor.name, `${what}: array type`);
+  assert.is(actual.byteLength, expected.byteLength, `${what}: byteLength`);
+  const a = new Uint8Array(actual.buffer, actual.byteOffset, actual.byteLength);
+  const e = new Uint8Array(expected.buffer, expected.byteOffset, expected.byteLength);
+  for (let i = 0; i < e.length; i++) {
+    if (a[i] !== e[i]) assert.unreachable(`${what}: byte ${i} is ${a[i]}, expected ${e[i]}`);
+  }
+}
+
+function checkError(e, code, message) {
+  if (!(e instanceof OrtexError)) {
+    assert.unreachable(`expected an OrtexError ${code}, got ${e?.constructor?.name}: ${e?.code ?? ''} ${e?.message ?? e}`);
+  }
+  assert.is(e.name, 'OrtexError');
+  assert.is(e.code, code, `expected code ${code}, got ${e.code}: ${e.message}`);
+  if (message !== undefined) {
+    const ok = message instanceof RegExp ? message.test(e.message) : e.message === message;
+    assert.ok(ok, `message ${JSON.stringify(e.message)} does not match ${message}`);
+  }
+  return e;
+}
+
+/**
+ * Awaits a promise (or calls an async function) that must reject with an OrtexError of `code`
+ * whose message matches `message` (RegExp, or exact string). Returns the error.
+ */
+export async function rejects(promiseOrFn, code, message) {
+  let p;
+  try {
+    p = typeof promiseOrFn === 'function' ? promiseOrFn() : promiseOrFn;
+  } catch (e) {
+    assert.unreachable(`expected a rejected promise, but the call threw synchronously: ${e?.code} ${e?.message}`);
+  }
+  assert.ok(p && typeof p.then === 'function', 'expected a promise');
+  try {
+    await p;
+  } catch (e) {
+    return checkError(e, code, message);
+  }
+  assert.unreachable(`expected a rejection with ${code}, but it resolved`);
+}
+
+/** Calls `fn`, which must throw an OrtexError of `code` synchronously. Returns the error. */
+export function throws(fn, code, message) {
+  try {
+    fn();
+  } catch (e) {
+    return checkError(e, code, message);
+  }
+  assert.unreachable(`expected ${code} to be thrown`);
+}
+
+/** Escapes a literal for use in a RegExp. */
+export const re = (s) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+
+/** Runs `fn` and returns [result, difference of stats() counters]. */
+export async function statsDelta(fn) {
+  const before = stats();
+  const result = await fn();
+  const after = stats();
+  const delta = {};
+  for (const k of Object.keys(after)) delta[k] = after[k] - before[k];
+  return [result, delta];
+}
+
+/** float32 → bfloat16 bits, round to nearest even (NaN stays NaN). */
+export function toBfloat16Bits(x) {
+  const f = new Float32Array([x]);
+  const u = new Uint32Array(f.buffer)[0];
+  if (Number.isNaN(x)) return ((u >>> 16) | 0x40) & 0xffff;
+  return ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+/** bfloat16 bits → number. */
+export function fromBfloat16Bits(b) {
+  return new Float32Array(new Uint32Array([(b & 0xffff) << 16]).buffer)[0];
+}
+
+/** Collects Promise.allSettled outcomes into { values, errors }. */
+export async function settle(promises) {
+  const r = await Promise.allSettled(promises);
+  return {
+    values: r.filter((x) => x.status === 'fulfilled').map((x) => x.value),
+    errors: r.filter((x) => x.status === 'rejected').map((x) => x.reason),
+    all: r,
+  };
+}
+
+/**
+ * Runs `node --input-type=module -e <code>` in a child process (cwd: repo root).
+ * Resolves to { code, signal, stdout, stderr }. The code can import DIST_URL.
+ */
+export function runNode(code, { env = {}, timeoutMs = 60_000, args = [] } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...args, '--input-type=module', '-e', code], {
+      cwd: ROOT,
+      env: { ...process.env, FORCE_COLOR: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** The last line of a child's stdout parsed as JSON. */
+export function lastJson(stdout) {
+  const lines = stdout.trim().split('\n').filter(Boolean);
+  assert.ok(lines.length > 0, 'child printed nothing');
+  return JSON.parse(lines[lines.length - 1]);
+}
