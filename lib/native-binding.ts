@@ -40,12 +40,19 @@ export interface NativeSession {
   metadata(): NativeSessionMetadata;
   /** Returns the results directly when the run executed inline, else a promise. */
   run(inputIndices: number[], inputs: Encoded, outputIndices: number[], fetches: Encoded | undefined,
-    runOptions: NativeRunOptions | null, mode: number): Encoded | Promise<Encoded>;
+    runOptions: NativeRunOptions | null, mode: number, outputLocation?: number): Encoded | Promise<Encoded>;
   /** Fast path for tensor-only models; see native/session.cc for the header layout. */
   runTensors(header: Float64Array, payloads: unknown[], runOptions: NativeRunOptions | null, mode: number): unknown[] | Promise<Encoded>;
   release(): Promise<void>;
   endProfiling(): string;
   scheduling(inlineThresholdUs?: number): { averageRunUs: number; runs: number; inlineThresholdUs: number };
+}
+
+/** A tensor kept in a GPU provider's memory. */
+export interface NativeDeviceTensor {
+  /** Resolves [elementType, ArrayBuffer, dims]. */
+  download(): Promise<[number, ArrayBuffer, number[]]>;
+  dispose(): void;
 }
 
 export interface NativeRunOptions {

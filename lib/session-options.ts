@@ -2,21 +2,11 @@
 import { describe, invalid } from './errors.js';
 import type { NativeNormalizedOptions } from './native-binding.js';
 import { PROVIDERS, providerByShort } from './providers.js';
+import { providerOptionPairs, type ExecutionProviderConfig } from './provider-options.js';
 
-export type ProviderOptionValue = string | number | boolean;
+export type { ExecutionProviderConfig } from './provider-options.js';
 
-export interface ExecutionProviderConfig {
-  /** 'cpu', 'cuda', 'tensorrt', 'webgpu', 'xnnpack', ... (ORT's names work too). */
-  name: string;
-  /** CUDA/TensorRT device. */
-  deviceId?: number;
-  /** What to do when the provider cannot be registered or started: fail (default) or skip it. */
-  onFailure?: 'error' | 'fallback';
-  /** Provider options in ORT's own key spelling (e.g. gpu_mem_limit, trt_fp16_enable). */
-  options?: Record<string, ProviderOptionValue>;
-  [key: string]: unknown;
-}
-
+/** A provider's short name ('cuda', 'cpu', ...) or its typed configuration. */
 export type ExecutionProvider = string | ExecutionProviderConfig;
 
 export interface SessionOptions {
@@ -119,7 +109,7 @@ export function normalizeProviders(eps: unknown): NativeNormalizedOptions['execu
   if (!Array.isArray(eps)) throw invalid('ERR_INVALID_ARGUMENT', 'executionProviders', 'an array of provider names or { name, ... } objects', describe(eps));
   return eps.map((ep: unknown, i: number) => {
     const what = `executionProviders[${i}]`;
-    const config: ExecutionProviderConfig = typeof ep === 'string' ? { name: ep } : (ep as ExecutionProviderConfig);
+    const config = (typeof ep === 'string' ? { name: ep } : ep) as Record<string, unknown> | null;
     if (config === null || typeof config !== 'object' || typeof config.name !== 'string') {
       throw invalid('ERR_INVALID_ARGUMENT', what, 'a provider name or { name, ... }', describe(ep));
     }
@@ -128,13 +118,7 @@ export function normalizeProviders(eps: unknown): NativeNormalizedOptions['execu
     if (config.onFailure !== undefined && config.onFailure !== 'error' && config.onFailure !== 'fallback') {
       throw invalid('ERR_INVALID_ARGUMENT', `${what}.onFailure`, "'error' or 'fallback'", describe(config.onFailure));
     }
-    const options: [string, string][] = [];
-    if (config.deviceId !== undefined) {
-      if (typeof config.deviceId !== 'number' || !Number.isInteger(config.deviceId) || config.deviceId < 0) {
-        throw invalid('ERR_INVALID_ARGUMENT', `${what}.deviceId`, 'a non-negative integer', describe(config.deviceId));
-      }
-      options.push([known.short === 'webgpu' ? 'deviceId' : 'device_id', String(config.deviceId)]);
-    }
+    const options = providerOptionPairs(known.short, config, what);
     if (config.options !== undefined) {
       if (typeof config.options !== 'object' || config.options === null) throw invalid('ERR_INVALID_ARGUMENT', `${what}.options`, 'an object', describe(config.options));
       for (const [k, v] of Object.entries(config.options)) options.push([k, providerOptionValue(v, `${what}.options.${k}`)]);

@@ -3,7 +3,8 @@ import { describe, fromNative, invalid, OrtexError } from './errors.js';
 import { readModelHeader, type ModelHeader } from './model-proto.js';
 import type { Encoded, NativeRunOptions, NativeSession, NativeSessionMetadata } from './native-binding.js';
 import { providerByAppendName } from './providers.js';
-import { binding } from './runtime.js';
+import { binding, runtimeInfo } from './runtime.js';
+import { diagnoseProvider, shortProviderName } from './provider-errors.js';
 import { normalizeSessionOptions, type SessionOptions } from './session-options.js';
 import { setNativeDisposer, Tensor } from './tensor.js';
 import { asTensor, checkTensor, decodeValue, isExternal, encodeValue, type CopyCounter, type OnnxValue } from './value-codec.js';
@@ -27,6 +28,12 @@ export interface RunOptions {
    * thread; 'inline': always on the JS thread (blocks the event loop for the whole run).
    */
   mode?: 'auto' | 'async' | 'inline';
+  /**
+   * 'gpu': outputs stay in the memory of the session's GPU provider (cuda, tensorrt, webgpu) as
+   * Tensors with location 'gpu', to feed later runs without a host round trip; read them with
+   * `await tensor.download()`, free them with `dispose()`. Default 'cpu'.
+   */
+  outputLocation?: 'cpu' | 'gpu';
 }
 
 export interface ModelMetadata {
@@ -57,7 +64,7 @@ type TensorMetadata = Extract<TypeMetadata, { kind: 'tensor' }>;
 const HEADER = new Float64Array(4096);
 
 const RUN_MODES = { auto: 0, async: 1, inline: 2 } as const;
-const RUN_OPTION_KEYS = new Set(['signal', 'tag', 'logSeverityLevel', 'logVerbosityLevel', 'configEntries', 'mode', 'terminate', 'extra']);
+const RUN_OPTION_KEYS = new Set(['signal', 'tag', 'logSeverityLevel', 'logVerbosityLevel', 'configEntries', 'mode', 'outputLocation', 'terminate', 'extra']);
 const CREATE_TOKEN = Symbol('create');
 const asyncDispose: symbol = (Symbol as unknown as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for('nodejs.asyncDispose');
 
@@ -105,7 +112,7 @@ export class InferenceSession {
   /** Providers that registered, in priority order (short names, e.g. ['cuda', 'cpu']). */
   readonly providers: readonly string[];
   /** Providers requested with onFailure: 'fallback' that did not register, and why. */
-  readonly providerFailures: readonly { name: string; message: string }[];
+  readonly providerFailures: readonly { name: string; message: string; fix: string; missingLibrary?: string }[];
   readonly modelMetadata: ModelMetadata;
 
   #native: NativeSession | undefined;
@@ -130,7 +137,11 @@ export class InferenceSession {
     this.inputMetadata = Object.freeze(meta.inputs.map((i) => toValueMetadata(i.name, i)));
     this.outputMetadata = Object.freeze(meta.outputs.map((o) => toValueMetadata(o.name, o)));
     this.providers = Object.freeze(meta.providers.map((p) => providerByAppendName(p)?.short ?? p));
-    this.providerFailures = Object.freeze(meta.providerFailures.map((f) => ({ name: providerByAppendName(f.name)?.short ?? f.name, message: f.message })));
+    this.providerFailures = Object.freeze(meta.providerFailures.map((f) => {
+      const name = shortProviderName(f.name);
+      const d = diagnoseProvider(name, f.message, runtimeInfo().libraryPath);
+      return { name, message: f.message.trim(), fix: d.fix, ...(d.missingLibrary ? { missingLibrary: d.missingLibrary } : {}) };
+    }));
     const metadata: ModelMetadata = {
       producer: meta.producer,
       graphName: meta.graphName,
@@ -169,7 +180,16 @@ export class InferenceSession {
       native = await b.createSession(bytes, opts, inlineThresholdUs, copyOutputsBelowBytes);
     } catch (e) {
       const where = typeof bytes === 'string' ? `cannot load model ${bytes}` : `cannot load model from ${bytes.byteLength} bytes`;
-      throw fromNative(e, 'ERR_MODEL_LOAD', where);
+      const err = fromNative(e, 'ERR_MODEL_LOAD', where);
+      if (err.code !== 'ERR_PROVIDER_UNAVAILABLE') throw err;
+      // Name the provider as the user did, what is missing, and the fix.
+      const appendName = /execution provider '([^']+)'/.exec(err.message)?.[1] ?? '';
+      const provider = shortProviderName(appendName);
+      const diagnosis = diagnoseProvider(provider, err.message, runtimeInfo().libraryPath);
+      const message = err.message.replace(`execution provider '${appendName}'`, `execution provider '${provider}'`);
+      throw new OrtexError('ERR_PROVIDER_UNAVAILABLE', `${message.trimEnd()}\nFix: ${diagnosis.fix}`, {
+        cause: e, details: { ...diagnosis }, ...(err.ortCode !== undefined ? { ortCode: err.ortCode, ortCodeName: err.ortCodeName! } : {}),
+      });
     }
     const header = await readModelHeader(bytes);
     return new InferenceSession(CREATE_TOKEN, native, native.metadata(), header, copyOutputsBelowBytes);
@@ -198,6 +218,7 @@ export class InferenceSession {
     let runOptions: NativeRunOptions | null = null;
     let onAbort: (() => void) | undefined;
     const signal = options?.signal;
+    const onDevice = options?.outputLocation === 'gpu';
     if (options !== undefined) {
       ({ mode, runOptions } = this.#runOptions(options));
       if (signal) {
@@ -210,14 +231,14 @@ export class InferenceSession {
     let result: Encoded | Promise<Encoded>;
     let header: Float64Array | undefined;
     try {
-      if (this.#tensorsOnly) {
+      const payloads = this.#tensorsOnly && !onDevice ? this.#encodeTensors(feeds, outputs, fetchTensors, HEADER) : undefined;
+      if (payloads) {
         header = HEADER;
-        const payloads = this.#encodeTensors(feeds, outputs, fetchTensors, header);
         result = native.runTensors(header, payloads, runOptions, mode);
       } else {
         const [indices, encoded] = this.#encodeValues(feeds);
         const fetchEncoded = fetchTensors && this.#encodeFetches(outputs, fetchTensors);
-        result = native.run(indices, encoded, outputs, fetchEncoded, runOptions, mode);
+        result = native.run(indices, encoded, outputs, fetchEncoded, runOptions, mode, onDevice ? 1 : 0);
       }
     } catch (e) {
       if (onAbort) signal!.removeEventListener('abort', onAbort);
@@ -261,8 +282,11 @@ export class InferenceSession {
     return out;
   }
 
-  /** Fast path (tensor-only models): shapes into `h`, data into the returned array. */
-  #encodeTensors(feeds: FeedsType, outputs: number[], fetchTensors: (Tensor | undefined)[] | undefined, h: Float64Array): unknown[] {
+  /**
+   * Fast path (tensor-only models): shapes into `h`, data into the returned array. Returns
+   * undefined when a feed is a GPU tensor (the general path handles those).
+   */
+  #encodeTensors(feeds: FeedsType, outputs: number[], fetchTensors: (Tensor | undefined)[] | undefined, h: Float64Array): unknown[] | undefined {
     const payloads: unknown[] = [];
     let p = 2;
     let present = 0;
@@ -271,6 +295,7 @@ export class InferenceSession {
       if (spec === undefined) throw this.#unknownInput(name);
       const t = asTensor(feeds[name], spec.what, spec.expected);
       checkTensor(t, spec.type as TensorMetadata, spec.what);
+      if (t.location !== 'cpu') return undefined;
       const dims = t.dims;
       const rank = dims.length;
       if (p + 3 + rank > h.length) throw invalid('ERR_INVALID_INPUT', 'feeds', 'fewer inputs', 'more than fit the header');
@@ -367,7 +392,7 @@ export class InferenceSession {
       if (v === null || v === undefined) {
         fetchTensors.push(undefined);
       } else {
-        if (!(v instanceof Tensor) || !spec.isTensor) throw invalid('ERR_INVALID_INPUT', `fetches.${k}`, 'null or an ortex Tensor for a tensor output', describe(v));
+        if (!(v instanceof Tensor) || !spec.isTensor || v.location !== 'cpu') throw invalid('ERR_INVALID_INPUT', `fetches.${k}`, 'null or a CPU ortex Tensor for a tensor output', describe(v));
         if (v.mustCopy) throw invalid('ERR_INVALID_INPUT', `fetches.${k}`, 'a tensor over a plain ArrayBuffer (ORT writes into it)', 'a shared or resizable buffer');
         checkTensor(v, { kind: 'tensor', type: spec.type, shape: spec.shape }, `fetches.${k}`);
         fetchTensors.push(v);
@@ -384,6 +409,7 @@ export class InferenceSession {
       if (!(o.mode in RUN_MODES)) throw invalid('ERR_INVALID_ARGUMENT', 'run options mode', "'auto', 'async' or 'inline'", describe(o.mode));
       mode = RUN_MODES[o.mode];
     }
+    if (o.outputLocation !== undefined && o.outputLocation !== 'cpu' && o.outputLocation !== 'gpu') throw invalid('ERR_INVALID_ARGUMENT', 'run options outputLocation', "'cpu' or 'gpu'", describe(o.outputLocation));
     if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalid('ERR_INVALID_ARGUMENT', 'run options signal', 'an AbortSignal', describe(o.signal));
     if (o.tag !== undefined && typeof o.tag !== 'string') throw invalid('ERR_INVALID_ARGUMENT', 'run options tag', 'a string', describe(o.tag));
     if (o.logSeverityLevel !== undefined && ![0, 1, 2, 3, 4].includes(o.logSeverityLevel)) throw invalid('ERR_INVALID_ARGUMENT', 'run options logSeverityLevel', 'an integer from 0 to 4', describe(o.logSeverityLevel));

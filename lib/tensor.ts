@@ -1,9 +1,11 @@
 /** Tensor: the onnxruntime-common shape (type, data, dims) plus explicit native-memory disposal. */
-import { elementTypeByName, storageLength, type ElementTypeInfo, type TensorData, type TensorType } from './element-types.js';
-import { describe, invalid, OrtexError } from './errors.js';
+import { elementTypeByCode, elementTypeByName, storageLength, type ElementTypeInfo, type TensorData, type TensorType } from './element-types.js';
+import { describe, fromNative, invalid, OrtexError } from './errors.js';
+import type { NativeDeviceTensor } from './native-binding.js';
 import { checkDims } from './dims.js';
 
 const FROM_NATIVE = Symbol('fromNative');
+const DEVICE = Symbol('device');
 
 type Disposer = (data: TensorData) => boolean;
 let disposeNative: Disposer = () => false;
@@ -67,13 +69,15 @@ export class Tensor {
   readonly type: TensorType;
   readonly dims: readonly number[];
   readonly size: number;
-  readonly location = 'cpu' as const;
+  /** 'cpu', or 'gpu' for outputs kept in a GPU provider's memory (see RunOptions.outputLocation). */
+  readonly location: 'cpu' | 'gpu' = 'cpu';
   /** @internal ONNX element code. */
   readonly code: number;
   /** @internal Data must be copied before ORT reads it (shared or resizable buffer). */
   readonly mustCopy: boolean;
   #data: TensorData | undefined;
   #native: boolean;
+  #device: NativeDeviceTensor | undefined;
 
   /** new Tensor(type, data, dims?) or new Tensor(data, dims?) like onnxruntime-common. */
   constructor(type: TensorType, data: TensorData | readonly number[] | readonly boolean[] | readonly bigint[], dims?: readonly number[]);
@@ -90,6 +94,12 @@ export class Tensor {
       this.dims = dims;
       this.size = count;
       this.mustCopy = false;
+      if (e === DEVICE) {
+        this.location = 'gpu';
+        this.#device = c as NativeDeviceTensor;
+        this.#native = true;
+        return;
+      }
       this.#data = c as TensorData;
       this.#native = e === true;
       return;
@@ -134,20 +144,55 @@ export class Tensor {
     return new (Tensor as unknown as new (...args: unknown[]) => Tensor)(FROM_NATIVE, info, data, dims, external);
   }
 
+  /** @internal A tensor in a GPU provider's memory, from the addon. */
+  static fromDevice(info: ElementTypeInfo, handle: NativeDeviceTensor, dims: number[]): Tensor {
+    return new (Tensor as unknown as new (...args: unknown[]) => Tensor)(FROM_NATIVE, info, handle, dims, DEVICE);
+  }
+
+  /** @internal The addon's handle of a GPU tensor. */
+  get deviceHandle(): NativeDeviceTensor | undefined {
+    return this.#device;
+  }
+
   /** The tensor's data. Outputs are views of ONNX Runtime's memory (no copy). */
   get data(): TensorData {
-    if (this.#data === undefined) throw new OrtexError('ERR_INVALID_ARGUMENT', 'the tensor has been disposed');
+    if (this.#data === undefined) {
+      if (this.#device) throw new OrtexError('ERR_INVALID_ARGUMENT', `the tensor is in GPU memory: use await tensor.download() for a CPU copy`);
+      throw new OrtexError('ERR_INVALID_ARGUMENT', 'the tensor has been disposed');
+    }
     return this.#data;
   }
 
   /** True once dispose() ran. */
   get disposed(): boolean {
-    return this.#data === undefined;
+    return this.#data === undefined && this.#device === undefined;
   }
 
-  /** onnxruntime-common compatibility: resolves to the data (already on the CPU). */
+  /** onnxruntime-common compatibility: the data, downloaded first for a GPU tensor. */
   async getData(): Promise<TensorData> {
+    if (this.location === 'gpu') return (await this.download()).data;
     return this.data;
+  }
+
+  /**
+   * A CPU copy of the tensor. For a GPU tensor the copy runs off the JS thread through the
+   * provider that owns the memory; a CPU tensor returns itself.
+   */
+  async download(): Promise<Tensor> {
+    const device = this.#device;
+    if (device === undefined) {
+      if (this.location === 'gpu') throw new OrtexError('ERR_INVALID_ARGUMENT', 'the tensor has been disposed');
+      return this;
+    }
+    let raw: [number, ArrayBuffer, number[]];
+    try {
+      raw = await device.download();
+    } catch (e) {
+      throw fromNative(e, 'ERR_RUNTIME', 'cannot download the GPU tensor');
+    }
+    const info = elementTypeByCode(raw[0])!;
+    const data = info.array ? new info.array(raw[1]) : [];
+    return Tensor.fromNative(info, data as TensorData, raw[2], false);
   }
 
   /** A tensor with new dims over the same data. */
@@ -160,6 +205,11 @@ export class Tensor {
    * Idempotent; the data of a disposed tensor can no longer be read.
    */
   dispose(): void {
+    if (this.#device) {
+      this.#device.dispose();
+      this.#device = undefined;
+      return;
+    }
     const data = this.#data;
     if (data === undefined) return;
     this.#data = undefined;

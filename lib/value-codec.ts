@@ -5,12 +5,12 @@
 import { elementTypeByCode, elementTypeByName, type TensorData, type TensorType } from './element-types.js';
 import { describe, invalid, OrtexError } from './errors.js';
 import { Tensor } from './tensor.js';
-import type { Encoded } from './native-binding.js';
+import type { Encoded, NativeDeviceTensor } from './native-binding.js';
 import { formatType, type TypeMetadata } from './value-metadata.js';
 
 export type OnnxValue = Tensor | OnnxValue[] | Map<string | number | bigint, unknown> | null;
 
-const CODE_SEQUENCE = 100, CODE_MAP = 101, CODE_NONE = 102;
+const CODE_SEQUENCE = 100, CODE_MAP = 101, CODE_NONE = 102, CODE_DEVICE = 103;
 
 export interface CopyCounter {
   bytes: number;
@@ -50,6 +50,11 @@ export function checkTensor(t: Tensor, spec: Extract<TypeMetadata, { kind: 'tens
 }
 
 function pushTensor(out: Encoded, t: Tensor, copies: CopyCounter): void {
+  const device = t.deviceHandle;
+  if (device !== undefined) {
+    out.push(CODE_DEVICE, [t.code, device], t.dims);
+    return;
+  }
   let data = t.data;
   if (t.mustCopy) {
     data = (data as Float32Array).slice() as TensorData;
@@ -136,6 +141,10 @@ export function decodeValue(encoded: Encoded, at: number, fetched: Tensor | unde
     const kd = keys.data, vd = values.data;
     for (let i = 0; i < keys.size; i++) map.set(mapKey(kd, i), mapKey(vd, i));
     return map;
+  }
+  if (code === CODE_DEVICE) {
+    const [type, handle] = encoded[at + 1] as [number, NativeDeviceTensor];
+    return Tensor.fromDevice(elementTypeByCode(type)!, handle, encoded[at + 2] as number[]);
   }
   const info = elementTypeByCode(code);
   if (!info) throw new OrtexError('ERR_RUNTIME', `the model produced a value of unknown kind ${code}`);

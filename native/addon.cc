@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "device_tensor.h"
 #include "loop_watch.h"
 #include "errors.h"
 #include "ort_runtime.h"
@@ -138,6 +139,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   Napi::Function runOptions = RunOptionsWrap::Define(env);
   data->sessionConstructor = Napi::Persistent(session);
   data->runOptionsConstructor = Napi::Persistent(runOptions);
+  data->deviceTensorConstructor = Napi::Persistent(DeviceTensorWrap::Define(env));
   env.SetInstanceData<AddonData>(data);
   exports.Set("init", Napi::Function::New<Init>(env, "init"));
   exports.Set("runtimeInfo", Napi::Function::New<RuntimeInfoJs>(env, "runtimeInfo"));

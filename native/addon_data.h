@@ -9,11 +9,14 @@
 namespace ortex {
 
 struct SessionCore;
+struct DeviceValue;
 class LoopWatch;
 
 struct AddonData {
   Napi::FunctionReference sessionConstructor;
   Napi::FunctionReference runOptionsConstructor;
+  Napi::FunctionReference deviceTensorConstructor;
+  std::shared_ptr<DeviceValue> pendingDevice;  // handed to the DeviceTensorWrap constructor
   LoopWatch* loopWatch = nullptr;  // null if the loop could not be watched: never run inline
   // Handed from CreateSessionWorker to the SessionWrap constructor; the constructor refuses
   // to run without it, so JS cannot forge sessions.

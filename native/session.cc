@@ -4,6 +4,7 @@
 #include <string>
 
 #include "addon_data.h"
+#include "device_tensor.h"
 #include "errors.h"
 #include "ort_runtime.h"
 #include "run_options.h"
@@ -55,9 +56,37 @@ struct RunJob {
   std::vector<bool> provided;
   std::vector<Ort::Value> fetchValues;
   uint64_t fetchBytes = 0;
+  bool deviceOutputs = false;  // bind outputs to the session's GPU memory (IO binding)
   Failure failure;
 
+  void ExecuteBound() {
+    Ort::IoBinding binding(core->session);
+    for (size_t i = 0; i < inputValues.size(); ++i) binding.BindInput(inputNames[i], inputValues[i]);
+    Ort::MemoryInfo device(core->deviceMemory.c_str(), OrtDeviceAllocator, core->deviceId, OrtMemTypeDefault);
+    for (size_t i = 0; i < outputNames.size(); ++i) {
+      if (provided[i]) {
+        Ort::ThrowOnError(Ort::GetApi().BindOutput(binding, outputNames[i], outputs[i]));
+      } else {
+        binding.BindOutput(outputNames[i], device);
+      }
+    }
+    double start = NowNs();
+    OrtStatus* st = Ort::GetApi().RunWithBinding(
+        core->session, runOptions ? static_cast<OrtRunOptions*>(runOptions->options) : nullptr, binding);
+    if (st) {
+      failure = FromStatus(st, runOptions && runOptions->terminated ? "ERR_ABORTED" : "ERR_RUNTIME");
+      return;
+    }
+    binding.SynchronizeOutputs();
+    std::vector<Ort::Value> values = binding.GetOutputValues();
+    for (size_t i = 0; i < values.size() && i < outputs.size(); ++i) {
+      if (!provided[i]) outputs[i] = values[i].release();
+    }
+    core->RecordRun(NowNs() - start);
+  }
+
   void Execute() {
+    if (deviceOutputs) return ExecuteBound();
     static_assert(sizeof(Ort::Value) == sizeof(OrtValue*), "Ort::Value is a plain handle");
     const OrtValue* const* in = reinterpret_cast<const OrtValue* const*>(inputValues.data());
     double start = NowNs();
@@ -91,9 +120,34 @@ struct RunJob {
       }
       OrtValue* v = outputs[i];
       outputs[i] = nullptr;
+      if (deviceOutputs) {
+        DeviceToJs(env, Ort::Value(v), out, &at);
+        continue;
+      }
       ValueToJs(env, Ort::Value(v), owner, core->copyOutputsBelowBytes, out, &at);
     }
     return out;
+  }
+
+  // A device-resident output: [kCodeDevice, [elementType, DeviceTensor], dims].
+  void DeviceToJs(Napi::Env env, Ort::Value value, Napi::Array& out, uint32_t* at) {
+    auto device = std::make_shared<DeviceValue>();
+    auto info = value.GetTensorTypeAndShapeInfo();
+    device->elementType = info.GetElementType();
+    device->dims = info.GetShape();
+    uint64_t count = info.GetElementCount();
+    TensorByteSize(device->elementType, count, &device->bytes);
+    device->owner = core;
+    device->value = std::move(value);
+    Napi::Array payload = Napi::Array::New(env, 2);
+    payload.Set(0u, Napi::Number::New(env, device->elementType));
+    Napi::Array dims = Napi::Array::New(env, device->dims.size());
+    for (size_t d = 0; d < device->dims.size(); ++d)
+      dims.Set(static_cast<uint32_t>(d), Napi::Number::New(env, static_cast<double>(device->dims[d])));
+    payload.Set(1u, DeviceTensorWrap::Wrap(env, std::move(device)));
+    out.Set((*at)++, Napi::Number::New(env, kCodeDevice));
+    out.Set((*at)++, payload);
+    out.Set((*at)++, dims);
   }
 
   // Inline fast path: output data in an array, (type, rank, dims...) per output into `header`.
@@ -123,6 +177,15 @@ struct RunJob {
   }
 
   ~RunJob() {
+    // Device tensors fed as inputs are borrowed: let go without freeing.
+    for (auto& v : inputValues) {
+      for (auto& d : inputs.devices) {
+        if (static_cast<OrtValue*>(v) == static_cast<const OrtValue*>(d->value)) {
+          v.release();
+          break;
+        }
+      }
+    }
     for (size_t i = 0; i < outputs.size(); ++i)
       if (!provided[i] && outputs[i]) Ort::GetApi().ReleaseValue(outputs[i]);
   }
@@ -228,6 +291,19 @@ class CreateWorker : public Napi::AsyncWorker {
         }
         core_ = std::make_shared<SessionCore>();
         core_->session = Ort::Session(raw);
+        for (auto& p : providers) {
+          bool ok = false;
+          for (auto& r : registered) ok = ok || r == p.name;
+          if (!ok || !core_->deviceMemory.empty()) continue;
+          if (p.name == "CUDA" || p.name == "TensorRT") core_->deviceMemory = "Cuda";
+          else if (p.name == "WebGPU") core_->deviceMemory = "WebGPU_Buffer";
+          else continue;
+          for (auto& kv : p.options)
+            if (kv.first == "device_id" || kv.first == "deviceId") core_->deviceId = std::atoi(kv.second.c_str());
+          ProviderRequest copy = p;
+          copy.fallback = false;
+          core_->deviceProviders.push_back(copy);
+        }
         core_->providers = std::move(registered);
         for (auto& f : failures) failures_.push_back(f);
         core_->providerFailures = failures_;
@@ -422,11 +498,16 @@ Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
   Napi::Array outIdx = info[2].As<Napi::Array>();
   std::shared_ptr<RunOptionsCore> runOptions = RunOptionsWrap::From(env, info[4]);
   int mode = info[5].IsNumber() ? info[5].As<Napi::Number>().Int32Value() : kAuto;
-  bool runInline = DecideInline(env, mode, runOptions);
+  bool deviceOutputs = info[6].IsNumber() && info[6].As<Napi::Number>().Int32Value() == 1;
+  if (deviceOutputs && core.deviceMemory.empty()) {
+    Throw(env, "ERR_INVALID_ARGUMENT", "outputs can stay on a device only in a session with a GPU provider (cuda, tensorrt, webgpu)");
+  }
+  bool runInline = !deviceOutputs && DecideInline(env, mode, runOptions);
 
   auto job = std::make_unique<RunJob>();
   job->core = core_;
   job->runOptions = runOptions;
+  job->deviceOutputs = deviceOutputs;
   job->inputs.keepAlive = !runInline;
   uint32_t nIn = inIdx.Length();
   job->inputValues.reserve(nIn);

@@ -3,6 +3,8 @@
 // the order of release(), GC, worker teardown and outstanding outputs.
 #pragma once
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,13 @@ struct SessionCore {
   // Scheduling: moving average of measured run time, used to decide inline vs worker.
   std::atomic<double> averageRunNs{0};
   std::atomic<uint64_t> runCount{0};
+  // GPU provider that registered (outputs can stay on its device): ORT memory-info name
+  // ("Cuda", "WebGPU_Buffer") and device id; empty when the session runs on the CPU only.
+  std::string deviceMemory;
+  int deviceId = 0;
+  std::vector<ProviderRequest> deviceProviders;  // to build copy sessions on the same device
+  std::mutex copyMutex;
+  std::map<int, OrtSession*> copySessions;  // Identity graphs per element type, for download()
   double inlineThresholdNs = 100e3;
   size_t copyOutputsBelowBytes = 0;  // outputs smaller than this are copied, larger ones zero-copy
 

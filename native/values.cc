@@ -5,7 +5,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "empty_sequence.h"
+#include "tiny_models.h"
+#include "device_tensor.h"
 #include "errors.h"
 #include "ort_runtime.h"
 #include "stats.h"
@@ -344,6 +345,13 @@ Ort::Value ValueFromJs(Napi::Env env, const Napi::Array& encoded, uint32_t at, I
   Napi::Value codeValue = encoded.Get(at);
   int32_t code = codeValue.IsNumber() ? codeValue.As<Napi::Number>().Int32Value() : -1;
   Napi::Value payload = encoded.Get(at + 1);
+  if (code == kCodeDevice) {
+    Napi::Value handle = payload.IsArray() ? payload.As<Napi::Array>().Get(1u) : payload;
+    std::shared_ptr<DeviceValue> device = DeviceTensorWrap::From(env, handle);
+    if (!device) Throw(env, "ERR_INVALID_INPUT", "the device tensor has been disposed");
+    ctx.devices.push_back(device);
+    return Ort::Value(static_cast<OrtValue*>(device->value));  // borrowed: released by the run, not freed
+  }
   if (code == kCodeSequence) return AggregateFromJs(env, ONNX_TYPE_SEQUENCE, payload, encoded.Get(at + 2), ctx);
   if (code == kCodeMap) return AggregateFromJs(env, ONNX_TYPE_MAP, payload, encoded.Get(at + 2), ctx);
   if (code <= 0 || code > ONNX_TENSOR_ELEMENT_DATA_TYPE_INT4) {

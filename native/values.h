@@ -18,6 +18,7 @@ namespace ortex {
 constexpr int32_t kCodeSequence = 100;
 constexpr int32_t kCodeMap = 101;
 constexpr int32_t kCodeNone = 102;
+constexpr int32_t kCodeDevice = 103;  // payload: [elementType, DeviceTensor]
 
 // Bytes that `count` elements of ONNX element type `type` occupy (packed 4-bit types round up).
 // Returns false for unknown types or overflow.
@@ -25,8 +26,12 @@ bool TensorByteSize(int32_t type, uint64_t count, uint64_t* bytes);
 
 // Input side. When keepAlive is set (runs that leave the JS thread), every ArrayBuffer handed to
 // ORT without a copy is referenced until the run settles.
+struct DeviceValue;
+
 struct InputContext {
   bool keepAlive = false;
+  // Device tensors fed as inputs: their OrtValues are borrowed, not owned, by the run.
+  std::vector<std::shared_ptr<DeviceValue>> devices;
   std::vector<Napi::Reference<Napi::Value>> keep;
   uint64_t zeroCopyBytes = 0;
   uint64_t copiedBytes = 0;

@@ -321,7 +321,7 @@ test('fetches with the wrong shape or type are refused with a coded error', asyn
   await rejects(s.run({ x }, { y: new Tensor('float32', new Float32Array(new SharedArrayBuffer(24)), [2, 3]) }), 'ERR_INVALID_INPUT',
     'expected a tensor over a plain ArrayBuffer (ORT writes into it) for fetches.y, received a shared or resizable buffer');
   await rejects(s.run({ x }, { y: new Float32Array(6) }), 'ERR_INVALID_INPUT',
-    'expected null or an ortex Tensor for a tensor output for fetches.y, received Float32Array of length 6');
+    'expected null or a CPU ortex Tensor for a tensor output for fetches.y, received Float32Array of length 6');
   // The session still works.
   const ok = await s.run({ x: new Tensor('float32', new Float32Array([1, 2, 3]), [1, 3]) });
   assert.equal([...ok.y.data], [1, 2, 3]);

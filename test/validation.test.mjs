@@ -128,7 +128,7 @@ test('bad fetches: unknown output name, empty array, non-tensor values', async (
   await rejects(shapes.run(feeds, [3]), 'ERR_INVALID_INPUT', /for fetches, received number 3$/);
   await rejects(shapes.run(feeds, []), 'ERR_INVALID_INPUT', 'expected at least one output name for fetches, received an empty array');
   await rejects(shapes.run(feeds, { a_doubled: 'yes' }), 'ERR_INVALID_INPUT',
-    `expected null or an ortex Tensor for a tensor output for fetches.a_doubled, received string "yes"`);
+    `expected null or a CPU ortex Tensor for a tensor output for fetches.a_doubled, received string "yes"`);
   await goodRun();
 });
 

@@ -1,4 +1,4 @@
-#include "empty_sequence.h"
+#include "tiny_models.h"
 
 #include <map>
 #include <mutex>
@@ -61,6 +61,39 @@ std::string EmptySequenceModel(int elementType) {
   BytesField(model, 8, opset);
   return model;
 }
+
+}  // namespace
+
+std::string IdentityModel(int elementType) {
+  std::string node;  // NodeProto { input: "x", output: "y", op_type: "Identity" }
+  BytesField(node, 1, "x");
+  BytesField(node, 2, "y");
+  BytesField(node, 4, "Identity");
+  std::string tensorType;  // TypeProto.Tensor { elem_type } (no shape: any)
+  IntField(tensorType, 1, static_cast<uint64_t>(elementType));
+  std::string type;  // TypeProto { tensor_type }
+  BytesField(type, 1, tensorType);
+  std::string input, output;
+  BytesField(input, 1, "x");
+  BytesField(input, 2, type);
+  BytesField(output, 1, "y");
+  BytesField(output, 2, type);
+  std::string graph;
+  BytesField(graph, 1, node);
+  BytesField(graph, 2, "identity");
+  BytesField(graph, 11, input);
+  BytesField(graph, 12, output);
+  std::string opset;
+  BytesField(opset, 1, "");
+  IntField(opset, 2, 19);
+  std::string model;
+  IntField(model, 1, 9);
+  BytesField(model, 7, graph);
+  BytesField(model, 8, opset);
+  return model;
+}
+
+namespace {
 
 std::mutex g_mutex;
 std::map<int, OrtSession*> g_sessions;  // process-wide, never released (like the Env)
