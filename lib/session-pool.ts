@@ -1,0 +1,203 @@
+/**
+ * SessionPool: N sessions (instances) of one model behind one `run()`, each run handed to the
+ * least-busy instance.
+ *
+ * Sizing. On the CPU, each run occupies one thread per intra-op thread, so the useful pool size is
+ * about `cores ÷ intraOpNumThreads` (the default): 8 cores with single-threaded sessions → 8
+ * instances; 8 cores with 4 intra-op threads each → 2. More instances than that only add memory
+ * and contention. ortex also caps the runs executing at once on the thread pool at the core count
+ * (`init({ maxConcurrentRuns })`, see runtime.ts), so instances beyond that cap wait their turn.
+ *
+ * Memory. ONNX Runtime's `Run` is thread-safe, so one session can already serve concurrent runs;
+ * a pool buys separate intra-op thread pools and memory arenas (no lock contention between runs,
+ * one model's threads cannot starve another's), at the price of one copy of the weights per
+ * instance. ortex does not share weights between instances yet: that needs native support —
+ * initializers created once as OrtValues and injected with `AddInitializer` into every
+ * instance's session options, created with `CreateSessionWithPrepackedWeightsContainer` so the
+ * pre-packed (MatMul/Conv) copies are shared too, and optionally one env-level CPU arena
+ * (`CreateAndRegisterAllocator` + the `session.use_env_allocators` = "1" config entry). Setting
+ * that config entry alone (through `sessionOptions.configEntries`) has no effect while no
+ * allocator is registered with the environment.
+ */
+import { availableParallelism } from 'node:os';
+import { describe, invalid, OrtexError } from './errors.js';
+import { InferenceSession, type FeedsType, type FetchesType, type ReturnType, type RunOptions } from './session.js';
+import type { SessionOptions } from './session-options.js';
+import type { ValueMetadata } from './value-metadata.js';
+
+const asyncDispose: symbol = (Symbol as unknown as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for('nodejs.asyncDispose');
+
+/** Options of {@link SessionPool.create}. */
+export interface SessionPoolOptions {
+  /**
+   * Instances to create. Default: `max(1, floor(cores ÷ intraOpNumThreads))` where `cores` is
+   * `os.availableParallelism()` and `intraOpNumThreads` that of `sessionOptions` (default 1).
+   */
+  size?: number;
+  /**
+   * Options for every instance. The pool's defaults, under yours: `intraOpNumThreads: 1` and
+   * `interOpNumThreads: 1` (N instances each with a whole-machine thread pool would oversubscribe
+   * the cores). `intraOpNumThreads: 0` means ORT's default (all physical cores) and sizes the
+   * pool to 1 by default.
+   */
+  sessionOptions?: SessionOptions;
+}
+
+/** Counters of one pool instance, from {@link SessionPool.stats}. */
+export interface SessionPoolInstanceStats {
+  /** Runs executing (or waiting in ortex's run queue) on this instance now. */
+  pending: number;
+  /** Runs handed to this instance since the pool was created. */
+  runs: number;
+}
+
+/** A point-in-time view of a {@link SessionPool}. */
+export interface SessionPoolStats {
+  size: number;
+  /** Instances with no run pending. */
+  idle: number;
+  /** Runs pending over all instances. */
+  pending: number;
+  instances: SessionPoolInstanceStats[];
+}
+
+const CREATE_TOKEN = Symbol('SessionPool.create');
+
+/** Default pool size for `intraOpThreads` threads per run: cores ÷ threads, at least 1. */
+export function defaultPoolSize(intraOpThreads = 1): number {
+  const cores = availableParallelism();
+  if (!(intraOpThreads >= 1)) return 1;
+  return Math.max(1, Math.floor(cores / intraOpThreads));
+}
+
+export class SessionPool {
+  /** The instances, in creation order. */
+  readonly sessions: readonly InferenceSession[];
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly ValueMetadata[];
+  readonly outputMetadata: readonly ValueMetadata[];
+  readonly #pending: Int32Array;
+  readonly #runs: Float64Array;
+  #next = 0;
+  #released: Promise<void> | undefined;
+
+  /** @internal Use SessionPool.create(). */
+  constructor(token: symbol, sessions: InferenceSession[]) {
+    if (token !== CREATE_TOKEN) throw new OrtexError('ERR_INVALID_ARGUMENT', 'use SessionPool.create() to make a pool');
+    const first = sessions[0]!;
+    this.sessions = Object.freeze([...sessions]);
+    this.inputNames = first.inputNames;
+    this.outputNames = first.outputNames;
+    this.inputMetadata = first.inputMetadata;
+    this.outputMetadata = first.outputMetadata;
+    this.#pending = new Int32Array(sessions.length);
+    this.#runs = new Float64Array(sessions.length);
+  }
+
+  /**
+   * Creates `size` sessions of `model` (a path or model bytes) with the same options. If any
+   * instance fails to load, the others are released and the first error is thrown.
+   */
+  static async create(model: string | Uint8Array | ArrayBuffer | ArrayBufferView, options: SessionPoolOptions = {}): Promise<SessionPool> {
+    if (options === null || typeof options !== 'object') throw invalid('ERR_INVALID_ARGUMENT', 'session pool options', 'an object', describe(options));
+    for (const key of Object.keys(options)) {
+      if (key !== 'size' && key !== 'sessionOptions') throw invalid('ERR_INVALID_ARGUMENT', 'session pool options', 'only known keys (size, sessionOptions)', `unknown key "${key}"`);
+    }
+    const sessionOptions: SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, ...(options.sessionOptions ?? {}) };
+    const intra = sessionOptions.intraOpNumThreads;
+    const size = options.size ?? (intra === 0 ? 1 : defaultPoolSize(typeof intra === 'number' ? intra : 1));
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 1024) {
+      throw invalid('ERR_INVALID_ARGUMENT', 'session pool size', 'an integer from 1 to 1024', describe(size));
+    }
+    const settled = await Promise.allSettled(Array.from({ length: size }, () => InferenceSession.create(model, sessionOptions)));
+    const sessions = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await Promise.all(sessions.map((s) => s.release()));
+      throw failed.reason;
+    }
+    return new SessionPool(CREATE_TOKEN, sessions);
+  }
+
+  /** Number of instances. */
+  get size(): number {
+    return this.sessions.length;
+  }
+
+  /** Instances with no run pending right now. */
+  get idle(): number {
+    let n = 0;
+    for (let i = 0; i < this.#pending.length; i++) if (this.#pending[i] === 0) n++;
+    return n;
+  }
+
+  /** Runs pending over all instances. */
+  get pendingRuns(): number {
+    let n = 0;
+    for (let i = 0; i < this.#pending.length; i++) n += this.#pending[i]!;
+    return n;
+  }
+
+  /** True once release() was called. */
+  get released(): boolean {
+    return this.#released !== undefined;
+  }
+
+  /**
+   * Runs on the least-busy instance (fewest runs pending; ties go round-robin), with
+   * {@link InferenceSession.run}'s arguments and result.
+   */
+  run(feeds: FeedsType, fetchesOrOptions?: FetchesType | RunOptions, maybeOptions?: RunOptions): Promise<ReturnType> {
+    if (this.#released) return Promise.reject(new OrtexError('ERR_SESSION_RELEASED', 'the session pool has been released'));
+    const index = this.#pick();
+    this.#pending[index]!++;
+    this.#runs[index]!++;
+    let p: Promise<ReturnType>;
+    try {
+      p = this.sessions[index]!.run(feeds, fetchesOrOptions, maybeOptions);
+    } catch (e) {
+      this.#pending[index]!--;
+      return Promise.reject(e);
+    }
+    return p.finally(() => {
+      this.#pending[index]!--;
+    });
+  }
+
+  #pick(): number {
+    const pending = this.#pending;
+    const n = pending.length;
+    const start = this.#next;
+    let best = start;
+    let bestPending = pending[start]!;
+    for (let k = 1; k < n && bestPending > 0; k++) {
+      const i = (start + k) % n;
+      if (pending[i]! < bestPending) {
+        best = i;
+        bestPending = pending[i]!;
+      }
+    }
+    this.#next = (best + 1) % n;
+    return best;
+  }
+
+  /** Pending and total runs per instance. */
+  stats(): SessionPoolStats {
+    const instances = this.sessions.map((_, i) => ({ pending: this.#pending[i]!, runs: this.#runs[i]! }));
+    return { size: this.size, idle: this.idle, pending: this.pendingRuns, instances };
+  }
+
+  /**
+   * Stops accepting runs (ERR_SESSION_RELEASED), waits for the runs in flight and releases every
+   * instance. Idempotent.
+   */
+  release(): Promise<void> {
+    this.#released ??= Promise.all(this.sessions.map((s) => s.release())).then(() => undefined);
+    return this.#released;
+  }
+
+  [asyncDispose](): Promise<void> {
+    return this.release();
+  }
+}
