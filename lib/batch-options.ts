@@ -32,9 +32,11 @@ export interface BatcherOptions {
    */
   maxQueueSize?: number;
   /**
-   * Most batches running at once. Default: the pool's size for a {@link SessionPool}, 1 for a
-   * single session (raise it on a multi-core machine when the session runs single-threaded:
-   * ORT runs concurrent calls of one session in parallel).
+   * Most batches running at once. Default: the pool's size for a {@link SessionPool}; for one
+   * session made by {@link Batcher.create} with `sessionOptions.intraOpNumThreads` ≥ 1,
+   * `cores ÷ intraOpNumThreads`; otherwise 1 (raise it on a multi-core machine when the session
+   * runs single-threaded: ORT runs concurrent calls of one session in parallel). In a closed loop
+   * of C callers, `maxBatchSize ≈ C ÷ maxInflightBatches` keeps every slot busy.
    */
   maxInflightBatches?: number;
   /**
@@ -54,7 +56,11 @@ export interface BatcherOptions {
   priorityLevels?: number;
   /** Priority of requests that give none. Default 0. */
   defaultPriority?: number;
-  /** Run options for every batch (e.g. `{ mode: 'async' }` to keep every batch off the JS thread). */
+  /**
+   * Run options for every batch. Default `{ mode: 'async' }`: batches run off the JS thread, so
+   * the next one forms (and starts, with more than one in flight) meanwhile; `mode: 'auto'` lets
+   * ortex run tiny batches inline on the JS thread instead.
+   */
   runOptions?: BatchSessionRunOptions;
   /** The batcher releases its target (session or pool) when it closes. Default false; true for {@link Batcher.create}. */
   ownsTarget?: boolean;
@@ -173,7 +179,7 @@ export function resolveBatcherOptions(o: BatcherOptions | undefined, extraKeys: 
 const REQUEST_KEYS = new Set(['signal', 'timeoutMs', 'deadline', 'priority']);
 const SESSION_ONLY = new Set(['tag', 'mode', 'logSeverityLevel', 'logVerbosityLevel', 'configEntries', 'terminate', 'extra']);
 
-/** @internal Validates per-request options; returns the key that is not a request option, if any, for the caller's message. */
+/** @internal Validates per-request options (ERR_INVALID_ARGUMENT, naming session-only keys). */
 export function checkRunOptions(o: BatchRunOptions, levels: number): void {
   if (o === null || typeof o !== 'object') throw invalid('ERR_INVALID_ARGUMENT', 'Batcher.run options', 'an object', describe(o));
   for (const k of Object.keys(o)) {

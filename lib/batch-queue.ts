@@ -16,9 +16,10 @@ export type BatchResult = ReturnType & { [PADDING]?: PaddingInfo };
 
 /**
  * Key of the padding lengths in a {@link BatchResult} (a symbol, so `Object.keys`/`Object.values`
- * of a result still list only outputs): `result[PADDING]` is a {@link PaddingInfo}.
+ * of a result still list only outputs): `result[PADDING]` is a {@link PaddingInfo}. Registered
+ * (`Symbol.for('ortex.padding')`), so two copies of ortex agree on it.
  */
-export const PADDING: unique symbol = Symbol('ortex.padding');
+export const PADDING: unique symbol = Symbol.for('ortex.padding');
 
 /** One `run()` call: settles exactly once. An oversize request is queued as several parts. */
 export class BatchJob {

@@ -33,7 +33,7 @@ import { checkRunOptions, resolveBatcherOptions, type BatcherCreateOptions, type
 import { BatchEntry, BatchJob, DeadlineHeap, PADDING, QUEUED, RUNNING, DROPPED, ShapeGroup, type BatchResult } from './batch-queue.js';
 import { BatchCounters, type BatcherStats, type BatchEvent, type RejectEvent } from './batch-stats.js';
 import { InferenceSession, type FeedsType, type ReturnType, type RunOptions } from './session.js';
-import { SessionPool } from './session-pool.js';
+import { defaultPoolSize, SessionPool } from './session-pool.js';
 import type { Tensor } from './tensor.js';
 import type { ValueMetadata } from './value-metadata.js';
 
@@ -100,7 +100,7 @@ export class Batcher extends EventEmitter {
   readonly #o: ResolvedBatcherOptions;
   readonly #layout: BatchLayout;
   readonly #merging: boolean;
-  readonly #runOptions: RunOptions | undefined;
+  readonly #runOptions: RunOptions;
   readonly #groups = new Map<string, ShapeGroup>();
   #deadlines = new DeadlineHeap();
   #deadlineTimer: NodeJS.Timeout | undefined;
@@ -150,7 +150,9 @@ export class Batcher extends EventEmitter {
     this.batchAxis = o.batchAxis;
     this.maxBatchSize = this.#merging ? o.maxBatchSize : 1;
     this.maxInflightBatches = o.maxInflightBatches ?? (target instanceof SessionPool ? target.size : 1);
-    this.#runOptions = o.runOptions ? { ...o.runOptions } : undefined;
+    // Batches run off the JS thread unless told otherwise: the next batch forms (and, with more
+    // than one in flight, starts) while one runs.
+    this.#runOptions = { mode: 'async', ...(o.runOptions ?? {}) };
     this.#counters = new BatchCounters(this.maxBatchSize);
     this.#buffers = new MergeBuffers(this.#layout.inputs.length, this.maxInflightBatches + 1);
     this.#rowElements = this.#layout.inputs.map((i) => (i.shape.length > 0 && i.freeAxes.length === 0 && i.padAxis < 0
@@ -177,11 +179,15 @@ export class Batcher extends EventEmitter {
       throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option poolSize', 'an integer from 1 to 1024', describe(poolSize));
     }
     const source = model as string | Uint8Array | ArrayBuffer | ArrayBufferView;
-    const target = poolSize !== undefined && poolSize > 1
+    const pooled = poolSize !== undefined && poolSize > 1;
+    const target = pooled
       ? await SessionPool.create(source, { size: poolSize, ...(sessionOptions ? { sessionOptions } : {}) })
       : await InferenceSession.create(source, sessionOptions);
+    // One session with a known intra-op thread count: as many batches in flight as fit the cores.
+    const intra = sessionOptions?.intraOpNumThreads;
+    const inflight = rest.maxInflightBatches ?? (!pooled && typeof intra === 'number' && intra >= 1 ? defaultPoolSize(intra) : undefined);
     try {
-      return new Batcher(target, { ...rest, ownsTarget: rest.ownsTarget ?? true });
+      return new Batcher(target, { ...rest, ownsTarget: rest.ownsTarget ?? true, ...(inflight !== undefined ? { maxInflightBatches: inflight } : {}) });
     } catch (e) {
       await target.release();
       throw e;
@@ -250,7 +256,7 @@ export class Batcher extends EventEmitter {
     } else {
       // Oversize: parts of maxBatchSize rows. With padding they only join parts of equal length
       // (never padded), so their outputs reassemble.
-      const group = this.#group(this.#layout.padding ? `${key}#${padLength}` : key);
+      const group = this.#group(this.#layout.padding ? `${key}\0${padLength}` : key);
       const n = Math.ceil(rows / max);
       job.results = new Array(n);
       job.remaining = n;

@@ -247,6 +247,22 @@ function badRuntimeModel() {
   });
 }
 
+/**
+ * Batching with a runtime failure: row i picks data[i, index[i]] (GatherElements axis 1). Every input
+ * and output has the batch dim N, so requests merge; an index outside [-4, 4) in any row fails the run.
+ */
+function rowGatherModel() {
+  return buildModel({
+    opsetImports: { '': 13 },
+    graph: {
+      name: 'row_gather',
+      inputs: [tensorValueInfo('data', 'float32', ['N', 4]), tensorValueInfo('index', 'int64', ['N', 1])],
+      outputs: [tensorValueInfo('picked', 'float32', ['N', 1])],
+      nodes: [node('GatherElements', ['data', 'index'], ['picked'], { axis: 1 })],
+    },
+  });
+}
+
 /** y = x·W + b with W and b in weights.bin next to the model. */
 function externalDataModel() {
   const weightsFile = new ExternalDataFile('weights.bin');
@@ -302,6 +318,7 @@ export function generateModelFiles() {
   addTestModel('zipmap.onnx', zipMapModel('string'));
   addTestModel('zipmap_int64.onnx', zipMapModel('int64'));
   addTestModel('bad_runtime.onnx', badRuntimeModel());
+  addTestModel('row_gather.onnx', rowGatherModel());
   const external = externalDataModel();
   addTestModel('external/model.onnx', external.modelBytes);
   addTestModel('external/weights.bin', external.weightsBytes);
