@@ -16,10 +16,14 @@ export function ceilingArgs(spec) {
   else args.push('--seconds', spec.seconds);
   for (const [name, value] of Object.entries(spec.fixDims)) args.push('--fix-dim', `${name}=${value}`);
   for (const [name, dims] of Object.entries(spec.inputs)) args.push('--shape', `${name}=${dims.join(',')}`);
+  for (const [name, value] of Object.entries(spec.fill ?? {})) args.push('--fill', `${name}=${value}`);
+  for (const [output, input] of Object.entries(spec.carry ?? {})) args.push('--carry', `${output}=${input}`);
+  if (spec.provider && spec.provider !== 'cpu') args.push('--provider', spec.provider);
   return args.map(String);
 }
 
 await contenderMain('ceiling', async (spec) => {
+  if (spec.runMode || spec.batching) throw new Error('the C++ ceiling has no runMode/batching variant');
   if (!existsSync(CEILING_BIN)) throw new Error(`ceiling binary not found: ${CEILING_BIN} (run bench/native/build.sh)`);
   const res = await runProcess(CEILING_BIN, ceilingArgs(spec), { timeoutMs: specTimeoutMs(spec) });
   const json = lastJsonLine(res.stdout);

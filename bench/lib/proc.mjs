@@ -54,7 +54,8 @@ export function specTimeoutMs(spec) {
 /** Describe a failed child from its output. */
 export function failureMessage(res, what) {
   if (res.timedOut) return `${what} timed out`;
-  const tail = res.stderr.trim().split('\n').slice(-5).join(' | ');
+  // eslint-disable-next-line no-control-regex
+  const tail = res.stderr.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').filter((l) => l.trim()).slice(-5).join(' | ');
   return `${what} exited with ${res.signal ?? res.code}${tail ? `: ${tail}` : ''}`;
 }
 

@@ -1,6 +1,7 @@
 // The JS contender workload: identical for every onnxruntime-common-compatible API
 // (onnxruntime-node, ortex). C async callers share one session, each looping
 // `await session.run(feeds)` on its own pre-built feeds, for spec.seconds or spec.runs.
+// Streaming workloads (spec.carry) feed a run's output into the same caller's next run.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { describeInputs, makeFeeds } from './shapes.mjs';
 import { eventLoopSummary, latencyHistogram, latencySummary, recordMs, round } from './stats.mjs';
@@ -26,15 +27,31 @@ export function ortVersion(api) {
   );
 }
 
-function disposeOutputs(out) {
-  for (const v of Object.values(out)) v?.dispose?.();
+/** Session options every JS contender uses: the spec's provider and threads, sequential, all optimizations. */
+export function sessionOptions(spec) {
+  return {
+    executionProviders: [spec.provider ?? 'cpu'],
+    intraOpNumThreads: spec.threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  };
 }
 
-/** One measured phase; resolves { runs, seconds, hist }. */
-async function phase(session, feedsPerCaller, { runs, seconds }) {
+function disposeOutputs(out, keep) {
+  for (const [name, v] of Object.entries(out)) if (!keep?.has(name)) v?.dispose?.();
+}
+
+/**
+ * One measured phase; resolves { runs, seconds, hist }. `run(feeds)` is the runner's call;
+ * `carry` ([[output, input]]) is applied after each run, per caller.
+ */
+async function phase(run, feedsPerCaller, { runs, seconds }, carry) {
   const hist = latencyHistogram();
   let issued = 0;
   let done = 0;
+  const keep = carry.length ? new Set(carry.map(([o]) => o)) : undefined;
+  const carried = new WeakSet(); // outputs now serving as inputs
   const start = performance.now();
   const deadline = start + (seconds ?? 0) * 1000;
   const caller = async (feeds) => {
@@ -43,41 +60,72 @@ async function phase(session, feedsPerCaller, { runs, seconds }) {
         if (issued++ >= runs) return;
       } else if (performance.now() >= deadline) return;
       const t0 = performance.now();
-      const out = await session.run(feeds);
+      const out = await run(feeds);
       recordMs(hist, performance.now() - t0);
       done++;
-      disposeOutputs(out);
+      for (const [o, i] of carry) {
+        const prev = feeds[i];
+        feeds[i] = out[o];
+        if (carried.has(prev)) prev.dispose?.(); // an earlier run's output; the initial state is left alone
+        carried.add(out[o]);
+      }
+      disposeOutputs(out, keep);
     }
   };
   await Promise.all(feedsPerCaller.map(caller));
   return { runs: done, seconds: (performance.now() - start) / 1000, hist };
 }
 
-/** Run the workload on `api`; resolves the result object printed by contenders. */
-export async function runWorkload(api, spec) {
-  const session = await api.InferenceSession.create(spec.model, {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: spec.threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
+function ortexCounters(api) {
+  if (typeof api.stats !== 'function') return null;
   try {
-    const inputs = describeInputs(session, spec);
-    for (const i of inputs) process.stderr.write(`input ${i.name} ${i.type} [${i.dims}]\n`);
-    const feedsPerCaller = Array.from({ length: spec.concurrency }, () => makeFeeds(api.Tensor, inputs));
+    const s = api.stats();
+    return { inline: s.runsInline, async: s.runsAsync };
+  } catch {
+    return null;
+  }
+}
 
-    if (spec.warmup > 0) await phase(session, feedsPerCaller, { runs: spec.warmup });
+/**
+ * Run the workload on `api`; resolves the result object printed by contenders.
+ * `makeRunner(session, api, spec)` (optional) resolves { run(feeds), close(), info() } to run
+ * through something other than session.run (the Batcher contender).
+ */
+export async function runWorkload(api, spec, { makeRunner } = {}) {
+  const c0 = performance.now();
+  const session = await api.InferenceSession.create(spec.model, sessionOptions(spec));
+  const createMs = performance.now() - c0;
+  let runner;
+  try {
+    if (makeRunner) runner = await makeRunner(session, api, spec);
+    else if (spec.runMode) {
+      const options = { mode: spec.runMode };
+      runner = { run: (feeds) => session.run(feeds, options) };
+    } else runner = { run: (feeds) => session.run(feeds) };
+    const run = runner.run;
+    const inputs = describeInputs(session, spec);
+    for (const i of inputs) process.stderr.write(`input ${i.name} ${i.type} [${i.dims}]${i.fill !== undefined ? ` = ${i.fill}` : ''}\n`);
+    const feedsPerCaller = Array.from({ length: spec.concurrency }, () => makeFeeds(api.Tensor, inputs));
+    const carry = Object.entries(spec.carry ?? {});
+
+    let firstRunMs = null;
+    if (spec.warmup > 0) {
+      const f = await phase(run, feedsPerCaller, { runs: 1 }, carry); // cold: the first run after create
+      firstRunMs = f.seconds * 1000;
+      if (spec.warmup > 1) await phase(run, feedsPerCaller, { runs: spec.warmup - 1 }, carry);
+    }
 
     const eld = monitorEventLoopDelay({ resolution: spec.eldResolutionMs });
+    const counters0 = ortexCounters(api);
     const cpu0 = process.cpuUsage();
     eld.enable();
-    const r = await phase(session, feedsPerCaller, { runs: spec.runs, seconds: spec.seconds });
+    const r = await phase(run, feedsPerCaller, { runs: spec.runs, seconds: spec.seconds }, carry);
     eld.disable();
     const cpu = process.cpuUsage(cpu0);
+    const counters1 = ortexCounters(api);
 
     const throughput = r.seconds > 0 ? r.runs / r.seconds : 0;
-    return {
+    const result = {
       runs: r.runs,
       seconds: round(r.seconds, 6),
       throughput_runs_per_s: round(throughput, 3),
@@ -90,9 +138,25 @@ export async function runWorkload(api, spec) {
       batch: spec.batch,
       threads: spec.threads,
       concurrency: spec.concurrency,
+      provider: spec.provider ?? 'cpu',
+      create_ms: round(createMs, 3),
+      first_run_ms: round(firstRunMs, 3),
       ...eventLoopSummary(eld),
     };
+    if (counters0 && counters1) {
+      // ortex's per-call decision: how many measured runs stayed on the JS thread.
+      result.runs_inline = counters1.inline - counters0.inline;
+      result.runs_async = counters1.async - counters0.async;
+    }
+    if (typeof session.scheduling === 'function') {
+      const s = session.scheduling();
+      result.average_run_us = round(s.averageRunUs, 3);
+      result.inline_threshold_us = s.inlineThresholdUs;
+    }
+    if (runner.info) Object.assign(result, runner.info());
+    return result;
   } finally {
+    await runner?.close?.();
     await session.release?.();
   }
 }

@@ -11,7 +11,12 @@
 //   otherwise fixed dims are kept, a free dim whose symbolic name was given with
 //   --fix-dim NAME=V gets V, the first free dim of each input gets --batch, and
 //   any other free dim gets 1.
-// Fill: float/double uniform [0,1), everything else zero.
+// Fill: float/double uniform [0,1), everything else zero; --fill NAME=V sets every element of
+// input NAME to V instead (e.g. Silero VAD's sample rate, sr=16000).
+// Streaming (--carry OUT=IN): after each run, output OUT becomes input IN of the same caller's
+// next run (a recurrent state, e.g. Silero VAD's stateN -> state), as a streaming client does.
+// Providers: --provider cpu (default) | cuda | tensorrt | webgpu appends that execution provider
+// (CPU stays the fallback for unsupported nodes); failure to register it is an error.
 // Latency percentiles come from a log-linear histogram (<= 0.1% relative error,
 // constant memory, so peak_rss_kb is not inflated by sample storage); pXX is the
 // nearest-rank percentile.
@@ -29,6 +34,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <stdexcept>
@@ -52,6 +58,9 @@ struct Options {
   int64_t warmup = 5;
   std::map<std::string, int64_t> fixDims;
   std::map<std::string, std::vector<std::string>> shapes;  // tokens: "B" or integer
+  std::map<std::string, double> fills;                     // constant fill per input
+  std::vector<std::pair<std::string, std::string>> carries;  // output -> input, per caller
+  std::string provider = "cpu";
 };
 
 [[noreturn]] void usage(const std::string& error) {
@@ -59,7 +68,9 @@ struct Options {
   std::fprintf(stderr,
                "usage: ceiling --model PATH [--batch B] [--threads T] [--concurrency C]\n"
                "               (--seconds S | --runs N) [--warmup N]\n"
-               "               [--fix-dim NAME=V ...] [--shape INPUT=D0,D1,... ...]\n");
+               "               [--fix-dim NAME=V ...] [--shape INPUT=D0,D1,... ...]\n"
+               "               [--fill INPUT=V ...] [--carry OUTPUT=INPUT ...]\n"
+               "               [--provider cpu|cuda|tensorrt|webgpu]\n");
   std::exit(2);
 }
 
@@ -141,6 +152,15 @@ Options parseArgs(int argc, char** argv) {
       for (auto& t : tokens)
         if (t != "B") parseInt(flag, t);  // validate early
       o.shapes[kv.first] = tokens;
+    } else if (flag == "--fill") {
+      auto kv = parseAssign(flag, value);
+      o.fills[kv.first] = parseDouble(flag, kv.second);
+    } else if (flag == "--carry") {
+      o.carries.push_back(parseAssign(flag, value));
+    } else if (flag == "--provider") {
+      if (value != "cpu" && value != "cuda" && value != "tensorrt" && value != "webgpu")
+        usage("--provider: expected cpu, cuda, tensorrt or webgpu, got '" + value + "'");
+      o.provider = value;
     } else {
       usage("unknown flag " + flag);
     }
@@ -249,7 +269,33 @@ struct InputSpec {
   std::string name;
   ONNXTensorElementDataType type;
   std::vector<int64_t> shape;
+  bool hasFill = false;
+  double fill = 0;
 };
+
+template <typename T>
+void fillConstant(uint8_t* data, size_t n, double v) {
+  auto* p = reinterpret_cast<T*>(data);
+  for (size_t i = 0; i < n; ++i) p[i] = static_cast<T>(v);
+}
+
+// Every element of a buffer of type t set to v; false for types without a plain C representation.
+bool fillBuffer(ONNXTensorElementDataType t, uint8_t* data, size_t n, double v) {
+  switch (t) {
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT: fillConstant<float>(data, n, v); return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE: fillConstant<double>(data, n, v); return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8: fillConstant<int8_t>(data, n, v); return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8: fillConstant<uint8_t>(data, n, v); return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL: fillConstant<uint8_t>(data, n, v != 0); return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16: fillConstant<int16_t>(data, n, v); return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16: fillConstant<uint16_t>(data, n, v); return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32: fillConstant<int32_t>(data, n, v); return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32: fillConstant<uint32_t>(data, n, v); return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: fillConstant<int64_t>(data, n, v); return true;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64: fillConstant<uint64_t>(data, n, v); return true;
+    default: return false;
+  }
+}
 
 std::vector<int64_t> resolveShape(const std::string& name, const std::vector<int64_t>& declared,
                                   const std::vector<const char*>& symbolic, const Options& o) {
@@ -301,7 +347,9 @@ struct ThreadInputs {
       size_t bytes = n * elementSize(s.type);
       buffers.emplace_back(std::max<size_t>(bytes, 1), 0);  // zero-filled
       uint8_t* data = buffers.back().data();
-      if (s.type == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT) {
+      if (s.hasFill) {
+        fillBuffer(s.type, data, n, s.fill);  // type checked in describeInputs
+      } else if (s.type == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT) {
         auto* f = reinterpret_cast<float*>(data);
         for (size_t i = 0; i < n; ++i) f[i] = uni(rng);
       } else if (s.type == ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE) {
@@ -343,7 +391,8 @@ struct PhaseResult {
 
 class Runner {
  public:
-  Runner(Ort::Session& session, const std::vector<InputSpec>& specs, int concurrency)
+  Runner(Ort::Session& session, const std::vector<InputSpec>& specs, int concurrency,
+         const std::vector<std::pair<std::string, std::string>>& carries)
       : session_(session), concurrency_(concurrency) {
     Ort::AllocatorWithDefaultOptions alloc;
     for (size_t i = 0; i < session.GetInputCount(); ++i)
@@ -353,6 +402,13 @@ class Runner {
     for (auto& n : nameStorage_) inNames_.push_back(n.c_str());
     for (auto& n : outNameStorage_) outNames_.push_back(n.c_str());
     for (int t = 0; t < concurrency; ++t) inputs_.emplace_back(specs, 1234u + static_cast<uint32_t>(t));
+    auto indexOf = [](const std::vector<std::string>& names, const std::string& name, const char* what) {
+      auto it = std::find(names.begin(), names.end(), name);
+      if (it == names.end()) throw std::runtime_error(std::string("--carry names unknown ") + what + " '" + name + "'");
+      return static_cast<size_t>(it - names.begin());
+    };
+    for (const auto& c : carries)
+      carries_.emplace_back(indexOf(outNameStorage_, c.first, "output"), indexOf(nameStorage_, c.second, "input"));
   }
 
   // Runs until `runs` calls were made (runs > 0) or `seconds` elapsed, on all threads.
@@ -380,6 +436,7 @@ class Runner {
           auto out = session_.Run(runOptions, inNames_.data(), in.data(), in.size(), outNames_.data(),
                                   outNames_.size());
           auto t1 = Clock::now();
+          for (const auto& c : carries_) in[c.second] = std::move(out[c.first]);  // state -> next call
           hists[t].record(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count()));
           ++counts[t];
         }
@@ -410,6 +467,7 @@ class Runner {
   std::vector<std::string> nameStorage_, outNameStorage_;
   std::vector<const char*> inNames_, outNames_;
   std::vector<ThreadInputs> inputs_;
+  std::vector<std::pair<size_t, size_t>> carries_;  // output index -> input index
 };
 
 std::vector<InputSpec> describeInputs(Ort::Session& session, const Options& o) {
@@ -427,7 +485,19 @@ std::vector<InputSpec> describeInputs(Ort::Session& session, const Options& o) {
     auto shape = resolveShape(name, info.GetShape(), info.GetSymbolicDimensions(), o);
     for (int64_t d : shape)
       if (d < 0) throw std::runtime_error("input '" + name + "' resolved to invalid shape " + shapeString(shape));
-    specs.push_back({name, type, shape});
+    InputSpec spec{name, type, shape};
+    auto fill = o.fills.find(name);
+    if (fill != o.fills.end()) {
+      uint8_t probe[8];
+      if (!fillBuffer(type, probe, 0, 0)) throw std::runtime_error("--fill: input '" + name + "' has a type that cannot be filled");
+      spec.hasFill = true;
+      spec.fill = fill->second;
+    }
+    specs.push_back(spec);
+  }
+  for (const auto& kv : o.fills) {
+    bool known = std::any_of(specs.begin(), specs.end(), [&](const InputSpec& s) { return s.name == kv.first; });
+    if (!known) throw std::runtime_error("--fill names unknown input '" + kv.first + "'");
   }
   for (const auto& kv : o.shapes) {
     bool known = std::any_of(specs.begin(), specs.end(), [&](const InputSpec& s) { return s.name == kv.first; });
@@ -446,17 +516,37 @@ std::string jsonEscape(const std::string& s) {
   return r;
 }
 
-void printResult(const Options& o, const PhaseResult& r, const CpuTimes& cpu) {
+void printResult(const Options& o, const PhaseResult& r, const CpuTimes& cpu, double createMs, double firstRunMs) {
   double throughput = r.seconds > 0 ? r.runs / r.seconds : 0;
   std::printf(
       "{\"runs\":%llu,\"seconds\":%.6f,\"throughput_runs_per_s\":%.3f,\"samples_per_s\":%.3f,"
       "\"p50_us\":%.3f,\"p99_us\":%.3f,\"mean_us\":%.3f,\"cpu_user_s\":%.3f,\"cpu_sys_s\":%.3f,"
-      "\"peak_rss_kb\":%ld,\"ort_version\":\"%s\",\"batch\":%lld,\"threads\":%d,\"concurrency\":%d}\n",
+"\"peak_rss_kb\":%ld,\"ort_version\":\"%s\",\"batch\":%lld,\"threads\":%d,\"concurrency\":%d,"
+      "\"provider\":\"%s\",\"create_ms\":%.3f,\"first_run_ms\":%s}\n",
       static_cast<unsigned long long>(r.runs), r.seconds, throughput, throughput * static_cast<double>(o.batch),
       r.hist.percentileNs(50) / 1e3, r.hist.percentileNs(99) / 1e3, r.hist.meanNs() / 1e3, cpu.user, cpu.sys,
       peakRssKb(), jsonEscape(Ort::GetVersionString()).c_str(), static_cast<long long>(o.batch), o.threads,
-      o.concurrency);
+      o.concurrency, o.provider.c_str(), createMs, firstRunMs >= 0 ? std::to_string(firstRunMs).c_str() : "null");
   std::fflush(stdout);
+}
+
+// Appends the requested execution provider; ORT throws (with its reason) when it cannot.
+void appendProvider(Ort::SessionOptions& so, const std::string& provider) {
+  if (provider == "cpu") return;
+  const OrtApi& api = Ort::GetApi();
+  if (provider == "cuda") {
+    OrtCUDAProviderOptionsV2* cuda = nullptr;
+    Ort::ThrowOnError(api.CreateCUDAProviderOptions(&cuda));
+    std::unique_ptr<OrtCUDAProviderOptionsV2, decltype(api.ReleaseCUDAProviderOptions)> guard(cuda, api.ReleaseCUDAProviderOptions);
+    so.AppendExecutionProvider_CUDA_V2(*cuda);
+  } else if (provider == "tensorrt") {
+    OrtTensorRTProviderOptionsV2* trt = nullptr;
+    Ort::ThrowOnError(api.CreateTensorRTProviderOptions(&trt));
+    std::unique_ptr<OrtTensorRTProviderOptionsV2, decltype(api.ReleaseTensorRTProviderOptions)> guard(trt, api.ReleaseTensorRTProviderOptions);
+    so.AppendExecutionProvider_TensorRT_V2(*trt);
+  } else {
+    so.AppendExecutionProvider("WebGPU", {});
+  }
 }
 
 }  // namespace
@@ -470,18 +560,27 @@ int main(int argc, char** argv) {
     so.SetInterOpNumThreads(1);
     so.SetExecutionMode(ORT_SEQUENTIAL);
     so.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
+    appendProvider(so, o.provider);
+    auto c0 = Clock::now();
     Ort::Session session(env, o.model.c_str(), so);
+    double createMs = std::chrono::duration<double, std::milli>(Clock::now() - c0).count();
 
     auto specs = describeInputs(session, o);
     for (const auto& s : specs) std::fprintf(stderr, "ceiling: input %s %s\n", s.name.c_str(), shapeString(s.shape).c_str());
 
-    Runner runner(session, specs, o.concurrency);
-    if (o.warmup > 0) runner.run(o.warmup, 0);
+    Runner runner(session, specs, o.concurrency, o.carries);
+    double firstRunMs = -1;  // cold: the first run after create (part of the warmup)
+    if (o.warmup > 0) {
+      auto f0 = Clock::now();
+      runner.run(1, 0);
+      firstRunMs = std::chrono::duration<double, std::milli>(Clock::now() - f0).count();
+      if (o.warmup > 1) runner.run(o.warmup - 1, 0);
+    }
 
     CpuTimes before = cpuTimes();
     PhaseResult r = runner.run(o.runs, o.seconds);
     CpuTimes after = cpuTimes();
-    printResult(o, r, {after.user - before.user, after.sys - before.sys});
+    printResult(o, r, {after.user - before.user, after.sys - before.sys}, createMs, firstRunMs);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ceiling: %s\n", e.what());
     return 1;
