@@ -34,7 +34,7 @@ export interface SessionOptions {
   extra?: Record<string, unknown>;
   /**
    * Runs whose measured duration is below this stay on the JS thread (a thread hop costs more);
-   * longer ones run on the libuv pool. 0 disables inline runs. Default 100 µs.
+   * longer ones run on the libuv pool. 0 disables inline runs. Default 250 µs.
    */
   inlineThresholdUs?: number;
   /**
@@ -134,7 +134,7 @@ export interface Scheduling {
 }
 
 export function normalizeSessionOptions(options: SessionOptions | undefined): { native: NativeNormalizedOptions } & Scheduling {
-  if (options === undefined) return { native: {}, inlineThresholdUs: 100, copyOutputsBelowBytes: 4096 };
+  if (options === undefined) return { native: {}, inlineThresholdUs: 250, copyOutputsBelowBytes: 4096 };
   if (typeof options !== 'object' || options === null) throw invalid('ERR_INVALID_ARGUMENT', 'session options', 'an object', describe(options));
   for (const key of Object.keys(options)) {
     if (!KNOWN_KEYS.has(key)) throw invalid('ERR_INVALID_ARGUMENT', 'session options', `only known keys (${[...KNOWN_KEYS].join(', ')})`, `unknown key "${key}"`);
@@ -169,7 +169,7 @@ export function normalizeSessionOptions(options: SessionOptions | undefined): { 
   if (o.extra !== undefined) flattenConfig('', o.extra, entries);
   if (entries.length) native.configEntries = entries;
   set('executionProviders', normalizeProviders(o.executionProviders));
-  let inlineThresholdUs = 100;
+  let inlineThresholdUs = 250;
   if (o.inlineThresholdUs !== undefined) {
     if (typeof o.inlineThresholdUs !== 'number' || !(o.inlineThresholdUs >= 0)) throw invalid('ERR_INVALID_ARGUMENT', 'inlineThresholdUs', 'a non-negative number', describe(o.inlineThresholdUs));
     inlineThresholdUs = o.inlineThresholdUs;

@@ -212,6 +212,7 @@ class RunWorker : public Napi::AsyncWorker {
   void OnOK() override {
     Napi::Env env = Env();
     RunFinished(GetAddonData(env));
+    job_->core->asyncRuns--;
     // During worker-thread teardown nothing can be settled any more: drop the result quietly.
     try {
       if (job_->failure.failed()) {
@@ -228,6 +229,7 @@ class RunWorker : public Napi::AsyncWorker {
   }
   void OnError(const Napi::Error& e) override {
     RunFinished(GetAddonData(Env()));
+    job_->core->asyncRuns--;
     deferred_.Reject(e.Value());
   }
 
@@ -408,7 +410,7 @@ Napi::Value SessionWrap::Create(const Napi::CallbackInfo& info) {
     Throw(env, "ERR_INVALID_ARGUMENT", "model must be a path or a Uint8Array");
   }
   SessionConfig config = ReadSessionConfig(env, info[1]);
-  double thresholdUs = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 100;
+  double thresholdUs = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 250;
   double copyBelow = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
   auto* worker = new CreateWorker(env, std::move(path), bytes, std::move(config), thresholdUs * 1e3,
                                   static_cast<size_t>(copyBelow));
@@ -462,7 +464,7 @@ bool SessionWrap::DecideInline(Napi::Env env, int mode, const std::shared_ptr<Ru
   if (mode == kAsync) return false;
   SessionCore& core = *core_;
   double avg = core.averageRunNs.load(std::memory_order_relaxed);
-  return core.runCount.load(std::memory_order_relaxed) > 1 && avg < core.inlineThresholdNs &&
+  return core.asyncRuns == 0 && core.runCount.load(std::memory_order_relaxed) > 1 && avg < core.inlineThresholdNs &&
          !(runOptions && runOptions->terminated) && !LoopBusy(GetAddonData(env), kLoopBudgetNs);
 }
 
@@ -479,6 +481,7 @@ Napi::Value SessionWrap::Dispatch(Napi::Env env, std::unique_ptr<RunJob> job, bo
     return header ? job->ResultsToHeader(env, header, headerSize) : job->Results(env);
   }
   stats.runsAsync++;
+  core_->asyncRuns++;
   auto* worker = new RunWorker(env, std::move(job));
   Napi::Promise promise = worker->Promise();
   SubmitRun(GetAddonData(env), worker);

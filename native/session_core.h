@@ -40,6 +40,9 @@ struct SessionCore {
   // Scheduling: moving average of measured run time, used to decide inline vs worker.
   std::atomic<double> averageRunNs{0};
   std::atomic<uint64_t> runCount{0};
+  // Runs of this session queued for or executing on the thread pool (JS thread only). While
+  // any exist, new runs queue behind them instead of overtaking them inline.
+  uint32_t asyncRuns = 0;
   // GPU provider that registered (outputs can stay on its device): ORT memory-info name
   // ("Cuda", "WebGPU_Buffer") and device id; empty when the session runs on the CPU only.
   std::string deviceMemory;
@@ -47,7 +50,7 @@ struct SessionCore {
   std::vector<ProviderRequest> deviceProviders;  // to build copy sessions on the same device
   std::mutex copyMutex;
   std::map<int, OrtSession*> copySessions;  // Identity graphs per element type, for download()
-  double inlineThresholdNs = 100e3;
+  double inlineThresholdNs = 250e3;
   size_t copyOutputsBelowBytes = 0;  // outputs smaller than this are copied, larger ones zero-copy
 
   void RecordRun(double ns);
