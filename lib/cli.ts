@@ -10,6 +10,7 @@ import { elementTypeByName, type TensorData } from './element-types.js';
 import { OrtexError } from './errors.js';
 import { packageRoot } from './native-loader.js';
 import { runtimeInfo } from './runtime.js';
+import { probeProviders } from './provider-probe.js';
 import { InferenceSession, type FeedsType } from './session.js';
 import type { SessionOptions } from './session-options.js';
 import { Tensor } from './tensor.js';
@@ -26,6 +27,7 @@ Options:
   --runs N            timed runs after the first (default 100)
   --provider NAME     execution provider to request (default cpu); repeatable, in priority order
   --threads N         intra-op threads
+  --no-probe          skip starting each compiled-in provider (in a child process) to see if it is usable
   --json              print one JSON document instead of text
   -h, --help          this help
 `;
@@ -38,10 +40,11 @@ interface Args {
   providers: string[];
   threads?: number;
   json: boolean;
+  probe: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { command: '', dims: {}, runs: 100, providers: [], json: false };
+  const args: Args = { command: '', dims: {}, runs: 100, providers: [], json: false, probe: true };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -52,6 +55,7 @@ function parseArgs(argv: string[]): Args {
     };
     if (a === '-h' || a === '--help') args.command = 'help';
     else if (a === '--json') args.json = true;
+    else if (a === '--no-probe') args.probe = false;
     else if (a === '--runs') args.runs = positiveInt(value(), '--runs', true);
     else if (a === '--threads') args.threads = positiveInt(value(), '--threads', false);
     else if (a === '--provider') args.providers.push(value());
@@ -117,6 +121,7 @@ function fmtIo(list: readonly ValueMetadata[]): string[] {
 
 async function info(args: Args): Promise<void> {
   const runtime = runtimeInfo();
+  const probes = args.probe ? await probeProviders({ timeoutMs: 30_000 }) : undefined;
   const bundled = args.model === undefined;
   const model = args.model ?? join(packageRoot, 'models', 'demo.onnx');
   const options: SessionOptions = { executionProviders: args.providers.length ? args.providers : ['cpu'] };
@@ -154,6 +159,7 @@ async function info(args: Args): Promise<void> {
     if (args.json) {
       const out = {
         runtime,
+        providers: probes,
         model: { path: model, bundledDemo: bundled, bytes: statSync(model).size, loadMs, providers: session.providers, providerFailures: session.providerFailures, metadata: session.modelMetadata, inputs: session.inputMetadata, outputs: session.outputMetadata },
         inference: timing ? { ...timing, outputs: Object.fromEntries(Object.entries(outputs!).map(([k, v]) => [k, summarize(v)])) } : { skipped },
       };
@@ -164,6 +170,10 @@ async function info(args: Args): Promise<void> {
     lines.push(`ONNX Runtime ${runtime.ortVersion} (C API ${runtime.apiVersion}) from ${runtime.libraryPath} [${runtime.librarySource}]`);
     lines.push(`Addon       ${runtime.addonPath}`);
     lines.push(`Providers   compiled in: ${runtime.providers.join(', ')}`);
+    if (probes) {
+      lines.push(`            usable here: ${probes.filter((p) => p.usable).map((p) => p.name).join(', ') || 'none'}`);
+      for (const p of probes.filter((x) => !x.usable)) lines.push(`            ${p.name}: not usable${p.missingLibrary ? ` (missing ${p.missingLibrary})` : ''} — ${p.fix}`);
+    }
     lines.push('');
     const meta = session.modelMetadata;
     lines.push(`Model       ${model}${bundled ? ' (bundled demo; pass a path to inspect your own)' : ''}`);
