@@ -4,13 +4,14 @@
 // the folder the loader (lib/native-loader.ts) and the npm tarball take it from.
 //
 // - node-gyp `rebuild` deletes ./build, which is cmake-js's build tree (build/Release/ortex.node,
-//   the dev build): so node-gyp runs in a staging folder, build/node-gyp/, holding copies of
-//   binding.gyp and native/ (node_modules still resolves from there, two levels up).
+//   the dev build): so node-gyp runs in a staging folder, build-gyp/, holding copies of
+//   binding.gyp and native/ (node_modules still resolves from there, one level up). A lock
+//   (build-gyp.lock/) makes concurrent runs (two `npm test` in one checkout) wait for each other.
 // - Offline: node-gyp gets Node's own headers (npm_config_nodedir = the folder above Node's bin/
 //   when it has include/node/node_api.h) instead of downloading them.
 // - node-gyp itself: a local node_modules/node-gyp if present, else the copy bundled with npm.
-// - A stamp (build/node-gyp/stamp.json: hash of the sources + hash of the binary) lets tests
-//   reuse a prebuild that is current and rebuild one that is not (`--if-stale`).
+// - A stamp (build-gyp/stamp.json: hash of the sources + hash of the binary) lets tests reuse a
+//   prebuild that is current and rebuild one that is not (`--if-stale`, ensurePrebuild()).
 //
 // Usage: node scripts/prebuild.mjs [--if-stale] [--quiet]
 import { spawnSync } from 'node:child_process';
@@ -23,7 +24,8 @@ import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const stage = join(root, 'build', 'node-gyp');
+const stage = join(root, 'build-gyp');
+const lockDir = `${stage}.lock`;
 const stampFile = join(stage, 'stamp.json');
 const requireFromRoot = createRequire(join(root, 'package.json'));
 
@@ -126,11 +128,72 @@ function writeNodeGypWrapper(script) {
   return sh;
 }
 
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+};
+
+/** Runs fn holding build-gyp.lock/ (waits for another process's build; breaks a dead one's lock). */
+function withLock(fn, { timeoutMs = 20 * 60_000, onWait } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let waited = false;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(join(lockDir, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      let pid = 0;
+      let age = 0;
+      try {
+        age = Date.now() - statSync(lockDir).mtimeMs;
+        pid = Number(readFileSync(join(lockDir, 'pid'), 'utf8'));
+      } catch { /* being created or removed */ }
+      if ((pid && !alive(pid)) || (!pid && age > 30_000)) {
+        rmSync(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${relative(root, lockDir)} (held by pid ${pid || '?'})`);
+      if (!waited) onWait?.(pid);
+      waited = true;
+      sleep(500);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A prebuild made from the current sources: reuses it when the stamp says it is current, else
+ * builds it (force: always). Safe to call from concurrent processes. Returns { file, built, seconds, reason }.
+ */
+export function ensurePrebuild({ force = false, quiet = true } = {}) {
+  return withLock(() => {
+    const status = prebuildStatus();
+    if (status.fresh && !force) return { file: status.file, built: false, seconds: 0, reason: status.reason };
+    const r = buildUnlocked({ quiet });
+    return { ...r, built: true, reason: force ? 'forced' : status.reason };
+  }, { onWait: (pid) => console.log(`# waiting for the prebuild another process (pid ${pid || '?'}) is making ...`) });
+}
+
 /**
  * Builds the prebuild. Returns { file, seconds }; throws with node-gyp's output tail on failure.
  * quiet: capture the compiler output instead of streaming it.
  */
 export function buildPrebuild({ quiet = false } = {}) {
+  return withLock(() => buildUnlocked({ quiet }), { onWait: (pid) => console.log(`prebuild: waiting for pid ${pid || '?'}, which is building too`) });
+}
+
+function buildUnlocked({ quiet }) {
   const started = Date.now();
   const gyp = nodeGypScript();
   const nodedir = nodeDir();
@@ -223,16 +286,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.exit(0);
   }
   try {
-    if (flags.has('--if-stale')) {
-      const status = prebuildStatus();
-      if (status.fresh) {
-        console.log(`prebuild: ${relative(root, status.file)} is current`);
-        process.exit(0);
-      }
-      console.log(`prebuild: rebuilding (${status.reason})`);
-    }
-    const { file, seconds } = buildPrebuild({ quiet: flags.has('--quiet') });
-    console.log(`prebuild: ${relative(root, file)} (${statSync(file).size} bytes) in ${seconds.toFixed(1)} s`);
+    const { file, seconds, built, reason } = flags.has('--if-stale')
+      ? ensurePrebuild({ quiet: flags.has('--quiet') })
+      : { ...buildPrebuild({ quiet: flags.has('--quiet') }), built: true, reason: '' };
+    if (!built) console.log(`prebuild: ${relative(root, file)} is current`);
+    else console.log(`prebuild: ${relative(root, file)} (${statSync(file).size} bytes) in ${seconds.toFixed(1)} s${reason ? ` (${reason})` : ''}`);
   } catch (e) {
     console.error(e.message);
     process.exit(1);
