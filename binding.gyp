@@ -16,7 +16,8 @@
       'defines': [
         'NAPI_VERSION=8',
         'NAPI_CPP_EXCEPTIONS',
-        'NODE_ADDON_API_DISABLE_DEPRECATED'
+        'NODE_ADDON_API_DISABLE_DEPRECATED',
+        'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS'
       ],
       'cflags!': ['-fno-exceptions'],
       'cflags_cc!': ['-fno-exceptions', '-fno-rtti', '-std=gnu++17', '-std=gnu++20'],
