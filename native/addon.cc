@@ -11,6 +11,7 @@
 #include "errors.h"
 #include "ort_runtime.h"
 #include "run_options.h"
+#include "run_pool.h"
 #include "session.h"
 #include "stats.h"
 #include "values.h"
@@ -30,29 +31,6 @@ bool LoopBusy(AddonData& data, uint64_t budgetNs) {
   auto now = std::chrono::steady_clock::now().time_since_epoch();
   return data.loopWatch->Busy(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count()),
                               budgetNs);
-}
-
-void SubmitRun(AddonData& data, Napi::AsyncWorker* worker) {
-  if (data.activeRuns < data.maxActiveRuns) {
-    data.activeRuns++;
-    worker->Queue();
-  } else {
-    data.waitingRuns.push_back(worker);
-  }
-}
-
-void RunFinished(AddonData& data) {
-  if (data.activeRuns > 0) data.activeRuns--;
-  StartWaitingRuns(data);
-}
-
-void StartWaitingRuns(AddonData& data) {
-  while (!data.waitingRuns.empty() && data.activeRuns < data.maxActiveRuns) {
-    Napi::AsyncWorker* next = data.waitingRuns.front();
-    data.waitingRuns.pop_front();
-    data.activeRuns++;
-    next->Queue();
-  }
 }
 
 namespace {
@@ -104,21 +82,20 @@ Napi::Value StatsJs(const Napi::CallbackInfo& info) {
   return o;
 }
 
-// setMaxConcurrentRuns(n) → previous value; applies to this environment (thread).
+// runQueue([maxConcurrentRuns]) → the run pool of this environment (thread), after any change.
 Napi::Value SetMaxConcurrentRuns(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   AddonData& data = GetAddonData(env);
-  uint32_t previous = data.maxActiveRuns;
+  if (!data.runPool) Throw(env, "ERR_RUNTIME", "the run thread pool could not be started");
   if (info[0].IsNumber()) {
     double n = info[0].As<Napi::Number>().DoubleValue();
     if (!(n >= 1 && n <= 1024)) Throw(env, "ERR_INVALID_ARGUMENT", "maxConcurrentRuns must be from 1 to 1024");
-    data.maxActiveRuns = static_cast<uint32_t>(n);
-    StartWaitingRuns(data);  // the limit may have grown
+    data.runPool->SetThreads(static_cast<unsigned>(n));
   }
   Napi::Object o = Napi::Object::New(env);
-  o.Set("maxConcurrentRuns", Napi::Number::New(env, previous));
-  o.Set("activeRuns", Napi::Number::New(env, data.activeRuns));
-  o.Set("waitingRuns", Napi::Number::New(env, static_cast<double>(data.waitingRuns.size())));
+  o.Set("maxConcurrentRuns", Napi::Number::New(env, data.runPool->threads()));
+  o.Set("activeRuns", Napi::Number::New(env, data.runPool->executing()));
+  o.Set("waitingRuns", Napi::Number::New(env, static_cast<double>(data.runPool->queued())));
   return o;
 }
 
@@ -134,7 +111,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->loopWatch = LoopWatch::Start(env);
   unsigned cores = std::thread::hardware_concurrency();
-  data->maxActiveRuns = cores > 0 ? cores : 1;
+  data->runPool = RunPool::Start(env, cores > 0 ? cores : 1);
   Napi::Function session = SessionWrap::Define(env);
   Napi::Function runOptions = RunOptionsWrap::Define(env);
   data->sessionConstructor = Napi::Persistent(session);

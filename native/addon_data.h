@@ -3,7 +3,6 @@
 #include <napi.h>
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 
 namespace ortex {
@@ -11,6 +10,7 @@ namespace ortex {
 struct SessionCore;
 struct DeviceValue;
 class LoopWatch;
+class RunPool;
 
 struct AddonData {
   Napi::FunctionReference sessionConstructor;
@@ -21,18 +21,10 @@ struct AddonData {
   // Handed from CreateSessionWorker to the SessionWrap constructor; the constructor refuses
   // to run without it, so JS cannot forge sessions.
   std::shared_ptr<SessionCore> pendingCore;
-  // Runs on the thread pool at once from this environment; more wait here. More parallel ORT
-  // runs than cores add no throughput and starve the JS thread of CPU.
-  uint32_t maxActiveRuns = 1;
-  uint32_t activeRuns = 0;
-  std::deque<Napi::AsyncWorker*> waitingRuns;
+  // Threads that execute runs off the JS thread (as many as may run at once: more parallel ORT
+  // runs than cores add no throughput and starve the JS thread of CPU).
+  RunPool* runPool = nullptr;
 };
-
-// Queues `worker` on the thread pool now, or when a slot frees. JS thread only.
-void SubmitRun(AddonData& data, Napi::AsyncWorker* worker);
-// Called by each run worker when it completes, on the JS thread.
-void RunFinished(AddonData& data);
-void StartWaitingRuns(AddonData& data);
 
 AddonData& GetAddonData(Napi::Env env);
 

@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "ort_runtime.h"
 #include "run_options.h"
+#include "run_pool.h"
 #include "stats.h"
 #include "values.h"
 
@@ -193,13 +194,13 @@ struct RunJob {
 
 namespace {
 
-class RunWorker : public Napi::AsyncWorker {
+// A run on the pool: settles its promise on the JS thread when done.
+class RunTask : public PoolTask {
  public:
-  RunWorker(Napi::Env env, std::unique_ptr<RunJob> job)
-      : Napi::AsyncWorker(env, "ortex:run"), job_(std::move(job)), deferred_(Napi::Promise::Deferred::New(env)) {}
+  RunTask(Napi::Env env, std::unique_ptr<RunJob> job)
+      : job_(std::move(job)), deferred_(Napi::Promise::Deferred::New(env)) {}
   Napi::Promise Promise() { return deferred_.Promise(); }
 
- protected:
   void Execute() override {
     try {
       job_->Execute();
@@ -209,28 +210,18 @@ class RunWorker : public Napi::AsyncWorker {
       job_->failure = Failure{"ERR_RUNTIME", "unknown native error", -1};
     }
   }
-  void OnOK() override {
-    Napi::Env env = Env();
-    RunFinished(GetAddonData(env));
+
+  void Settle(Napi::Env env) override {
     job_->core->asyncRuns--;
-    // During worker-thread teardown nothing can be settled any more: drop the result quietly.
-    try {
-      if (job_->failure.failed()) {
-        deferred_.Reject(ToJsError(env, job_->failure).Value());
-        return;
-      }
-      try {
-        deferred_.Resolve(job_->Results(env));
-      } catch (const Napi::Error& e) {
-        deferred_.Reject(e.Value());
-      }
-    } catch (const Napi::Error&) {
+    if (job_->failure.failed()) {
+      deferred_.Reject(ToJsError(env, job_->failure).Value());
+      return;
     }
-  }
-  void OnError(const Napi::Error& e) override {
-    RunFinished(GetAddonData(Env()));
-    job_->core->asyncRuns--;
-    deferred_.Reject(e.Value());
+    try {
+      deferred_.Resolve(job_->Results(env));
+    } catch (const Napi::Error& e) {
+      deferred_.Reject(e.Value());
+    }
   }
 
  private:
@@ -480,11 +471,13 @@ Napi::Value SessionWrap::Dispatch(Napi::Env env, std::unique_ptr<RunJob> job, bo
     if (job->failure.failed()) throw ToJsError(env, job->failure);
     return header ? job->ResultsToHeader(env, header, headerSize) : job->Results(env);
   }
+  AddonData& data = GetAddonData(env);
+  if (!data.runPool) Throw(env, "ERR_RUNTIME", "the run thread pool could not be started");
   stats.runsAsync++;
   core_->asyncRuns++;
-  auto* worker = new RunWorker(env, std::move(job));
-  Napi::Promise promise = worker->Promise();
-  SubmitRun(GetAddonData(env), worker);
+  auto task = std::make_unique<RunTask>(env, std::move(job));
+  Napi::Promise promise = task->Promise();
+  data.runPool->Submit(std::move(task));
   return promise;
 }
 

@@ -1,0 +1,115 @@
+#include "run_pool.h"
+
+namespace ortex {
+
+RunPool* RunPool::Start(Napi::Env env, unsigned threads) {
+  auto* pool = new RunPool(env, threads);
+  napi_value name;
+  napi_create_string_utf8(env, "ortex:run", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, pool, OnDone,
+                                      &pool->tsfn_) != napi_ok) {
+    delete pool;
+    return nullptr;
+  }
+  napi_unref_threadsafe_function(env, pool->tsfn_);  // referenced only while runs are outstanding
+  napi_add_env_cleanup_hook(env, OnCleanup, pool);
+  return pool;
+}
+
+RunPool::RunPool(Napi::Env env, unsigned threads) : env_(env), limit_(threads ? threads : 1) {}
+
+void RunPool::Submit(std::unique_ptr<PoolTask> task) {
+  if (outstanding_++ == 0) napi_ref_threadsafe_function(env_, tsfn_);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(std::move(task));
+    // Threads start on demand, up to the limit.
+    if (workers_.size() < limit_ && executing_ + queue_.size() > workers_.size() - 0) {
+      unsigned index = static_cast<unsigned>(workers_.size());
+      workers_.emplace_back([this, index] { WorkerLoop(index); });
+    }
+  }
+  wake_.notify_one();
+}
+
+void RunPool::SetThreads(unsigned threads) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    limit_ = threads ? threads : 1;
+    while (workers_.size() < limit_ && workers_.size() < executing_ + queue_.size()) {
+      unsigned index = static_cast<unsigned>(workers_.size());
+      workers_.emplace_back([this, index] { WorkerLoop(index); });
+    }
+  }
+  wake_.notify_all();
+}
+
+unsigned RunPool::executing() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return executing_;
+}
+
+size_t RunPool::queued() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queue_.size();
+}
+
+void RunPool::WorkerLoop(unsigned index) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    // Threads above a lowered limit stay parked.
+    wake_.wait(lock, [&] { return stopping_ || (!queue_.empty() && index < limit_); });
+    if (stopping_) return;
+    std::unique_ptr<PoolTask> task = std::move(queue_.front());
+    queue_.pop_front();
+    executing_++;
+    lock.unlock();
+    task->Execute();
+    lock.lock();
+    executing_--;
+    done_.push_back(std::move(task));
+    // One wake-up of the JS thread settles everything done by then.
+    if (done_.size() == 1) napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking);
+  }
+}
+
+void RunPool::OnDone(napi_env env, napi_value, void* context, void*) {
+  if (env == nullptr) return;  // the environment is going away; OnCleanup deletes what is left
+  static_cast<RunPool*>(context)->Drain(Napi::Env(env));
+}
+
+void RunPool::Drain(Napi::Env env) {
+  std::deque<std::unique_ptr<PoolTask>> done;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    done.swap(done_);
+  }
+  for (auto& task : done) {
+    Napi::HandleScope scope(env);
+    try {
+      task->Settle(env);
+    } catch (const Napi::Error&) {
+      // Settling failed (the environment is shutting down): nothing is waiting any more.
+    }
+    task.reset();
+    if (--outstanding_ == 0) napi_unref_threadsafe_function(env_, tsfn_);
+  }
+}
+
+void RunPool::OnCleanup(void* arg) {
+  auto* pool = static_cast<RunPool*>(arg);
+  {
+    std::lock_guard<std::mutex> lock(pool->mutex_);
+    pool->stopping_ = true;
+  }
+  pool->wake_.notify_all();
+  // Runs in progress finish first (ORT offers no safe way to abandon them).
+  for (auto& t : pool->workers_) t.join();
+  napi_release_threadsafe_function(pool->tsfn_, napi_tsfn_abort);
+  // Queued and finished tasks are dropped unsettled: nothing can await them any more.
+  pool->queue_.clear();
+  pool->done_.clear();
+  delete pool;
+}
+
+}  // namespace ortex
