@@ -35,14 +35,14 @@ import { normalizeApi, runWorkload } from './lib/workload.mjs';
  * does: a pool of two single-threaded sessions, two batches in flight at all times.
  */
 const BATCHER_DEFAULTS = {
-  mlp: { poolSize: 1, threads: 1, maxBatchSize: 32, maxInflightBatches: 2 },
-  cls: { poolSize: 2, threads: 1, maxBatchSize: 16, maxInflightBatches: 2 },
+  mlp: { poolSize: 1, threads: 1, maxBatchSize: 22, maxInflightBatches: 3 },
+  cls: { poolSize: 1, threads: 1, maxBatchSize: 8, maxInflightBatches: 4 },
 };
 
 /** Alternatives for --sweep: a third batch queued in ortex's run queue hides the merge/split gap between runs. */
 const BATCHER_SWEEP = {
-  mlp: [BATCHER_DEFAULTS.mlp, { poolSize: 1, threads: 1, maxBatchSize: 22, maxInflightBatches: 3 }, { poolSize: 1, threads: 2, maxBatchSize: 64, maxInflightBatches: 1 }],
-  cls: [BATCHER_DEFAULTS.cls, { poolSize: 2, threads: 1, maxBatchSize: 11, maxInflightBatches: 3 }, { poolSize: 1, threads: 1, maxBatchSize: 8, maxInflightBatches: 4 }],
+  mlp: [BATCHER_DEFAULTS.mlp, { poolSize: 1, threads: 1, maxBatchSize: 32, maxInflightBatches: 2 }, { poolSize: 1, threads: 2, maxBatchSize: 64, maxInflightBatches: 1 }],
+  cls: [BATCHER_DEFAULTS.cls, { poolSize: 2, threads: 1, maxBatchSize: 16, maxInflightBatches: 2 }, { poolSize: 2, threads: 1, maxBatchSize: 11, maxInflightBatches: 3 }],
 };
 
 const WORKLOADS = {
