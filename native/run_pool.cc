@@ -79,10 +79,18 @@ void RunPool::OnDone(napi_env env, napi_value, void* context, void*) {
 }
 
 void RunPool::Drain(Napi::Env env) {
+  // A bounded number per callback: each settlement runs its continuations before the loop moves
+  // on, so settling everything at once under heavy concurrency would hold the loop too long.
+  constexpr size_t kPerTurn = 8;
   std::deque<std::unique_ptr<PoolTask>> done;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    done.swap(done_);
+    while (!done_.empty() && done.size() < kPerTurn) {
+      done.push_back(std::move(done_.front()));
+      done_.pop_front();
+    }
+    // Workers signal only when the queue turns non-empty: ask for another turn for the rest.
+    if (!done_.empty()) napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking);
   }
   for (auto& task : done) {
     Napi::HandleScope scope(env);
