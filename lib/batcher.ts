@@ -36,11 +36,11 @@ import { InferenceSession, type FeedsType, type ReturnType, type RunOptions } fr
 import { defaultPoolSize, SessionPool } from './session-pool.js';
 import type { Tensor } from './tensor.js';
 import type { ValueMetadata } from './value-metadata.js';
+import { asyncDispose } from './async-dispose.js';
 
 export { PADDING };
 export type { BatchResult };
 
-const asyncDispose: symbol = (Symbol as unknown as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for('nodejs.asyncDispose');
 
 /**
  * What a Batcher runs batches on: an {@link InferenceSession}, a {@link SessionPool}, or any

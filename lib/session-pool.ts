@@ -9,23 +9,21 @@
  * (`init({ maxConcurrentRuns })`, see runtime.ts), so instances beyond that cap wait their turn.
  *
  * Memory. ONNX Runtime's `Run` is thread-safe, so one session can already serve concurrent runs;
- * a pool buys separate intra-op thread pools and memory arenas (no lock contention between runs,
- * one model's threads cannot starve another's), at the price of one copy of the weights per
- * instance. ortex does not share weights between instances yet: that needs native support —
- * initializers created once as OrtValues and injected with `AddInitializer` into every
- * instance's session options, created with `CreateSessionWithPrepackedWeightsContainer` so the
- * pre-packed (MatMul/Conv) copies are shared too, and optionally one env-level CPU arena
- * (`CreateAndRegisterAllocator` + the `session.use_env_allocators` = "1" config entry). Setting
- * that config entry alone (through `sessionOptions.configEntries`) has no effect while no
- * allocator is registered with the environment.
+ * a pool buys separate intra-op thread pools (one model's threads cannot starve another's). The
+ * instances share one CPU memory arena: ortex registers an arena with the ORT environment when
+ * it loads ORT, and the pool sets `session.use_env_allocators` = "1" for its instances (set it to
+ * "0" in `sessionOptions.configEntries` for per-instance arenas). Each instance still holds its
+ * own copy of the weights: sharing them needs the initializers created once and injected with
+ * `AddInitializer`, which ortex does not do yet (ORT's PrepackedWeightsContainer alone was tried
+ * and saved no measurable memory).
  */
 import { availableParallelism } from 'node:os';
 import { describe, invalid, OrtexError } from './errors.js';
 import { InferenceSession, type FeedsType, type FetchesType, type ReturnType, type RunOptions } from './session.js';
 import type { SessionOptions } from './session-options.js';
 import type { ValueMetadata } from './value-metadata.js';
+import { asyncDispose } from './async-dispose.js';
 
-const asyncDispose: symbol = (Symbol as unknown as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for('nodejs.asyncDispose');
 
 /** Options of {@link SessionPool.create}. */
 export interface SessionPoolOptions {
@@ -104,7 +102,13 @@ export class SessionPool {
     for (const key of Object.keys(options)) {
       if (key !== 'size' && key !== 'sessionOptions') throw invalid('ERR_INVALID_ARGUMENT', 'session pool options', 'only known keys (size, sessionOptions)', `unknown key "${key}"`);
     }
-    const sessionOptions: SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, ...(options.sessionOptions ?? {}) };
+    // Instances share the environment's CPU arena (registered by ortex at load) instead of each
+    // growing its own, unless the caller set the entry.
+    const given = options.sessionOptions ?? {};
+    const sessionOptions: SessionOptions = {
+      intraOpNumThreads: 1, interOpNumThreads: 1, ...given,
+      configEntries: { 'session.use_env_allocators': '1', ...(given.configEntries ?? {}) },
+    };
     const intra = sessionOptions.intraOpNumThreads;
     const size = options.size ?? (intra === 0 ? 1 : defaultPoolSize(typeof intra === 'number' ? intra : 1));
     if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 1024) {

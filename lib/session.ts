@@ -10,6 +10,7 @@ import { setNativeDisposer, Tensor } from './tensor.js';
 import { asTensor, checkTensor, decodeValue, isExternal, encodeValue, type CopyCounter, type OnnxValue } from './value-codec.js';
 import { elementTypeByCode, type TensorData } from './element-types.js';
 import { formatType, toTypeMetadata, toValueMetadata, type TypeMetadata, type ValueMetadata } from './value-metadata.js';
+import { asyncDispose } from './async-dispose.js';
 
 export type FeedsType = Record<string, OnnxValue | { type: string; data: unknown; dims: readonly number[] }>;
 export type FetchesType = readonly string[] | Record<string, Tensor | null>;
@@ -66,7 +67,6 @@ const HEADER = new Float64Array(4096);
 const RUN_MODES = { auto: 0, async: 1, inline: 2 } as const;
 const RUN_OPTION_KEYS = new Set(['signal', 'tag', 'logSeverityLevel', 'logVerbosityLevel', 'configEntries', 'mode', 'outputLocation', 'terminate', 'extra']);
 const CREATE_TOKEN = Symbol('create');
-const asyncDispose: symbol = (Symbol as unknown as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for('nodejs.asyncDispose');
 
 let copiedInTs = 0;
 /** @internal */

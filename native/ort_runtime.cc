@@ -93,6 +93,9 @@ const RuntimeInfo& LoadRuntime(const std::string& libraryPath) {
   if (OrtStatus* st = api->CreateCpuMemoryInfo(OrtArenaAllocator, OrtMemTypeDefault, &cpuInfo)) {
     throw std::runtime_error("cannot create CPU memory info: " + StatusMessage(st, api));
   }
+  // A CPU arena in the environment that sessions may share instead of each growing its own
+  // (they opt in with the session config entry session.use_env_allocators = 1; SessionPool does).
+  if (OrtStatus* st = api->CreateAndRegisterAllocator(env, cpuInfo, nullptr)) api->ReleaseStatus(st);
   OrtAllocator* allocator = nullptr;
   if (OrtStatus* st = api->GetAllocatorWithDefaultOptions(&allocator)) {
     throw std::runtime_error("cannot get the default allocator: " + StatusMessage(st, api));
