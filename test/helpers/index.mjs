@@ -23,17 +23,9 @@ export const REAL = Object.freeze({
   vad: join(ROOT, 'node_modules', '@ricky0123', 'vad-web', 'dist', 'silero_vad_v5.onnx'),
 });
 
-/** mulberry32: deterministic uniform floats in [0, 1). */
-export function seeded(seed) {
-  let state = seed >>> 0;
-  return function next() {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: deterministic uniform floats in [0, 1) (the generator tools/ builds test weights with). */
+import { createSeededRandom as seeded } from '../../tools/seeded-random.mjs';
+export { seeded };
 
 /** Float32Array of `n` values uniform in [lo, hi) from `seed`. */
 export function randomFloat32(seed, n, lo = -1, hi = 1) {
