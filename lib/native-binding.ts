@@ -45,6 +45,8 @@ export interface NativeSession {
   runTensors(header: Float64Array, payloads: unknown[], runOptions: NativeRunOptions | null, mode: number): unknown[] | Promise<Encoded>;
   release(): Promise<void>;
   endProfiling(): string;
+  /** Page-locked host memory from the session's CUDA provider. */
+  allocatePinned(bytes: number): ArrayBuffer;
   scheduling(inlineThresholdUs?: number): { averageRunUs: number; runs: number; inlineThresholdUs: number };
 }
 

@@ -8,7 +8,8 @@ import { diagnoseProvider, shortProviderName } from './provider-errors.js';
 import { normalizeSessionOptions, type SessionOptions } from './session-options.js';
 import { setNativeDisposer, Tensor } from './tensor.js';
 import { asTensor, checkTensor, decodeValue, isExternal, encodeValue, type CopyCounter, type OnnxValue } from './value-codec.js';
-import { elementTypeByCode, type TensorData } from './element-types.js';
+import { elementTypeByCode, elementTypeByName, storageLength, type TensorData, type TensorType } from './element-types.js';
+import { checkDims } from './dims.js';
 import { formatType, toTypeMetadata, toValueMetadata, type TypeMetadata, type ValueMetadata } from './value-metadata.js';
 import { asyncDispose } from './async-dispose.js';
 
@@ -295,7 +296,7 @@ export class InferenceSession {
       if (spec === undefined) throw this.#unknownInput(name);
       const t = asTensor(feeds[name], spec.what, spec.expected);
       checkTensor(t, spec.type as TensorMetadata, spec.what);
-      if (t.location !== 'cpu') return undefined;
+      if (t.location === 'gpu') return undefined;
       const dims = t.dims;
       const rank = dims.length;
       if (p + 3 + rank > h.length) throw invalid('ERR_INVALID_INPUT', 'feeds', 'fewer inputs', 'more than fit the header');
@@ -392,7 +393,7 @@ export class InferenceSession {
       if (v === null || v === undefined) {
         fetchTensors.push(undefined);
       } else {
-        if (!(v instanceof Tensor) || !spec.isTensor || v.location !== 'cpu') throw invalid('ERR_INVALID_INPUT', `fetches.${k}`, 'null or a CPU ortex Tensor for a tensor output', describe(v));
+        if (!(v instanceof Tensor) || !spec.isTensor || v.location === 'gpu') throw invalid('ERR_INVALID_INPUT', `fetches.${k}`, 'null or a CPU ortex Tensor for a tensor output', describe(v));
         if (v.mustCopy) throw invalid('ERR_INVALID_INPUT', `fetches.${k}`, 'a tensor over a plain ArrayBuffer (ORT writes into it)', 'a shared or resizable buffer');
         checkTensor(v, { kind: 'tensor', type: spec.type, shape: spec.shape }, `fetches.${k}`);
         fetchTensors.push(v);
@@ -445,6 +446,28 @@ export class InferenceSession {
       throw invalid('ERR_INVALID_ARGUMENT', 'inlineThresholdUs', 'a non-negative number', describe(inlineThresholdUs));
     }
     return native.scheduling(inlineThresholdUs);
+  }
+
+  /**
+   * A tensor over page-locked host memory from this session's CUDA provider (cuda or tensorrt):
+   * fill it and feed it, and ORT uploads it to the GPU faster than from ordinary memory; or pass
+   * it in `fetches` to receive outputs. Zero-filled. Freed when collected.
+   */
+  allocatePinned(type: TensorType, dims: readonly number[]): Tensor {
+    const native = this.#native;
+    if (!native) throw new OrtexError('ERR_SESSION_RELEASED', 'the session has been released');
+    const info = elementTypeByName(type);
+    if (!info || !info.array) throw invalid('ERR_INVALID_ARGUMENT', 'pinned tensor type', 'a numeric tensor type', describe(type));
+    const shape = checkDims(dims, 'pinned tensor dims');
+    const count = shape.reduce((a, b) => a * b, 1);
+    const length = storageLength(info, count);
+    let buffer: ArrayBuffer;
+    try {
+      buffer = native.allocatePinned(length * info.array.BYTES_PER_ELEMENT);
+    } catch (e) {
+      throw fromNative(e, 'ERR_RUNTIME');
+    }
+    return Tensor.fromPinned(info, new info.array(buffer, 0, length) as unknown as TensorData, shape);
   }
 
   /** Ends profiling (enableProfiling) and returns the profile file's path. */

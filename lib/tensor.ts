@@ -6,6 +6,7 @@ import { checkDims } from './dims.js';
 
 const FROM_NATIVE = Symbol('fromNative');
 const DEVICE = Symbol('device');
+const PINNED = Symbol('pinned');
 
 type Disposer = (data: TensorData) => boolean;
 let disposeNative: Disposer = () => false;
@@ -69,8 +70,11 @@ export class Tensor {
   readonly type: TensorType;
   readonly dims: readonly number[];
   readonly size: number;
-  /** 'cpu', or 'gpu' for outputs kept in a GPU provider's memory (see RunOptions.outputLocation). */
-  readonly location: 'cpu' | 'gpu' = 'cpu';
+  /**
+   * 'cpu'; 'cpu-pinned' for page-locked host memory from session.allocatePinned() (faster
+   * uploads to a CUDA device); 'gpu' for outputs kept in a GPU provider's memory.
+   */
+  readonly location: 'cpu' | 'cpu-pinned' | 'gpu' = 'cpu';
   /** @internal ONNX element code. */
   readonly code: number;
   /** @internal Data must be copied before ORT reads it (shared or resizable buffer). */
@@ -102,6 +106,7 @@ export class Tensor {
       }
       this.#data = c as TensorData;
       this.#native = e === true;
+      if (e === PINNED) this.location = 'cpu-pinned';
       return;
     }
     let typeName: unknown;
@@ -147,6 +152,11 @@ export class Tensor {
   /** @internal A tensor in a GPU provider's memory, from the addon. */
   static fromDevice(info: ElementTypeInfo, handle: NativeDeviceTensor, dims: number[]): Tensor {
     return new (Tensor as unknown as new (...args: unknown[]) => Tensor)(FROM_NATIVE, info, handle, dims, DEVICE);
+  }
+
+  /** @internal A tensor over page-locked host memory from the addon. */
+  static fromPinned(info: ElementTypeInfo, data: TensorData, dims: number[]): Tensor {
+    return new (Tensor as unknown as new (...args: unknown[]) => Tensor)(FROM_NATIVE, info, data, dims, PINNED);
   }
 
   /** @internal The addon's handle of a GPU tensor. */

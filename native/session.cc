@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "ort_runtime.h"
 #include "run_options.h"
+#include "pinned_memory.h"
 #include "run_pool.h"
 #include "stats.h"
 #include "values.h"
@@ -374,6 +375,7 @@ Napi::Function SessionWrap::Define(Napi::Env env) {
                          InstanceMethod<&SessionWrap::Release>("release"),
                          InstanceMethod<&SessionWrap::EndProfiling>("endProfiling"),
                          InstanceMethod<&SessionWrap::Scheduling>("scheduling"),
+                         InstanceMethod<&SessionWrap::AllocatePinned>("allocatePinned"),
                      });
 }
 
@@ -635,6 +637,15 @@ Napi::Value SessionWrap::EndProfiling(const Napi::CallbackInfo& info) {
   } catch (const Ort::Exception& e) {
     throw ToJsError(env, FromException(e, "ERR_RUNTIME"));
   }
+}
+
+// allocatePinned(bytes) → ArrayBuffer of page-locked host memory from this session's CUDA provider.
+Napi::Value SessionWrap::AllocatePinned(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Live(env);
+  double bytes = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
+  if (!(bytes >= 0 && bytes <= 9007199254740991.0)) Throw(env, "ERR_INVALID_ARGUMENT", "allocatePinned(bytes)");
+  return ortex::AllocatePinned(env, core_, static_cast<size_t>(bytes));
 }
 
 Napi::Value SessionWrap::Scheduling(const Napi::CallbackInfo& info) {

@@ -31,6 +31,7 @@ class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
   Napi::Value Release(const Napi::CallbackInfo& info);
   Napi::Value EndProfiling(const Napi::CallbackInfo& info);
   Napi::Value Scheduling(const Napi::CallbackInfo& info);
+  Napi::Value AllocatePinned(const Napi::CallbackInfo& info);
 
   SessionCore& Live(Napi::Env env);
 

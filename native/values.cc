@@ -8,6 +8,7 @@
 #include "tiny_models.h"
 #include "device_tensor.h"
 #include "errors.h"
+#include "pinned_memory.h"
 #include "ort_runtime.h"
 #include "stats.h"
 
@@ -207,9 +208,10 @@ Ort::Value TensorFromParts(Napi::Env env, int32_t type, napi_value payload, cons
   // ORT wants a non-null pointer even for empty tensors.
   alignas(64) static char emptyTensorData[64];
   if (bytes == 0 || data == nullptr) data = emptyTensorData;
+  const OrtMemoryInfo* pinned = PinnedMemoryInfoFor(data);
   OrtValue* raw = nullptr;
   Check(env,
-        Ort::GetApi().CreateTensorWithDataAsOrtValue(CpuMemoryInfo(), data, bytes, dims, rank,
+        Ort::GetApi().CreateTensorWithDataAsOrtValue(pinned ? pinned : CpuMemoryInfo(), data, bytes, dims, rank,
                                                      static_cast<ONNXTensorElementDataType>(type), &raw),
         "ERR_INVALID_INPUT");
   if (ctx.keepAlive) ctx.keep.emplace_back(Napi::Persistent(Napi::Value(env, arrayBuffer)));

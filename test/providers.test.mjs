@@ -98,6 +98,14 @@ test('outputs kept on a GPU need a session with a GPU provider', async () => {
   await s.release();
 });
 
+test('pinned host buffers need a CUDA session', async () => {
+  const s = await InferenceSession.create(DEMO);
+  assert.throws(() => s.allocatePinned('float32', [1, 4]), (e) => e.code === 'ERR_INVALID_ARGUMENT' && /cuda or tensorrt provider/.test(e.message));
+  assert.throws(() => s.allocatePinned('string', [1, 4]), (e) => e.code === 'ERR_INVALID_ARGUMENT' && /expected a numeric tensor type/.test(e.message));
+  assert.throws(() => s.allocatePinned('float32', [-1]), (e) => e.code === 'ERR_INVALID_ARGUMENT');
+  await s.release();
+});
+
 test('npm run test:gpu skips cleanly without a usable GPU provider', () => {
   if (usable('cuda') || usable('webgpu')) return;
   const r = spawnSync(process.execPath, [join(ROOT, 'test', 'gpu', 'selftest.mjs')], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ORTEX_GPU_PROVIDERS: 'cuda,webgpu' } });
