@@ -151,8 +151,10 @@ const dropped = {};
 if (opt.provider !== 'cpu') {
   note(`checking that provider '${opt.provider}' works for each contender ...`);
   const probe = { model: 'relu-project', runs: 1, warmup: 0, ...common };
+  // The batching contender needs a model with a batch axis (relu's dims are all fixed).
+  const batchedProbe = { ...probe, model: 'mlp' };
   for (const name of [...new Set([...SIDE_BY_SIDE_CONTENDERS, ...SWEEP_CONTENDERS])]) {
-    const r = await runContender(name, probe, { timeoutMs: 120_000 });
+    const r = await runContender(name, name === 'ortex-batched' ? batchedProbe : probe, { timeoutMs: 120_000 });
     if (r.error) {
       dropped[name] = `provider '${opt.provider}' unavailable: ${r.error}`;
       note(`${name}: ${dropped[name]}`);
