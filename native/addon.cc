@@ -115,7 +115,6 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   Napi::Function session = SessionWrap::Define(env);
   Napi::Function runOptions = RunOptionsWrap::Define(env);
   data->sessionConstructor = Napi::Persistent(session);
-  data->runOptionsConstructor = Napi::Persistent(runOptions);
   data->deviceTensorConstructor = Napi::Persistent(DeviceTensorWrap::Define(env));
   env.SetInstanceData<AddonData>(data);
   exports.Set("init", Napi::Function::New<Init>(env, "init"));

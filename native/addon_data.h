@@ -14,7 +14,6 @@ class RunPool;
 
 struct AddonData {
   Napi::FunctionReference sessionConstructor;
-  Napi::FunctionReference runOptionsConstructor;
   Napi::FunctionReference deviceTensorConstructor;
   std::shared_ptr<DeviceValue> pendingDevice;  // handed to the DeviceTensorWrap constructor
   LoopWatch* loopWatch = nullptr;  // null if the loop could not be watched: never run inline

@@ -131,6 +131,17 @@ struct RunJob {
     return out;
   }
 
+  // A caller-provided output tensor for output slot i: its bytes count as written in place.
+  template <typename MakeValue>
+  void BindFetch(size_t i, MakeValue make) {
+    uint64_t before = inputs.zeroCopyBytes;
+    fetchValues.push_back(make());
+    fetchBytes += inputs.zeroCopyBytes - before;
+    inputs.zeroCopyBytes = before;
+    outputs[i] = fetchValues.back();
+    provided[i] = true;
+  }
+
   // A device-resident output: [kCodeDevice, [elementType, DeviceTensor], dims].
   void DeviceToJs(Napi::Env env, Ort::Value value, Napi::Array& out, uint32_t* at) {
     auto device = std::make_shared<DeviceValue>();
@@ -524,12 +535,7 @@ Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
     if (idx >= core.outputNamePtrs.size()) Throw(env, "ERR_INVALID_INPUT", "output index out of range");
     job->outputNames.push_back(core.outputNamePtrs[idx]);
     if (!fetches.IsEmpty() && fetches.Get(i * 3).IsNumber() && fetches.Get(i * 3).As<Napi::Number>().Int32Value() != 0) {
-      uint64_t before = job->inputs.zeroCopyBytes;
-      job->fetchValues.push_back(ValueFromJs(env, fetches, i * 3, job->inputs));
-      job->fetchBytes += job->inputs.zeroCopyBytes - before;
-      job->inputs.zeroCopyBytes = before;
-      job->outputs[i] = job->fetchValues.back();
-      job->provided[i] = true;
+      job->BindFetch(i, [&] { return ValueFromJs(env, fetches, i * 3, job->inputs); });
     }
   }
   return Dispatch(env, std::move(job), runInline, nullptr, 0);
@@ -601,14 +607,7 @@ Napi::Value SessionWrap::RunTensors(const Napi::CallbackInfo& info) {
     pos += 2;
     if (idx >= core.outputNamePtrs.size()) Throw(env, "ERR_INVALID_INPUT", "output index out of range");
     job->outputNames.push_back(core.outputNamePtrs[idx]);
-    if (fetched) {
-      uint64_t before = job->inputs.zeroCopyBytes;
-      job->fetchValues.push_back(readTensor());
-      job->fetchBytes += job->inputs.zeroCopyBytes - before;
-      job->inputs.zeroCopyBytes = before;
-      job->outputs[i] = job->fetchValues.back();
-      job->provided[i] = true;
-    }
+    if (fetched) job->BindFetch(i, readTensor);
   }
   return Dispatch(env, std::move(job), runInline, h, headerSize);
 }

@@ -128,13 +128,13 @@ void FinalizeOutput(napi_env env, void* /*data*/, void* hint) {
   delete hold;
 }
 
-uint64_t ReadDims(Napi::Env env, const Napi::Value& dimsValue, std::vector<int64_t>& dims) {
+// Reads a JS dims array; the element count and its overflow are checked by TensorFromParts.
+void ReadDims(Napi::Env env, const Napi::Value& dimsValue, std::vector<int64_t>& dims) {
   if (!dimsValue.IsArray()) Throw(env, "ERR_INVALID_INPUT", "tensor dims must be an array");
   Napi::Array arr = dimsValue.As<Napi::Array>();
   uint32_t rank = arr.Length();
   if (rank > kMaxRank) Throw(env, "ERR_INVALID_INPUT", "tensor rank exceeds 64");
   dims.resize(rank);
-  uint64_t count = 1;
   for (uint32_t i = 0; i < rank; ++i) {
     Napi::Value v = arr.Get(i);
     double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
@@ -142,11 +142,7 @@ uint64_t ReadDims(Napi::Env env, const Napi::Value& dimsValue, std::vector<int64
       Throw(env, "ERR_INVALID_INPUT", "tensor dims must be non-negative integers");
     }
     dims[i] = static_cast<int64_t>(d);
-    if (__builtin_mul_overflow(count, static_cast<uint64_t>(dims[i]), &count)) {
-      Throw(env, "ERR_INVALID_INPUT", "tensor element count overflows");
-    }
   }
-  return count;
 }
 
 Ort::Value StringTensorFromJs(Napi::Env env, const Napi::Value& payload, const int64_t* dims, size_t rank,
