@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run prebuild`: builds the addon for this platform with node-gyp (binding.gyp) through
 // `prebuildify --napi --strip` into prebuilds/<platform>-<arch>/ortex.napi[.glibc|.musl].node,
-// the folder the loader (lib/native-loader.ts) and the npm tarball take it from.
+// the folder the loader (lib/native/loader.ts) and the npm tarball take it from.
 //
 // - node-gyp `rebuild` deletes ./build, which is cmake-js's build tree (build/Release/ortex.node,
 //   the dev build): so node-gyp runs in a staging folder, build-gyp/, holding copies of

@@ -33,7 +33,7 @@ function fakePackage(files = {}) {
 }
 
 /** loadNative() in a child: { path } when it loaded, else { code, message, attempts }. */
-function load(pkg, env = {}, entry = 'dist/native-loader.js') {
+function load(pkg, env = {}, entry = 'dist/native/loader.js') {
   const url = pathToFileURL(join(pkg, entry)).href;
   const code = `
     const m = await import(${JSON.stringify(url)});
@@ -126,7 +126,7 @@ test('through the public API: init() throws OrtexError ERR_NATIVE_LOAD with the 
 
 test('the CommonJS build finds the same package root and addon', () => {
   const pkg = fakePackage({ 'build/Release/ortex.node': ADDON });
-  const code = `const m = require(${JSON.stringify(join(pkg, 'dist', 'cjs', 'native-loader.js'))});
+  const code = `const m = require(${JSON.stringify(join(pkg, 'dist', 'cjs', 'native', 'loader.js'))});
     console.log(JSON.stringify({ root: m.packageRoot, path: m.loadNative().path }));`;
   const env = { ...process.env };
   delete env.ORTEX_NATIVE_PATH;

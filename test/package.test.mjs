@@ -87,17 +87,17 @@ if (skipReason) {
   test('the tarball holds exactly what a user needs', () => {
     const allowed = [
       /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/ortex\.js$/, /^models\/demo\.onnx$/,
-      /^dist\/(cjs\/)?[\w.-]+\.(js|d\.ts)$/, /^dist\/cjs\/package\.json$/, /^prebuilds\/[\w+-]+\/[\w.+-]+\.node$/,
+      /^dist\/(cjs\/)?([\w-]+\/)?[\w.-]+\.(js|d\.ts)$/, /^dist\/cjs\/package\.json$/, /^prebuilds\/[\w+-]+\/[\w.+-]+\.node$/,
     ];
     const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)));
     assert.equal(unexpected, [], 'no tests, sources, build trees, source maps or stray files');
     const prebuild = relative(root, prebuildStatus().file).split('\\').join('/');
     for (const need of ['package.json', 'README.md', 'LICENSE', 'bin/ortex.js', 'models/demo.onnx', 'dist/index.js', 'dist/index.d.ts',
-      'dist/cli.js', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json', prebuild]) {
+      'dist/cli/main.js', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json', prebuild]) {
       assert.ok(files.includes(need), `${need} is in the tarball`);
     }
     // Every source file has its ESM and CommonJS build and declarations (entry scripts: a stub).
-    for (const ts of readdirSync(join(root, 'lib')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
+    for (const ts of readdirSync(join(root, 'lib'), { recursive: true }).map((f) => f.split('\\').join('/')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
       const js = ts.replace(/\.ts$/, '.js');
       for (const f of [`dist/${js}`, `dist/${ts.replace(/\.ts$/, '.d.ts')}`, `dist/cjs/${js}`]) assert.ok(files.includes(f), `${f} is in the tarball`);
     }

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { InferenceSession, Tensor, probeProviders, runtimeInfo } from '../dist/index.js';
-import { providerOptionPairs } from '../dist/provider-options.js';
+import { providerOptionPairs } from '../dist/providers/options.js';
 import { ROOT, model, rejects, re } from './helpers/index.mjs';
 
 const DEMO = model('demo.onnx');

@@ -29,7 +29,7 @@ function batcherInfo(batcher) {
 await contenderMain('ortex-batched', async (spec) => {
   const api = await loadOrtex();
   if (typeof api.Batcher !== 'function')
-    return { skipped: 'ortex does not export Batcher yet (lib/batcher.ts, issue 3); batching contender skipped' };
+    return { skipped: 'ortex does not export Batcher yet (lib/batching/batcher.ts, issue 3); batching contender skipped' };
   if (Object.keys(spec.carry).length) throw new Error('streaming workloads (carry) cannot be batched across callers');
   const options = { ...DEFAULT_BATCHING, ...(spec.batching ?? {}) };
   return runWorkload(api, spec, {

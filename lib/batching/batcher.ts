@@ -26,17 +26,17 @@
  * ```
  */
 import { EventEmitter } from 'node:events';
-import { describe, fromNative, invalid, OrtexError } from './errors.js';
-import { BatchLayout, type PaddingInfo } from './batch-layout.js';
-import { checkOutputRows, concatTensors, MergeBuffers, sliceRows, splitTensor, type Typed } from './batch-merge.js';
-import { checkRunOptions, resolveBatcherOptions, type BatcherCreateOptions, type BatcherOptions, type BatchRunOptions, type ResolvedBatcherOptions } from './batch-options.js';
-import { BatchEntry, BatchJob, DeadlineHeap, PADDING, QUEUED, RUNNING, DROPPED, ShapeGroup, type BatchResult } from './batch-queue.js';
-import { BatchCounters, type BatcherStats, type BatchEvent, type RejectEvent } from './batch-stats.js';
-import { InferenceSession, type FeedsType, type ReturnType, type RunOptions } from './session.js';
-import { defaultPoolSize, SessionPool } from './session-pool.js';
-import type { Tensor } from './tensor.js';
-import type { ValueMetadata } from './value-metadata.js';
-import { asyncDispose } from './async-dispose.js';
+import { describe, fromNative, invalid, OrtexError } from '../base/errors.js';
+import { BatchLayout, type PaddingInfo } from './layout.js';
+import { checkOutputRows, concatTensors, MergeBuffers, sliceRows, splitTensor, type Typed } from './merge.js';
+import { checkRunOptions, resolveBatcherOptions, type BatcherCreateOptions, type BatcherOptions, type BatchRunOptions, type ResolvedBatcherOptions } from './options.js';
+import { BatchEntry, BatchJob, DeadlineHeap, PADDING, QUEUED, RUNNING, DROPPED, ShapeGroup, type BatchResult } from './queue.js';
+import { BatchCounters, type BatcherStats, type BatchEvent, type RejectEvent } from './stats.js';
+import { InferenceSession, type FeedsType, type ReturnType, type RunOptions } from '../session/session.js';
+import { defaultPoolSize, SessionPool } from '../session/session-pool.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { ValueMetadata } from '../tensor/value-metadata.js';
+import { asyncDispose } from '../base/async-dispose.js';
 
 export { PADDING };
 export type { BatchResult };

@@ -3,12 +3,12 @@
  * the padded axis (opt-in), and the per-request check that turns feeds into tensors in model input
  * order with their row count and shape-group key.
  */
-import { elementTypeByName, type ElementTypeInfo, type TensorType } from './element-types.js';
-import { describe, invalid, OrtexError } from './errors.js';
-import type { FeedsType } from './session.js';
-import type { Tensor } from './tensor.js';
-import { asTensor, checkTensor } from './value-codec.js';
-import { formatType, type Dim, type ValueMetadata } from './value-metadata.js';
+import { elementTypeByName, type ElementTypeInfo, type TensorType } from '../tensor/element-types.js';
+import { describe, invalid, OrtexError } from '../base/errors.js';
+import type { FeedsType } from '../session/session.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { asTensor, checkTensor } from '../tensor/value-codec.js';
+import { formatType, type Dim, type ValueMetadata } from '../tensor/value-metadata.js';
 
 /**
  * Opt-in padding of one dynamic axis (e.g. the width of text-line images): requests that differ

@@ -3,9 +3,9 @@
  * padding one axis), and cut batch outputs back into per-request tensors. Along axis 0 the cut is
  * a view (`subarray`, no copy); along any other axis rows are not contiguous and are copied.
  */
-import type { ElementTypeInfo, TensorData } from './element-types.js';
-import { OrtexError } from './errors.js';
-import { Tensor } from './tensor.js';
+import type { ElementTypeInfo, TensorData } from '../tensor/element-types.js';
+import { OrtexError } from '../base/errors.js';
+import { Tensor } from '../tensor/tensor.js';
 
 type Indexed = { [i: number]: unknown; length: number };
 export type Typed = Exclude<TensorData, string[]>;

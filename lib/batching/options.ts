@@ -1,8 +1,8 @@
 /** Batcher options: the public, documented shape and its validation (one message template). */
-import { describe, invalid } from './errors.js';
-import type { PaddingPolicy } from './batch-layout.js';
-import type { RunOptions } from './session.js';
-import type { SessionOptions } from './session-options.js';
+import { describe, invalid } from '../base/errors.js';
+import type { PaddingPolicy } from './layout.js';
+import type { RunOptions } from '../session/session.js';
+import type { SessionOptions } from '../session/session-options.js';
 
 /** Run options applied to every batch the batcher runs (per-request ones cannot apply to a shared batch). */
 export type BatchSessionRunOptions = Pick<RunOptions, 'mode' | 'tag' | 'logSeverityLevel' | 'logVerbosityLevel' | 'configEntries'>;

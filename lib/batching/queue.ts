@@ -4,9 +4,9 @@
  * request's timeout. Removal is lazy: a dropped entry stays in its FIFO, marked, until it reaches
  * the front; the group's counters are updated at once.
  */
-import type { Tensor } from './tensor.js';
-import type { FeedsType, ReturnType } from './session.js';
-import type { PaddingInfo } from './batch-layout.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { FeedsType, ReturnType } from '../session/session.js';
+import type { PaddingInfo } from './layout.js';
 
 /** Entry states. */
 export const QUEUED = 0, RUNNING = 1, DROPPED = 2;

@@ -1,6 +1,6 @@
 /** What a Batcher reports: counters, histograms and the payloads of its events. */
-import { Histogram, type HistogramSnapshot } from './histogram.js';
-import type { OrtexError, OrtexErrorCode } from './errors.js';
+import { Histogram, type HistogramSnapshot } from '../base/histogram.js';
+import type { OrtexError, OrtexErrorCode } from '../base/errors.js';
 
 /**
  * A point-in-time view of a {@link Batcher}. The counters add up at every moment:

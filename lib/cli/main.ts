@@ -6,16 +6,16 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { elementTypeByName, type TensorData } from './element-types.js';
-import { OrtexError } from './errors.js';
-import { packageRoot } from './native-loader.js';
-import { runtimeInfo } from './runtime.js';
-import { probeProviders } from './provider-probe.js';
-import { InferenceSession, type FeedsType } from './session.js';
-import type { SessionOptions } from './session-options.js';
-import { Tensor } from './tensor.js';
-import type { OnnxValue } from './value-codec.js';
-import { formatType, type TypeMetadata, type ValueMetadata } from './value-metadata.js';
+import { elementTypeByName, type TensorData } from '../tensor/element-types.js';
+import { OrtexError } from '../base/errors.js';
+import { packageRoot } from '../native/loader.js';
+import { runtimeInfo } from '../native/runtime.js';
+import { probeProviders } from '../session/provider-probe.js';
+import { InferenceSession, type FeedsType } from '../session/session.js';
+import type { SessionOptions } from '../session/session-options.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { OnnxValue } from '../tensor/value-codec.js';
+import { formatType, type TypeMetadata, type ValueMetadata } from '../tensor/value-metadata.js';
 
 const USAGE = `Usage: ortex info [model.onnx] [options]
 

@@ -16,8 +16,8 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OrtexError } from './errors.js';
-import { NATIVE_ABI_VERSION, type NativeBinding } from './native-binding.js';
+import { OrtexError } from '../base/errors.js';
+import { NATIVE_ABI_VERSION, type NativeBinding } from './binding.js';
 
 const require = createRequire(import.meta.url);
 

@@ -5,10 +5,10 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { OrtexError, fromNative } from './errors.js';
-import { loadNative } from './native-loader.js';
-import type { NativeBinding, NativeRuntimeInfo } from './native-binding.js';
-import { providerByAvailableName } from './providers.js';
+import { OrtexError, fromNative } from '../base/errors.js';
+import { loadNative } from './loader.js';
+import type { NativeBinding, NativeRuntimeInfo } from './binding.js';
+import { providerByAvailableName } from './provider-names.js';
 
 const require = createRequire(import.meta.url);
 

@@ -1,6 +1,6 @@
 /** Turns ORT's provider failures into messages that name what is missing and how to fix it. */
 import { dirname } from 'node:path';
-import { providerByAppendName } from './providers.js';
+import { providerByAppendName } from '../native/provider-names.js';
 
 export interface ProviderDiagnosis {
   provider: string;

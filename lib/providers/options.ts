@@ -2,7 +2,7 @@
  * Typed, validated options per execution provider, converted to ONNX Runtime's own keys.
  * Unknown providers and raw keys still pass through `options` (ORT's spelling).
  */
-import { describe, invalid } from './errors.js';
+import { describe, invalid } from '../base/errors.js';
 
 export type OnFailure = 'error' | 'fallback';
 

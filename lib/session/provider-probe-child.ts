@@ -1,6 +1,6 @@
 /** Child side of probeProviders(): one provider, one session, one run; prints one JSON line. */
 import { InferenceSession } from './session.js';
-import { Tensor } from './tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 
 const [name, model] = process.argv.slice(2);
 try {

@@ -6,9 +6,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packageRoot } from './native-loader.js';
-import { runtimeInfo } from './runtime.js';
-import { diagnoseProvider } from './provider-errors.js';
+import { packageRoot } from '../native/loader.js';
+import { runtimeInfo } from '../native/runtime.js';
+import { diagnoseProvider } from '../providers/diagnosis.js';
 
 export interface ProviderProbe {
   name: string;

@@ -1,10 +1,10 @@
 /** Session options: the public, typed shape and its validation into the addon's flat form. */
-import { describe, invalid } from './errors.js';
-import type { NativeNormalizedOptions } from './native-binding.js';
-import { PROVIDERS, providerByShort } from './providers.js';
-import { providerOptionPairs, type ExecutionProviderConfig } from './provider-options.js';
+import { describe, invalid } from '../base/errors.js';
+import type { NativeNormalizedOptions } from '../native/binding.js';
+import { PROVIDERS, providerByShort } from '../native/provider-names.js';
+import { providerOptionPairs, type ExecutionProviderConfig } from '../providers/options.js';
 
-export type { ExecutionProviderConfig } from './provider-options.js';
+export type { ExecutionProviderConfig } from '../providers/options.js';
 
 /** A provider's short name ('cuda', 'cpu', ...) or its typed configuration. */
 export type ExecutionProvider = string | ExecutionProviderConfig;

@@ -18,11 +18,11 @@
  * and saved no measurable memory).
  */
 import { availableParallelism } from 'node:os';
-import { describe, invalid, OrtexError } from './errors.js';
+import { describe, invalid, OrtexError } from '../base/errors.js';
 import { InferenceSession, type FeedsType, type FetchesType, type ReturnType, type RunOptions } from './session.js';
 import type { SessionOptions } from './session-options.js';
-import type { ValueMetadata } from './value-metadata.js';
-import { asyncDispose } from './async-dispose.js';
+import type { ValueMetadata } from '../tensor/value-metadata.js';
+import { asyncDispose } from '../base/async-dispose.js';
 
 
 /** Options of {@link SessionPool.create}. */

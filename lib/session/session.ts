@@ -1,17 +1,17 @@
 /** InferenceSession: onnxruntime-common's API over the native addon, with validation and lifecycle. */
-import { describe, fromNative, invalid, OrtexError } from './errors.js';
+import { describe, fromNative, invalid, OrtexError } from '../base/errors.js';
 import { readModelHeader, type ModelHeader } from './model-proto.js';
-import type { Encoded, NativeRunOptions, NativeSession, NativeSessionMetadata } from './native-binding.js';
-import { providerByAppendName } from './providers.js';
-import { binding, runtimeInfo } from './runtime.js';
-import { diagnoseProvider, shortProviderName } from './provider-errors.js';
+import type { Encoded, NativeRunOptions, NativeSession, NativeSessionMetadata } from '../native/binding.js';
+import { providerByAppendName } from '../native/provider-names.js';
+import { binding, runtimeInfo } from '../native/runtime.js';
+import { diagnoseProvider, shortProviderName } from '../providers/diagnosis.js';
 import { normalizeSessionOptions, type SessionOptions } from './session-options.js';
-import { setNativeDisposer, Tensor } from './tensor.js';
-import { asTensor, checkTensor, decodeValue, isExternal, encodeValue, type CopyCounter, type OnnxValue } from './value-codec.js';
-import { elementTypeByCode, elementTypeByName, storageLength, type TensorData, type TensorType } from './element-types.js';
-import { checkDims } from './dims.js';
-import { formatType, toTypeMetadata, toValueMetadata, type TypeMetadata, type ValueMetadata } from './value-metadata.js';
-import { asyncDispose } from './async-dispose.js';
+import { setNativeDisposer, Tensor } from '../tensor/tensor.js';
+import { asTensor, checkTensor, decodeValue, isExternal, encodeValue, type CopyCounter, type OnnxValue } from '../tensor/value-codec.js';
+import { elementTypeByCode, elementTypeByName, storageLength, type TensorData, type TensorType } from '../tensor/element-types.js';
+import { checkDims } from '../tensor/dims.js';
+import { formatType, toTypeMetadata, toValueMetadata, type TypeMetadata, type ValueMetadata } from '../tensor/value-metadata.js';
+import { asyncDispose } from '../base/async-dispose.js';
 
 export type FeedsType = Record<string, OnnxValue | { type: string; data: unknown; dims: readonly number[] }>;
 export type FetchesType = readonly string[] | Record<string, Tensor | null>;

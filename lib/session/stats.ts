@@ -1,5 +1,5 @@
-import type { NativeStats } from './native-binding.js';
-import { binding } from './runtime.js';
+import type { NativeStats } from '../native/binding.js';
+import { binding } from '../native/runtime.js';
 import { tsCopiedBytes } from './session.js';
 
 export interface Stats extends NativeStats {

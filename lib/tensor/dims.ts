@@ -1,4 +1,4 @@
-import { describe, invalid } from './errors.js';
+import { describe, invalid } from '../base/errors.js';
 
 export const MAX_RANK = 64;
 

@@ -1,7 +1,7 @@
 /** Tensor: the onnxruntime-common shape (type, data, dims) plus explicit native-memory disposal. */
 import { elementTypeByCode, elementTypeByName, storageLength, type ElementTypeInfo, type TensorData, type TensorType } from './element-types.js';
-import { describe, fromNative, invalid, OrtexError } from './errors.js';
-import type { NativeDeviceTensor } from './native-binding.js';
+import { describe, fromNative, invalid, OrtexError } from '../base/errors.js';
+import type { NativeDeviceTensor } from '../native/binding.js';
 import { checkDims } from './dims.js';
 
 const FROM_NATIVE = Symbol('fromNative');

@@ -3,9 +3,9 @@
  * ([code, payload, dims] triples; see native/values.h). One message template for every failure.
  */
 import { elementTypeByCode, elementTypeByName, type TensorData, type TensorType } from './element-types.js';
-import { describe, invalid, OrtexError } from './errors.js';
+import { describe, invalid, OrtexError } from '../base/errors.js';
 import { Tensor } from './tensor.js';
-import type { Encoded, NativeDeviceTensor } from './native-binding.js';
+import type { Encoded, NativeDeviceTensor } from '../native/binding.js';
 import { formatType, type TypeMetadata } from './value-metadata.js';
 
 export type OnnxValue = Tensor | OnnxValue[] | Map<string | number | bigint, unknown> | null;

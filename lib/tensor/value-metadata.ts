@@ -1,6 +1,6 @@
 /** Model input/output descriptions in onnxruntime-common's shape, with sequence/map/optional detail. */
 import { elementTypeByCode, type TensorType } from './element-types.js';
-import type { NativeTypeInfo } from './native-binding.js';
+import type { NativeTypeInfo } from '../native/binding.js';
 
 /** A dimension: a size, a symbolic name, or null when the model leaves it unknown. */
 export type Dim = number | string | null;
