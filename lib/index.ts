@@ -8,6 +8,9 @@ export type { ValueMetadata, TypeMetadata, Dim } from './tensor/value-metadata.j
 export type { SessionOptions, ExecutionProvider, ExecutionProviderConfig } from './session/session-options.js';
 export { OrtexError, isOrtexError } from './base/errors.js';
 export type { OrtexErrorCode } from './base/errors.js';
+export { ERROR_CODES } from './base/error-codes.js';
+export type { ErrorCodeInfo } from './base/error-codes.js';
+export type { ModelIO, Runnable, BaseRunOptions } from './session/model-io.js';
 export { init, runtimeInfo } from './native/runtime.js';
 export type { InitOptions, RuntimeInfo } from './native/runtime.js';
 export { stats } from './session/stats.js';

@@ -3,18 +3,9 @@
  * errors that ONNX Runtime reported also carry ORT's own code (`ortCode`, `ortCodeName`).
  */
 
-export type OrtexErrorCode =
-  | 'ERR_INVALID_INPUT'
-  | 'ERR_INVALID_ARGUMENT'
-  | 'ERR_MODEL_LOAD'
-  | 'ERR_RUNTIME'
-  | 'ERR_SESSION_RELEASED'
-  | 'ERR_PROVIDER_UNAVAILABLE'
-  | 'ERR_ABORTED'
-  | 'ERR_NATIVE_LOAD'
-  | 'ERR_QUEUE_FULL'
-  | 'ERR_TIMEOUT'
-  | 'ERR_CLOSED';
+import { NATIVE_ERROR_CODES, type OrtexErrorCode } from './error-codes.js';
+
+export type { OrtexErrorCode };
 
 export interface OrtexErrorOptions {
   cause?: unknown;
@@ -62,16 +53,11 @@ export function describe(value: unknown): string {
   return name && name !== 'Object' ? `${name} object` : 'object';
 }
 
-const NATIVE_CODES = new Set<string>([
-  'ERR_INVALID_INPUT', 'ERR_INVALID_ARGUMENT', 'ERR_MODEL_LOAD', 'ERR_RUNTIME', 'ERR_SESSION_RELEASED',
-  'ERR_PROVIDER_UNAVAILABLE', 'ERR_ABORTED', 'ERR_NATIVE_LOAD',
-]);
-
 /** Re-raises an error from the addon as an OrtexError thrown from the caller's frame. */
 export function fromNative(e: unknown, fallback: OrtexErrorCode, context?: string): OrtexError {
   if (e instanceof OrtexError) return e;
   const err = e as { code?: string; message?: string; ortCode?: number; ortCodeName?: string };
-  const code = (err && typeof err.code === 'string' && NATIVE_CODES.has(err.code) ? err.code : fallback) as OrtexErrorCode;
+  const code = (err && typeof err.code === 'string' && NATIVE_ERROR_CODES.has(err.code) ? err.code : fallback) as OrtexErrorCode;
   const message = (context ? `${context}: ` : '') + (err?.message ?? String(e));
   const options: OrtexErrorOptions = { cause: e };
   if (typeof err?.ortCode === 'number') options.ortCode = err.ortCode;

@@ -33,9 +33,10 @@ import { checkRunOptions, resolveBatcherOptions, type BatcherCreateOptions, type
 import { BatchEntry, BatchJob, DeadlineHeap, PADDING, QUEUED, RUNNING, DROPPED, ShapeGroup, type BatchResult } from './queue.js';
 import { BatchCounters, type BatcherStats, type BatchEvent, type RejectEvent } from './stats.js';
 import { InferenceSession, type FeedsType, type ReturnType, type RunOptions } from '../session/session.js';
-import { defaultPoolSize, SessionPool } from '../session/session-pool.js';
+import { SessionPool } from '../session/session-pool.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ValueMetadata } from '../tensor/value-metadata.js';
+import type { ModelIO, Runnable } from '../session/model-io.js';
 import { asyncDispose } from '../base/async-dispose.js';
 
 export { PADDING };
@@ -44,15 +45,14 @@ export type { BatchResult };
 
 /**
  * What a Batcher runs batches on: an {@link InferenceSession}, a {@link SessionPool}, or any
- * object with the same members (e.g. a wrapper that adds tracing).
+ * other {@link Runnable} (e.g. a wrapper that adds tracing). `released` and `parallelism` may be
+ * left out by a hand-written target: it then counts as open, with one batch in flight by default.
  */
-export interface BatchTarget {
-  readonly inputNames: readonly string[];
-  readonly outputNames: readonly string[];
-  readonly inputMetadata: readonly ValueMetadata[];
-  readonly outputMetadata: readonly ValueMetadata[];
+export interface BatchTarget extends ModelIO {
   run(feeds: FeedsType, options?: RunOptions): Promise<ReturnType>;
   release(): Promise<void>;
+  readonly released?: boolean;
+  readonly parallelism?: number;
 }
 
 const OPEN = 0, DRAINING = 1, CLOSING = 2, CLOSED = 3;
@@ -83,7 +83,7 @@ export interface Batcher {
   off(event: 'close', listener: () => void): this;
 }
 
-export class Batcher extends EventEmitter {
+export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
   /** The session or pool batches run on. */
   readonly target: BatchTarget;
   readonly inputNames: readonly string[];
@@ -135,7 +135,7 @@ export class Batcher extends EventEmitter {
     if (t === null || typeof t !== 'object' || typeof t.run !== 'function' || !Array.isArray(t.inputMetadata) || !Array.isArray(t.outputMetadata)) {
       throw invalid('ERR_INVALID_ARGUMENT', 'the Batcher target', 'an InferenceSession or a SessionPool', describe(target));
     }
-    if ((target instanceof InferenceSession || target instanceof SessionPool) && target.released) {
+    if (t.released === true) {
       throw invalid('ERR_INVALID_ARGUMENT', 'the Batcher target', 'a session or pool that is not released', 'a released one');
     }
     const o = resolveBatcherOptions(options);
@@ -149,7 +149,8 @@ export class Batcher extends EventEmitter {
     this.#merging = o.batchAxis !== null;
     this.batchAxis = o.batchAxis;
     this.maxBatchSize = this.#merging ? o.maxBatchSize : 1;
-    this.maxInflightBatches = o.maxInflightBatches ?? (target instanceof SessionPool ? target.size : 1);
+    const hint = t.parallelism;
+    this.maxInflightBatches = o.maxInflightBatches ?? (typeof hint === 'number' && Number.isInteger(hint) && hint >= 1 ? Math.min(hint, 1024) : 1);
     // Batches run off the JS thread unless told otherwise: the next batch forms (and, with more
     // than one in flight, starts) while one runs.
     this.#runOptions = { mode: 'async', ...(o.runOptions ?? {}) };
@@ -183,11 +184,8 @@ export class Batcher extends EventEmitter {
     const target = pooled
       ? await SessionPool.create(source, { size: poolSize, ...(sessionOptions ? { sessionOptions } : {}) })
       : await InferenceSession.create(source, sessionOptions);
-    // One session with a known intra-op thread count: as many batches in flight as fit the cores.
-    const intra = sessionOptions?.intraOpNumThreads;
-    const inflight = rest.maxInflightBatches ?? (!pooled && typeof intra === 'number' && intra >= 1 ? defaultPoolSize(intra) : undefined);
     try {
-      return new Batcher(target, { ...rest, ownsTarget: rest.ownsTarget ?? true, ...(inflight !== undefined ? { maxInflightBatches: inflight } : {}) });
+      return new Batcher(target, { ...rest, ownsTarget: rest.ownsTarget ?? true });
     } catch (e) {
       await target.release();
       throw e;
@@ -311,6 +309,16 @@ export class Batcher extends EventEmitter {
   /** True once drain() or close() was called. */
   get closed(): boolean {
     return this.#state !== OPEN;
+  }
+
+  /** Same as {@link closed} ({@link Runnable}). */
+  get released(): boolean {
+    return this.#state !== OPEN;
+  }
+
+  /** Capacity hint ({@link Runnable}): rows it runs at once, `maxInflightBatches × maxBatchSize`. */
+  get parallelism(): number {
+    return this.maxInflightBatches * this.maxBatchSize;
   }
 
   /**

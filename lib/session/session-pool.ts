@@ -17,12 +17,15 @@
  * `AddInitializer`, which ortex does not do yet (ORT's PrepackedWeightsContainer alone was tried
  * and saved no measurable memory).
  */
-import { availableParallelism } from 'node:os';
 import { describe, invalid, OrtexError } from '../base/errors.js';
 import { InferenceSession, type FeedsType, type FetchesType, type ReturnType, type RunOptions } from './session.js';
 import type { SessionOptions } from './session-options.js';
 import type { ValueMetadata } from '../tensor/value-metadata.js';
 import { asyncDispose } from '../base/async-dispose.js';
+import type { Runnable } from './model-io.js';
+import { defaultPoolSize } from './parallelism.js';
+
+export { defaultPoolSize };
 
 
 /** Options of {@link SessionPool.create}. */
@@ -61,14 +64,7 @@ export interface SessionPoolStats {
 
 const CREATE_TOKEN = Symbol('SessionPool.create');
 
-/** Default pool size for `intraOpThreads` threads per run: cores ÷ threads, at least 1. */
-export function defaultPoolSize(intraOpThreads = 1): number {
-  const cores = availableParallelism();
-  if (!(intraOpThreads >= 1)) return 1;
-  return Math.max(1, Math.floor(cores / intraOpThreads));
-}
-
-export class SessionPool {
+export class SessionPool implements Runnable {
   /** The instances, in creation order. */
   readonly sessions: readonly InferenceSession[];
   readonly inputNames: readonly string[];
@@ -126,6 +122,11 @@ export class SessionPool {
 
   /** Number of instances. */
   get size(): number {
+    return this.sessions.length;
+  }
+
+  /** Capacity hint ({@link Runnable}): one run per instance. */
+  get parallelism(): number {
     return this.sessions.length;
   }
 

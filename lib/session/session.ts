@@ -12,6 +12,8 @@ import { elementTypeByCode, elementTypeByName, storageLength, type TensorData, t
 import { checkDims } from '../tensor/dims.js';
 import { formatType, toTypeMetadata, toValueMetadata, type TypeMetadata, type ValueMetadata } from '../tensor/value-metadata.js';
 import { asyncDispose } from '../base/async-dispose.js';
+import type { Runnable } from './model-io.js';
+import { defaultPoolSize } from './parallelism.js';
 
 export type FeedsType = Record<string, OnnxValue | { type: string; data: unknown; dims: readonly number[] }>;
 export type FetchesType = readonly string[] | Record<string, Tensor | null>;
@@ -105,7 +107,7 @@ function toModelBytes(model: unknown): string | Uint8Array {
   return bytes;
 }
 
-export class InferenceSession {
+export class InferenceSession implements Runnable {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   readonly inputMetadata: readonly ValueMetadata[];
@@ -115,6 +117,12 @@ export class InferenceSession {
   /** Providers requested with onFailure: 'fallback' that did not register, and why. */
   readonly providerFailures: readonly { name: string; message: string; fix: string; missingLibrary?: string }[];
   readonly modelMetadata: ModelMetadata;
+  /**
+   * Capacity hint ({@link Runnable}): runs of this session that usefully execute at once. With
+   * `intraOpNumThreads` ≥ 1 given, cores ÷ intraOpNumThreads (ORT runs concurrent calls of one
+   * session in parallel); otherwise 1, since ORT's default intra-op pool already uses every core.
+   */
+  readonly parallelism: number;
 
   #native: NativeSession | undefined;
   readonly #specs: Map<string, InputSpec>;
@@ -129,8 +137,9 @@ export class InferenceSession {
   #releasing: Promise<void> | undefined;
 
   /** @internal Use InferenceSession.create(). */
-  constructor(token: symbol, native: NativeSession, meta: NativeSessionMetadata, header: ModelHeader | undefined, copyBelow: number) {
+  constructor(token: symbol, native: NativeSession, meta: NativeSessionMetadata, header: ModelHeader | undefined, copyBelow: number, parallelism: number) {
     if (token !== CREATE_TOKEN) throw new OrtexError('ERR_INVALID_ARGUMENT', 'use InferenceSession.create() to make a session');
+    this.parallelism = parallelism;
     this.#copyBelow = copyBelow;
     this.#native = native;
     this.inputNames = Object.freeze(meta.inputs.map((i) => i.name));
@@ -193,7 +202,9 @@ export class InferenceSession {
       });
     }
     const header = await readModelHeader(bytes);
-    return new InferenceSession(CREATE_TOKEN, native, native.metadata(), header, copyOutputsBelowBytes);
+    const intra = opts.intraOpNumThreads;
+    const parallelism = typeof intra === 'number' && intra >= 1 ? defaultPoolSize(intra) : 1;
+    return new InferenceSession(CREATE_TOKEN, native, native.metadata(), header, copyOutputsBelowBytes, parallelism);
   }
 
   /**
