@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every test/*.test.mjs file (and test/conformance/*.test.mjs) in its own Node process
+// Runs every test/**/*.test.mjs file in its own Node process
 // (with --expose-gc, so hazard tests can force collections), then prints one closing line:
 // "N passed, N failed". A file that crashes counts as one failure.
 import { spawnSync } from 'node:child_process';
@@ -9,8 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2] ? new RegExp(process.argv[2]) : null;
-const files = [root, join(root, 'conformance')]
-  .flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.test.mjs')).map((f) => join(dir, f)))
+// Every *.test.mjs below test/ (test/<layer>/ folders included); child scripts and fixtures
+// live beside them under other names.
+const files = readdirSync(root, { recursive: true })
+  .map((f) => join(root, f))
+  .filter((f) => f.endsWith('.test.mjs') && !f.includes('node_modules'))
   .filter((f) => !filter || filter.test(f))
   .sort();
 
