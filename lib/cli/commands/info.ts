@@ -1,21 +1,23 @@
 /**
- * `ortex` command line. `ortex info [model.onnx]`: the runtime (ORT version, library, providers)
- * and, for a model (default: the bundled demo model), its inputs, outputs, metadata and one timed
- * inference on generated inputs.
+ * `ortex info [model.onnx]`: the runtime (ORT version, library, providers) and, for a model
+ * (default: the bundled demo model), its inputs, outputs, metadata and one timed inference on
+ * generated inputs.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { elementTypeByName, type TensorData } from '../tensor/element-types.js';
-import { OrtexError } from '../base/errors.js';
-import { packageRoot } from '../native/loader.js';
-import { runtimeInfo } from '../native/runtime.js';
-import { probeProviders } from '../session/provider-probe.js';
-import { InferenceSession, type FeedsType } from '../session/session.js';
-import type { SessionOptions } from '../session/session-options.js';
-import { Tensor } from '../tensor/tensor.js';
-import type { OnnxValue } from '../tensor/value-codec.js';
-import { formatType, type TypeMetadata, type ValueMetadata } from '../tensor/value-metadata.js';
+import { elementTypeByName, type TensorData } from '../../tensor/element-types.js';
+import { OrtexError } from '../../base/errors.js';
+import { packageRoot } from '../../native/loader.js';
+import { runtimeInfo } from '../../native/runtime.js';
+import { probeProviders } from '../../session/provider-probe.js';
+import { InferenceSession, type FeedsType } from '../../session/session.js';
+import type { SessionOptions } from '../../session/session-options.js';
+import { Tensor } from '../../tensor/tensor.js';
+import type { OnnxValue } from '../../tensor/value-codec.js';
+import { formatType, type TypeMetadata, type ValueMetadata } from '../../tensor/value-metadata.js';
+
+import type { Command } from '../command.js';
 
 const USAGE = `Usage: ortex info [model.onnx] [options]
 
@@ -67,7 +69,7 @@ function parseArgs(argv: string[]): Args {
     else rest.push(a);
   }
   if (args.command !== 'help') {
-    args.command = rest.shift() ?? 'help';
+    args.command = 'info';
     args.model = rest.shift();
     if (rest.length) throw new OrtexError('ERR_INVALID_ARGUMENT', `unexpected argument ${rest[0]}\n\n${USAGE}`);
   }
@@ -200,21 +202,16 @@ async function info(args: Args): Promise<void> {
   }
 }
 
-/** Entry point for bin/ortex.js. Returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  let args: Args;
-  try {
-    args = parseArgs(argv);
+export const command: Command = {
+  name: 'info',
+  usage: USAGE,
+  async run(argv) {
+    const args = parseArgs(argv);
     if (args.command === 'help') {
       console.log(USAGE);
       return 0;
     }
-    if (args.command !== 'info') throw new OrtexError('ERR_INVALID_ARGUMENT', `unknown command '${args.command}'\n\n${USAGE}`);
     await info(args);
     return 0;
-  } catch (e) {
-    const err = e as OrtexError;
-    console.error(`ortex: ${err.code ? `${err.code}: ` : ''}${err.message}`);
-    return 1;
-  }
-}
+  },
+};
