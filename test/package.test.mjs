@@ -87,7 +87,7 @@ if (skipReason) {
   test('the tarball holds exactly what a user needs', () => {
     const allowed = [
       /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/ortex\.js$/, /^models\/demo\.onnx$/,
-      /^dist\/(cjs\/)?([\w-]+\/)?[\w.-]+\.(js|d\.ts)$/, /^dist\/cjs\/package\.json$/, /^prebuilds\/[\w+-]+\/[\w.+-]+\.node$/,
+      /^dist\/(cjs\/)?([\w-]+\/)*[\w.-]+\.(js|d\.ts)$/, /^dist\/cjs\/package\.json$/, /^prebuilds\/[\w+-]+\/[\w.+-]+\.node$/,
     ];
     const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)));
     assert.equal(unexpected, [], 'no tests, sources, build trees, source maps or stray files');
