@@ -5,7 +5,7 @@
 // only warns: release CI builds each platform's prebuild with `npm run prebuild` first.
 import { readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { prebuildStatus, root } from './prebuild.mjs';
+import { prebuildStatus, root } from './gyp-build.mjs';
 
 const list = (dir) => {
   try {

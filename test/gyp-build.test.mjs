@@ -1,5 +1,5 @@
 // binding.gyp builds the same addon as CMakeLists.txt, with node-gyp, through `npm run prebuild`
-// (prebuildify --napi --strip; scripts/prebuild.mjs), and that binary loads and runs.
+// (prebuildify --napi --strip; scripts/gyp-build.mjs), and that binary loads and runs.
 // Compiling takes about a minute on 2 cores, so it is done only when the prebuild is missing or
 // older than the sources (a stamp holds the hash of native/*, binding.gyp and the header packages,
 // and of the binary it produced); ORTEX_TEST_REBUILD_GYP=1 forces it. Concurrent runs take turns.
@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ensurePrebuild, prebuildStatus, root } from '../scripts/prebuild.mjs';
+import { ensurePrebuild, prebuildStatus, root } from '../scripts/gyp-build.mjs';
 
 const DEMO = `${root}/models/demo.onnx`;
 const DIST = pathToFileURL(`${root}/dist/index.js`).href;

@@ -2,7 +2,7 @@
 // with install scripts off and no compiler on PATH (PATH holds only a link to node), onnxruntime-node
 // from the registry (or npm's cache); then ortex is loaded with import and with require, runs the
 // demo model shipped in the package, and a strict TypeScript consumer compiles against its .d.ts.
-// A missing or stale prebuild is built first (scripts/prebuild.mjs: node-gyp, about a minute).
+// A missing or stale prebuild is built first (scripts/gyp-build.mjs: node-gyp, about a minute).
 // If neither the registry nor npm's cache can provide onnxruntime-node, the tests are skipped.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, relative } from 'node:path';
-import { ensurePrebuild, prebuildStatus, root } from '../scripts/prebuild.mjs';
+import { ensurePrebuild, prebuildStatus, root } from '../scripts/gyp-build.mjs';
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const work = mkdtempSync(join(tmpdir(), 'ortex-pack-'));

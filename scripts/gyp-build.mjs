@@ -13,7 +13,7 @@
 // - A stamp (build-gyp/stamp.json: hash of the sources + hash of the binary) lets tests reuse a
 //   prebuild that is current and rebuild one that is not (`--if-stale`, ensurePrebuild()).
 //
-// Usage: node scripts/prebuild.mjs [--if-stale] [--quiet]
+// Usage: node scripts/gyp-build.mjs [--if-stale] [--quiet]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
