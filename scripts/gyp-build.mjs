@@ -1,53 +1,75 @@
 #!/usr/bin/env node
-// `npm run prebuild`: builds the addon for this platform with node-gyp (binding.gyp) through
-// `prebuildify --napi --strip` into prebuilds/<platform>-<arch>/ortex.napi[.glibc|.musl].node,
-// the folder the loader (lib/native/loader.ts) and the npm tarball take it from.
+// The addon as the platform packages ship it: node-gyp over binding.gyp, stripped, for this
+// platform or (on Linux) cross-compiled for the other architecture, into
+// build-gyp/<platform>-<arch>/ortex.node. scripts/platform-package.mjs puts it into
+// npm/<platform>-<arch>/ beside the ONNX Runtime library.
 //
 // - node-gyp `rebuild` deletes ./build, which is cmake-js's build tree (build/Release/ortex.node,
-//   the dev build): so node-gyp runs in a staging folder, build-gyp/, holding copies of
-//   binding.gyp and native/ (node_modules still resolves from there, one level up). A lock
+//   the dev build): so node-gyp runs in a staging folder per target, build-gyp/<id>/, holding
+//   copies of GYP_INPUTS (node_modules still resolves from there, two levels up). A lock
 //   (build-gyp.lock/) makes concurrent runs (two `npm test` in one checkout) wait for each other.
 // - Offline: node-gyp gets Node's own headers (npm_config_nodedir = the folder above Node's bin/
 //   when it has include/node/node_api.h) instead of downloading them.
+// - Cross-compiling on Linux: CC/CXX/strip of the GNU triple (aarch64-linux-gnu-g++ from Debian's
+//   g++-aarch64-linux-gnu, x86_64-linux-gnu-g++ from g++-x86-64-linux-gnu), node-gyp --arch.
 // - node-gyp itself: a local node_modules/node-gyp if present, else the copy bundled with npm.
-// - A stamp (build-gyp/stamp.json: hash of the sources + hash of the binary) lets tests reuse a
-//   prebuild that is current and rebuild one that is not (`--if-stale`, ensurePrebuild()).
+// - A stamp (build-gyp/<id>/stamp.json: hash of the sources + hash of the binary) lets tests and
+//   the pack script reuse a build that is current and rebuild one that is not (ensureAddon()).
 //
-// Usage: node scripts/gyp-build.mjs [--if-stale] [--quiet]
+// Usage: node scripts/gyp-build.mjs [--arch=arm64] [--if-stale] [--quiet]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync,
+  copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { binaryTarget } from './binary-target.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const stage = join(root, 'build-gyp');
-const lockDir = `${stage}.lock`;
-const stampFile = join(stage, 'stamp.json');
+/** What node-gyp reads, relative to the root: copied into the staging folder, hashed into the stamp. */
+export const GYP_INPUTS = ['binding.gyp', 'native'];
+const stageRoot = join(root, 'build-gyp');
+const lockDir = `${stageRoot}.lock`;
 const requireFromRoot = createRequire(join(root, 'package.json'));
 
-const isMusl = () => process.platform === 'linux' && existsSync('/etc/alpine-release');
-
-/** Where prebuildify puts the addon for this platform, and the name it gives it. */
-export function prebuildPath() {
-  const tags = ['ortex', 'napi'];
-  if (process.platform === 'linux') tags.push(isMusl() ? 'musl' : 'glibc');
-  return join(root, 'prebuilds', `${process.platform}-${process.arch}`, `${tags.join('.')}.node`);
+const isMusl = () => process.platform === 'linux' && /musl/i.test(readFileSafe('/usr/bin/ldd'));
+function readFileSafe(path) {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch {
+    return '';
+  }
 }
+
+/** The platform id of a build for `arch` on this OS (the npm/<id>/ folder it goes to). */
+export function targetId(arch = process.arch) {
+  return `${isMusl() ? 'linuxmusl' : process.platform}-${arch}`;
+}
+
+/** Where the stripped addon for `arch` lands. */
+export function addonPath(arch = process.arch) {
+  return join(stageRoot, targetId(arch), 'ortex.node');
+}
+const stampFile = (arch) => join(stageRoot, targetId(arch), 'stamp.json');
 
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 
-/** Hash of everything that goes into the binary: native/*, binding.gyp, header package versions. */
-export function sourcesHash() {
-  const h = createHash('sha256');
-  const nativeDir = join(root, 'native');
-  for (const f of readdirSync(nativeDir).sort()) {
-    h.update(`${f}\0`).update(readFileSync(join(nativeDir, f)));
+function hashInto(h, rel) {
+  const abs = join(root, rel);
+  if (statSync(abs).isDirectory()) {
+    for (const f of readdirSync(abs).sort()) hashInto(h, join(rel, f));
+  } else {
+    h.update(`${rel}\0`).update(readFileSync(abs));
   }
-  h.update(readFileSync(join(root, 'binding.gyp')));
+}
+
+/** Hash of everything that goes into the binary: GYP_INPUTS, header package versions, target. */
+export function sourcesHash(arch = process.arch) {
+  const h = createHash('sha256');
+  for (const rel of GYP_INPUTS) hashInto(h, rel);
   for (const pkg of ['node-addon-api', 'com.github.asus4.onnxruntime']) {
     try {
       h.update(`${pkg}@${requireFromRoot(`${pkg}/package.json`).version}`);
@@ -55,24 +77,22 @@ export function sourcesHash() {
       h.update(`${pkg}@missing`);
     }
   }
-  h.update(`${process.env.ORT_INCLUDE_DIR ?? ''}|${process.platform}|${process.arch}`);
+  h.update(`${process.env.ORT_INCLUDE_DIR ?? ''}|${targetId(arch)}|${process.versions.node}`);
   return h.digest('hex');
 }
 
-/** Is there a prebuild made by this script from the current sources? */
-export function prebuildStatus() {
-  const file = prebuildPath();
+/** Is there an addon for `arch` made by this script from the current sources? */
+export function addonStatus(arch = process.arch) {
+  const file = addonPath(arch);
   if (!existsSync(file)) return { file, fresh: false, reason: `${relative(root, file)} does not exist` };
   let stamp;
   try {
-    stamp = JSON.parse(readFileSync(stampFile, 'utf8'));
+    stamp = JSON.parse(readFileSync(stampFile(arch), 'utf8'));
   } catch {
-    return { file, fresh: false, reason: `no build stamp (${relative(root, stampFile)})` };
+    return { file, fresh: false, reason: `no build stamp (${relative(root, stampFile(arch))})` };
   }
-  if (stamp.file !== relative(root, file) || stamp.binary !== sha256(readFileSync(file))) {
-    return { file, fresh: false, reason: `${relative(root, file)} is not the binary the last prebuild made` };
-  }
-  if (stamp.sources !== sourcesHash()) return { file, fresh: false, reason: 'native sources changed since the last prebuild' };
+  if (stamp.binary !== sha256(readFileSync(file))) return { file, fresh: false, reason: `${relative(root, file)} is not the binary the last build made` };
+  if (stamp.sources !== sourcesHash(arch)) return { file, fresh: false, reason: 'native sources changed since the last build' };
   return { file, fresh: true, reason: 'current' };
 }
 
@@ -115,17 +135,22 @@ export function nodeGypScript() {
   throw new Error(`node-gyp not found (tried: ${[...new Set(tried)].join(', ')}). Install it: npm install -g node-gyp`);
 }
 
-/** prebuildify calls `<node-gyp> rebuild ...` without a shell: give it an executable wrapper. */
-function writeNodeGypWrapper(script) {
-  if (process.platform === 'win32') {
-    const cmd = join(stage, 'node-gyp.cmd');
-    writeFileSync(cmd, `@"${process.execPath}" "${script}" %*\r\n`);
-    return cmd;
-  }
-  const sh = join(stage, 'node-gyp');
-  writeFileSync(sh, `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`);
-  chmodSync(sh, 0o755);
-  return sh;
+/** GNU triples of the Linux cross compilers (Debian: g++-<triple with dashes>). */
+const TRIPLES = { arm64: 'aarch64-linux-gnu', x64: 'x86_64-linux-gnu' };
+
+const onPath = (cmd) => (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, cmd)));
+
+/**
+ * Compilers and strip for `arch`: the system's own for this machine's architecture, the GNU
+ * cross toolchain on Linux for the other one. { env, strip } or { missing: why }.
+ */
+export function toolchain(arch = process.arch) {
+  if (arch === process.arch) return { env: {}, strip: process.platform === 'win32' ? undefined : 'strip' };
+  const triple = process.platform === 'linux' ? TRIPLES[arch] : undefined;
+  if (!triple) return { missing: `cross-compiling for ${arch} on ${process.platform}-${process.arch} is not supported: build on a ${process.platform}-${arch} machine` };
+  const cxx = `${triple}-g++`;
+  if (!onPath(cxx)) return { missing: `${cxx} is not installed (Debian/Ubuntu: apt-get install g++-${triple.replace(/_/g, '-')})` };
+  return { env: { CC: `${triple}-gcc`, CXX: cxx, LINK: cxx, AR: `${triple}-ar` }, strip: `${triple}-strip` };
 }
 
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -173,124 +198,62 @@ function withLock(fn, { timeoutMs = 20 * 60_000, onWait } = {}) {
 }
 
 /**
- * A prebuild made from the current sources: reuses it when the stamp says it is current, else
- * builds it (force: always). Safe to call from concurrent processes. Returns { file, built, seconds, reason }.
+ * An addon for `arch` made from the current sources: reuses it when the stamp says it is
+ * current, else builds it (force: always). Safe to call from concurrent processes.
+ * Returns { file, built, seconds, reason }.
  */
-export function ensurePrebuild({ force = false, quiet = true } = {}) {
+export function ensureAddon({ arch = process.arch, force = false, quiet = true } = {}) {
   return withLock(() => {
-    const status = prebuildStatus();
+    const status = addonStatus(arch);
     if (status.fresh && !force) return { file: status.file, built: false, seconds: 0, reason: status.reason };
-    const r = buildUnlocked({ quiet });
+    const r = buildUnlocked({ arch, quiet });
     return { ...r, built: true, reason: force ? 'forced' : status.reason };
-  }, { onWait: (pid) => console.log(`# waiting for the prebuild another process (pid ${pid || '?'}) is making ...`) });
+  }, { onWait: (pid) => console.log(`# waiting for the addon build another process (pid ${pid || '?'}) is making ...`) });
 }
 
-/**
- * Builds the prebuild. Returns { file, seconds }; throws with node-gyp's output tail on failure.
- * quiet: capture the compiler output instead of streaming it.
- */
-export function buildPrebuild({ quiet = false } = {}) {
-  return withLock(() => buildUnlocked({ quiet }), { onWait: (pid) => console.log(`prebuild: waiting for pid ${pid || '?'}, which is building too`) });
-}
-
-function buildUnlocked({ quiet }) {
+function buildUnlocked({ arch, quiet }) {
   const started = Date.now();
+  const tools = toolchain(arch);
+  if (tools.missing) throw new Error(`cannot build the addon for ${targetId(arch)}: ${tools.missing}`);
   const gyp = nodeGypScript();
   const nodedir = nodeDir();
-  rmSync(join(stage, 'native'), { recursive: true, force: true });
-  rmSync(join(stage, 'build'), { recursive: true, force: true });
+  const stage = join(stageRoot, targetId(arch));
+  for (const rel of [...GYP_INPUTS, 'build', 'ortex.node', 'stamp.json']) rmSync(join(stage, rel), { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
-  cpSync(join(root, 'native'), join(stage, 'native'), { recursive: true });
-  cpSync(join(root, 'binding.gyp'), join(stage, 'binding.gyp'));
-  rmSync(stampFile, { force: true });
-  const sources = sourcesHash();
+  for (const rel of GYP_INPUTS) cpSync(join(root, rel), join(stage, rel), { recursive: true });
+  const sources = sourcesHash(arch);
 
-  const file = prebuildPath();
-  const args = [
-    requireFromRoot.resolve('prebuildify/bin.js'),
-    '--napi', '--strip',
-    '--name', 'ortex.napi',
-    '--target', process.versions.node,
-    '--cwd', stage,
-    '--out', root,
-    '--node-gyp', writeNodeGypWrapper(gyp),
-  ];
-  if (process.platform === 'linux') args.push('--tag-libc');
-  const env = { ...process.env };
+  const args = [gyp, 'rebuild', `--arch=${arch}`, `--jobs=${availableParallelism()}`];
+  const env = { ...process.env, ...tools.env };
   if (nodedir) env.npm_config_nodedir = nodedir;
-  else console.warn(`prebuild: no Node headers next to ${process.execPath}; node-gyp will try to download them`);
-  if (!quiet) console.log(`prebuild: prebuildify --napi --strip (node-gyp ${gyp}, nodedir ${nodedir ?? '(download)'}) in ${relative(root, stage)}/`);
-  const r = spawnSync(process.execPath, args, {
-    cwd: root, env, encoding: 'utf8', stdio: quiet ? 'pipe' : 'inherit', timeout: 20 * 60_000,
-  });
-  if (r.status !== 0 || !existsSync(file)) {
+  else console.warn(`gyp-build: no Node headers next to ${process.execPath}; node-gyp will try to download them`);
+  if (!quiet) console.log(`gyp-build: node-gyp rebuild --arch=${arch} (${gyp}, nodedir ${nodedir ?? '(download)'}${tools.env.CXX ? `, CXX=${tools.env.CXX}` : ''}) in ${relative(root, stage)}/`);
+  const r = spawnSync(process.execPath, args, { cwd: stage, env, encoding: 'utf8', stdio: quiet ? 'pipe' : 'inherit', timeout: 20 * 60_000 });
+  const built = join(stage, 'build', 'Release', 'ortex.node');
+  if (r.status !== 0 || !existsSync(built)) {
     const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n').slice(-60).join('\n');
-    throw new Error(`prebuild failed (exit ${r.status}, signal ${r.signal}${r.error ? `, ${r.error.message}` : ''}); ` +
-      `expected ${relative(root, file)}${out.trim() ? `\n${out}` : ''}`);
+    throw new Error(`node-gyp failed for ${targetId(arch)} (exit ${r.status}, signal ${r.signal}${r.error ? `, ${r.error.message}` : ''})${out.trim() ? `\n${out}` : ''}`);
   }
-  // Only this build's file stays: an older name (another tag set) would compete in the loader.
-  const dir = dirname(file);
-  for (const f of readdirSync(dir)) {
-    if (f.endsWith('.node') && join(dir, f) !== file) rmSync(join(dir, f), { force: true });
+  const file = addonPath(arch);
+  if (tools.strip) {
+    const s = spawnSync(tools.strip, [...(process.platform === 'darwin' ? ['-Sx'] : ['--strip-all']), '-o', file, built], { encoding: 'utf8' });
+    if (s.status !== 0) throw new Error(`${tools.strip} failed (exit ${s.status}${s.error ? `, ${s.error.message}` : ''}): ${s.stderr}`);
+  } else {
+    copyFileSync(built, file);
   }
-  writeFileSync(stampFile, `${JSON.stringify({ file: relative(root, file), binary: sha256(readFileSync(file)), sources }, null, 2)}\n`);
+  const target = binaryTarget(file);
+  if (target?.cpu !== arch) throw new Error(`${relative(root, file)} is a binary for ${target ? `${target.os}-${target.cpu}` : 'nothing recognisable'}, not ${targetId(arch)}`);
+  writeFileSync(stampFile(arch), `${JSON.stringify({ file: relative(root, file), binary: sha256(readFileSync(file)), sources }, null, 2)}\n`);
   return { file, seconds: (Date.now() - started) / 1000 };
-}
-
-/** Parent pid and argv of a process, or undefined where the platform does not tell us. */
-function processInfo(pid) {
-  try {
-    if (process.platform === 'linux') {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      // npm rewrites its process title ("npm run build"), which lands in cmdline as one string.
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0\s]+/).filter(Boolean);
-      return { ppid, argv };
-    }
-    if (process.platform === 'darwin' || process.platform.endsWith('bsd')) {
-      const r = spawnSync('ps', ['-o', 'ppid=', '-o', 'command=', '-p', String(pid)], { encoding: 'utf8' });
-      const m = /^\s*(\d+)\s+(.*)$/.exec(r.stdout ?? '');
-      if (m) return { ppid: Number(m[1]), argv: m[2].trim().split(/\s+/) };
-    }
-  } catch { /* process gone or not readable */ }
-  return undefined;
-}
-
-/**
- * npm runs a script named "prebuild" as the pre-hook of "build" (so on every `npm run build`,
- * `npm install` and `npm test`). Only an explicit `npm run prebuild` should compile: find the npm
- * command above us and see which script it was asked to run.
- */
-export function invokedAsBuildHook() {
-  if (process.env.npm_lifecycle_event !== 'prebuild') return false;
-  let pid = process.ppid;
-  for (let depth = 0; depth < 6 && pid > 1; depth++) {
-    const info = processInfo(pid);
-    if (!info) return false;
-    const npmAt = info.argv.findIndex((a) => /(^|[\\/])npm(-cli\.js|\.cmd|\.js)?$/.test(a));
-    if (npmAt >= 0) {
-      const rest = info.argv.slice(npmAt + 1).filter((a) => !a.startsWith('-'));
-      const [command, script] = rest;
-      if (['run', 'run-script', 'rum', 'urn'].includes(command)) return script !== 'prebuild';
-      return true; // npm install / test / ci / pack ...: lifecycle hooks, not an explicit request
-    }
-    pid = info.ppid;
-  }
-  return false;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const flags = new Set(process.argv.slice(2));
-  if (invokedAsBuildHook()) {
-    console.log('prebuild: skipped (npm ran it as the pre-hook of "build"); `npm run prebuild` builds prebuilds/');
-    process.exit(0);
-  }
+  const arch = process.argv.slice(2).find((a) => a.startsWith('--arch='))?.slice(7) ?? process.arch;
   try {
-    const { file, seconds, built, reason } = flags.has('--if-stale')
-      ? ensurePrebuild({ quiet: flags.has('--quiet') })
-      : { ...buildPrebuild({ quiet: flags.has('--quiet') }), built: true, reason: '' };
-    if (!built) console.log(`prebuild: ${relative(root, file)} is current`);
-    else console.log(`prebuild: ${relative(root, file)} (${statSync(file).size} bytes) in ${seconds.toFixed(1)} s${reason ? ` (${reason})` : ''}`);
+    const { file, seconds, built, reason } = ensureAddon({ arch, force: !flags.has('--if-stale'), quiet: flags.has('--quiet') });
+    if (!built) console.log(`gyp-build: ${relative(root, file)} is current`);
+    else console.log(`gyp-build: ${relative(root, file)} (${statSync(file).size} bytes) in ${seconds.toFixed(1)} s${reason ? ` (${reason})` : ''}`);
   } catch (e) {
     console.error(e.message);
     process.exit(1);
