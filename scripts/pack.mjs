@@ -13,7 +13,7 @@
 // the checkout is refused by scripts/prepack.mjs for the same reason.
 //
 // Usage: node scripts/pack.mjs [--out=DIR] [--no-build] [--platform=<id>]... [--require-all]
-//   --no-build      pack dist/ as it is (tests that have just built it)
+//   --no-build      pack dist/ as it is (tests that have just built it; default: rebuild it from scratch)
 //   --platform=ID   build these platform packages (default: this machine's, plus the cross one)
 //   --require-all   fail unless every platform in optionalDependencies was packed (a release)
 import { spawnSync } from 'node:child_process';
@@ -49,12 +49,23 @@ export function defaultPlatforms() {
   return ids.filter((id) => templates.has(id));
 }
 
-/** Copies what npm would pack from the checkout into `stage` and writes the published package.json. */
-function stageMain(stage) {
+/** dist/ files that no lib/ source builds any more (left over from a deleted or moved source). */
+export function staleOutputs(files) {
+  const sources = new Set(readdirSync(join(root, 'lib'), { recursive: true }).map((f) => f.split('\\').join('/').replace(/\.ts$/, '')));
+  return new Set(files.filter((f) => /^dist\/.*\.(js|d\.ts)$/.test(f) && !sources.has(f.replace(/^dist\/(cjs\/)?/, '').replace(/\.(js|d\.ts)$/, ''))));
+}
+
+/**
+ * Copies what npm would pack from the checkout into `stage` (less stale dist/ outputs) and
+ * writes the published package.json.
+ */
+function stageMain(stage, log) {
   const listed = packJson(npm(['pack', '--dry-run', '--json', '--ignore-scripts']));
+  const stale = staleOutputs(listed.files.map((f) => f.path));
+  if (stale.size) log(`pack: left out ${stale.size} stale file(s) in dist/ with no source in lib/: ${[...stale].join(', ')}`);
   rmSync(stage, { recursive: true, force: true });
   for (const { path } of listed.files) {
-    if (path === 'package.json') continue;
+    if (path === 'package.json' || stale.has(path)) continue;
     mkdirSync(dirname(join(stage, path)), { recursive: true });
     cpSync(join(root, path), join(stage, path));
   }
@@ -76,7 +87,9 @@ export function packAll({ out = join(root, 'pack'), build = true, platforms = de
   for (const f of readdirSync(out)) if (/^ortex-.*\.tgz$/.test(f)) rmSync(join(out, f));
 
   if (build) {
-    log('pack: building the TypeScript (npm run build:ts)');
+    // From an empty dist/, so that no output of a deleted source file ships.
+    log('pack: building the TypeScript into an empty dist/ (npm run build:ts)');
+    rmSync(join(root, 'dist'), { recursive: true, force: true });
     npm(['run', 'build:ts']);
   }
   if (!existsSync(join(root, 'dist', 'index.js')) || !existsSync(join(root, 'dist', 'cjs', 'index.js'))) {
@@ -94,7 +107,7 @@ export function packAll({ out = join(root, 'pack'), build = true, platforms = de
     const info = packJson(npm(['pack', dir, '--json', '--ignore-scripts', '--pack-destination', out]));
     return { ...info, file: join(out, info.filename), files: info.files.map((f) => f.path).sort() };
   };
-  stageMain(join(out, 'stage', 'ortex'));
+  stageMain(join(out, 'stage', 'ortex'), log);
   const main = pack(join(out, 'stage', 'ortex'));
   const packed = [];
   const missing = [];

@@ -15,7 +15,7 @@ import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root, targetId } from '../scripts/gyp-build.mjs';
 import { npmCli, npxCli } from '../scripts/npm-cli.mjs';
-import { DEV_ONLY_KEYS, packAll } from '../scripts/pack.mjs';
+import { DEV_ONLY_KEYS, packAll, staleOutputs } from '../scripts/pack.mjs';
 import { platformTemplates, runtimeFiles, templateProblems } from '../scripts/platform-package.mjs';
 
 const { RUNTIME_LIBRARY_FILE } = await import(pathToFileURL(join(root, 'dist', 'native', 'platform-package.js')).href);
@@ -109,6 +109,7 @@ test('the ortex tarball holds the JavaScript, types, CLI and demo model, and its
     const js = ts.replace(/\.ts$/, '.js');
     for (const f of [`dist/${js}`, `dist/${ts.replace(/\.ts$/, '.d.ts')}`, `dist/cjs/${js}`]) assert.ok(main.files.includes(f), `${f} is in the tarball`);
   }
+  assert.equal([...staleOutputs(main.files)], [], 'every file in dist/ is built from a source in lib/ (none left over from a deleted one)');
   assert.equal(main.files.filter((f) => f.endsWith('.js') && /sourceMappingURL/.test(readFileSync(join(root, f), 'utf8'))), [], 'no JS points at an unshipped source map');
   const shipped = JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8'));
   for (const key of DEV_ONLY_KEYS) assert.is(shipped[key], undefined, `the published package.json has no "${key}"`);
