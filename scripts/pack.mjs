@@ -137,8 +137,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       platforms: value('platform').length ? value('platform') : undefined,
       requireAll: args.includes('--require-all'),
     });
-    const tarballs = [r.main, ...r.platforms].map((p) => relative(process.cwd(), p.file));
-    console.log(`\nInstall before publishing (any project): npm install ${tarballs.map((t) => resolve(t)).join(' ')}`);
+    const here = r.platforms.find((p) => p.id === targetId());
+    if (here) {
+      console.log(`\nInstall on this system, before publishing: npm install ${r.main.file} ${here.file}` +
+        '\n(elsewhere: ortex with the platform tarball for that system; docs/getting-started.md#before-ortex-is-on-the-registry)');
+    }
   } catch (e) {
     console.error(e.message);
     process.exit(1);
