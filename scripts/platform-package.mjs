@@ -174,7 +174,7 @@ export function buildPlatformPackage({ arch = process.arch, quiet = true } = {})
   return { id, build, ...assemble(id, { addon: build.file }) };
 }
 
-/** Writes package.json's version into every template and into optionalDependencies. */
+/** Writes package.json's version into every template and into optionalDependencies (package.json and its lockfile). */
 export function setVersion() {
   const main = rootManifest();
   main.optionalDependencies ??= {};
@@ -184,6 +184,14 @@ export function setVersion() {
     main.optionalDependencies[manifest.name] = main.version;
   }
   writeJson(join(root, 'package.json'), main);
+  // The lockfile's root entry mirrors package.json's dependency lists: keep it in step, or the
+  // next npm install would rewrite it.
+  const lockFile = join(root, 'package-lock.json');
+  if (existsSync(lockFile)) {
+    const lock = readJson(lockFile);
+    if (lock.packages?.['']) lock.packages[''].optionalDependencies = main.optionalDependencies;
+    writeJson(lockFile, lock);
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
