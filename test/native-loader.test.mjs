@@ -161,6 +161,21 @@ test('ORTEX_ORT_LIB overrides the platform package\'s library', () => {
   assert.is(rt.libraryPath, ORT);
 });
 
+test('a source build without onnxruntime-node takes ORT from the platform package built in the checkout (npm/<platform>/)', () => {
+  const pkg = fakePackage({ 'build/Release/ortex.node': ADDON, [`npm/${PLATFORM}/${LIB}`]: { link: ORT } });
+  const rt = load(pkg, { what: 'runtime', entry: 'dist/index.js' });
+  assert.is(rt.addonPath, join(pkg, 'build', 'Release', 'ortex.node'), JSON.stringify(rt));
+  assert.is(rt.librarySource, 'platform package');
+  assert.is(rt.libraryPath, join(pkg, 'npm', PLATFORM, LIB));
+});
+
+test('ORTEX_NATIVE_PATH into a folder that also holds ORT: the library beside it is used (addon folder)', () => {
+  const pkg = fakePackage({ 'custom/ortex.node': ADDON, [`custom/${LIB}`]: { link: ORT } });
+  const rt = load(pkg, { what: 'runtime', entry: 'dist/index.js', env: { ORTEX_NATIVE_PATH: join(pkg, 'custom', 'ortex.node') } });
+  assert.is(rt.librarySource, 'addon folder', JSON.stringify(rt));
+  assert.is(rt.libraryPath, join(pkg, 'custom', LIB));
+});
+
 test('a build from source newer than the platform package\'s addon wins; an older one does not', () => {
   const packaged = inPlatformPackage('ortex.node');
   const pkg = fakePackage({ [packaged]: ADDON, 'build/Release/ortex.node': ADDON }, { installed: { [PLATFORM]: '9.9.9' } });
