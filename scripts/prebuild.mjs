@@ -17,7 +17,16 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync,
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join, relative, resolve } from 'node:path';
@@ -101,7 +110,9 @@ export function nodeGypScript() {
       if (!existsSync(bin)) continue;
       try {
         npmRoots.push(dirname(dirname(realpathSync(bin))));
-      } catch { /* broken link */ }
+      } catch {
+        /* broken link */
+      }
       npmRoots.push(join(dir, 'node_modules', 'npm'));
     }
   }
@@ -154,7 +165,9 @@ function withLock(fn, { timeoutMs = 20 * 60_000, onWait } = {}) {
       try {
         age = Date.now() - statSync(lockDir).mtimeMs;
         pid = Number(readFileSync(join(lockDir, 'pid'), 'utf8'));
-      } catch { /* being created or removed */ }
+      } catch {
+        /* being created or removed */
+      }
       if ((pid && !alive(pid)) || (!pid && age > 30_000)) {
         rmSync(lockDir, { recursive: true, force: true });
         continue;
@@ -177,12 +190,15 @@ function withLock(fn, { timeoutMs = 20 * 60_000, onWait } = {}) {
  * builds it (force: always). Safe to call from concurrent processes. Returns { file, built, seconds, reason }.
  */
 export function ensurePrebuild({ force = false, quiet = true } = {}) {
-  return withLock(() => {
-    const status = prebuildStatus();
-    if (status.fresh && !force) return { file: status.file, built: false, seconds: 0, reason: status.reason };
-    const r = buildUnlocked({ quiet });
-    return { ...r, built: true, reason: force ? 'forced' : status.reason };
-  }, { onWait: (pid) => console.log(`# waiting for the prebuild another process (pid ${pid || '?'}) is making ...`) });
+  return withLock(
+    () => {
+      const status = prebuildStatus();
+      if (status.fresh && !force) return { file: status.file, built: false, seconds: 0, reason: status.reason };
+      const r = buildUnlocked({ quiet });
+      return { ...r, built: true, reason: force ? 'forced' : status.reason };
+    },
+    { onWait: (pid) => console.log(`# waiting for the prebuild another process (pid ${pid || '?'}) is making ...`) },
+  );
 }
 
 /**
@@ -190,7 +206,9 @@ export function ensurePrebuild({ force = false, quiet = true } = {}) {
  * quiet: capture the compiler output instead of streaming it.
  */
 export function buildPrebuild({ quiet = false } = {}) {
-  return withLock(() => buildUnlocked({ quiet }), { onWait: (pid) => console.log(`prebuild: waiting for pid ${pid || '?'}, which is building too`) });
+  return withLock(() => buildUnlocked({ quiet }), {
+    onWait: (pid) => console.log(`prebuild: waiting for pid ${pid || '?'}, which is building too`),
+  });
 }
 
 function buildUnlocked({ quiet }) {
@@ -208,25 +226,38 @@ function buildUnlocked({ quiet }) {
   const file = prebuildPath();
   const args = [
     requireFromRoot.resolve('prebuildify/bin.js'),
-    '--napi', '--strip',
-    '--name', 'ortex.napi',
-    '--target', process.versions.node,
-    '--cwd', stage,
-    '--out', root,
-    '--node-gyp', writeNodeGypWrapper(gyp),
+    '--napi',
+    '--strip',
+    '--name',
+    'ortex.napi',
+    '--target',
+    process.versions.node,
+    '--cwd',
+    stage,
+    '--out',
+    root,
+    '--node-gyp',
+    writeNodeGypWrapper(gyp),
   ];
   if (process.platform === 'linux') args.push('--tag-libc');
   const env = { ...process.env };
   if (nodedir) env.npm_config_nodedir = nodedir;
   else console.warn(`prebuild: no Node headers next to ${process.execPath}; node-gyp will try to download them`);
-  if (!quiet) console.log(`prebuild: prebuildify --napi --strip (node-gyp ${gyp}, nodedir ${nodedir ?? '(download)'}) in ${relative(root, stage)}/`);
+  if (!quiet)
+    console.log(`prebuild: prebuildify --napi --strip (node-gyp ${gyp}, nodedir ${nodedir ?? '(download)'}) in ${relative(root, stage)}/`);
   const r = spawnSync(process.execPath, args, {
-    cwd: root, env, encoding: 'utf8', stdio: quiet ? 'pipe' : 'inherit', timeout: 20 * 60_000,
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    stdio: quiet ? 'pipe' : 'inherit',
+    timeout: 20 * 60_000,
   });
   if (r.status !== 0 || !existsSync(file)) {
     const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n').slice(-60).join('\n');
-    throw new Error(`prebuild failed (exit ${r.status}, signal ${r.signal}${r.error ? `, ${r.error.message}` : ''}); ` +
-      `expected ${relative(root, file)}${out.trim() ? `\n${out}` : ''}`);
+    throw new Error(
+      `prebuild failed (exit ${r.status}, signal ${r.signal}${r.error ? `, ${r.error.message}` : ''}); ` +
+        `expected ${relative(root, file)}${out.trim() ? `\n${out}` : ''}`,
+    );
   }
   // Only this build's file stays: an older name (another tag set) would compete in the loader.
   const dir = dirname(file);
@@ -244,7 +275,9 @@ function processInfo(pid) {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       // npm rewrites its process title ("npm run build"), which lands in cmdline as one string.
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0\s]+/).filter(Boolean);
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        .split(/[\0\s]+/)
+        .filter(Boolean);
       return { ppid, argv };
     }
     if (process.platform === 'darwin' || process.platform.endsWith('bsd')) {
@@ -252,7 +285,9 @@ function processInfo(pid) {
       const m = /^\s*(\d+)\s+(.*)$/.exec(r.stdout ?? '');
       if (m) return { ppid: Number(m[1]), argv: m[2].trim().split(/\s+/) };
     }
-  } catch { /* process gone or not readable */ }
+  } catch {
+    /* process gone or not readable */
+  }
   return undefined;
 }
 
@@ -290,7 +325,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       ? ensurePrebuild({ quiet: flags.has('--quiet') })
       : { ...buildPrebuild({ quiet: flags.has('--quiet') }), built: true, reason: '' };
     if (!built) console.log(`prebuild: ${relative(root, file)} is current`);
-    else console.log(`prebuild: ${relative(root, file)} (${statSync(file).size} bytes) in ${seconds.toFixed(1)} s${reason ? ` (${reason})` : ''}`);
+    else
+      console.log(
+        `prebuild: ${relative(root, file)} (${statSync(file).size} bytes) in ${seconds.toFixed(1)} s${reason ? ` (${reason})` : ''}`,
+      );
   } catch (e) {
     console.error(e.message);
     process.exit(1);

@@ -14,7 +14,11 @@ const list = (dir) => {
     return [];
   }
 };
-const prebuilds = list(join(root, 'prebuilds')).flatMap((d) => list(join(root, 'prebuilds', d)).filter((f) => f.endsWith('.node')).map((f) => `prebuilds/${d}/${f}`));
+const prebuilds = list(join(root, 'prebuilds')).flatMap((d) =>
+  list(join(root, 'prebuilds', d))
+    .filter((f) => f.endsWith('.node'))
+    .map((f) => `prebuilds/${d}/${f}`),
+);
 if (prebuilds.length === 0) {
   console.error('prepack: prebuilds/ holds no addon: run `npm run prebuild` (on each platform to ship) before packing');
   process.exit(1);

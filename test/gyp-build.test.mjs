@@ -16,9 +16,11 @@ let file;
 
 test('binding.gyp compiles: npm run prebuild puts the addon in prebuilds/<platform>-<arch>/', () => {
   const r = ensurePrebuild({ force: !!process.env.ORTEX_TEST_REBUILD_GYP });
-  console.log(r.built
-    ? `# ${relative(root, r.file)} compiled by node-gyp in ${r.seconds.toFixed(1)} s (${r.reason})`
-    : `# ${relative(root, r.file)} was built by binding.gyp from the current sources; not recompiling`);
+  console.log(
+    r.built
+      ? `# ${relative(root, r.file)} compiled by node-gyp in ${r.seconds.toFixed(1)} s (${r.reason})`
+      : `# ${relative(root, r.file)} was built by binding.gyp from the current sources; not recompiling`,
+  );
   file = r.file;
   assert.ok(prebuildStatus().fresh);
   assert.match(relative(root, file), new RegExp(`^prebuilds/${process.platform}-${process.arch}/ortex\\.napi(\\.(glibc|musl))?\\.node$`));
@@ -29,13 +31,19 @@ test('only the N-API entry points are exported (hidden visibility), and the bina
   const nm = spawnSync('nm', ['-D', '--defined-only', '-C', file], { encoding: 'utf8' });
   if (nm.error) return console.log(`# nm not available (${nm.error.code}): symbol check skipped`);
   assert.is(nm.status, 0, nm.stderr);
-  const names = nm.stdout.split('\n').filter(Boolean).map((l) => l.replace(/^\S*\s+\S\s+/, ''));
+  const names = nm.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.replace(/^\S*\s+\S\s+/, ''));
   // libstdc++'s headers give their template instantiations default visibility; nothing of ours
   // (ortex::, Ort:: wrappers with the ORT API pointer) may be visible to other modules.
   const isStd = (n) => /^(?:(?:typeinfo|typeinfo name|vtable|guard variable) for )?(?:[^\s(]+ )?(?:std|__gnu_cxx)::/.test(n);
   const ours = names.filter((n) => !isStd(n));
   assert.equal(ours.sort(), ['napi_register_module_v1', 'node_api_module_get_api_version_v1']);
-  assert.not.ok(names.some((n) => /\bOrt::|\bortex::/.test(n)), 'no Ort:: or ortex:: symbol exported');
+  assert.not.ok(
+    names.some((n) => /\bOrt::|\bortex::/.test(n)),
+    'no Ort:: or ortex:: symbol exported',
+  );
   const symtab = spawnSync('nm', [file], { encoding: 'utf8' });
   assert.match(symtab.stderr + symtab.stdout, /no symbols/, '--strip removed the static symbol table');
 });
@@ -48,7 +56,9 @@ function runDemo(addon) {
     console.log(JSON.stringify({ addon: runtimeInfo().addonPath, dims: out.probabilities.dims, data: Array.from(out.probabilities.data) }));
     await s.release();`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
-    encoding: 'utf8', timeout: 60_000, env: { ...process.env, ORTEX_NATIVE_PATH: addon },
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ORTEX_NATIVE_PATH: addon },
   });
   assert.is(r.status, 0, r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').pop());

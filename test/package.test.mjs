@@ -60,23 +60,33 @@ mkdirSync(app);
 symlinkSync(process.execPath, join(bin, process.platform === 'win32' ? 'node.exe' : 'node'));
 
 // --ignore-scripts: `npm test` has just built dist/ (prepack would empty it, prepare rebuild it).
-const packed = npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, env: { ...userEnv(), PATH: process.env.PATH } });
+const packed = npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], {
+  cwd: root,
+  env: { ...userEnv(), PATH: process.env.PATH },
+});
 if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.out}`);
 const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')));
 const tarball = join(work, info.filename);
 const files = info.files.map((f) => f.path).sort();
-log(`tarball ${info.filename}: ${(info.size / 1024).toFixed(1)} kB packed, ${(info.unpackedSize / 1024).toFixed(1)} kB unpacked, ${info.entryCount} files`);
+log(
+  `tarball ${info.filename}: ${(info.size / 1024).toFixed(1)} kB packed, ${(info.unpackedSize / 1024).toFixed(1)} kB unpacked, ${info.entryCount} files`,
+);
 
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'ortex-consumer', private: true, type: 'module' }, null, 2));
 const installArgs = ['install', tarball, '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'];
 let installed = npm([...installArgs, '--prefer-offline'], { timeout: 300_000 });
 let skipReason;
-if (installed.status !== 0 && /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|network|E50\d|ENOTCACHED/i.test(installed.out)) {
-  log('registry unreachable: retrying from npm\'s cache only (--offline)');
+if (
+  installed.status !== 0 &&
+  /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|network|E50\d|ENOTCACHED/i.test(installed.out)
+) {
+  log("registry unreachable: retrying from npm's cache only (--offline)");
   installed = npm([...installArgs, '--offline'], { timeout: 300_000 });
-  if (installed.status !== 0) skipReason = `the npm registry is unreachable and onnxruntime-node@${pkg.dependencies['onnxruntime-node']} is not in npm's cache:\n${tail(installed.out, 8)}`;
+  if (installed.status !== 0)
+    skipReason = `the npm registry is unreachable and onnxruntime-node@${pkg.dependencies['onnxruntime-node']} is not in npm's cache:\n${tail(installed.out, 8)}`;
 }
-if (!skipReason && installed.status !== 0) throw new Error(`npm install of the tarball failed (exit ${installed.status}):\n${tail(installed.out)}`);
+if (!skipReason && installed.status !== 0)
+  throw new Error(`npm install of the tarball failed (exit ${installed.status}):\n${tail(installed.out)}`);
 const installedDir = join(app, 'node_modules', 'ortex');
 
 // ---- tests ----
@@ -86,24 +96,47 @@ if (skipReason) {
 } else {
   test('the tarball holds exactly what a user needs', () => {
     const allowed = [
-      /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/ortex\.js$/, /^models\/demo\.onnx$/,
-      /^dist\/(cjs\/)?([\w-]+\/)*[\w.-]+\.(js|d\.ts)$/, /^dist\/cjs\/package\.json$/, /^prebuilds\/[\w+-]+\/[\w.+-]+\.node$/,
+      /^package\.json$/,
+      /^README\.md$/,
+      /^LICENSE$/,
+      /^bin\/ortex\.js$/,
+      /^models\/demo\.onnx$/,
+      /^dist\/(cjs\/)?([\w-]+\/)*[\w.-]+\.(js|d\.ts)$/,
+      /^dist\/cjs\/package\.json$/,
+      /^prebuilds\/[\w+-]+\/[\w.+-]+\.node$/,
     ];
     const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)));
     assert.equal(unexpected, [], 'no tests, sources, build trees, source maps or stray files');
     const prebuild = relative(root, prebuildStatus().file).split('\\').join('/');
-    for (const need of ['package.json', 'README.md', 'LICENSE', 'bin/ortex.js', 'models/demo.onnx', 'dist/index.js', 'dist/index.d.ts',
-      'dist/cli/main.js', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json', prebuild]) {
+    for (const need of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'bin/ortex.js',
+      'models/demo.onnx',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/cli/main.js',
+      'dist/cjs/index.js',
+      'dist/cjs/index.d.ts',
+      'dist/cjs/package.json',
+      prebuild,
+    ]) {
       assert.ok(files.includes(need), `${need} is in the tarball`);
     }
     // Every source file has its ESM and CommonJS build and declarations (entry scripts: a stub).
-    for (const ts of readdirSync(join(root, 'lib'), { recursive: true }).map((f) => f.split('\\').join('/')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
+    for (const ts of readdirSync(join(root, 'lib'), { recursive: true })
+      .map((f) => f.split('\\').join('/'))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
       const js = ts.replace(/\.ts$/, '.js');
-      for (const f of [`dist/${js}`, `dist/${ts.replace(/\.ts$/, '.d.ts')}`, `dist/cjs/${js}`]) assert.ok(files.includes(f), `${f} is in the tarball`);
+      for (const f of [`dist/${js}`, `dist/${ts.replace(/\.ts$/, '.d.ts')}`, `dist/cjs/${js}`])
+        assert.ok(files.includes(f), `${f} is in the tarball`);
     }
     const maps = files.filter((f) => f.endsWith('.js') && /sourceMappingURL/.test(readFileSync(join(root, f), 'utf8')));
     assert.equal(maps, [], 'no JS points at a source map that is not shipped');
-    console.log(`# contents (${files.length}): ${files.filter((f) => !/^dist\//.test(f)).join(', ')}, dist/ (${files.filter((f) => /^dist\//.test(f)).length} files)`);
+    console.log(
+      `# contents (${files.length}): ${files.filter((f) => !/^dist\//.test(f)).join(', ')}, dist/ (${files.filter((f) => /^dist\//.test(f)).length} files)`,
+    );
   });
 
   test('installed with scripts off and no compiler on PATH: nothing was built on install', () => {
@@ -142,19 +175,27 @@ if (skipReason) {
 
   let esmOut;
   test('import: ESM entry loads the prebuild and runs the packaged demo model', () => {
-    writeFileSync(join(app, 'esm.mjs'), `import * as ortex from 'ortex';\nimport { createRequire } from 'node:module';\nconst REQUIRE = createRequire(import.meta.url);\n${RUN}\n`);
+    writeFileSync(
+      join(app, 'esm.mjs'),
+      `import * as ortex from 'ortex';\nimport { createRequire } from 'node:module';\nconst REQUIRE = createRequire(import.meta.url);\n${RUN}\n`,
+    );
     esmOut = check(node(['esm.mjs']), 'import');
   });
 
   test('require: CommonJS entry does the same, with the same result', () => {
-    writeFileSync(join(app, 'cjs.cjs'), `const ortex = require('ortex');\nconst REQUIRE = require;\n(async () => {${RUN}\n})().catch((e) => { console.error(e); process.exit(1); });\n`);
+    writeFileSync(
+      join(app, 'cjs.cjs'),
+      `const ortex = require('ortex');\nconst REQUIRE = require;\n(async () => {${RUN}\n})().catch((e) => { console.error(e); process.exit(1); });\n`,
+    );
     const o = check(node(['cjs.cjs']), 'require');
     assert.equal(o.data, esmOut.data);
     assert.match(realpathSync(join(installedDir, 'dist', 'cjs', 'index.js')), /cjs/);
   });
 
   test('import and require in one process share the addon and ORT', () => {
-    writeFileSync(join(app, 'both.mjs'), `import { createRequire } from 'node:module';
+    writeFileSync(
+      join(app, 'both.mjs'),
+      `import { createRequire } from 'node:module';
       const require = createRequire(import.meta.url);
       const c = require('ortex');
       const e = await import('ortex');
@@ -162,7 +203,8 @@ if (skipReason) {
         const out = await s.run({ features: new m.Tensor('float32', new Float32Array(4), [1, 4]) }); await s.release(); return Array.from(out.probabilities.data); };
       const [a, b] = [await run(c), await run(e)];
       console.log(JSON.stringify({ same: JSON.stringify(a) === JSON.stringify(b), distinct: c.InferenceSession !== e.InferenceSession,
-        addon: c.runtimeInfo().addonPath === e.runtimeInfo().addonPath, cross: e.isOrtexError(new c.OrtexError('ERR_RUNTIME', 'x')) }));`);
+        addon: c.runtimeInfo().addonPath === e.runtimeInfo().addonPath, cross: e.isOrtexError(new c.OrtexError('ERR_RUNTIME', 'x')) }));`,
+    );
     const r = node(['both.mjs']);
     assert.is(r.status, 0, tail(r.out));
     assert.equal(JSON.parse(r.stdout.trim()), { same: true, distinct: true, addon: true, cross: true });
@@ -192,19 +234,44 @@ if (skipReason) {
       }
       void bad; void main;`;
     mkdirSync(join(app, 'src'), { recursive: true });
-    writeFileSync(join(app, 'src', 'esm.ts'), `import { InferenceSession, Tensor, runtimeInfo, isOrtexError, type OrtexErrorCode, type RuntimeInfo, type SessionOptions } from 'ortex';\n${consumer}\n`);
-    writeFileSync(join(app, 'src', 'cjs.cts'), `import ortex = require('ortex');\nimport InferenceSession = ortex.InferenceSession;\nimport Tensor = ortex.Tensor;\n` +
-      `const { runtimeInfo, isOrtexError } = ortex;\ntype SessionOptions = ortex.SessionOptions;\ntype RuntimeInfo = ortex.RuntimeInfo;\ntype OrtexErrorCode = ortex.OrtexErrorCode;\n${consumer}\n`);
-    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: {
-        strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022'],
-        types: ['node'], typeRoots: [join(root, 'node_modules', '@types')], skipLibCheck: false, noUncheckedIndexedAccess: true,
-      },
-      include: ['src'],
-    }, null, 2));
+    writeFileSync(
+      join(app, 'src', 'esm.ts'),
+      `import { InferenceSession, Tensor, runtimeInfo, isOrtexError, type OrtexErrorCode, type RuntimeInfo, type SessionOptions } from 'ortex';\n${consumer}\n`,
+    );
+    writeFileSync(
+      join(app, 'src', 'cjs.cts'),
+      `import ortex = require('ortex');\nimport InferenceSession = ortex.InferenceSession;\nimport Tensor = ortex.Tensor;\n` +
+        `const { runtimeInfo, isOrtexError } = ortex;\ntype SessionOptions = ortex.SessionOptions;\ntype RuntimeInfo = ortex.RuntimeInfo;\ntype OrtexErrorCode = ortex.OrtexErrorCode;\n${consumer}\n`,
+    );
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify(
+        {
+          compilerOptions: {
+            strict: true,
+            noEmit: true,
+            module: 'nodenext',
+            moduleResolution: 'nodenext',
+            target: 'es2022',
+            lib: ['es2022'],
+            types: ['node'],
+            typeRoots: [join(root, 'node_modules', '@types')],
+            skipLibCheck: false,
+            noUncheckedIndexedAccess: true,
+          },
+          include: ['src'],
+        },
+        null,
+        2,
+      ),
+    );
     const r = node([join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--listFiles']);
     assert.is(r.status, 0, `tsc failed:\n${tail(r.out)}`);
-    const listed = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean).map((f) => relative(installedDir, f).split('\\').join('/'));
+    const listed = r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((f) => relative(installedDir, f).split('\\').join('/'));
     assert.ok(listed.includes('dist/index.d.ts'), 'import resolved to dist/index.d.ts');
     assert.ok(listed.includes('dist/cjs/index.d.ts'), 'require resolved to dist/cjs/index.d.ts');
   });

@@ -23,7 +23,9 @@ const env = { ...process.env, FORCE_COLOR: '0' };
 if (!env.ORTEX_NATIVE_PATH && existsSync(devBuild)) env.ORTEX_NATIVE_PATH = devBuild;
 
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 for (const file of files) {
   const name = relative(root, file);
   const started = Date.now();
@@ -43,7 +45,14 @@ for (const file of files) {
   const bad = total - ok - skip + (r.status !== 0 && total === ok + skip ? 1 : 0);
   failed += bad;
   console.log(`${bad ? '✗' : '✓'} ${name}: ${ok}/${total} passed${skip ? `, ${skip} skipped` : ''} [${secs}s]`);
-  if (bad) console.log(out.split('\n').filter((l) => l.trim()).slice(-60).join('\n'));
+  if (bad)
+    console.log(
+      out
+        .split('\n')
+        .filter((l) => l.trim())
+        .slice(-60)
+        .join('\n'),
+    );
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed ? 1 : 0);

@@ -55,7 +55,13 @@ export function specTimeoutMs(spec) {
 export function failureMessage(res, what) {
   if (res.timedOut) return `${what} timed out`;
   // eslint-disable-next-line no-control-regex
-  const tail = res.stderr.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').filter((l) => l.trim()).slice(-5).join(' | ');
+  const tail = res.stderr
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(-5)
+    .join(' | ');
   return `${what} exited with ${res.signal ?? res.code}${tail ? `: ${tail}` : ''}`;
 }
 

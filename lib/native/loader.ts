@@ -28,7 +28,9 @@ export const packageRoot: string = (() => {
   for (let i = 0; i < 4; i++) {
     try {
       if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'ortex') return dir;
-    } catch { /* no package.json here, or not ours (dist/cjs/package.json) */ }
+    } catch {
+      /* no package.json here, or not ours (dist/cjs/package.json) */
+    }
     dir = dirname(dir);
   }
   return resolve(here, '..');
@@ -76,8 +78,8 @@ interface NodeGypBuild {
 /** The running process, as node-gyp-build describes it. */
 function host() {
   const isAlpine = process.platform === 'linux' && existsSync('/etc/alpine-release');
-  const vars = ((process.config as unknown as { variables?: Record<string, unknown> })?.variables ?? {});
-  const runtime = process.versions.electron || process.env.ELECTRON_RUN_AS_NODE ? 'electron' : (process.versions.nw ? 'node-webkit' : 'node');
+  const vars = (process.config as unknown as { variables?: Record<string, unknown> })?.variables ?? {};
+  const runtime = process.versions.electron || process.env.ELECTRON_RUN_AS_NODE ? 'electron' : process.versions.nw ? 'node-webkit' : 'node';
   return {
     platform: process.env.npm_config_platform || process.platform,
     arch: process.env.npm_config_arch || process.arch,
@@ -91,7 +93,8 @@ function host() {
 
 function mismatch(tags: Tags, h: ReturnType<typeof host>): string {
   const why: string[] = [];
-  if (tags.runtime && tags.runtime !== h.runtime && !(tags.runtime === 'node' && tags.napi)) why.push(`built for ${tags.runtime}, this is ${h.runtime}`);
+  if (tags.runtime && tags.runtime !== h.runtime && !(tags.runtime === 'node' && tags.napi))
+    why.push(`built for ${tags.runtime}, this is ${h.runtime}`);
   if (tags.abi && tags.abi !== h.abi && !tags.napi) why.push(`built for Node ABI ${tags.abi}, this Node has ABI ${h.abi}`);
   if (tags.uv && tags.uv !== h.uv) why.push(`built for libuv ${tags.uv}, this Node has libuv ${h.uv}`);
   if (tags.armv && tags.armv !== h.armv) why.push(`built for ARMv${tags.armv}, this CPU is ARMv${h.armv || '?'}`);
@@ -103,7 +106,11 @@ function mismatch(tags: Tags, h: ReturnType<typeof host>): string {
 function diagnose(message: string): string | undefined {
   const m = message;
   let x: RegExpExecArray | null;
-  if (/invalid ELF header|wrong ELF class|file too short|not a valid Win32 application|incompatible architecture|not a mach-o file|wrong architecture|Exec format error/i.test(m)) {
+  if (
+    /invalid ELF header|wrong ELF class|file too short|not a valid Win32 application|incompatible architecture|not a mach-o file|wrong architecture|Exec format error/i.test(
+      m,
+    )
+  ) {
     return 'this file is not a binary for this platform and architecture (or it is damaged): reinstall ortex, or build from source';
   }
   if ((x = /\b(GLIBC|GLIBCXX|CXXABI)_([\d.]+)' not found/.exec(m))) {
@@ -178,12 +185,18 @@ function plan(): Plan {
   const tuple = tuples.filter(gyp.matchTuple(h.platform, h.arch)).sort(gyp.compareTuples)[0];
   if (!tuple) {
     ruledOut.push({
-      path: join(prebuildsDir, `${h.platform}-${h.arch}`), origin: 'prebuild', result: 'not found',
-      cause: folders.length ? `no prebuild for ${h.platform}-${h.arch}` : 'this copy of ortex has no prebuilds (a source checkout, or a package built without them)',
+      path: join(prebuildsDir, `${h.platform}-${h.arch}`),
+      origin: 'prebuild',
+      result: 'not found',
+      cause: folders.length
+        ? `no prebuild for ${h.platform}-${h.arch}`
+        : 'this copy of ortex has no prebuilds (a source checkout, or a package built without them)',
     });
   } else {
     const dir = join(prebuildsDir, tuple.name);
-    const parsed = list(dir).map((f) => gyp.parseTags(f)).filter((t): t is Tags => t !== undefined);
+    const parsed = list(dir)
+      .map((f) => gyp.parseTags(f))
+      .filter((t): t is Tags => t !== undefined);
     const match = gyp.matchTags(h.runtime, h.abi);
     for (const t of parsed.filter((p) => !match(p))) {
       ruledOut.push({ path: join(dir, t.file), origin: 'prebuild', result: 'skipped', cause: mismatch(t, h) });
@@ -195,14 +208,13 @@ function plan(): Plan {
   const debug = { path: join(packageRoot, 'build', 'Debug', 'ortex.node'), origin: 'build/Debug' as const };
   const releaseTime = mtime(release.path);
   const newestPrebuild = Math.max(0, ...prebuilds.map((p) => mtime(p.path)));
-  const candidates = releaseTime > newestPrebuild && prebuilds.length > 0
-    ? [release, ...prebuilds, debug]
-    : [...prebuilds, release, debug];
+  const candidates = releaseTime > newestPrebuild && prebuilds.length > 0 ? [release, ...prebuilds, debug] : [...prebuilds, release, debug];
   return { candidates, ruledOut, shipped };
 }
 
 function describeAttempt(a: NativeLoadAttempt, i: number): string {
-  const what = a.origin === 'prebuild' ? 'prebuild' : a.origin === 'ORTEX_NATIVE_PATH' ? 'ORTEX_NATIVE_PATH' : `build from source, ${a.origin}`;
+  const what =
+    a.origin === 'prebuild' ? 'prebuild' : a.origin === 'ORTEX_NATIVE_PATH' ? 'ORTEX_NATIVE_PATH' : `build from source, ${a.origin}`;
   let line = `${i + 1}. ${a.path} (${what}): ${a.result}${a.cause ? `: ${a.cause}` : ''}`;
   if (a.hint) line += `\n     -> ${a.hint}`;
   return line;
@@ -213,14 +225,19 @@ function fixFor(attempts: NativeLoadAttempt[], p: Plan): string {
   if (process.env.ORTEX_NATIVE_PATH) {
     return 'ORTEX_NATIVE_PATH is set, so nothing else was tried: point it at a working ortex.node, or unset it to use the prebuild shipped with ortex.';
   }
-  const fromSource = 'build from a source checkout (npm install && npm run build: needs cmake and a C++17 compiler) and set ' +
+  const fromSource =
+    'build from a source checkout (npm install && npm run build: needs cmake and a C++17 compiler) and set ' +
     'ORTEX_NATIVE_PATH=<checkout>/build/Release/ortex.node';
   const failedPrebuild = attempts.find((a) => a.origin === 'prebuild' && a.result === 'failed');
-  if (failedPrebuild) return `the prebuild for ${platform} is there but does not load here (see its cause above). Otherwise: reinstall ortex, or ${fromSource}.`;
+  if (failedPrebuild)
+    return `the prebuild for ${platform} is there but does not load here (see its cause above). Otherwise: reinstall ortex, or ${fromSource}.`;
   if (attempts.some((a) => a.result === 'failed' && /ABI/.test(a.cause ?? ''))) {
     return 'rebuild the addon (npm run build in a source checkout) or reinstall ortex: the binary and the JavaScript come from different versions.';
   }
-  if (p.shipped.length && !p.shipped.some((s) => s.startsWith(`${process.platform}-`) && s.split('-')[1]?.split('+').includes(process.arch))) {
+  if (
+    p.shipped.length &&
+    !p.shipped.some((s) => s.startsWith(`${process.platform}-`) && s.split('-')[1]?.split('+').includes(process.arch))
+  ) {
     return `ortex ${packageVersion()} ships prebuilds for ${p.shipped.join(', ')}, not ${platform}: ${fromSource}.`;
   }
   if (p.ruledOut.some((a) => a.result === 'skipped')) return `no prebuild matches this system (see why above): ${fromSource}.`;
@@ -254,7 +271,12 @@ export function loadNative(): { binding: NativeBinding; path: string } {
       binding = loadFile(path);
     } catch (e) {
       const message = String((e as Error)?.message ?? e).trim();
-      const attempt: NativeLoadAttempt = { path, origin, result: 'failed', cause: message.length > 600 ? `${message.slice(0, 600)}...` : message };
+      const attempt: NativeLoadAttempt = {
+        path,
+        origin,
+        result: 'failed',
+        cause: message.length > 600 ? `${message.slice(0, 600)}...` : message,
+      };
       const hint = diagnose(message);
       if (hint) attempt.hint = hint;
       attempts.push(attempt);
@@ -262,9 +284,14 @@ export function loadNative(): { binding: NativeBinding; path: string } {
     }
     if (binding?.abiVersion !== NATIVE_ABI_VERSION) {
       attempts.push({
-        path, origin, result: 'failed',
+        path,
+        origin,
+        result: 'failed',
         cause: `addon ABI version ${String(binding?.abiVersion)}, this JavaScript expects ${NATIVE_ABI_VERSION}`,
-        hint: origin === 'prebuild' ? 'a prebuild from another ortex version: reinstall ortex, or run npm run prebuild' : 'a stale build: run npm run build',
+        hint:
+          origin === 'prebuild'
+            ? 'a prebuild from another ortex version: reinstall ortex, or run npm run prebuild'
+            : 'a stale build: run npm run build',
       });
       continue;
     }
@@ -273,10 +300,12 @@ export function loadNative(): { binding: NativeBinding; path: string } {
   }
   const napi = Number(process.versions.napi);
   const napiNote = napi < 8 ? ` This Node has N-API ${napi}; ortex needs N-API 8 (Node >= 20.17): upgrade Node.` : '';
-  throw new OrtexError('ERR_NATIVE_LOAD',
+  throw new OrtexError(
+    'ERR_NATIVE_LOAD',
     `cannot load the ortex native addon for ${process.platform}-${process.arch} ` +
-    `(${host().libc === 'musl' ? 'musl, ' : ''}Node ${process.versions.node}, N-API ${process.versions.napi}, ortex ${packageVersion()}).${napiNote}\n` +
-    `Tried, in order:\n  ${attempts.map(describeAttempt).join('\n  ')}\n` +
-    `Fix: ${fixFor(attempts, p)}`,
-    { details: { attempts } });
+      `(${host().libc === 'musl' ? 'musl, ' : ''}Node ${process.versions.node}, N-API ${process.versions.napi}, ortex ${packageVersion()}).${napiNote}\n` +
+      `Tried, in order:\n  ${attempts.map(describeAttempt).join('\n  ')}\n` +
+      `Fix: ${fixFor(attempts, p)}`,
+    { details: { attempts } },
+  );
 }

@@ -81,7 +81,8 @@ export function init(options: InitOptions = {}): RuntimeInfo {
   if (options === null || typeof options !== 'object') {
     throw new OrtexError('ERR_INVALID_ARGUMENT', `expected an object for init options, received ${typeof options}`);
   }
-  const limit = options.maxConcurrentRuns ?? (process.env.ORTEX_MAX_CONCURRENT_RUNS ? Number(process.env.ORTEX_MAX_CONCURRENT_RUNS) : undefined);
+  const limit =
+    options.maxConcurrentRuns ?? (process.env.ORTEX_MAX_CONCURRENT_RUNS ? Number(process.env.ORTEX_MAX_CONCURRENT_RUNS) : undefined);
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1024)) {
     throw new OrtexError('ERR_INVALID_ARGUMENT', `expected an integer from 1 to 1024 for maxConcurrentRuns, received ${String(limit)}`);
   }
@@ -106,20 +107,27 @@ function loadRuntime(options: InitOptions): RuntimeInfo {
     if (state) return state.info;
     const found = defaultRuntimeLibrary();
     if (!found.path) {
-      throw new OrtexError('ERR_NATIVE_LOAD',
-        `cannot find the ONNX Runtime library: ${found.problem}. Fix: set ORTEX_ORT_LIB=/path/to/${LIBRARY_FILE[process.platform] ?? 'libonnxruntime'} or call init({ runtimeLibrary }).`);
+      throw new OrtexError(
+        'ERR_NATIVE_LOAD',
+        `cannot find the ONNX Runtime library: ${found.problem}. Fix: set ORTEX_ORT_LIB=/path/to/${LIBRARY_FILE[process.platform] ?? 'libonnxruntime'} or call init({ runtimeLibrary }).`,
+      );
     }
     path = found.path;
     source = 'onnxruntime-node';
   }
   if (state) {
     if (state.info.libraryPath === path) return state.info;
-    throw new OrtexError('ERR_NATIVE_LOAD',
-      `ONNX Runtime is already loaded from ${state.info.libraryPath} (${state.info.librarySource}); it cannot be replaced by ${path} in this process. Call init() before creating any session.`);
+    throw new OrtexError(
+      'ERR_NATIVE_LOAD',
+      `ONNX Runtime is already loaded from ${state.info.libraryPath} (${state.info.librarySource}); it cannot be replaced by ${path} in this process. Call init() before creating any session.`,
+    );
   }
   const { binding, path: addonPath } = loadNative();
   if (!existsSync(path)) {
-    throw new OrtexError('ERR_NATIVE_LOAD', `the ONNX Runtime library ${path} (from ${source}) does not exist. Fix: point ${source === 'init' ? 'runtimeLibrary' : 'ORTEX_ORT_LIB'} at an existing libonnxruntime, or unset it to use onnxruntime-node's.`);
+    throw new OrtexError(
+      'ERR_NATIVE_LOAD',
+      `the ONNX Runtime library ${path} (from ${source}) does not exist. Fix: point ${source === 'init' ? 'runtimeLibrary' : 'ORTEX_ORT_LIB'} at an existing libonnxruntime, or unset it to use onnxruntime-node's.`,
+    );
   }
   let native: NativeRuntimeInfo;
   try {

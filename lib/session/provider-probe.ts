@@ -55,7 +55,11 @@ function probeOne(name: string, timeoutMs: number): Promise<ProviderProbe> {
         parsed = undefined;
       }
       if (parsed?.usable) return resolve({ ...base, usable: true });
-      const error = parsed?.error ?? (signal === 'SIGKILL' && ms >= timeoutMs ? `probe timed out after ${timeoutMs} ms` : `probe process ended with ${signal ?? `exit code ${code}`}: ${err.trim().split('\n').slice(-3).join(' ')}`);
+      const error =
+        parsed?.error ??
+        (signal === 'SIGKILL' && ms >= timeoutMs
+          ? `probe timed out after ${timeoutMs} ms`
+          : `probe process ended with ${signal ?? `exit code ${code}`}: ${err.trim().split('\n').slice(-3).join(' ')}`);
       const d = diagnoseProvider(name, error, info.libraryPath);
       resolve({ ...base, usable: false, error, fix: d.fix, ...(d.missingLibrary ? { missingLibrary: d.missingLibrary } : {}) });
     });

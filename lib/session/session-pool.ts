@@ -27,7 +27,6 @@ import { defaultPoolSize } from './parallelism.js';
 
 export { defaultPoolSize };
 
-
 /** Options of {@link SessionPool.create}. */
 export interface SessionPoolOptions {
   /**
@@ -94,15 +93,19 @@ export class SessionPool implements Runnable {
    * instance fails to load, the others are released and the first error is thrown.
    */
   static async create(model: string | Uint8Array | ArrayBuffer | ArrayBufferView, options: SessionPoolOptions = {}): Promise<SessionPool> {
-    if (options === null || typeof options !== 'object') throw invalid('ERR_INVALID_ARGUMENT', 'session pool options', 'an object', describe(options));
+    if (options === null || typeof options !== 'object')
+      throw invalid('ERR_INVALID_ARGUMENT', 'session pool options', 'an object', describe(options));
     for (const key of Object.keys(options)) {
-      if (key !== 'size' && key !== 'sessionOptions') throw invalid('ERR_INVALID_ARGUMENT', 'session pool options', 'only known keys (size, sessionOptions)', `unknown key "${key}"`);
+      if (key !== 'size' && key !== 'sessionOptions')
+        throw invalid('ERR_INVALID_ARGUMENT', 'session pool options', 'only known keys (size, sessionOptions)', `unknown key "${key}"`);
     }
     // Instances share the environment's CPU arena (registered by ortex at load) instead of each
     // growing its own, unless the caller set the entry.
     const given = options.sessionOptions ?? {};
     const sessionOptions: SessionOptions = {
-      intraOpNumThreads: 1, interOpNumThreads: 1, ...given,
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      ...given,
       configEntries: { 'session.use_env_allocators': '1', ...(given.configEntries ?? {}) },
     };
     const intra = sessionOptions.intraOpNumThreads;
