@@ -108,7 +108,10 @@ const FOUR_BIT_TYPES = new Set([ElementType.INT4, ElementType.UINT4]);
 
 /** @typedef {number | keyof typeof ELEMENT_TYPE_BY_NAME} ElementTypeLike */
 /** @typedef {number | string | null} Dim  number: static, string: symbolic, null: unknown */
-/** @typedef {Float32Array|Float64Array|Int8Array|Int16Array|Int32Array|BigInt64Array|Uint8Array|Uint16Array|Uint32Array|BigUint64Array} TypedArray */
+/**
+ * @typedef {Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array
+ *   | Uint8Array | Uint16Array | Uint32Array | BigUint64Array} TypedArray
+ */
 
 /**
  * @param {ElementTypeLike} elementType

@@ -46,7 +46,10 @@ export interface BatcherOptions {
    * out, prioritised and scheduled onto the target, but each runs alone.
    */
   batchAxis?: number | null;
-  /** A request with more rows than `maxBatchSize`: `'split'` (default) into parts that are run and reassembled, or `'reject'` (ERR_INVALID_INPUT). */
+  /**
+   * A request with more rows than `maxBatchSize`: `'split'` (default) into parts that are run and
+   * reassembled, or `'reject'` (ERR_INVALID_INPUT).
+   */
   oversize?: 'split' | 'reject';
   /** Opt-in padding of one dynamic axis; see {@link PaddingPolicy}. */
   padding?: PaddingPolicy;
