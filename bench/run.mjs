@@ -91,7 +91,7 @@ for (const w of workloads()) {
   plan.workloads.push({ ...w, spec: { ...w.spec, ...w[profileName], ...common } });
 }
 for (const s of sweeps()) {
-  if (!selected(s.id) || (s.fullOnly && profileName !== 'full' && !(filter && filter.test(s.id)))) continue;
+  if (!selected(s.id) || (s.fullOnly && profileName !== 'full' && !filter?.test(s.id))) continue;
   try {
     resolveModel(s.spec.model);
   } catch (e) {

@@ -14,7 +14,7 @@ const ADDON = join(ROOT, 'build', 'Release', 'ortex.node');
 const PLATFORM = `${process.platform}-${process.arch}`;
 const LIBC = process.platform === 'linux' ? (existsSync('/etc/alpine-release') ? 'musl' : 'glibc') : undefined;
 const OTHER_LIBC = LIBC === 'glibc' ? 'musl' : 'glibc';
-const tag = (...t) => ['ortex', 'napi', ...t].join('.') + '.node';
+const tag = (...t) => `${['ortex', 'napi', ...t].join('.')}.node`;
 const NOT_A_BINARY = join(ROOT, 'models', 'demo.onnx');
 const temps = [];
 

@@ -143,11 +143,11 @@ test('feeds must be an object of name → value', async () => {
 test('feed values must be tensors', async () => {
   // "a float32 tensor" or, with the declared shape, "a float32[2,W] tensor".
   const A = "^expected a float32(\\[2,W\\])? tensor for input 'a', received ";
-  await rejects(shapes.run({ a: new Float32Array(6), b: b() }), 'ERR_INVALID_INPUT', new RegExp(A + 'Float32Array of length 6$'));
-  await rejects(shapes.run({ a: 5, b: b() }), 'ERR_INVALID_INPUT', new RegExp(A + 'number 5$'));
-  await rejects(shapes.run({ a: [1, 2, 3, 4], b: b() }), 'ERR_INVALID_INPUT', new RegExp(A + 'array of length 4$'));
-  await rejects(shapes.run({ a: { type: 'float32', dims: [2, 2] }, b: b() }), 'ERR_INVALID_INPUT', new RegExp(A + 'object$'));
-  await rejects(shapes.run({ a: 'x', b: b() }), 'ERR_INVALID_INPUT', new RegExp(A + 'string "x"$'));
+  await rejects(shapes.run({ a: new Float32Array(6), b: b() }), 'ERR_INVALID_INPUT', new RegExp(`${A}Float32Array of length 6$`));
+  await rejects(shapes.run({ a: 5, b: b() }), 'ERR_INVALID_INPUT', new RegExp(`${A}number 5$`));
+  await rejects(shapes.run({ a: [1, 2, 3, 4], b: b() }), 'ERR_INVALID_INPUT', new RegExp(`${A}array of length 4$`));
+  await rejects(shapes.run({ a: { type: 'float32', dims: [2, 2] }, b: b() }), 'ERR_INVALID_INPUT', new RegExp(`${A}object$`));
+  await rejects(shapes.run({ a: 'x', b: b() }), 'ERR_INVALID_INPUT', new RegExp(`${A}string "x"$`));
   await rejects(shapes.run({ a: a(), b: 1n }), 'ERR_INVALID_INPUT', /^expected a int64(\[3\])? tensor for input 'b', received bigint 1$/);
   await goodRun();
 });

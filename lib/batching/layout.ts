@@ -4,7 +4,7 @@
  * order with their row count and shape-group key.
  */
 import { elementTypeByName, type ElementTypeInfo, type TensorType } from '../tensor/element-types.js';
-import { describe, invalid, OrtexError } from '../base/errors.js';
+import { describe, invalid, type OrtexError } from '../base/errors.js';
 import type { FeedsType } from '../session/session.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, checkTensor } from '../tensor/value-codec.js';

@@ -544,7 +544,7 @@ export class InferenceSession implements Runnable {
     const native = this.#native;
     if (!native) throw new OrtexError('ERR_SESSION_RELEASED', 'the session has been released');
     const info = elementTypeByName(type);
-    if (!info || !info.array) throw invalid('ERR_INVALID_ARGUMENT', 'pinned tensor type', 'a numeric tensor type', describe(type));
+    if (!info?.array) throw invalid('ERR_INVALID_ARGUMENT', 'pinned tensor type', 'a numeric tensor type', describe(type));
     const shape = checkDims(dims, 'pinned tensor dims');
     const count = shape.reduce((a, b) => a * b, 1);
     const length = storageLength(info, count);

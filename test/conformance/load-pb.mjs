@@ -78,7 +78,7 @@ const toBigInt = (v) => (typeof v === 'number' ? BigInt(v) : BigInt(v.toString()
 
 /** TypeProto -> { kind: 'tensor'|'sequence'|'map'|'optional'|'sparse'|'unknown', ... } */
 export function describeType(tp) {
-  if (!tp || !tp.value) return { kind: 'unknown' };
+  if (!tp?.value) return { kind: 'unknown' };
   switch (tp.value) {
     case 'tensorType': {
       const t = tp.tensorType;
@@ -150,8 +150,7 @@ const utf8 = new TextDecoder('utf-8');
 export function tensorFromProto(t) {
   const type = ELEM_TYPES[t.dataType];
   if (!type) throw new Error(`TensorProto '${t.name}': unsupported data_type ${t.dataType}`);
-  if (t.dataLocation === 1 || (t.externalData && t.externalData.length))
-    throw new Error(`TensorProto '${t.name}': external data is not supported`);
+  if (t.dataLocation === 1 || t.externalData?.length) throw new Error(`TensorProto '${t.name}': external data is not supported`);
   const dims = t.dims.map(toNumber);
   const size = dims.reduce((a, b) => a * b, 1);
   const hasRaw = t.rawData && t.rawData.length > 0;

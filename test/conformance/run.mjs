@@ -596,8 +596,8 @@ function resultsMarkdown(S, runs, meta) {
     `Comparison: rtol=${DEFAULT_TOL.rtol}, atol=${DEFAULT_TOL.atol} (data.json overrides), NaN==NaN, ±Inf exact, ints/bools/strings exact; outputs matched by model output order. Sessions: 1 intra-op thread, default graph optimizations.`,
   );
   L.push(`Locale en_US.UTF-8 available: ${meta.locale ? 'yes' : 'no'}.`, '');
-  L.push('| binding | version | passed | failed | ' + CLASSES.join(' | ') + ' | time |');
-  L.push('|---|---|---:|---:|' + CLASSES.map(() => '---:').join('|') + '|---:|');
+  L.push(`| binding | version | passed | failed | ${CLASSES.join(' | ')} | time |`);
+  L.push(`|---|---|---:|---:|${CLASSES.map(() => '---:').join('|')}|---:|`);
   for (const run of runs) {
     if (!run.available) {
       L.push(`| ${run.name} | — | — | — | ${CLASSES.map(() => '—').join(' | ')} | ${run.reason} |`);
@@ -753,7 +753,7 @@ async function main() {
   const c = subject && S ? S.counts[subject.name] : { passed: 0, failed: 0 };
   let code = 0;
   if (ox && !ox.available) code = 1; // ortex requested but not built / not loadable
-  if (S && S.regressions.length) code = 1;
+  if (S?.regressions.length) code = 1;
   if (!ran.length) code = 1;
   // With both bindings, a case ortex fails counts as failed only when onnxruntime-node passes it
   // (a regression); cases both fail are the runtime's own (listed above with their cause): skipped.

@@ -226,7 +226,7 @@ async function info(args: Args): Promise<void> {
     lines.push('');
     if (timing) {
       lines.push(
-        `Inference   generated inputs (symbolic dims = ${Object.keys(args.dims).length ? JSON.stringify(args.dims) + ', others ' : ''}1)`,
+        `Inference   generated inputs (symbolic dims = ${Object.keys(args.dims).length ? `${JSON.stringify(args.dims)}, others ` : ''}1)`,
       );
       lines.push(
         `            first run ${timing.firstMs.toFixed(3)} ms; then ${timing.runs} runs: median ${timing.medianMs.toFixed(3)} ms, p99 ${timing.p99Ms.toFixed(3)} ms`,
