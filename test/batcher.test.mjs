@@ -57,10 +57,6 @@ function pausable(session) {
   return target;
 }
 
-function rowsOf(feeds, name = 'x') {
-  return feeds[name].dims[0];
-}
-
 /** Every counter adds up. */
 function checkCounters(b) {
   const s = b.stats();
@@ -567,7 +563,7 @@ test('inputs must agree on rows; a batch whose outputs lack the batch rows fails
   await b.close();
   // A target whose output does not follow the batch axis (e.g. a wrongly declared model).
   const session = await InferenceSession.create(model('identity_float32.onnx'));
-  const liar = { ...pausable(session), run: async (feeds) => ({ y: new Tensor('float32', new Float32Array(3), [1, 3]) }) };
+  const liar = { ...pausable(session), run: async () => ({ y: new Tensor('float32', new Float32Array(3), [1, 3]) }) };
   const l = new Batcher(liar);
   const settled = await Promise.allSettled([1, 2].map(() => l.run({ x: new Tensor('float32', new Float32Array(3), [1, 3]) })));
   for (const r of settled) {

@@ -8,7 +8,6 @@ import { refRun } from './helpers/reference.mjs';
 
 const MLP = model('mlp_256_512_512_10.onnx');
 const tick = () => new Promise((resolve) => setImmediate(resolve));
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const mlpInput = (seed, batch) => randomFloat32(seed, batch * 256);
 const mlpRef = async (x, batch) => (await refRun(MLP, { x: { type: 'float32', data: x, dims: [batch, 256] } })).logits.data;
 const RUN_CODES = new Set(['ERR_SESSION_RELEASED', 'ERR_ABORTED', 'ERR_RUNTIME']);

@@ -15,7 +15,6 @@ import {
   ELEMENT_TYPE_BY_NAME,
   ElementType,
   ExternalDataFile,
-  attr,
   buildModel,
   mapType,
   node,

@@ -468,7 +468,6 @@ function causeOf(id, r) {
 // ------------------------------------------------------------------ report
 
 function summarize(runs, cases) {
-  const lines = [];
   const byName = Object.fromEntries(runs.map((r) => [r.name, r]));
   const counts = (run) => {
     const c = { passed: 0, failed: 0 };
