@@ -74,7 +74,7 @@ export class Histogram {
 
   /** Records `value` (`times` times). NaN is ignored. */
   record(value: number, times = 1): void {
-    if (value !== value) return;
+    if (Number.isNaN(value)) return;
     const b = this.#bounds;
     let lo = 0;
     let hi = b.length; // bucket index in [0, b.length]

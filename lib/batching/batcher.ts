@@ -587,7 +587,8 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
         for (let i = 0; i < entries.length; i++) ts[i] = entries[i]!.tensors[j]!;
         if (axis === 0 && input.padAxis < 0 && input.info.array !== undefined) {
           const [t, base] = this.#buffers.concat(j, ts, input.info, this.maxBatchSize * this.#rowElements[j]!);
-          (batch.held ??= []).push(j, base);
+          batch.held ??= [];
+          batch.held.push(j, base);
           merged = t;
         } else {
           merged = concatTensors(ts, input.info, axis, input.padAxis, padTo, pad?.value);

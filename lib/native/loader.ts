@@ -105,7 +105,6 @@ function mismatch(tags: Tags, h: ReturnType<typeof host>): string {
 /** Turns a dynamic loader message into what it usually means. */
 function diagnose(message: string): string | undefined {
   const m = message;
-  let x: RegExpExecArray | null;
   if (
     /invalid ELF header|wrong ELF class|file too short|not a valid Win32 application|incompatible architecture|not a mach-o file|wrong architecture|Exec format error/i.test(
       m,
@@ -113,18 +112,21 @@ function diagnose(message: string): string | undefined {
   ) {
     return 'this file is not a binary for this platform and architecture (or it is damaged): reinstall ortex, or build from source';
   }
-  if ((x = /\b(GLIBC|GLIBCXX|CXXABI)_([\d.]+)' not found/.exec(m))) {
-    const lib = x[1] === 'GLIBC' ? 'glibc' : 'libstdc++';
-    return `the binary needs ${lib} ${x[1]}_${x[2]}, newer than this system's: upgrade the system's ${lib}, or build ortex from source on this system`;
+  const tooOld = /\b(GLIBC|GLIBCXX|CXXABI)_([\d.]+)' not found/.exec(m);
+  if (tooOld) {
+    const lib = tooOld[1] === 'GLIBC' ? 'glibc' : 'libstdc++';
+    return `the binary needs ${lib} ${tooOld[1]}_${tooOld[2]}, newer than this system's: upgrade the system's ${lib}, or build ortex from source on this system`;
   }
   if (/Error relocating|__libc_single_threaded|ld-linux[^\s]*\.so|__(fprintf|memcpy|sprintf)_chk/.test(m) && host().libc === 'musl') {
     return 'a glibc binary on a musl system (Alpine): it needs a musl build (build from source on this system)';
   }
-  if ((x = /([^\s:]+\.(?:so(?:\.[\d.]+)?|dylib|dll)): cannot open shared object file/.exec(m)) || /Library not loaded/.test(m)) {
-    return `a library the addon links against is missing${x ? ` (${x[1]})` : ''}: install it (on Debian/Ubuntu: apt-get install libstdc++6)`;
+  const missing = /([^\s:]+\.(?:so(?:\.[\d.]+)?|dylib|dll)): cannot open shared object file/.exec(m);
+  if (missing || /Library not loaded/.test(m)) {
+    return `a library the addon links against is missing${missing ? ` (${missing[1]})` : ''}: install it (on Debian/Ubuntu: apt-get install libstdc++6)`;
   }
-  if ((x = /undefined symbol: ((?:napi|node_api)_\w+)/.exec(m))) {
-    return `this Node does not provide ${x[1]}: ortex needs N-API ${8} (Node >= 20.17); this Node has N-API ${process.versions.napi}`;
+  const napi = /undefined symbol: ((?:napi|node_api)_\w+)/.exec(m);
+  if (napi) {
+    return `this Node does not provide ${napi[1]}: ortex needs N-API ${8} (Node >= 20.17); this Node has N-API ${process.versions.napi}`;
   }
   if (/undefined symbol|symbol not found/i.test(m)) {
     return 'the binary references a symbol this process does not provide: it was built for another runtime or is out of date; rebuild it';

@@ -141,7 +141,8 @@ function loadRuntime(options: InitOptions): RuntimeInfo {
 
 /** The loaded binding, loading the default runtime on first use. */
 export function binding(): NativeBinding {
-  return (state ?? (init(), state!)).binding;
+  if (!state) init();
+  return state!.binding;
 }
 
 /** Facts about the loaded runtime (loads the default one if nothing is loaded yet). */
