@@ -126,9 +126,9 @@ test('GC during run: global.gc() in a loop while 20 async MLP runs (batch 1024) 
   });
   await gcSettle();
   // Every result is still intact after more collections.
-  results.forEach((r, i) => closeTo(r.value.logits.data, refs[i], { rtol: 1e-5, atol: 1e-6, what: `run ${i} after gc` }));
+  for (const [i, r] of results.entries()) closeTo(r.value.logits.data, refs[i], { rtol: 1e-5, atol: 1e-6, what: `run ${i} after gc` });
   // Zero-copy outputs keep the native session alive; free them so later tests count cleanly.
-  results.forEach((r) => r.value.logits.dispose());
+  for (const r of results) r.value.logits.dispose();
   await s.release();
 });
 

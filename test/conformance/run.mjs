@@ -97,8 +97,8 @@ function parseArgs(argv) {
         break;
       case '-h':
       case '--help':
-        usage();
-      // falls through
+        usage(); // exits
+        break;
       default:
         usage(`unknown argument ${a}`);
     }
@@ -232,7 +232,7 @@ async function runCase(c, A, { loadModelInfo, loadPb, typeToString, compareValue
           const decl = list[k];
           if (!decl) throw new Error(`${ds}/${p}_${k}.pb has no matching graph ${p} (model has ${list.length})`);
           const r = loadPb(path.join(c.dir, ds, `${p}_${k}.pb`), decl.type);
-          r.notes.forEach((n) => notes.add(n));
+          for (const n of r.notes) notes.add(n);
           if (r.guessed) notes.add(`${p} '${decl.name}' has no declared type; decoded as ${r.kind}`);
           return { name: decl.name, type: decl.type, value: r.value };
         });
@@ -378,8 +378,7 @@ async function runBinding(name, cases, opts) {
       };
       child.stdio[3].on('data', (d) => {
         buf += d.toString();
-        let nl;
-        while ((nl = buf.indexOf('\n')) >= 0) {
+        for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
           onLine(buf.slice(0, nl));
           buf = buf.slice(nl + 1);
         }
@@ -430,7 +429,6 @@ async function runBinding(name, cases, opts) {
 function causeOf(id, r) {
   const e = r.error ?? '';
   const [group, name] = id.split('/');
-  let m;
   if (r.class === 'bind') return 'binding cannot represent a value';
   if (r.class === 'crash') return 'child process died (crash)';
   if (r.class === 'timeout') return 'timeout';
@@ -439,11 +437,13 @@ function causeOf(id, r) {
   if (/Failed to construct locale/.test(e)) return 'StringNormalizer: locale en_US.UTF-8 not installed (locale-gen en_US.UTF-8)';
   if (/Batchwise recurrent operations \(layout == 1\) are not supported/.test(e))
     return 'RNN/GRU/LSTM with layout=1 (batchwise) not supported by the CPU kernels';
-  if ((m = /Could not find an implementation for (\w+)\((\d+)\)/.exec(e))) {
-    const v = Number(m[2]);
+  const noKernel = /Could not find an implementation for (\w+)\((\d+)\)/.exec(e);
+  if (noKernel) {
+    const [, op, version] = noKernel;
+    const v = Number(version);
     if (group.startsWith('pytorch') || v < 7)
-      return `old opset: no CPU kernel for ${m[1]}-${v} (ORT's kernels for ${m[1]} start at a later version)`;
-    return `no CPU kernel for ${m[1]}-${v} with this element type`;
+      return `old opset: no CPU kernel for ${op}-${v} (ORT's kernels for ${op} start at a later version)`;
+    return `no CPU kernel for ${op}-${v} with this element type`;
   }
   if (r.class === 'mismatch') {
     if (/^test_(bernoulli|training_dropout)/.test(name)) return "random operator: output depends on the RNG (ONNX reference used numpy's)";
