@@ -389,7 +389,7 @@ test('bf16_model.onnx rounds through bfloat16 (nearest even), same as onnxruntim
   const x = new Float32Array([
     1.00390625,
     1.01171875,
-    3.14159,
+    Math.PI,
     -2.5,
     1e-3,
     65504,

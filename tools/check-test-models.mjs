@@ -312,7 +312,7 @@ function modelCases() {
       inputs: [['x', 'float32', ['N']]],
       outputs: [['y', 'float32', ['N']]],
       // 1 + 2^-8 is halfway between two bfloat16 values: rounds to even (1); 1 + 3·2^-8 rounds up.
-      feeds: () => ({ x: tensorOf('float32', [1, 1 + 2 ** -8, 1 + 3 * 2 ** -8, -3.14159], [4]) }),
+      feeds: () => ({ x: tensorOf('float32', [1, 1 + 2 ** -8, 1 + 3 * 2 ** -8, -Math.PI], [4]) }),
       expect: ({ y }) => assert.deepEqual(Array.from(y.data), [1, 1, 1 + 2 ** -6, -3.140625]),
     },
   ];
