@@ -92,6 +92,7 @@ export interface Batcher {
   off(event: 'close', listener: () => void): this;
 }
 
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above only adds typed overloads of EventEmitter's own on/once/off
 export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
   /** The session or pool batches run on. */
   readonly target: BatchTarget;

@@ -727,6 +727,7 @@ async function main() {
   if (opts.writeResults && S) {
     let dataVersion = '?';
     try {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${Version} is dpkg-query's format syntax, not a JS placeholder
       dataVersion = sh("dpkg-query -W -f='${Version}' libonnx-testdata").trim();
     } catch {
       /* not dpkg */
