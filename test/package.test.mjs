@@ -223,11 +223,25 @@ if (skipReason) {
       const bad: SessionOptions = { graphOptimizationLevel: 'max' };
       // @ts-expect-error: not an element type
       new Tensor('float33', new Float32Array(4), [1, 4]);
+      // Internals are not in the .d.ts (stripInternal), and stripping left no implicit public constructor.
+      // @ts-expect-error: the constructor is private (InferenceSession.create() makes sessions)
+      new InferenceSession();
+      // @ts-expect-error: the constructor is private (SessionPool.create() makes pools)
+      new SessionPool();
+      // @ts-expect-error: addon-side factory, internal
+      void Tensor.fromNative;
+      // @ts-expect-error: internal element code
+      void new Tensor('float32', new Float32Array(4), [1, 4]).code;
       async function main(): Promise<number[]> {
         const session: InferenceSession = await InferenceSession.create('demo.onnx', opts);
         const out = await session.run({ features: new Tensor('float32', new Float32Array(4), [1, 4]) });
         const p = out['probabilities'];
         const info: RuntimeInfo = runtimeInfo();
+        const batcher = new Batcher(await SessionPool.create('demo.onnx', { size: 2 }), { maxBatchSize: 4 });
+        batcher.on('batch', (e) => void e);
+        const queued: number = batcher.stats().queued.requests;
+        await batcher.close();
+        void queued;
         void info.ortVersion.toUpperCase();
         try { await session.release(); } catch (e) { if (isOrtexError(e, 'ERR_RUNTIME')) { const code: OrtexErrorCode = e.code; void code; } }
         return p instanceof Tensor ? Array.from(p.data as Float32Array) : [];
@@ -236,11 +250,11 @@ if (skipReason) {
     mkdirSync(join(app, 'src'), { recursive: true });
     writeFileSync(
       join(app, 'src', 'esm.ts'),
-      `import { InferenceSession, Tensor, runtimeInfo, isOrtexError, type OrtexErrorCode, type RuntimeInfo, type SessionOptions } from 'ortex';\n${consumer}\n`,
+      `import { Batcher, InferenceSession, SessionPool, Tensor, runtimeInfo, isOrtexError, type OrtexErrorCode, type RuntimeInfo, type SessionOptions } from 'ortex';\n${consumer}\n`,
     );
     writeFileSync(
       join(app, 'src', 'cjs.cts'),
-      `import ortex = require('ortex');\nimport InferenceSession = ortex.InferenceSession;\nimport Tensor = ortex.Tensor;\n` +
+      `import ortex = require('ortex');\nimport Batcher = ortex.Batcher;\nimport InferenceSession = ortex.InferenceSession;\nimport SessionPool = ortex.SessionPool;\nimport Tensor = ortex.Tensor;\n` +
         `const { runtimeInfo, isOrtexError } = ortex;\ntype SessionOptions = ortex.SessionOptions;\ntype RuntimeInfo = ortex.RuntimeInfo;\ntype OrtexErrorCode = ortex.OrtexErrorCode;\n${consumer}\n`,
     );
     writeFileSync(
@@ -266,7 +280,9 @@ if (skipReason) {
       ),
     );
     const r = node([join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--listFiles']);
-    assert.is(r.status, 0, `tsc failed:\n${tail(r.out)}`);
+    // --listFiles output would bury the diagnostics: show those.
+    const diagnostics = r.out.split('\n').filter((l) => /error TS\d+/.test(l));
+    assert.is(r.status, 0, `tsc failed:\n${diagnostics.length ? diagnostics.join('\n') : tail(r.out)}`);
     const listed = r.stdout
       .split('\n')
       .map((l) => l.trim())

@@ -75,8 +75,10 @@ export class SessionPool implements Runnable {
   #next = 0;
   #released: Promise<void> | undefined;
 
-  /** @internal Use SessionPool.create(). */
-  constructor(token: symbol, sessions: InferenceSession[]) {
+  // Private rather than tagged internal: stripInternal would drop it, and the .d.ts would then declare an
+  // implicit public `new SessionPool()`.
+  /** Use SessionPool.create(). */
+  private constructor(token: symbol, sessions: InferenceSession[]) {
     if (token !== CREATE_TOKEN) throw new OrtexError('ERR_INVALID_ARGUMENT', 'use SessionPool.create() to make a pool');
     const first = sessions[0]!;
     this.sessions = Object.freeze([...sessions]);

@@ -146,8 +146,10 @@ export class InferenceSession implements Runnable {
   #drained: (() => void) | undefined;
   #releasing: Promise<void> | undefined;
 
-  /** @internal Use InferenceSession.create(). */
-  constructor(
+  // Private rather than tagged internal: stripInternal would drop it, and the .d.ts would then declare an
+  // implicit public `new InferenceSession()`.
+  /** Use InferenceSession.create(). */
+  private constructor(
     token: symbol,
     native: NativeSession,
     meta: NativeSessionMetadata,
