@@ -21,17 +21,19 @@ import { normalizeSpec } from './lib/spec.mjs';
 import { normalizeApi, ortVersion, sessionOptions } from './lib/workload.mjs';
 
 const isMain = process.argv[1] && new URL(import.meta.url).pathname === process.argv[1];
-const opt = !isMain ? {} : parseArgs({
-  options: {
-    runs: { type: 'string', default: '100000' },
-    cycles: { type: 'string', default: '50' },
-    bindings: { type: 'string', default: 'onnxruntime-node,ortex' },
-    model: { type: 'string', default: modelAvailable('relu') ? 'relu' : 'relu-project' },
-    'cycle-model': { type: 'string', default: 'ocr-cls' },
-    provider: { type: 'string', default: 'cpu' },
-    child: { type: 'string' },
-  },
-}).values;
+const opt = !isMain
+  ? {}
+  : parseArgs({
+      options: {
+        runs: { type: 'string', default: '100000' },
+        cycles: { type: 'string', default: '50' },
+        bindings: { type: 'string', default: 'onnxruntime-node,ortex' },
+        model: { type: 'string', default: modelAvailable('relu') ? 'relu' : 'relu-project' },
+        'cycle-model': { type: 'string', default: 'ocr-cls' },
+        provider: { type: 'string', default: 'cpu' },
+        child: { type: 'string' },
+      },
+    }).values;
 
 const mb = (bytes) => round(bytes / 2 ** 20, 1);
 
@@ -89,7 +91,9 @@ async function child(name) {
   }
   const cycleSeconds = (performance.now() - c0) / 1000;
   const end = await settle();
-  const runMarks = Object.entries(marks).map(([k, v]) => [Number(k), v]).sort((a, b) => a[0] - b[0]);
+  const runMarks = Object.entries(marks)
+    .map(([k, v]) => [Number(k), v])
+    .sort((a, b) => a[0] - b[0]);
   const first = runMarks[0][1];
   const last = runMarks[runMarks.length - 1][1];
   let ortexStats;
@@ -129,12 +133,30 @@ export async function runSoak({ runs, cycles, bindings, model, cycleModel, provi
   const results = [];
   for (const name of bindings) {
     onProgress?.(name);
-    const args = ['--expose-gc', new URL(import.meta.url).pathname, '--child', name, '--runs', String(runs), '--cycles', String(cycles),
-      '--model', model, '--cycle-model', cycleModel, '--provider', provider];
+    const args = [
+      '--expose-gc',
+      new URL(import.meta.url).pathname,
+      '--child',
+      name,
+      '--runs',
+      String(runs),
+      '--cycles',
+      String(cycles),
+      '--model',
+      model,
+      '--cycle-model',
+      cycleModel,
+      '--provider',
+      provider,
+    ];
     const res = await runProcess(process.execPath, args, { timeoutMs: 900_000 });
     const json = lastJsonLine(res.stdout);
     if (json && !json.error && res.code === 0) results.push(json);
-    else results.push({ binding: name, error: json?.error ?? `exited with ${res.signal ?? res.code}: ${res.stderr.trim().split('\n').slice(-3).join(' | ')}` });
+    else
+      results.push({
+        binding: name,
+        error: json?.error ?? `exited with ${res.signal ?? res.code}: ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+      });
   }
   return results;
 }
@@ -142,10 +164,22 @@ export async function runSoak({ runs, cycles, bindings, model, cycleModel, provi
 export function soakTable(results) {
   return formatTable(
     ['binding', 'runs', 'RSS start MB', 'after runs', 'growth MB', 'B/1k runs', 'cycles', 'after cycles', 'KB/cycle', 'µs/run'],
-    results.map((r) => (r.error
-      ? [r.binding, null, null, null, null, null, null, null, null, 'error']
-      : [r.binding, r.runs, r.rss_start_mb, r.rss_after_runs_mb, r.run_growth_mb, r.run_growth_bytes_per_1k_runs, r.cycles,
-         r.rss_after_cycles_mb, r.cycle_growth_kb_per_cycle, round((r.run_seconds * 1e6) / r.runs, 2)])),
+    results.map((r) =>
+      r.error
+        ? [r.binding, null, null, null, null, null, null, null, null, 'error']
+        : [
+            r.binding,
+            r.runs,
+            r.rss_start_mb,
+            r.rss_after_runs_mb,
+            r.run_growth_mb,
+            r.run_growth_bytes_per_1k_runs,
+            r.cycles,
+            r.rss_after_cycles_mb,
+            r.cycle_growth_kb_per_cycle,
+            round((r.run_seconds * 1e6) / r.runs, 2),
+          ],
+    ),
   );
 }
 
@@ -161,14 +195,19 @@ if (isMain) {
     resolveModel(opt.model);
     resolveModel(opt['cycle-model']);
     const results = await runSoak({
-      runs: Number(opt.runs), cycles: Number(opt.cycles), bindings: opt.bindings.split(','), model: opt.model,
-      cycleModel: opt['cycle-model'], provider: opt.provider,
+      runs: Number(opt.runs),
+      cycles: Number(opt.cycles),
+      bindings: opt.bindings.split(','),
+      model: opt.model,
+      cycleModel: opt['cycle-model'],
+      provider: opt.provider,
       onProgress: (b) => process.stderr.write(`soak: ${b} (${opt.runs} runs, ${opt.cycles} create/release cycles)...\n`),
     });
-    console.log(`memory soak: ${opt.runs} runs of ${opt.model}, ${opt.cycles} create/run/release cycles of ${opt['cycle-model']} (RSS after forced GC)`);
+    console.log(
+      `memory soak: ${opt.runs} runs of ${opt.model}, ${opt.cycles} create/run/release cycles of ${opt['cycle-model']} (RSS after forced GC)`,
+    );
     console.log(soakTable(results));
     for (const r of results.filter((x) => x.error)) console.log(`${r.binding}: ${r.error}`);
     console.log(JSON.stringify({ bench: 'soak', results }));
   }
 }
-

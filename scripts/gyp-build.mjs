@@ -20,7 +20,16 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -91,7 +100,8 @@ export function addonStatus(arch = process.arch) {
   } catch {
     return { file, fresh: false, reason: `no build stamp (${relative(root, stampFile(arch))})` };
   }
-  if (stamp.binary !== sha256(readFileSync(file))) return { file, fresh: false, reason: `${relative(root, file)} is not the binary the last build made` };
+  if (stamp.binary !== sha256(readFileSync(file)))
+    return { file, fresh: false, reason: `${relative(root, file)} is not the binary the last build made` };
   if (stamp.sources !== sourcesHash(arch)) return { file, fresh: false, reason: 'native sources changed since the last build' };
   return { file, fresh: true, reason: 'current' };
 }
@@ -121,7 +131,9 @@ export function nodeGypScript() {
       if (!existsSync(bin)) continue;
       try {
         npmRoots.push(dirname(dirname(realpathSync(bin))));
-      } catch { /* broken link */ }
+      } catch {
+        /* broken link */
+      }
       npmRoots.push(join(dir, 'node_modules', 'npm'));
     }
   }
@@ -147,7 +159,10 @@ const onPath = (cmd) => (process.env.PATH ?? '').split(delimiter).some((d) => d 
 export function toolchain(arch = process.arch) {
   if (arch === process.arch) return { env: {}, strip: process.platform === 'win32' ? undefined : 'strip' };
   const triple = process.platform === 'linux' ? TRIPLES[arch] : undefined;
-  if (!triple) return { missing: `cross-compiling for ${arch} on ${process.platform}-${process.arch} is not supported: build on a ${process.platform}-${arch} machine` };
+  if (!triple)
+    return {
+      missing: `cross-compiling for ${arch} on ${process.platform}-${process.arch} is not supported: build on a ${process.platform}-${arch} machine`,
+    };
   const cxx = `${triple}-g++`;
   if (!onPath(cxx)) return { missing: `${cxx} is not installed (Debian/Ubuntu: apt-get install g++-${triple.replace(/_/g, '-')})` };
   return { env: { CC: `${triple}-gcc`, CXX: cxx, LINK: cxx, AR: `${triple}-ar` }, strip: `${triple}-strip` };
@@ -179,7 +194,9 @@ function withLock(fn, { timeoutMs = 20 * 60_000, onWait } = {}) {
       try {
         age = Date.now() - statSync(lockDir).mtimeMs;
         pid = Number(readFileSync(join(lockDir, 'pid'), 'utf8'));
-      } catch { /* being created or removed */ }
+      } catch {
+        /* being created or removed */
+      }
       if ((pid && !alive(pid)) || (!pid && age > 30_000)) {
         rmSync(lockDir, { recursive: true, force: true });
         continue;
@@ -203,12 +220,15 @@ function withLock(fn, { timeoutMs = 20 * 60_000, onWait } = {}) {
  * Returns { file, built, seconds, reason }.
  */
 export function ensureAddon({ arch = process.arch, force = false, quiet = true } = {}) {
-  return withLock(() => {
-    const status = addonStatus(arch);
-    if (status.fresh && !force) return { file: status.file, built: false, seconds: 0, reason: status.reason };
-    const r = buildUnlocked({ arch, quiet });
-    return { ...r, built: true, reason: force ? 'forced' : status.reason };
-  }, { onWait: (pid) => console.log(`# waiting for the addon build another process (pid ${pid || '?'}) is making ...`) });
+  return withLock(
+    () => {
+      const status = addonStatus(arch);
+      if (status.fresh && !force) return { file: status.file, built: false, seconds: 0, reason: status.reason };
+      const r = buildUnlocked({ arch, quiet });
+      return { ...r, built: true, reason: force ? 'forced' : status.reason };
+    },
+    { onWait: (pid) => console.log(`# waiting for the addon build another process (pid ${pid || '?'}) is making ...`) },
+  );
 }
 
 function buildUnlocked({ arch, quiet }) {
@@ -227,33 +247,59 @@ function buildUnlocked({ arch, quiet }) {
   const env = { ...process.env, ...tools.env };
   if (nodedir) env.npm_config_nodedir = nodedir;
   else console.warn(`gyp-build: no Node headers next to ${process.execPath}; node-gyp will try to download them`);
-  if (!quiet) console.log(`gyp-build: node-gyp rebuild --arch=${arch} (${gyp}, nodedir ${nodedir ?? '(download)'}${tools.env.CXX ? `, CXX=${tools.env.CXX}` : ''}) in ${relative(root, stage)}/`);
-  const r = spawnSync(process.execPath, args, { cwd: stage, env, encoding: 'utf8', stdio: quiet ? 'pipe' : 'inherit', timeout: 20 * 60_000 });
+  if (!quiet)
+    console.log(
+      `gyp-build: node-gyp rebuild --arch=${arch} (${gyp}, nodedir ${nodedir ?? '(download)'}${tools.env.CXX ? `, CXX=${tools.env.CXX}` : ''}) in ${relative(root, stage)}/`,
+    );
+  const r = spawnSync(process.execPath, args, {
+    cwd: stage,
+    env,
+    encoding: 'utf8',
+    stdio: quiet ? 'pipe' : 'inherit',
+    timeout: 20 * 60_000,
+  });
   const built = join(stage, 'build', 'Release', 'ortex.node');
   if (r.status !== 0 || !existsSync(built)) {
     const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n').slice(-60).join('\n');
-    throw new Error(`node-gyp failed for ${targetId(arch)} (exit ${r.status}, signal ${r.signal}${r.error ? `, ${r.error.message}` : ''})${out.trim() ? `\n${out}` : ''}`);
+    throw new Error(
+      `node-gyp failed for ${targetId(arch)} (exit ${r.status}, signal ${r.signal}${r.error ? `, ${r.error.message}` : ''})${out.trim() ? `\n${out}` : ''}`,
+    );
   }
   const file = addonPath(arch);
   if (tools.strip) {
-    const s = spawnSync(tools.strip, [...(process.platform === 'darwin' ? ['-Sx'] : ['--strip-all']), '-o', file, built], { encoding: 'utf8' });
+    const s = spawnSync(tools.strip, [...(process.platform === 'darwin' ? ['-Sx'] : ['--strip-all']), '-o', file, built], {
+      encoding: 'utf8',
+    });
     if (s.status !== 0) throw new Error(`${tools.strip} failed (exit ${s.status}${s.error ? `, ${s.error.message}` : ''}): ${s.stderr}`);
   } else {
     copyFileSync(built, file);
   }
   const target = binaryTarget(file);
-  if (target?.cpu !== arch) throw new Error(`${relative(root, file)} is a binary for ${target ? `${target.os}-${target.cpu}` : 'nothing recognisable'}, not ${targetId(arch)}`);
-  writeFileSync(stampFile(arch), `${JSON.stringify({ file: relative(root, file), binary: sha256(readFileSync(file)), sources }, null, 2)}\n`);
+  if (target?.cpu !== arch)
+    throw new Error(
+      `${relative(root, file)} is a binary for ${target ? `${target.os}-${target.cpu}` : 'nothing recognisable'}, not ${targetId(arch)}`,
+    );
+  writeFileSync(
+    stampFile(arch),
+    `${JSON.stringify({ file: relative(root, file), binary: sha256(readFileSync(file)), sources }, null, 2)}\n`,
+  );
   return { file, seconds: (Date.now() - started) / 1000 };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const flags = new Set(process.argv.slice(2));
-  const arch = process.argv.slice(2).find((a) => a.startsWith('--arch='))?.slice(7) ?? process.arch;
+  const arch =
+    process.argv
+      .slice(2)
+      .find((a) => a.startsWith('--arch='))
+      ?.slice(7) ?? process.arch;
   try {
     const { file, seconds, built, reason } = ensureAddon({ arch, force: !flags.has('--if-stale'), quiet: flags.has('--quiet') });
     if (!built) console.log(`gyp-build: ${relative(root, file)} is current`);
-    else console.log(`gyp-build: ${relative(root, file)} (${statSync(file).size} bytes) in ${seconds.toFixed(1)} s${reason ? ` (${reason})` : ''}`);
+    else
+      console.log(
+        `gyp-build: ${relative(root, file)} (${statSync(file).size} bytes) in ${seconds.toFixed(1)} s${reason ? ` (${reason})` : ''}`,
+      );
   } catch (e) {
     console.error(e.message);
     process.exit(1);

@@ -9,14 +9,18 @@ let found;
 export function npmRoot() {
   if (found) return found;
   const candidates = [];
-  if (process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath)) candidates.push(dirname(dirname(process.env.npm_execpath)));
+  if (process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath))
+    candidates.push(dirname(dirname(process.env.npm_execpath)));
   for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
     const bin = join(dir, 'npm');
     if (!existsSync(bin)) continue;
     const real = realpathSync(bin);
     candidates.push(real.endsWith('.js') ? dirname(dirname(real)) : join(dirname(dirname(real)), 'lib', 'node_modules', 'npm'));
   }
-  candidates.push(join(dirname(dirname(process.execPath)), 'lib', 'node_modules', 'npm'), join(dirname(process.execPath), 'node_modules', 'npm'));
+  candidates.push(
+    join(dirname(dirname(process.execPath)), 'lib', 'node_modules', 'npm'),
+    join(dirname(process.execPath), 'node_modules', 'npm'),
+  );
   found = candidates.find((c) => existsSync(join(c, 'bin', 'npm-cli.js')));
   if (!found) throw new Error(`npm not found (looked in ${candidates.join(', ')})`);
   return found;

@@ -29,16 +29,33 @@ function fromWheel(version, dest) {
   if (!py) return 'no python with pip on PATH';
   const tmp = mkdtempSync(join(tmpdir(), 'ortex-ort-wheel-'));
   try {
-    const dl = spawnSync(py, ['-m', 'pip', 'download', `onnxruntime==${version}`, '--no-deps', '--only-binary=:all:',
-      '--dest', tmp, '--quiet', '--disable-pip-version-check'], { encoding: 'utf8', timeout: 10 * 60_000 });
+    const dl = spawnSync(
+      py,
+      [
+        '-m',
+        'pip',
+        'download',
+        `onnxruntime==${version}`,
+        '--no-deps',
+        '--only-binary=:all:',
+        '--dest',
+        tmp,
+        '--quiet',
+        '--disable-pip-version-check',
+      ],
+      { encoding: 'utf8', timeout: 10 * 60_000 },
+    );
     const wheel = readdirSync(tmp).find((f) => f.startsWith(`onnxruntime-${version}-`) && f.endsWith('.whl'));
-    if (dl.status !== 0 || !wheel) return `pip download onnxruntime==${version} failed (exit ${dl.status}): ${(dl.stderr || dl.stdout || '').trim().split('\n').slice(-3).join(' ')}`;
+    if (dl.status !== 0 || !wheel)
+      return `pip download onnxruntime==${version} failed (exit ${dl.status}): ${(dl.stderr || dl.stdout || '').trim().split('\n').slice(-3).join(' ')}`;
     mkdirSync(dest, { recursive: true });
     const extract = `import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 for name, out in (('onnxruntime/LICENSE', sys.argv[2]), ('onnxruntime/ThirdPartyNotices.txt', sys.argv[3])):
     open(out, 'wb').write(z.read(name))`;
-    const x = spawnSync(py, ['-c', extract, join(tmp, wheel), join(dest, NOTICE_FILES.license), join(dest, NOTICE_FILES.notices)], { encoding: 'utf8' });
+    const x = spawnSync(py, ['-c', extract, join(tmp, wheel), join(dest, NOTICE_FILES.license), join(dest, NOTICE_FILES.notices)], {
+      encoding: 'utf8',
+    });
     if (x.status !== 0) return `cannot read the notices from ${wheel}: ${x.stderr.trim()}`;
     return undefined;
   } finally {
@@ -64,9 +81,11 @@ export function ortNotices(version, { cacheRoot }) {
   const problem = fromWheel(version, cache);
   if (!problem && has(cache)) return paths(cache, `the onnxruntime ${version} Python wheel`);
   rmSync(cache, { recursive: true, force: true });
-  throw new Error(`cannot get ONNX Runtime ${version}'s ${NOTICE_FILES.license} and ${NOTICE_FILES.notices}: ${problem}. ` +
-    `Set ORT_NOTICES_DIR to a folder holding both (they are in every ORT ${version} release archive, ` +
-    `https://github.com/microsoft/onnxruntime/releases/tag/v${version}), or make pip able to download onnxruntime==${version}.`);
+  throw new Error(
+    `cannot get ONNX Runtime ${version}'s ${NOTICE_FILES.license} and ${NOTICE_FILES.notices}: ${problem}. ` +
+      `Set ORT_NOTICES_DIR to a folder holding both (they are in every ORT ${version} release archive, ` +
+      `https://github.com/microsoft/onnxruntime/releases/tag/v${version}), or make pip able to download onnxruntime==${version}.`,
+  );
 }
 
 export function copyNotices(version, dest, { cacheRoot, names }) {

@@ -29,10 +29,16 @@ export const DEV_ONLY_KEYS = ['scripts', 'devDependencies', 'allowScripts'];
 
 function npm(args, { cwd = root } = {}) {
   const r = spawnSync(process.execPath, [npmCli(), ...args], {
-    cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 10 * 60_000,
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 10 * 60_000,
     env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false' },
   });
-  if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed (exit ${r.status}):\n${`${r.stdout}${r.stderr}`.trim().split('\n').slice(-20).join('\n')}`);
+  if (r.status !== 0)
+    throw new Error(
+      `npm ${args.join(' ')} failed (exit ${r.status}):\n${`${r.stdout}${r.stderr}`.trim().split('\n').slice(-20).join('\n')}`,
+    );
   return r.stdout;
 }
 
@@ -52,7 +58,9 @@ export function defaultPlatforms() {
 /** dist/ files that no lib/ source builds any more (left over from a deleted or moved source). */
 export function staleOutputs(files) {
   const sources = new Set(readdirSync(join(root, 'lib'), { recursive: true }).map((f) => f.split('\\').join('/').replace(/\.ts$/, '')));
-  return new Set(files.filter((f) => /^dist\/.*\.(js|d\.ts)$/.test(f) && !sources.has(f.replace(/^dist\/(cjs\/)?/, '').replace(/\.(js|d\.ts)$/, ''))));
+  return new Set(
+    files.filter((f) => /^dist\/.*\.(js|d\.ts)$/.test(f) && !sources.has(f.replace(/^dist\/(cjs\/)?/, '').replace(/\.(js|d\.ts)$/, ''))),
+  );
 }
 
 /**
@@ -80,7 +88,13 @@ function stageMain(stage, log) {
  * { main, platforms: [{ id, ...packInfo }], missing: [package names], built: [...] }, where a pack info is
  * { file, name, version, size, unpackedSize, entryCount, files }.
  */
-export function packAll({ out = join(root, 'pack'), build = true, platforms = defaultPlatforms(), requireAll = false, log = console.log } = {}) {
+export function packAll({
+  out = join(root, 'pack'),
+  build = true,
+  platforms = defaultPlatforms(),
+  requireAll = false,
+  log = console.log,
+} = {}) {
   const problems = templateProblems();
   if (problems.length) throw new Error(`platform package templates:\n  ${problems.join('\n  ')}`);
   mkdirSync(out, { recursive: true });
@@ -99,7 +113,9 @@ export function packAll({ out = join(root, 'pack'), build = true, platforms = de
   for (const id of platforms) {
     const { cpu } = parseId(id);
     const r = buildPlatformPackage({ arch: cpu });
-    log(`pack: npm/${id}/ assembled (addon ${r.build.built ? `built in ${r.build.seconds.toFixed(1)} s` : 'current'}, ONNX Runtime ${r.ortVersion})`);
+    log(
+      `pack: npm/${id}/ assembled (addon ${r.build.built ? `built in ${r.build.seconds.toFixed(1)} s` : 'current'}, ONNX Runtime ${r.ortVersion})`,
+    );
     built.push(r);
   }
 
@@ -118,10 +134,13 @@ export function packAll({ out = join(root, 'pack'), build = true, platforms = de
   rmSync(join(out, 'stage'), { recursive: true, force: true });
   const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
   const shown = (f) => (f.startsWith(`${root}/`) ? relative(root, f) : f);
-  for (const p of [main, ...packed]) log(`pack: ${shown(p.file)}  ${mb(p.size)} packed, ${mb(p.unpackedSize)} unpacked, ${p.entryCount} files`);
+  for (const p of [main, ...packed])
+    log(`pack: ${shown(p.file)}  ${mb(p.size)} packed, ${mb(p.unpackedSize)} unpacked, ${p.entryCount} files`);
   if (missing.length) {
-    log(`pack: not packed (not assembled here): ${missing.join(', ')}` +
-      ' — build each on its platform (npm run build:platform) or copy it into npm/<id>/ (see docs/getting-started.md#releasing)');
+    log(
+      `pack: not packed (not assembled here): ${missing.join(', ')}` +
+        ' — build each on its platform (npm run build:platform) or copy it into npm/<id>/ (see docs/getting-started.md#releasing)',
+    );
     if (requireAll) throw new Error(`--require-all: ${missing.length} platform package(s) missing: ${missing.join(', ')}`);
   }
   return { main, platforms: packed, missing, built };
@@ -139,8 +158,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     });
     const here = r.platforms.find((p) => p.id === targetId());
     if (here) {
-      console.log(`\nInstall on this system, before publishing: npm install ${r.main.file} ${here.file}` +
-        '\n(elsewhere: ortex with the platform tarball for that system; docs/getting-started.md#before-ortex-is-on-the-registry)');
+      console.log(
+        `\nInstall on this system, before publishing: npm install ${r.main.file} ${here.file}` +
+          '\n(elsewhere: ortex with the platform tarball for that system; docs/getting-started.md#before-ortex-is-on-the-registry)',
+      );
     }
   } catch (e) {
     console.error(e.message);

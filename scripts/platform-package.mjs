@@ -43,7 +43,9 @@ export function parseId(id) {
 
 /** Every template: [{ id, dir, manifest }], sorted by id. */
 export function platformTemplates() {
-  return readdirSync(npmDir).filter((d) => existsSync(join(npmDir, d, 'package.json'))).sort()
+  return readdirSync(npmDir)
+    .filter((d) => existsSync(join(npmDir, d, 'package.json')))
+    .sort()
     .map((id) => ({ id, dir: join(npmDir, id), manifest: readJson(join(npmDir, id, 'package.json')) }));
 }
 
@@ -59,17 +61,24 @@ export function templateProblems(main = rootManifest()) {
     const where = `npm/${id}/package.json`;
     const want = parseId(id);
     if (!m.name?.endsWith(`/${id}`)) problems.push(`${where}: name ${m.name} does not end in /${id}`);
-    if (m.version !== main.version) problems.push(`${where}: version ${m.version}, ortex is ${main.version} (node scripts/platform-package.mjs --set-version)`);
-    if (deps[m.name] !== main.version) problems.push(`package.json: optionalDependencies["${m.name}"] is ${deps[m.name]}, expected exactly ${main.version}`);
+    if (m.version !== main.version)
+      problems.push(`${where}: version ${m.version}, ortex is ${main.version} (node scripts/platform-package.mjs --set-version)`);
+    if (deps[m.name] !== main.version)
+      problems.push(`package.json: optionalDependencies["${m.name}"] is ${deps[m.name]}, expected exactly ${main.version}`);
     if (JSON.stringify(m.os) !== JSON.stringify([want.os])) problems.push(`${where}: os ${JSON.stringify(m.os)}, expected ["${want.os}"]`);
-    if (JSON.stringify(m.cpu) !== JSON.stringify([want.cpu])) problems.push(`${where}: cpu ${JSON.stringify(m.cpu)}, expected ["${want.cpu}"]`);
-    if (JSON.stringify(m.libc) !== JSON.stringify(want.libc && [want.libc])) problems.push(`${where}: libc ${JSON.stringify(m.libc)}, expected ${JSON.stringify(want.libc && [want.libc])}`);
-    for (const f of [ADDON_FILE, ORT_LICENSE_FILE, ORT_NOTICES_FILE]) if (!m.files?.includes(f)) problems.push(`${where}: files lacks ${f}`);
+    if (JSON.stringify(m.cpu) !== JSON.stringify([want.cpu]))
+      problems.push(`${where}: cpu ${JSON.stringify(m.cpu)}, expected ["${want.cpu}"]`);
+    if (JSON.stringify(m.libc) !== JSON.stringify(want.libc && [want.libc]))
+      problems.push(`${where}: libc ${JSON.stringify(m.libc)}, expected ${JSON.stringify(want.libc && [want.libc])}`);
+    for (const f of [ADDON_FILE, ORT_LICENSE_FILE, ORT_NOTICES_FILE])
+      if (!m.files?.includes(f)) problems.push(`${where}: files lacks ${f}`);
     if (m.files && runtimeFiles(m).length === 0) problems.push(`${where}: files lists no ONNX Runtime library`);
-    for (const key of ['scripts', 'dependencies', 'gypfile']) if (m[key] !== undefined) problems.push(`${where}: has "${key}" (a platform package holds files only)`);
+    for (const key of ['scripts', 'dependencies', 'gypfile'])
+      if (m[key] !== undefined) problems.push(`${where}: has "${key}" (a platform package holds files only)`);
   }
   const ids = new Set(templates.map((t) => t.manifest.name));
-  for (const name of Object.keys(deps)) if (!ids.has(name)) problems.push(`package.json: optionalDependencies lists ${name}, which has no npm/<id>/ template`);
+  for (const name of Object.keys(deps))
+    if (!ids.has(name)) problems.push(`package.json: optionalDependencies lists ${name}, which has no npm/<id>/ template`);
   return problems;
 }
 
@@ -101,10 +110,19 @@ export function elfFloor(file) {
   if (r.status !== 0) return undefined;
   const newest = {};
   for (const [, lib, v] of r.stdout.matchAll(/\b(GLIBC|GLIBCXX|CXXABI)_([\d.]+)\b/g)) {
-    const cmp = (a, b) => a.split('.').map(Number).reduce((d, x, i) => d || x - (Number(b.split('.')[i]) || 0), 0);
+    const cmp = (a, b) =>
+      a
+        .split('.')
+        .map(Number)
+        .reduce((d, x, i) => d || x - (Number(b.split('.')[i]) || 0), 0);
     if (!newest[lib] || cmp(v, newest[lib]) > 0) newest[lib] = v;
   }
-  return ['GLIBC', 'GLIBCXX', 'CXXABI'].filter((lib) => newest[lib]).map((lib) => `${lib}_${newest[lib]}`).join(', ') || 'none';
+  return (
+    ['GLIBC', 'GLIBCXX', 'CXXABI']
+      .filter((lib) => newest[lib])
+      .map((lib) => `${lib}_${newest[lib]}`)
+      .join(', ') || 'none'
+  );
 }
 
 function checkTarget(file, os, cpu) {
@@ -117,12 +135,16 @@ function checkTarget(file, os, cpu) {
 function readme({ manifest, id, ortVersion, sources, noticesFrom }) {
   const { os, cpu, libc } = parseId(id);
   const lines = [
-    `# ${manifest.name}`, '',
+    `# ${manifest.name}`,
+    '',
     `The native part of [ortex](https://www.npmjs.com/package/ortex) ${manifest.version} for ${os}-${cpu}${libc ? ` (${libc})` : ''}: ` +
       `the addon (\`${ADDON_FILE}\`) beside the ONNX Runtime ${ortVersion} library it was built and tested with. ` +
-      'ortex lists it as an optional dependency; npm installs it on systems whose os/cpu/libc match. Do not depend on it directly.', '',
-    '| file | from | SHA-256 |', '|---|---|---|',
-    ...sources.map((s) => `| \`${s.file}\` | ${s.from} | \`${s.sha256}\` |`), '',
+      'ortex lists it as an optional dependency; npm installs it on systems whose os/cpu/libc match. Do not depend on it directly.',
+    '',
+    '| file | from | SHA-256 |',
+    '|---|---|---|',
+    ...sources.map((s) => `| \`${s.file}\` | ${s.from} | \`${s.sha256}\` |`),
+    '',
     `ONNX Runtime is © Microsoft, MIT-licensed (\`${ORT_LICENSE_FILE}\`); the components it includes are listed in ` +
       `\`${ORT_NOTICES_FILE}\` (from ${noticesFrom}). ortex is MIT-licensed (\`LICENSE\`).`,
   ];
@@ -149,7 +171,8 @@ export function assemble(id, { addon }) {
   const sources = [{ file: ADDON_FILE, from: `ortex ${manifest.version}${commit()}, node-gyp over binding.gyp (scripts/gyp-build.mjs)` }];
   for (const f of runtimeFiles(manifest)) {
     const src = join(ort.dir, f);
-    if (!existsSync(src)) throw new Error(`onnxruntime-node ${ort.version} has no ${relative(root, src)}: is the devDependency installed (npm install)?`);
+    if (!existsSync(src))
+      throw new Error(`onnxruntime-node ${ort.version} has no ${relative(root, src)}: is the devDependency installed (npm install)?`);
     checkTarget(src, os, cpu);
     copyFileSync(src, join(dir, f));
     sources.push({ file: f, from: `onnxruntime-node ${ort.version}, bin/napi-v6/${os}/${cpu}/${f} (unchanged)` });
@@ -158,7 +181,10 @@ export function assemble(id, { addon }) {
     s.sha256 = sha256(join(dir, s.file));
     if (os === 'linux') s.floor = elfFloor(join(dir, s.file));
   }
-  const noticesFrom = copyNotices(ort.version, dir, { cacheRoot: join(root, 'build-gyp'), names: { license: ORT_LICENSE_FILE, notices: ORT_NOTICES_FILE } });
+  const noticesFrom = copyNotices(ort.version, dir, {
+    cacheRoot: join(root, 'build-gyp'),
+    names: { license: ORT_LICENSE_FILE, notices: ORT_NOTICES_FILE },
+  });
   copyFileSync(join(root, 'LICENSE'), join(dir, 'LICENSE'));
   writeFileSync(join(dir, 'README.md'), readme({ manifest, id, ortVersion: ort.version, sources, noticesFrom }));
   return { dir, manifest, ortVersion: ort.version, sources };
@@ -168,7 +194,11 @@ export function assemble(id, { addon }) {
 export function buildPlatformPackage({ arch = process.arch, quiet = true } = {}) {
   const id = targetId(arch);
   if (!existsSync(join(npmDir, id, 'package.json'))) {
-    throw new Error(`ortex has no platform package for ${id} (no npm/${id}/package.json); it ships: ${platformTemplates().map((t) => t.id).join(', ')}`);
+    throw new Error(
+      `ortex has no platform package for ${id} (no npm/${id}/package.json); it ships: ${platformTemplates()
+        .map((t) => t.id)
+        .join(', ')}`,
+    );
   }
   const build = ensureAddon({ arch, quiet });
   return { id, build, ...assemble(id, { addon: build.file }) };
@@ -205,9 +235,12 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     } else {
       const arch = args.find((a) => a.startsWith('--arch='))?.slice(7) ?? process.arch;
       const r = buildPlatformPackage({ arch, quiet: !args.includes('--verbose') });
-      console.log(`platform-package: npm/${r.id}/ (${r.manifest.name}@${r.manifest.version}, ONNX Runtime ${r.ortVersion}; ` +
-        `addon ${r.build.built ? `built in ${r.build.seconds.toFixed(1)} s` : 'current'})`);
-      for (const s of r.sources) console.log(`  ${s.file.padEnd(24)} ${(statSync(join(r.dir, s.file)).size / 1e6).toFixed(1).padStart(6)} MB  ${s.floor ?? ''}`);
+      console.log(
+        `platform-package: npm/${r.id}/ (${r.manifest.name}@${r.manifest.version}, ONNX Runtime ${r.ortVersion}; ` +
+          `addon ${r.build.built ? `built in ${r.build.seconds.toFixed(1)} s` : 'current'})`,
+      );
+      for (const s of r.sources)
+        console.log(`  ${s.file.padEnd(24)} ${(statSync(join(r.dir, s.file)).size / 1e6).toFixed(1).padStart(6)} MB  ${s.floor ?? ''}`);
     }
   } catch (e) {
     console.error(e.message);

@@ -23,9 +23,11 @@ let file;
 
 function build(arch) {
   const r = ensureAddon({ arch, force });
-  console.log(r.built
-    ? `# ${relative(root, r.file)} compiled by node-gyp in ${r.seconds.toFixed(1)} s (${r.reason})`
-    : `# ${relative(root, r.file)} was built by binding.gyp from the current sources; not recompiling`);
+  console.log(
+    r.built
+      ? `# ${relative(root, r.file)} compiled by node-gyp in ${r.seconds.toFixed(1)} s (${r.reason})`
+      : `# ${relative(root, r.file)} was built by binding.gyp from the current sources; not recompiling`,
+  );
   assert.ok(addonStatus(arch).fresh);
   assert.is(relative(root, r.file), join('build-gyp', targetId(arch), 'ortex.node'));
   return r.file;
@@ -35,8 +37,12 @@ function build(arch) {
 function definedSymbols(elf) {
   const r = tool('readelf', ['--dyn-syms', '--wide', '-C', elf]);
   if (r.error) return undefined;
-  return r.stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 8 && /^\d+:$/.test(f[0]) && f[6] !== 'UND' && f[4] !== 'LOCAL')
-    .map((f) => f.slice(7).join(' ')).filter(Boolean);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 8 && /^\d+:$/.test(f[0]) && f[6] !== 'UND' && f[4] !== 'LOCAL')
+    .map((f) => f.slice(7).join(' '))
+    .filter(Boolean);
 }
 
 // libstdc++'s headers give their template instantiations default visibility; nothing of ours
@@ -47,7 +53,10 @@ function checkExports(elf) {
   const names = definedSymbols(elf);
   if (!names) return console.log('# readelf not available: symbol check skipped');
   assert.equal(names.filter((n) => !isStd(n)).sort(), ['napi_register_module_v1', 'node_api_module_get_api_version_v1']);
-  assert.not.ok(names.some((n) => /\bOrt::|\bortex::/.test(n)), 'no Ort:: or ortex:: symbol exported');
+  assert.not.ok(
+    names.some((n) => /\bOrt::|\bortex::/.test(n)),
+    'no Ort:: or ortex:: symbol exported',
+  );
   assert.match(tool('readelf', ['-S', '--wide', elf]).stdout, /\.dynsym/);
   assert.not.match(tool('readelf', ['-S', '--wide', elf]).stdout, /\.symtab/, 'stripped: no static symbol table');
 }
@@ -71,7 +80,9 @@ function runDemo(addon) {
     console.log(JSON.stringify({ addon: runtimeInfo().addonPath, dims: out.probabilities.dims, data: Array.from(out.probabilities.data) }));
     await s.release();`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
-    encoding: 'utf8', timeout: 60_000, env: { ...process.env, ORTEX_NATIVE_PATH: addon },
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ORTEX_NATIVE_PATH: addon },
   });
   assert.is(r.status, 0, r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').pop());
@@ -89,7 +100,8 @@ test('the node-gyp build loads and runs demo.onnx like the cmake-js build', () =
 });
 
 test('linux-arm64: cross-compiled with g++-aarch64-linux-gnu, an AArch64 addon beside the AArch64 ONNX Runtime', () => {
-  if (process.platform !== 'linux' || process.arch !== 'x64') return console.log(`# cross-build check runs on linux-x64 hosts (here: ${targetId()})`);
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    return console.log(`# cross-build check runs on linux-x64 hosts (here: ${targetId()})`);
   const tools = toolchain('arm64');
   if (tools.missing) return console.log(`# SKIP arm64 cross-build: ${tools.missing}`);
   const arm = build('arm64');
@@ -103,7 +115,10 @@ test('linux-arm64: cross-compiled with g++-aarch64-linux-gnu, an AArch64 addon b
   if (header.error) return console.log('# readelf not available: ELF checks skipped');
   assert.match(header.stdout, /Machine:\s+AArch64/);
   const needed = [...header.stdout.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]).sort();
-  assert.not.ok(needed.some((n) => /onnxruntime/.test(n)), `ONNX Runtime is dlopen'ed, never linked (NEEDED: ${needed.join(', ')})`);
+  assert.not.ok(
+    needed.some((n) => /onnxruntime/.test(n)),
+    `ONNX Runtime is dlopen'ed, never linked (NEEDED: ${needed.join(', ')})`,
+  );
   assert.ok(needed.includes('libc.so.6') && needed.includes('libstdc++.so.6'), needed.join(', '));
   checkExports(arm);
 
@@ -113,7 +128,9 @@ test('linux-arm64: cross-compiled with g++-aarch64-linux-gnu, an AArch64 addon b
   assert.match(tool('readelf', ['-h', ort]).stdout, /Machine:\s+AArch64/);
   const readme = readFileSync(join(npmDir, 'linux-arm64', 'README.md'), 'utf8');
   for (const s of pkg.sources) assert.match(readme, s.sha256);
-  console.log(`# npm/linux-arm64/: addon needs ${elfFloor(join(npmDir, 'linux-arm64', 'ortex.node'))}; ONNX Runtime needs ${elfFloor(ort)}`);
+  console.log(
+    `# npm/linux-arm64/: addon needs ${elfFloor(join(npmDir, 'linux-arm64', 'ortex.node'))}; ONNX Runtime needs ${elfFloor(ort)}`,
+  );
 });
 
 test.run();

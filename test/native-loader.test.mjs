@@ -14,7 +14,16 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
 const { platformId, RUNTIME_LIBRARY_FILE } = await import(pathToFileURL(join(ROOT, 'dist', 'native', 'platform-package.js')).href);
 const ADDON = join(ROOT, 'build', 'Release', 'ortex.node');
-const ORT = join(ROOT, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', process.platform, process.arch, RUNTIME_LIBRARY_FILE[process.platform]);
+const ORT = join(
+  ROOT,
+  'node_modules',
+  'onnxruntime-node',
+  'bin',
+  'napi-v6',
+  process.platform,
+  process.arch,
+  RUNTIME_LIBRARY_FILE[process.platform],
+);
 const PLATFORM = platformId();
 const PKG = `@ortex/${PLATFORM}`;
 const NOT_A_BINARY = join(ROOT, 'models', 'demo.onnx');
@@ -29,9 +38,15 @@ function fakePackage(files = {}, { platforms = [PLATFORM, 'plan9-mips'], install
   const dir = mkdtempSync(join(tmpdir(), 'ortex-loader-'));
   temps.push(dir);
   cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({
-    name: 'ortex', version: '9.9.9', type: 'module', optionalDependencies: Object.fromEntries(platforms.map((p) => [`@ortex/${p}`, '9.9.9'])),
-  }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'ortex',
+      version: '9.9.9',
+      type: 'module',
+      optionalDependencies: Object.fromEntries(platforms.map((p) => [`@ortex/${p}`, '9.9.9'])),
+    }),
+  );
   for (const [id, version] of Object.entries(installed)) {
     mkdirSync(join(dir, 'node_modules', '@ortex', id), { recursive: true });
     writeFileSync(join(dir, 'node_modules', '@ortex', id, 'package.json'), JSON.stringify({ name: `@ortex/${id}`, version }));
@@ -62,7 +77,10 @@ test('nothing installed: ERR_NATIVE_LOAD names the platform package, why it can 
   assert.is(r.code, 'ERR_NATIVE_LOAD');
   assert.match(r.message, `cannot load the ortex native addon for ${PLATFORM}`);
   assert.match(r.message, /Tried, in order:/);
-  assert.equal(r.details.attempts.map((a) => `${a.origin}:${a.result}`), ['platform package:not found', 'build/Release:not found', 'build/Debug:not found']);
+  assert.equal(
+    r.details.attempts.map((a) => `${a.origin}:${a.result}`),
+    ['platform package:not found', 'build/Release:not found', 'build/Debug:not found'],
+  );
   assert.is(r.details.attempts[0].cause, `${PKG} is not installed`);
   assert.match(r.message, `Fix: ${PKG}@9.9.9, the package with ortex's binaries for this system, is not installed`);
   assert.match(r.message, /--omit=optional/);
@@ -73,7 +91,10 @@ test('nothing installed: ERR_NATIVE_LOAD names the platform package, why it can 
 });
 
 test('the platform package installed: its addon loads, and ONNX Runtime comes from beside it', () => {
-  const pkg = fakePackage({ [inPlatformPackage('ortex.node')]: ADDON, [inPlatformPackage(LIB)]: { link: ORT } }, { installed: { [PLATFORM]: '9.9.9' } });
+  const pkg = fakePackage(
+    { [inPlatformPackage('ortex.node')]: ADDON, [inPlatformPackage(LIB)]: { link: ORT } },
+    { installed: { [PLATFORM]: '9.9.9' } },
+  );
   const addon = load(pkg);
   assert.equal(addon, { path: join(pkg, inPlatformPackage('ortex.node')), origin: 'platform package', ms: addon.ms });
   const rt = load(pkg, { what: 'runtime', entry: 'dist/index.js' });
@@ -87,7 +108,10 @@ test('the platform package without its ONNX Runtime library: ERR_NATIVE_LOAD lis
   const r = load(pkg, { what: 'runtime', entry: 'dist/index.js' });
   assert.is(r.code, 'ERR_NATIVE_LOAD');
   assert.match(r.message, `cannot find the ONNX Runtime library for ${PLATFORM}`);
-  assert.ok(r.details.tried.some((t) => t.startsWith(`${join(pkg, inPlatformPackage(LIB))} (platform package): not found`)), r.message);
+  assert.ok(
+    r.details.tried.some((t) => t.startsWith(`${join(pkg, inPlatformPackage(LIB))} (platform package): not found`)),
+    r.message,
+  );
   assert.match(r.message, /Fix: reinstall ortex on this system .*--include=optional.*ORTEX_ORT_LIB=.*init\(\{ runtimeLibrary \}\)/);
 });
 
@@ -115,7 +139,10 @@ test('no platform package for this system: the message lists what ships and how 
   const r = load(fakePackage({}, { platforms: ['plan9-mips', 'aix-ppc64'] }));
   assert.is(r.code, 'ERR_NATIVE_LOAD');
   assert.is(r.details.attempts[0].cause, 'ortex has platform packages for plan9-mips, aix-ppc64 only');
-  assert.match(r.message, `ortex 9.9.9 ships binaries for plan9-mips, aix-ppc64 (the platforms ONNX Runtime's own npm build covers), not ${PLATFORM}`);
+  assert.match(
+    r.message,
+    `ortex 9.9.9 ships binaries for plan9-mips, aix-ppc64 (the platforms ONNX Runtime's own npm build covers), not ${PLATFORM}`,
+  );
   assert.match(r.message, /ORTEX_NATIVE_PATH=<checkout>\/build\/Release\/ortex\.node and ORTEX_ORT_LIB=/);
 });
 
@@ -137,7 +164,10 @@ test('ORTEX_NATIVE_PATH is the only candidate, and a file that is not an addon s
 
 test('a FIFO or a directory as ORTEX_NATIVE_PATH / ORTEX_ORT_LIB / runtimeLibrary: a coded error at once, never a hang in dlopen', () => {
   if (process.platform === 'win32') return console.log('# no FIFOs on Windows');
-  const pkg = fakePackage({ [inPlatformPackage('ortex.node')]: ADDON, [inPlatformPackage(LIB)]: { link: ORT } }, { installed: { [PLATFORM]: '9.9.9' } });
+  const pkg = fakePackage(
+    { [inPlatformPackage('ortex.node')]: ADDON, [inPlatformPackage(LIB)]: { link: ORT } },
+    { installed: { [PLATFORM]: '9.9.9' } },
+  );
   const fifo = join(pkg, 'pipe');
   const mk = spawnSync('mkfifo', [fifo]);
   if (mk.error || mk.status !== 0) return console.log(`# mkfifo unavailable (${mk.error?.code ?? mk.status}): skipped`);
@@ -147,15 +177,21 @@ test('a FIFO or a directory as ORTEX_NATIVE_PATH / ORTEX_ORT_LIB / runtimeLibrar
   assert.is(addon.details.attempts[0].cause, 'expected a regular file for ORTEX_NATIVE_PATH, received a named pipe (FIFO)');
   const env = load(pkg, { ...quick, what: 'runtime', entry: 'dist/index.js', env: { ORTEX_ORT_LIB: fifo } });
   assert.is(env.code, 'ERR_NATIVE_LOAD');
-  assert.is(env.message, `expected a regular file for ORTEX_ORT_LIB, received a named pipe (FIFO): ${fifo}. Fix: point ORTEX_ORT_LIB at an existing libonnxruntime, or unset it to use the default.`);
+  assert.is(
+    env.message,
+    `expected a regular file for ORTEX_ORT_LIB, received a named pipe (FIFO): ${fifo}. Fix: point ORTEX_ORT_LIB at an existing libonnxruntime, or unset it to use the default.`,
+  );
   const dir = load(pkg, { ...quick, what: 'runtime', entry: 'dist/index.js', library: join(pkg, 'dist') });
   assert.is(dir.code, 'ERR_NATIVE_LOAD');
   assert.match(dir.message, `expected a regular file for runtimeLibrary, received a directory: ${join(pkg, 'dist')}`);
   for (const r of [addon, env, dir]) assert.ok(r.ms < 15_000, `answered in ${r.ms} ms`);
 });
 
-test('ORTEX_ORT_LIB overrides the platform package\'s library', () => {
-  const pkg = fakePackage({ [inPlatformPackage('ortex.node')]: ADDON, [inPlatformPackage(LIB)]: NOT_A_BINARY }, { installed: { [PLATFORM]: '9.9.9' } });
+test("ORTEX_ORT_LIB overrides the platform package's library", () => {
+  const pkg = fakePackage(
+    { [inPlatformPackage('ortex.node')]: ADDON, [inPlatformPackage(LIB)]: NOT_A_BINARY },
+    { installed: { [PLATFORM]: '9.9.9' } },
+  );
   const rt = load(pkg, { what: 'runtime', entry: 'dist/index.js', env: { ORTEX_ORT_LIB: ORT } });
   assert.is(rt.librarySource, 'ORTEX_ORT_LIB', JSON.stringify(rt));
   assert.is(rt.libraryPath, ORT);
@@ -176,7 +212,7 @@ test('ORTEX_NATIVE_PATH into a folder that also holds ORT: the library beside it
   assert.is(rt.libraryPath, join(pkg, 'custom', LIB));
 });
 
-test('a build from source newer than the platform package\'s addon wins; an older one does not', () => {
+test("a build from source newer than the platform package's addon wins; an older one does not", () => {
   const packaged = inPlatformPackage('ortex.node');
   const pkg = fakePackage({ [packaged]: ADDON, 'build/Release/ortex.node': ADDON }, { installed: { [PLATFORM]: '9.9.9' } });
   const past = new Date(Date.now() - 3_600_000);

@@ -9,7 +9,19 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -34,16 +46,29 @@ function userEnv(extra = {}) {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^npm_|^INIT_CWD$|^NODE_OPTIONS$|^ORTEX_/i.test(k)) env[k] = v;
   return {
-    ...env, PATH: bin, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false',
-    npm_config_offline: 'true', npm_config_cache: cache, npm_config_registry: 'http://127.0.0.1:9/',
-    npm_config_userconfig: join(work, 'npmrc'), ...extra,
+    ...env,
+    PATH: bin,
+    npm_config_update_notifier: 'false',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_offline: 'true',
+    npm_config_cache: cache,
+    npm_config_registry: 'http://127.0.0.1:9/',
+    npm_config_userconfig: join(work, 'npmrc'),
+    ...extra,
   };
 }
 
 function run(cmd, args, { cwd = app, timeout = 120_000, env = userEnv() } = {}) {
   const started = Date.now();
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 });
-  return { status: r.status, signal: r.signal, out: `${r.stdout ?? ''}${r.stderr ?? ''}`, stdout: r.stdout ?? '', seconds: (Date.now() - started) / 1000 };
+  return {
+    status: r.status,
+    signal: r.signal,
+    out: `${r.stdout ?? ''}${r.stderr ?? ''}`,
+    stdout: r.stdout ?? '',
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 const npm = (args, opts) => run(process.execPath, [npmCli(), ...args], opts);
 const npx = (args, opts) => run(process.execPath, [npxCli(), ...args], opts);
@@ -65,7 +90,8 @@ if (!template) throw new Error(`no platform package template for ${PLATFORM} (np
 const packed = packAll({ out: join(work, 'tarballs'), build: false, platforms: [PLATFORM], log });
 const main = packed.main;
 const platform = packed.platforms.find((p) => p.id === PLATFORM);
-for (const b of packed.built) if (b.build.built) log(`built ${relative(root, b.build.file)} first (${b.build.reason}) in ${b.build.seconds.toFixed(1)} s`);
+for (const b of packed.built)
+  if (b.build.built) log(`built ${relative(root, b.build.file)} first (${b.build.reason}) in ${b.build.seconds.toFixed(1)} s`);
 
 mkdirSync(bin);
 mkdirSync(app);
@@ -78,39 +104,83 @@ writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'ortex-consumer'
 // A canary dependency installed alongside: its postinstall proves that this install ran dependency scripts.
 const CANARY = 'install-scripts-canary';
 mkdirSync(join(work, CANARY));
-writeFileSync(join(work, CANARY, 'package.json'), JSON.stringify({
-  name: CANARY, version: '1.0.0', scripts: { postinstall: 'node -e "require(\'fs\').writeFileSync(process.env.INIT_CWD + \'/scripts-ran\', \'yes\')"' },
-}));
+writeFileSync(
+  join(work, CANARY, 'package.json'),
+  JSON.stringify({
+    name: CANARY,
+    version: '1.0.0',
+    scripts: { postinstall: "node -e \"require('fs').writeFileSync(process.env.INIT_CWD + '/scripts-ran', 'yes')\"" },
+  }),
+);
 const installed = npm(['install', main.file, platform.file, join(work, CANARY), '--loglevel=silly'], { timeout: 300_000 });
 const installedDir = join(app, 'node_modules', 'ortex');
 const platformDir = join(app, 'node_modules', ...template.manifest.name.split('/'));
-log(`npm install ${basename(main.file)} ${basename(platform.file)}: exit ${installed.status} in ${installed.seconds.toFixed(1)} s (offline, scripts on)`);
+log(
+  `npm install ${basename(main.file)} ${basename(platform.file)}: exit ${installed.status} in ${installed.seconds.toFixed(1)} s (offline, scripts on)`,
+);
 
 // ---- tests ----
 test('the platform package templates agree with package.json and with the loader', () => {
   assert.equal(templateProblems(), []);
-  assert.equal(Object.keys(pkg.optionalDependencies).sort(), platformTemplates().map((t) => t.manifest.name).sort());
+  assert.equal(
+    Object.keys(pkg.optionalDependencies).sort(),
+    platformTemplates()
+      .map((t) => t.manifest.name)
+      .sort(),
+  );
   for (const { id, manifest } of platformTemplates()) {
-    assert.ok(manifest.files.includes(RUNTIME_LIBRARY_FILE[manifest.os[0]]), `npm/${id}: ships ${RUNTIME_LIBRARY_FILE[manifest.os[0]]}, the file the loader opens`);
+    assert.ok(
+      manifest.files.includes(RUNTIME_LIBRARY_FILE[manifest.os[0]]),
+      `npm/${id}: ships ${RUNTIME_LIBRARY_FILE[manifest.os[0]]}, the file the loader opens`,
+    );
   }
   assert.is(pkg.dependencies, undefined, 'ortex has no dependencies: onnxruntime-node is a devDependency');
   assert.is(pkg.devDependencies['onnxruntime-node'], '1.30.0');
 });
 
 test('the ortex tarball holds the JavaScript, types, CLI and demo model, and its package.json nothing that runs', () => {
-  const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/ortex\.js$/, /^models\/demo\.onnx$/,
-    /^dist\/(cjs\/)?([\w-]+\/)*[\w.-]+\.(js|d\.ts)$/, /^dist\/cjs\/package\.json$/];
-  assert.equal(main.files.filter((f) => !allowed.some((re) => re.test(f))), [], 'no binaries, tests, sources, build trees or source maps');
-  for (const need of ['package.json', 'README.md', 'LICENSE', 'bin/ortex.js', 'models/demo.onnx', 'dist/index.js', 'dist/index.d.ts',
-    'dist/cli/main.js', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json']) {
+  const allowed = [
+    /^package\.json$/,
+    /^README\.md$/,
+    /^LICENSE$/,
+    /^bin\/ortex\.js$/,
+    /^models\/demo\.onnx$/,
+    /^dist\/(cjs\/)?([\w-]+\/)*[\w.-]+\.(js|d\.ts)$/,
+    /^dist\/cjs\/package\.json$/,
+  ];
+  assert.equal(
+    main.files.filter((f) => !allowed.some((re) => re.test(f))),
+    [],
+    'no binaries, tests, sources, build trees or source maps',
+  );
+  for (const need of [
+    'package.json',
+    'README.md',
+    'LICENSE',
+    'bin/ortex.js',
+    'models/demo.onnx',
+    'dist/index.js',
+    'dist/index.d.ts',
+    'dist/cli/main.js',
+    'dist/cjs/index.js',
+    'dist/cjs/index.d.ts',
+    'dist/cjs/package.json',
+  ]) {
     assert.ok(main.files.includes(need), `${need} is in the tarball`);
   }
-  for (const ts of readdirSync(join(root, 'lib'), { recursive: true }).map((f) => f.split('\\').join('/')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
+  for (const ts of readdirSync(join(root, 'lib'), { recursive: true })
+    .map((f) => f.split('\\').join('/'))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
     const js = ts.replace(/\.ts$/, '.js');
-    for (const f of [`dist/${js}`, `dist/${ts.replace(/\.ts$/, '.d.ts')}`, `dist/cjs/${js}`]) assert.ok(main.files.includes(f), `${f} is in the tarball`);
+    for (const f of [`dist/${js}`, `dist/${ts.replace(/\.ts$/, '.d.ts')}`, `dist/cjs/${js}`])
+      assert.ok(main.files.includes(f), `${f} is in the tarball`);
   }
   assert.equal([...staleOutputs(main.files)], [], 'every file in dist/ is built from a source in lib/ (none left over from a deleted one)');
-  assert.equal(main.files.filter((f) => f.endsWith('.js') && /sourceMappingURL/.test(readFileSync(join(root, f), 'utf8'))), [], 'no JS points at an unshipped source map');
+  assert.equal(
+    main.files.filter((f) => f.endsWith('.js') && /sourceMappingURL/.test(readFileSync(join(root, f), 'utf8'))),
+    [],
+    'no JS points at an unshipped source map',
+  );
   const shipped = JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8'));
   for (const key of DEV_ONLY_KEYS) assert.is(shipped[key], undefined, `the published package.json has no "${key}"`);
   assert.equal(shipped.optionalDependencies, pkg.optionalDependencies);
@@ -118,7 +188,7 @@ test('the ortex tarball holds the JavaScript, types, CLI and demo model, and its
   log(`${basename(main.file)}: ${MB(main.size)} packed, ${MB(main.unpackedSize)} unpacked, ${main.entryCount} files`);
 });
 
-test('the platform tarball: the addon beside ONNX Runtime, with ORT\'s license and notices', () => {
+test("the platform tarball: the addon beside ONNX Runtime, with ORT's license and notices", () => {
   assert.equal(platform.files, [...template.manifest.files, 'LICENSE', 'README.md', 'package.json'].sort());
   const notices = readFileSync(join(platformDir, 'ThirdPartyNotices.txt'), 'utf8');
   assert.match(notices, /THIRD PARTY SOFTWARE NOTICES AND INFORMATION/);
@@ -131,14 +201,23 @@ test('the platform tarball: the addon beside ONNX Runtime, with ORT\'s license a
 test('installed offline with install scripts on: nothing fetched, nothing built', () => {
   assert.is(installed.status, 0, `npm install failed:\n${tail(installed.out)}`);
   assert.is(npm(['config', 'get', 'ignore-scripts']).stdout.trim(), 'false');
-  assert.ok(existsSync(join(app, 'scripts-ran')), 'the canary dependency\'s postinstall ran: install scripts were on');
+  assert.ok(existsSync(join(app, 'scripts-ran')), "the canary dependency's postinstall ran: install scripts were on");
   const fetched = installed.out.split('\n').filter((l) => /^npm http fetch /.test(l));
   assert.equal(fetched, [], 'npm fetched nothing over the network');
   // What npm asked the (unreachable) registry for: the other platforms' optional packages, which
   // it skips; never a package this install needed.
-  const wanted = [...new Set([...installed.out.matchAll(/packumentCache full:http:\/\/127\.0\.0\.1:9\/(\S+) cache-miss/g)].map((m) => decodeURIComponent(m[1])))].sort();
-  const others = Object.keys(pkg.optionalDependencies).filter((n) => n !== template.manifest.name).sort();
-  assert.ok(wanted.every((w) => others.includes(w)), `looked up only other platforms' packages: ${wanted.join(', ')}`);
+  const wanted = [
+    ...new Set(
+      [...installed.out.matchAll(/packumentCache full:http:\/\/127\.0\.0\.1:9\/(\S+) cache-miss/g)].map((m) => decodeURIComponent(m[1])),
+    ),
+  ].sort();
+  const others = Object.keys(pkg.optionalDependencies)
+    .filter((n) => n !== template.manifest.name)
+    .sort();
+  assert.ok(
+    wanted.every((w) => others.includes(w)),
+    `looked up only other platforms' packages: ${wanted.join(', ')}`,
+  );
   for (const tool of ['cc', 'gcc', 'g++', 'c++', 'clang', 'make', 'cmake', 'python3']) {
     assert.is(spawnSync(tool, ['--version'], { env: userEnv() }).error?.code, 'ENOENT', `${tool} is not on the consumer's PATH`);
   }
@@ -152,11 +231,16 @@ test('npm ls and every installed package.json: no package has an install script'
   const names = [];
   // Installed packages only (the other platforms' optional packages are listed as missing).
   const walk = (deps = {}) => {
-    for (const [n, d] of Object.entries(deps)) if (d.version && n !== CANARY) names.push(`${n}@${d.version}`), walk(d.dependencies);
+    for (const [n, d] of Object.entries(deps)) {
+      if (!d.version || n === CANARY) continue;
+      names.push(`${n}@${d.version}`);
+      walk(d.dependencies);
+    }
   };
   walk(JSON.parse(ls.stdout).dependencies);
   assert.equal([...new Set(names)].sort(), [`${template.manifest.name}@${pkg.version}`, `ortex@${pkg.version}`]);
-  const manifests = readdirSync(join(app, 'node_modules'), { recursive: true }).map((f) => f.split('\\').join('/'))
+  const manifests = readdirSync(join(app, 'node_modules'), { recursive: true })
+    .map((f) => f.split('\\').join('/'))
     .filter((f) => /(^|\/)package\.json$/.test(f) && !f.startsWith(`${CANARY}/`));
   const withScripts = [];
   for (const rel of manifests) {
@@ -170,10 +254,12 @@ test('npm ls and every installed package.json: no package has an install script'
   log(`npm ls: ${[...new Set(names)].join(', ')}; ${manifests.length} package.json files scanned, none with an install script`);
 });
 
-test('installed size of the consumer\'s node_modules', () => {
+test("installed size of the consumer's node_modules", () => {
   const bytes = treeSize(join(app, 'node_modules'));
-  log(`consumer node_modules: ${MB(bytes)} (${MB(treeSize(platformDir))} of it ${template.manifest.name}); ` +
-    'with onnxruntime-node as a dependency (before the platform packages) it was 292 MB');
+  log(
+    `consumer node_modules: ${MB(bytes)} (${MB(treeSize(platformDir))} of it ${template.manifest.name}); ` +
+      'with onnxruntime-node as a dependency (before the platform packages) it was 292 MB',
+  );
   assert.ok(bytes < 100e6, `node_modules stays under 100 MB (${MB(bytes)})`);
 });
 
@@ -185,7 +271,8 @@ const RUN = `
   console.log(JSON.stringify({ model, addon: info.addonPath, source: info.librarySource, library: info.libraryPath, ort: info.ortVersion,
     data: Array.from(out.probabilities.data), error: typeof ortex.OrtexError }));
   await session.release();`;
-const ESM = `import * as ortex from 'ortex';\nimport { createRequire } from 'node:module';\nconst REQUIRE = createRequire(import.meta.url);\n` +
+const ESM =
+  `import * as ortex from 'ortex';\nimport { createRequire } from 'node:module';\nconst REQUIRE = createRequire(import.meta.url);\n` +
   `try {${RUN}\n} catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }\n`;
 
 function check(r, label) {
@@ -210,13 +297,18 @@ test('import: the ESM entry loads the platform package and runs the packaged dem
 });
 
 test('require: the CommonJS entry does the same, with the same result', () => {
-  writeFileSync(join(app, 'cjs.cjs'), `const ortex = require('ortex');\nconst REQUIRE = require;\n(async () => {${RUN}\n})().catch((e) => { console.error(e); process.exit(1); });\n`);
+  writeFileSync(
+    join(app, 'cjs.cjs'),
+    `const ortex = require('ortex');\nconst REQUIRE = require;\n(async () => {${RUN}\n})().catch((e) => { console.error(e); process.exit(1); });\n`,
+  );
   const o = check(node(['cjs.cjs']), 'require');
   assert.equal(o.data, esmOut.data);
 });
 
 test('import and require in one process share the addon and ORT', () => {
-  writeFileSync(join(app, 'both.mjs'), `import { createRequire } from 'node:module';
+  writeFileSync(
+    join(app, 'both.mjs'),
+    `import { createRequire } from 'node:module';
     const require = createRequire(import.meta.url);
     const c = require('ortex');
     const e = await import('ortex');
@@ -224,7 +316,8 @@ test('import and require in one process share the addon and ORT', () => {
       const out = await s.run({ features: new m.Tensor('float32', new Float32Array(4), [1, 4]) }); await s.release(); return Array.from(out.probabilities.data); };
     const [a, b] = [await run(c), await run(e)];
     console.log(JSON.stringify({ same: JSON.stringify(a) === JSON.stringify(b), distinct: c.InferenceSession !== e.InferenceSession,
-      addon: c.runtimeInfo().addonPath === e.runtimeInfo().addonPath, cross: e.isOrtexError(new c.OrtexError('ERR_RUNTIME', 'x')) }));`);
+      addon: c.runtimeInfo().addonPath === e.runtimeInfo().addonPath, cross: e.isOrtexError(new c.OrtexError('ERR_RUNTIME', 'x')) }));`,
+  );
   const r = node(['both.mjs']);
   assert.is(r.status, 0, tail(r.out));
   assert.equal(JSON.parse(r.stdout.trim()), { same: true, distinct: true, addon: true, cross: true });
@@ -242,7 +335,7 @@ test('the CLI through npx: ortex --version and ortex info, at once and offline',
   assert.ok(version.seconds < 20, 'npx runs the installed bin without installing anything');
 });
 
-test('ORTEX_ORT_LIB still overrides the platform package\'s ONNX Runtime', () => {
+test("ORTEX_ORT_LIB still overrides the platform package's ONNX Runtime", () => {
   const other = join(work, 'other-ort', RUNTIME_LIBRARY_FILE[process.platform]);
   mkdirSync(join(work, 'other-ort'));
   symlinkSync(join(platformDir, RUNTIME_LIBRARY_FILE[process.platform]), other);
@@ -260,7 +353,10 @@ test('the platform package missing (installed with --omit=optional, or node_modu
     const o = JSON.parse(r.stdout.trim().split('\n').pop());
     assert.is(o.code, 'ERR_NATIVE_LOAD', r.out);
     assert.match(o.message, `${template.manifest.name} is not installed`);
-    assert.match(o.message, `Fix: ${template.manifest.name}@${pkg.version}, the package with ortex's binaries for this system, is not installed`);
+    assert.match(
+      o.message,
+      `Fix: ${template.manifest.name}@${pkg.version}, the package with ortex's binaries for this system, is not installed`,
+    );
     assert.match(o.message, 'npm install --include=optional ortex');
   } finally {
     renameSync(aside, platformDir);
@@ -274,11 +370,25 @@ test('TypeScript (strict) compiles against the installed .d.ts, as ESM and as Co
     const bad: SessionOptions = { graphOptimizationLevel: 'max' };
     // @ts-expect-error: not an element type
     new Tensor('float33', new Float32Array(4), [1, 4]);
+    // Internals are not in the .d.ts (stripInternal), and stripping left no implicit public constructor.
+    // @ts-expect-error: the constructor is private (InferenceSession.create() makes sessions)
+    new InferenceSession();
+    // @ts-expect-error: the constructor is private (SessionPool.create() makes pools)
+    new SessionPool();
+    // @ts-expect-error: addon-side factory, internal
+    void Tensor.fromNative;
+    // @ts-expect-error: internal element code
+    void new Tensor('float32', new Float32Array(4), [1, 4]).code;
     async function main(): Promise<number[]> {
       const session: InferenceSession = await InferenceSession.create('demo.onnx', opts);
       const out = await session.run({ features: new Tensor('float32', new Float32Array(4), [1, 4]) });
       const p = out['probabilities'];
       const info: RuntimeInfo = runtimeInfo();
+      const batcher = new Batcher(await SessionPool.create('demo.onnx', { size: 2 }), { maxBatchSize: 4 });
+      batcher.on('batch', (e) => void e);
+      const queued: number = batcher.stats().queued.requests;
+      await batcher.close();
+      void queued;
       void info.ortVersion.toUpperCase();
       const source: 'init' | 'ORTEX_ORT_LIB' | 'platform package' | 'addon folder' | 'onnxruntime-node' = info.librarySource;
       void source;
@@ -287,19 +397,46 @@ test('TypeScript (strict) compiles against the installed .d.ts, as ESM and as Co
     }
     void bad; void main;`;
   mkdirSync(join(app, 'src'), { recursive: true });
-  writeFileSync(join(app, 'src', 'esm.ts'), `import { InferenceSession, Tensor, runtimeInfo, isOrtexError, type OrtexErrorCode, type RuntimeInfo, type SessionOptions } from 'ortex';\n${consumer}\n`);
-  writeFileSync(join(app, 'src', 'cjs.cts'), `import ortex = require('ortex');\nimport InferenceSession = ortex.InferenceSession;\nimport Tensor = ortex.Tensor;\n` +
-    `const { runtimeInfo, isOrtexError } = ortex;\ntype SessionOptions = ortex.SessionOptions;\ntype RuntimeInfo = ortex.RuntimeInfo;\ntype OrtexErrorCode = ortex.OrtexErrorCode;\n${consumer}\n`);
-  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: {
-      strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022'],
-      types: ['node'], typeRoots: [join(root, 'node_modules', '@types')], skipLibCheck: false, noUncheckedIndexedAccess: true,
-    },
-    include: ['src'],
-  }, null, 2));
+  writeFileSync(
+    join(app, 'src', 'esm.ts'),
+    `import { Batcher, InferenceSession, SessionPool, Tensor, runtimeInfo, isOrtexError, type OrtexErrorCode, type RuntimeInfo, type SessionOptions } from 'ortex';\n${consumer}\n`,
+  );
+  writeFileSync(
+    join(app, 'src', 'cjs.cts'),
+    `import ortex = require('ortex');\nimport Batcher = ortex.Batcher;\nimport InferenceSession = ortex.InferenceSession;\nimport SessionPool = ortex.SessionPool;\nimport Tensor = ortex.Tensor;\n` +
+      `const { runtimeInfo, isOrtexError } = ortex;\ntype SessionOptions = ortex.SessionOptions;\ntype RuntimeInfo = ortex.RuntimeInfo;\ntype OrtexErrorCode = ortex.OrtexErrorCode;\n${consumer}\n`,
+  );
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          lib: ['es2022'],
+          types: ['node'],
+          typeRoots: [join(root, 'node_modules', '@types')],
+          skipLibCheck: false,
+          noUncheckedIndexedAccess: true,
+        },
+        include: ['src'],
+      },
+      null,
+      2,
+    ),
+  );
   const r = node([join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--listFiles']);
-  assert.is(r.status, 0, `tsc failed:\n${tail(r.out)}`);
-  const listed = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean).map((f) => relative(installedDir, f).split('\\').join('/'));
+  // --listFiles output would bury the diagnostics: show those.
+  const diagnostics = r.out.split('\n').filter((l) => /error TS\d+/.test(l));
+  assert.is(r.status, 0, `tsc failed:\n${diagnostics.length ? diagnostics.join('\n') : tail(r.out)}`);
+  const listed = r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((f) => relative(installedDir, f).split('\\').join('/'));
   assert.ok(listed.includes('dist/index.d.ts'), 'import resolved to dist/index.d.ts');
   assert.ok(listed.includes('dist/cjs/index.d.ts'), 'require resolved to dist/cjs/index.d.ts');
 });

@@ -21,17 +21,26 @@ export function writeReport(run, jsonFile) {
   const panels = (run.sweeps ?? []).map((s) => ({
     title: s.title,
     subtitle: `${s.id} · ${s.levels.join(', ')} concurrent callers (point labels) · ${run.settings.threads} intra-op thread(s) · ${h.cpu_model}, ${h.logical_cores} cores`,
-    series: s.contenders.map((name) => ({
-      name,
-      points: s.levels.map((level) => ({ level, x: s.summary[name]?.[level] }))
-        .filter(({ x }) => x && !x.error && !x.skipped)
-        .map(({ level, x }) => ({ concurrency: level, throughput: x.throughput_runs_per_s, p99_ms: x.p99_us / 1000 })),
-    })).filter((x) => x.points.length),
+    series: s.contenders
+      .map((name) => ({
+        name,
+        points: s.levels
+          .map((level) => ({ level, x: s.summary[name]?.[level] }))
+          .filter(({ x }) => x && !x.error && !x.skipped)
+          .map(({ level, x }) => ({ concurrency: level, throughput: x.throughput_runs_per_s, p99_ms: x.p99_us / 1000 })),
+      }))
+      .filter((x) => x.points.length),
   }));
   if (panels.length) {
     const svgFile = join(resultsDir, 'sweep.svg');
-    writeFileSync(svgFile, sweepSvg(panels, `ortex bench · ${run.profile} profile · ${run.started_at.slice(0, 10)} · ${h.git_commit?.slice(0, 10) ?? '?'} · ` +
-      `node ${h.node} · ORT ${run.ort_version ?? '?'}${run.note ? ' · see the note in RESULTS.md' : ''}`));
+    writeFileSync(
+      svgFile,
+      sweepSvg(
+        panels,
+        `ortex bench · ${run.profile} profile · ${run.started_at.slice(0, 10)} · ${h.git_commit?.slice(0, 10) ?? '?'} · ` +
+          `node ${h.node} · ORT ${run.ort_version ?? '?'}${run.note ? ' · see the note in RESULTS.md' : ''}`,
+      ),
+    );
     written.push(svgFile);
   }
   const mdFile = join(REPO_ROOT, 'bench/RESULTS.md');

@@ -17,15 +17,40 @@ export interface ErrorCodeInfo {
 }
 
 export const ERROR_CODES = {
-  ERR_INVALID_INPUT: { description: 'A feed (or request body) does not fit the model: unknown or missing input, wrong type, shape, length or value.', httpStatus: 400, native: true },
+  ERR_INVALID_INPUT: {
+    description: 'A feed (or request body) does not fit the model: unknown or missing input, wrong type, shape, length or value.',
+    httpStatus: 400,
+    native: true,
+  },
   ERR_INVALID_ARGUMENT: { description: 'An argument or option of an API call is invalid.', httpStatus: 400, native: true },
-  ERR_MODEL_LOAD: { description: 'The model could not be loaded: missing, unreadable, malformed or unsupported.', httpStatus: 500, native: true },
+  ERR_MODEL_LOAD: {
+    description: 'The model could not be loaded: missing, unreadable, malformed or unsupported.',
+    httpStatus: 500,
+    native: true,
+  },
   ERR_RUNTIME: { description: 'ONNX Runtime failed while running the model.', httpStatus: 500, native: true },
-  ERR_SESSION_RELEASED: { description: 'The session (or pool) was released before or while the call was made.', httpStatus: 503, retryAfter: true, native: true },
-  ERR_PROVIDER_UNAVAILABLE: { description: 'A requested execution provider cannot start here; the message names what is missing and the fix.', httpStatus: 500, native: true },
+  ERR_SESSION_RELEASED: {
+    description: 'The session (or pool) was released before or while the call was made.',
+    httpStatus: 503,
+    retryAfter: true,
+    native: true,
+  },
+  ERR_PROVIDER_UNAVAILABLE: {
+    description: 'A requested execution provider cannot start here; the message names what is missing and the fix.',
+    httpStatus: 500,
+    native: true,
+  },
   ERR_ABORTED: { description: 'The run or request was cancelled through its AbortSignal.', httpStatus: 499, native: true },
-  ERR_NATIVE_LOAD: { description: 'The addon or the ONNX Runtime library could not be loaded; the message lists every path tried.', httpStatus: 500, native: true },
-  ERR_QUEUE_FULL: { description: 'A queue bound was reached (Batcher maxQueueSize, server queue limit): retry later.', httpStatus: 503, retryAfter: true },
+  ERR_NATIVE_LOAD: {
+    description: 'The addon or the ONNX Runtime library could not be loaded; the message lists every path tried.',
+    httpStatus: 500,
+    native: true,
+  },
+  ERR_QUEUE_FULL: {
+    description: 'A queue bound was reached (Batcher maxQueueSize, server queue limit): retry later.',
+    httpStatus: 503,
+    retryAfter: true,
+  },
   ERR_TIMEOUT: { description: 'The request waited longer than its timeout or deadline.', httpStatus: 504 },
   ERR_CLOSED: { description: 'The batcher or server is closing and accepts no new requests.', httpStatus: 503, retryAfter: true },
 } as const satisfies Record<string, ErrorCodeInfo>;
@@ -39,4 +64,7 @@ export function errorCodeInfo(code: string): ErrorCodeInfo | undefined {
 
 /** Codes the addon may raise (those marked `native`). */
 export const NATIVE_ERROR_CODES: ReadonlySet<string> = new Set(
-  Object.entries(ERROR_CODES as Record<string, ErrorCodeInfo>).filter(([, v]) => v.native).map(([k]) => k));
+  Object.entries(ERROR_CODES as Record<string, ErrorCodeInfo>)
+    .filter(([, v]) => v.native)
+    .map(([k]) => k),
+);

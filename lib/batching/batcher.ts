@@ -29,7 +29,14 @@ import { EventEmitter } from 'node:events';
 import { describe, fromNative, invalid, OrtexError } from '../base/errors.js';
 import { BatchLayout, type PaddingInfo } from './layout.js';
 import { checkOutputRows, concatTensors, MergeBuffers, sliceRows, splitTensor, type Typed } from './merge.js';
-import { checkRunOptions, resolveBatcherOptions, type BatcherCreateOptions, type BatcherOptions, type BatchRunOptions, type ResolvedBatcherOptions } from './options.js';
+import {
+  checkRunOptions,
+  resolveBatcherOptions,
+  type BatcherCreateOptions,
+  type BatcherOptions,
+  type BatchRunOptions,
+  type ResolvedBatcherOptions,
+} from './options.js';
 import { BatchEntry, BatchJob, DeadlineHeap, PADDING, QUEUED, RUNNING, DROPPED, ShapeGroup, type BatchResult } from './queue.js';
 import { BatchCounters, type BatcherStats, type BatchEvent, type RejectEvent } from './stats.js';
 import { InferenceSession, type FeedsType, type ReturnType, type RunOptions } from '../session/session.js';
@@ -41,7 +48,6 @@ import { asyncDispose } from '../base/async-dispose.js';
 
 export { PADDING };
 export type { BatchResult };
-
 
 /**
  * What a Batcher runs batches on: an {@link InferenceSession}, a {@link SessionPool}, or any
@@ -55,7 +61,10 @@ export interface BatchTarget extends ModelIO {
   readonly parallelism?: number;
 }
 
-const OPEN = 0, DRAINING = 1, CLOSING = 2, CLOSED = 3;
+const OPEN = 0,
+  DRAINING = 1,
+  CLOSING = 2,
+  CLOSED = 3;
 
 interface RunningBatch {
   entries: BatchEntry[];
@@ -83,6 +92,7 @@ export interface Batcher {
   off(event: 'close', listener: () => void): this;
 }
 
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above only adds typed overloads of EventEmitter's own on/once/off
 export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
   /** The session or pool batches run on. */
   readonly target: BatchTarget;
@@ -132,7 +142,13 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
   constructor(target: InferenceSession | SessionPool | BatchTarget, options?: BatcherOptions) {
     super();
     const t = target as BatchTarget;
-    if (t === null || typeof t !== 'object' || typeof t.run !== 'function' || !Array.isArray(t.inputMetadata) || !Array.isArray(t.outputMetadata)) {
+    if (
+      t === null ||
+      typeof t !== 'object' ||
+      typeof t.run !== 'function' ||
+      !Array.isArray(t.inputMetadata) ||
+      !Array.isArray(t.outputMetadata)
+    ) {
       throw invalid('ERR_INVALID_ARGUMENT', 'the Batcher target', 'an InferenceSession or a SessionPool', describe(target));
     }
     if (t.released === true) {
@@ -150,14 +166,18 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     this.batchAxis = o.batchAxis;
     this.maxBatchSize = this.#merging ? o.maxBatchSize : 1;
     const hint = t.parallelism;
-    this.maxInflightBatches = o.maxInflightBatches ?? (typeof hint === 'number' && Number.isInteger(hint) && hint >= 1 ? Math.min(hint, 1024) : 1);
+    this.maxInflightBatches =
+      o.maxInflightBatches ?? (typeof hint === 'number' && Number.isInteger(hint) && hint >= 1 ? Math.min(hint, 1024) : 1);
     // Batches run off the JS thread unless told otherwise: the next batch forms (and, with more
     // than one in flight, starts) while one runs.
     this.#runOptions = { mode: 'async', ...(o.runOptions ?? {}) };
     this.#counters = new BatchCounters(this.maxBatchSize);
     this.#buffers = new MergeBuffers(this.#layout.inputs.length, this.maxInflightBatches + 1);
-    this.#rowElements = this.#layout.inputs.map((i) => (i.shape.length > 0 && i.freeAxes.length === 0 && i.padAxis < 0
-      ? i.shape.reduce<number>((n, d, k) => (k === this.batchAxis ? n : n * (d as number)), 1) : 0));
+    this.#rowElements = this.#layout.inputs.map((i) =>
+      i.shape.length > 0 && i.freeAxes.length === 0 && i.padAxis < 0
+        ? i.shape.reduce<number>((n, d, k) => (k === this.batchAxis ? n : n * (d as number)), 1)
+        : 0,
+    );
   }
 
   /**
@@ -166,16 +186,25 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
    * on close). Given a session, pool or other {@link BatchTarget} instead, wraps that (not owned
    * unless `ownsTarget`; `poolSize` and `sessionOptions` do not apply).
    */
-  static async create(model: string | Uint8Array | ArrayBuffer | ArrayBufferView | InferenceSession | SessionPool | BatchTarget, options: BatcherCreateOptions = {}): Promise<Batcher> {
-    if (options === null || typeof options !== 'object') throw invalid('ERR_INVALID_ARGUMENT', 'Batcher options', 'an object', describe(options));
+  static async create(
+    model: string | Uint8Array | ArrayBuffer | ArrayBufferView | InferenceSession | SessionPool | BatchTarget,
+    options: BatcherCreateOptions = {},
+  ): Promise<Batcher> {
+    if (options === null || typeof options !== 'object')
+      throw invalid('ERR_INVALID_ARGUMENT', 'Batcher options', 'an object', describe(options));
     const { sessionOptions, poolSize, ...rest } = options;
     if (model !== null && typeof model === 'object' && typeof (model as BatchTarget).run === 'function') {
       if (sessionOptions !== undefined || poolSize !== undefined) {
-        throw invalid('ERR_INVALID_ARGUMENT', 'Batcher.create options', 'no sessionOptions or poolSize when wrapping an existing session or pool', 'them');
+        throw invalid(
+          'ERR_INVALID_ARGUMENT',
+          'Batcher.create options',
+          'no sessionOptions or poolSize when wrapping an existing session or pool',
+          'them',
+        );
       }
       return new Batcher(model as BatchTarget, rest);
     }
-    resolveBatcherOptions(rest);  // fail before loading the model
+    resolveBatcherOptions(rest); // fail before loading the model
     if (poolSize !== undefined && !(typeof poolSize === 'number' && Number.isInteger(poolSize) && poolSize >= 1 && poolSize <= 1024)) {
       throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option poolSize', 'an integer from 1 to 1024', describe(poolSize));
     }
@@ -203,7 +232,12 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     const o = this.#o;
     this.#counters.submitted++;
     let priority = o.defaultPriority;
-    if (this.#state !== OPEN) return this.#refuse(new OrtexError('ERR_CLOSED', `the batcher is ${this.#state === DRAINING ? 'draining' : 'closed'} and accepts no new requests`), 0, priority);
+    if (this.#state !== OPEN)
+      return this.#refuse(
+        new OrtexError('ERR_CLOSED', `the batcher is ${this.#state === DRAINING ? 'draining' : 'closed'} and accepts no new requests`),
+        0,
+        priority,
+      );
     let rows = 1;
     let key = '';
     let tensors: Tensor[] = [];
@@ -231,15 +265,35 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     } catch (e) {
       return this.#refuse(e, 0, priority);
     }
-    if (signal?.aborted) return this.#refuse(new OrtexError('ERR_ABORTED', 'the request was aborted before it was queued', { cause: signal.reason }), rows, priority);
+    if (signal?.aborted)
+      return this.#refuse(
+        new OrtexError('ERR_ABORTED', 'the request was aborted before it was queued', { cause: signal.reason }),
+        rows,
+        priority,
+      );
     const max = this.maxBatchSize;
     if (rows > max && o.oversize === 'reject') {
-      return this.#refuse(invalid('ERR_INVALID_INPUT', 'feeds', `at most ${max} rows along the batch axis (maxBatchSize; or oversize: 'split')`, `${rows} rows`), rows, priority);
+      return this.#refuse(
+        invalid(
+          'ERR_INVALID_INPUT',
+          'feeds',
+          `at most ${max} rows along the batch axis (maxBatchSize; or oversize: 'split')`,
+          `${rows} rows`,
+        ),
+        rows,
+        priority,
+      );
     }
     if (this.#queuedRows + rows > o.maxQueueSize) {
-      return this.#refuse(new OrtexError('ERR_QUEUE_FULL',
-        `the batcher's queue is full: ${this.#queuedRows} of ${o.maxQueueSize} rows are waiting (maxQueueSize), no room for ${rows} more`,
-        { details: { queuedRows: this.#queuedRows, maxQueueSize: o.maxQueueSize, rows } }), rows, priority);
+      return this.#refuse(
+        new OrtexError(
+          'ERR_QUEUE_FULL',
+          `the batcher's queue is full: ${this.#queuedRows} of ${o.maxQueueSize} rows are waiting (maxQueueSize), no room for ${rows} more`,
+          { details: { queuedRows: this.#queuedRows, maxQueueSize: o.maxQueueSize, rows } },
+        ),
+        rows,
+        priority,
+      );
     }
     const now = performance.now();
     let deadline = timeoutMs === Infinity ? Infinity : now + timeoutMs;
@@ -300,8 +354,11 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
       queueWaitMs: c.queueWaitMs.snapshot(),
       computeMs: c.computeMs.snapshot(),
       config: {
-        maxBatchSize: this.maxBatchSize, maxQueueDelayMs: this.#o.maxQueueDelayMs, maxQueueSize: this.#o.maxQueueSize,
-        maxInflightBatches: this.maxInflightBatches, batchAxis: this.batchAxis,
+        maxBatchSize: this.maxBatchSize,
+        maxQueueDelayMs: this.#o.maxQueueDelayMs,
+        maxQueueSize: this.#o.maxQueueSize,
+        maxInflightBatches: this.maxInflightBatches,
+        batchAxis: this.batchAxis,
       },
     };
   }
@@ -509,7 +566,10 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     } catch (e) {
       promise = Promise.reject(e);
     }
-    promise.then((out) => this.#completed(batch, out), (err) => this.#failed(batch, err));
+    promise.then(
+      (out) => this.#completed(batch, out),
+      (err) => this.#failed(batch, err),
+    );
   }
 
   #mergeFeeds(batch: RunningBatch): FeedsType {
@@ -528,7 +588,8 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
         for (let i = 0; i < entries.length; i++) ts[i] = entries[i]!.tensors[j]!;
         if (axis === 0 && input.padAxis < 0 && input.info.array !== undefined) {
           const [t, base] = this.#buffers.concat(j, ts, input.info, this.maxBatchSize * this.#rowElements[j]!);
-          (batch.held ??= []).push(j, base);
+          batch.held ??= [];
+          batch.held.push(j, base);
           merged = t;
         } else {
           merged = concatTensors(ts, input.info, axis, input.padAxis, padTo, pad?.value);
@@ -598,7 +659,8 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     const job = e.job;
     const padding = this.#layout.padding;
     if (job.results === undefined) {
-      if (padding) (result as BatchResult)[PADDING] = { axes: padding.axes, length: e.padLength, paddedLength: padTo } satisfies PaddingInfo;
+      if (padding)
+        (result as BatchResult)[PADDING] = { axes: padding.axes, length: e.padLength, paddedLength: padTo } satisfies PaddingInfo;
       this.#resolve(job, result);
       return;
     }
@@ -623,7 +685,10 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
       const first = ts[0]!.dims;
       for (const t of ts) {
         if (t.dims.length !== first.length || t.dims.some((d, i) => i !== axis && d !== first[i])) {
-          throw new OrtexError('ERR_RUNTIME', `the parts of a split request produced output '${o.name}' with different shapes ([${first.join(',')}] and [${t.dims.join(',')}]); use oversize: 'reject'`);
+          throw new OrtexError(
+            'ERR_RUNTIME',
+            `the parts of a split request produced output '${o.name}' with different shapes ([${first.join(',')}] and [${t.dims.join(',')}]); use oversize: 'reject'`,
+          );
         }
       }
       out[o.name] = concatTensors(ts, o.info, axis);
@@ -654,8 +719,12 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
 
   #emitBatch(batch: RunningBatch, computeMs: number, error: OrtexError | undefined): void {
     const event: BatchEvent = {
-      rows: batch.rows, requests: batch.entries.length, maxQueueWaitMs: batch.maxWait, computeMs,
-      inflight: this.#inflight, queuedRows: this.#queuedRows,
+      rows: batch.rows,
+      requests: batch.entries.length,
+      maxQueueWaitMs: batch.maxWait,
+      computeMs,
+      inflight: this.#inflight,
+      queuedRows: this.#queuedRows,
     };
     if (this.#layout.padding) event.paddedLength = batch.padTo;
     if (error) event.error = error;
@@ -680,7 +749,8 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     if (job.settled) return;
     this.#settle(job);
     this.#counters.reject(error.code);
-    if (this.listenerCount('reject') > 0) this.emit('reject', { code: error.code, error, rows: job.rows, priority: job.priority } satisfies RejectEvent);
+    if (this.listenerCount('reject') > 0)
+      this.emit('reject', { code: error.code, error, rows: job.rows, priority: job.priority } satisfies RejectEvent);
     job.reject(error);
   }
 
@@ -704,16 +774,26 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
   #abort(job: BatchJob): void {
     if (job.settled) return;
     const running = job.queuedParts < job.parts.length;
-    this.#reject(job, new OrtexError('ERR_ABORTED', running
-      ? 'the request was aborted while its batch was running (the batch runs on for the other requests)'
-      : 'the request was aborted while queued', { cause: job.signal?.reason }));
+    this.#reject(
+      job,
+      new OrtexError(
+        'ERR_ABORTED',
+        running
+          ? 'the request was aborted while its batch was running (the batch runs on for the other requests)'
+          : 'the request was aborted while queued',
+        { cause: job.signal?.reason },
+      ),
+    );
     if (this.#state !== OPEN) this.#maybeFinish();
   }
 
   #timeoutError(job: BatchJob, now: number): OrtexError {
     const waited = now - job.enqueuedAt;
-    return new OrtexError('ERR_TIMEOUT', `the request was dropped after waiting ${waited.toFixed(1)} ms in the batcher's queue (its timeout or deadline passed before its batch could start)`,
-      { details: { waitedMs: waited } });
+    return new OrtexError(
+      'ERR_TIMEOUT',
+      `the request was dropped after waiting ${waited.toFixed(1)} ms in the batcher's queue (its timeout or deadline passed before its batch could start)`,
+      { details: { waitedMs: waited } },
+    );
   }
 
   // --- timers ----------------------------------------------------------------------------------
@@ -776,11 +856,14 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     this.#groups.clear();
     this.#deadlines = new DeadlineHeap();
     const release = this.#o.ownsTarget ? Promise.resolve().then(() => this.target.release()) : Promise.resolve();
-    release.then(() => {
-      this.#state = CLOSED;
-      this.#resolveClosed!();
-      this.emit('close');
-    }, (e) => this.#rejectClosed!(e));
+    release.then(
+      () => {
+        this.#state = CLOSED;
+        this.#resolveClosed!();
+        this.emit('close');
+      },
+      (e) => this.#rejectClosed!(e),
+    );
   }
 }
 

@@ -4,7 +4,7 @@
  * order with their row count and shape-group key.
  */
 import { elementTypeByName, type ElementTypeInfo, type TensorType } from '../tensor/element-types.js';
-import { describe, invalid, OrtexError } from '../base/errors.js';
+import { describe, invalid, type OrtexError } from '../base/errors.js';
 import type { FeedsType } from '../session/session.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, checkTensor } from '../tensor/value-codec.js';
@@ -99,11 +99,22 @@ export class BatchLayout {
   readonly constantKey: boolean;
   readonly #byName: Map<string, InputLayout>;
 
-  constructor(inputMetadata: readonly ValueMetadata[], outputMetadata: readonly ValueMetadata[], axis: number | null, padding: PaddingPolicy | undefined) {
+  constructor(
+    inputMetadata: readonly ValueMetadata[],
+    outputMetadata: readonly ValueMetadata[],
+    axis: number | null,
+    padding: PaddingPolicy | undefined,
+  ) {
     this.axis = axis;
     this.inputNames = inputMetadata.map((m) => m.name);
     if (axis === null) {
-      if (padding !== undefined) throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option padding', 'no padding when batchAxis is null (requests are not merged)', 'a padding policy');
+      if (padding !== undefined)
+        throw invalid(
+          'ERR_INVALID_ARGUMENT',
+          'Batcher option padding',
+          'no padding when batchAxis is null (requests are not merged)',
+          'a padding policy',
+        );
       this.inputs = [];
       this.outputs = [];
       this.padding = undefined;
@@ -111,10 +122,17 @@ export class BatchLayout {
       this.#byName = new Map();
       return;
     }
-    const noAxis = (m: ValueMetadata, kind: string, why: string): OrtexError => invalid('ERR_INVALID_ARGUMENT', `the batch axis (batchAxis ${axis}) of the Batcher's model`,
-      `a symbolic or unknown dimension at axis ${axis} of every input and output (set batchAxis to the model's batch axis, or to null to queue requests without merging them)`,
-      `${fmtValue(m, kind)}${why}`);
-    for (const [list, kind] of [[inputMetadata, 'input'], [outputMetadata, 'output']] as const) {
+    const noAxis = (m: ValueMetadata, kind: string, why: string): OrtexError =>
+      invalid(
+        'ERR_INVALID_ARGUMENT',
+        `the batch axis (batchAxis ${axis}) of the Batcher's model`,
+        `a symbolic or unknown dimension at axis ${axis} of every input and output (set batchAxis to the model's batch axis, or to null to queue requests without merging them)`,
+        `${fmtValue(m, kind)}${why}`,
+      );
+    for (const [list, kind] of [
+      [inputMetadata, 'input'],
+      [outputMetadata, 'output'],
+    ] as const) {
       for (const m of list) {
         if (!m.isTensor) throw noAxis(m, kind, ', which is not a tensor');
         const info = elementTypeByName(m.type);
@@ -134,15 +152,32 @@ export class BatchLayout {
       });
       const spec = { kind: 'tensor' as const, type, shape };
       return {
-        name: m.name, index, type, info: elementTypeByName(type)!, shape, padAxis, freeAxes,
-        what: `input '${m.name}'`, expected: `a ${formatType(spec)} tensor`, spec,
+        name: m.name,
+        index,
+        type,
+        info: elementTypeByName(type)!,
+        shape,
+        padAxis,
+        freeAxes,
+        what: `input '${m.name}'`,
+        expected: `a ${formatType(spec)} tensor`,
+        spec,
       };
     });
     this.outputs = outputMetadata.map((m) => {
       const type = (m as { type: TensorType }).type;
       return { name: m.name, type, info: elementTypeByName(type)! };
     });
-    this.padding = padAxes.size > 0 ? { value: padValue(padding!, this.inputs.filter((i) => i.padAxis >= 0)), axes: Object.freeze(Object.fromEntries(padAxes)) } : undefined;
+    this.padding =
+      padAxes.size > 0
+        ? {
+            value: padValue(
+              padding!,
+              this.inputs.filter((i) => i.padAxis >= 0),
+            ),
+            axes: Object.freeze(Object.fromEntries(padAxes)),
+          }
+        : undefined;
     this.constantKey = padAxes.size === 0 && this.inputs.every((i) => i.shape.length > 0 && i.freeAxes.length === 0);
     this.#byName = new Map(this.inputs.map((i) => [i.name, i]));
   }
@@ -165,22 +200,39 @@ export class BatchLayout {
     for (const name in feeds) {
       const input = this.#byName.get(name);
       if (input === undefined) {
-        throw invalid('ERR_INVALID_INPUT', 'feeds', `only the model's inputs (${this.inputNames.map((n) => `'${n}'`).join(', ')})`, `unknown input '${name}'`);
+        throw invalid(
+          'ERR_INVALID_INPUT',
+          'feeds',
+          `only the model's inputs (${this.inputNames.map((n) => `'${n}'`).join(', ')})`,
+          `unknown input '${name}'`,
+        );
       }
       present++;
       const t = asTensor(feeds[name], input.what, input.expected);
       checkTensor(t, input.spec, input.what);
       const dims = t.dims;
-      if (dims.length <= axis) throw invalid('ERR_INVALID_INPUT', input.what, `a tensor with a batch axis ${axis}`, `dims [${dims.join(',')}]`);
+      if (dims.length <= axis)
+        throw invalid('ERR_INVALID_INPUT', input.what, `a tensor with a batch axis ${axis}`, `dims [${dims.join(',')}]`);
       const r = dims[axis]!;
       if (rows < 0) rows = r;
       else if (r !== rows) {
-        throw invalid('ERR_INVALID_INPUT', input.what, `the same number of rows along the batch axis as the other inputs (${rows})`, `${r} rows, dims [${dims.join(',')}]`);
+        throw invalid(
+          'ERR_INVALID_INPUT',
+          input.what,
+          `the same number of rows along the batch axis as the other inputs (${rows})`,
+          `${r} rows, dims [${dims.join(',')}]`,
+        );
       }
       if (input.padAxis >= 0) {
         const len = dims[input.padAxis]!;
         if (padLength === 0 || padLength === len) padLength = len;
-        else throw invalid('ERR_INVALID_INPUT', input.what, `the same length along the padded dimension as the other padded inputs (${padLength})`, `${len}`);
+        else
+          throw invalid(
+            'ERR_INVALID_INPUT',
+            input.what,
+            `the same length along the padded dimension as the other padded inputs (${padLength})`,
+            `${len}`,
+          );
       }
       tensors[input.index] = t;
       if (!this.constantKey) {
@@ -205,31 +257,62 @@ function resolvePadding(inputs: readonly ValueMetadata[], axis: number, p: Paddi
   const axes = new Map<string, number>();
   if (p === undefined) return axes;
   const what = 'Batcher option padding';
-  if (p === null || typeof p !== 'object') throw invalid('ERR_INVALID_ARGUMENT', what, "{ dim } or { input, axis }, with an optional value", describe(p));
+  if (p === null || typeof p !== 'object')
+    throw invalid('ERR_INVALID_ARGUMENT', what, '{ dim } or { input, axis }, with an optional value', describe(p));
   for (const k of Object.keys(p)) {
-    if (!['dim', 'input', 'axis', 'value'].includes(k)) throw invalid('ERR_INVALID_ARGUMENT', what, 'only the keys dim, input, axis and value', `key '${k}'`);
+    if (!['dim', 'input', 'axis', 'value'].includes(k))
+      throw invalid('ERR_INVALID_ARGUMENT', what, 'only the keys dim, input, axis and value', `key '${k}'`);
   }
   if (p.dim !== undefined) {
-    if (typeof p.dim !== 'string' || p.dim === '') throw invalid('ERR_INVALID_ARGUMENT', `${what}.dim`, 'a symbolic dimension name', describe(p.dim));
+    if (typeof p.dim !== 'string' || p.dim === '')
+      throw invalid('ERR_INVALID_ARGUMENT', `${what}.dim`, 'a symbolic dimension name', describe(p.dim));
     if (p.input !== undefined || p.axis !== undefined) throw invalid('ERR_INVALID_ARGUMENT', what, 'either dim or input and axis', 'both');
     for (const m of inputs) {
       if (!m.isTensor) continue;
       const found = m.shape.map((d, i) => (d === p.dim ? i : -1)).filter((i) => i >= 0);
-      if (found.length > 1) throw invalid('ERR_INVALID_ARGUMENT', `${what}.dim`, 'a dimension that appears once per input', `'${p.dim}' at axes ${found.join(', ')} of input '${m.name}'`);
+      if (found.length > 1)
+        throw invalid(
+          'ERR_INVALID_ARGUMENT',
+          `${what}.dim`,
+          'a dimension that appears once per input',
+          `'${p.dim}' at axes ${found.join(', ')} of input '${m.name}'`,
+        );
       if (found.length === 1) axes.set(m.name, found[0]!);
     }
     if (axes.size === 0) {
       const dims = inputs.flatMap((m) => (m.isTensor ? m.shape.filter((d): d is string => typeof d === 'string') : []));
-      throw invalid('ERR_INVALID_ARGUMENT', `${what}.dim`, `a symbolic dimension of the model's inputs (${[...new Set(dims)].map((d) => `'${d}'`).join(', ') || 'none'})`, `'${p.dim}'`);
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        `${what}.dim`,
+        `a symbolic dimension of the model's inputs (${[...new Set(dims)].map((d) => `'${d}'`).join(', ') || 'none'})`,
+        `'${p.dim}'`,
+      );
     }
   } else {
     const m = inputs.find((i) => i.name === p.input);
-    if (m === undefined || !m.isTensor) throw invalid('ERR_INVALID_ARGUMENT', `${what}.input`, `an input name (${inputs.map((i) => `'${i.name}'`).join(', ')})`, describe(p.input));
+    if (m === undefined || !m.isTensor)
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        `${what}.input`,
+        `an input name (${inputs.map((i) => `'${i.name}'`).join(', ')})`,
+        describe(p.input),
+      );
     const rank = m.shape.length;
     if (typeof p.axis !== 'number' || !Number.isInteger(p.axis) || p.axis < 0 || (rank > 0 && p.axis >= rank)) {
-      throw invalid('ERR_INVALID_ARGUMENT', `${what}.axis`, rank > 0 ? `an integer from 0 to ${rank - 1}` : 'a non-negative integer', describe(p.axis));
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        `${what}.axis`,
+        rank > 0 ? `an integer from 0 to ${rank - 1}` : 'a non-negative integer',
+        describe(p.axis),
+      );
     }
-    if (rank > 0 && !isFree(m.shape[p.axis])) throw invalid('ERR_INVALID_ARGUMENT', `${what}.axis`, 'a dynamic (symbolic or unknown) axis', `axis ${p.axis} of input '${m.name}', fixed at ${m.shape[p.axis]}`);
+    if (rank > 0 && !isFree(m.shape[p.axis]))
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        `${what}.axis`,
+        'a dynamic (symbolic or unknown) axis',
+        `axis ${p.axis} of input '${m.name}', fixed at ${m.shape[p.axis]}`,
+      );
     axes.set(m.name, p.axis);
   }
   for (const [name, a] of axes) {
@@ -242,10 +325,14 @@ function padValue(p: PaddingPolicy, padded: InputLayout[]): number | bigint | st
   const v = p.value ?? 0;
   for (const input of padded) {
     const info = input.info;
-    const ok = info.array === undefined ? typeof v === 'string'
-      : info.array === BigInt64Array || info.array === BigUint64Array ? typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v))
-        : typeof v === 'number';
-    if (!ok) throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option padding.value', `a value for ${input.type} input '${input.name}'`, describe(v));
+    const ok =
+      info.array === undefined
+        ? typeof v === 'string'
+        : info.array === BigInt64Array || info.array === BigUint64Array
+          ? typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v))
+          : typeof v === 'number';
+    if (!ok)
+      throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option padding.value', `a value for ${input.type} input '${input.name}'`, describe(v));
   }
   return v;
 }

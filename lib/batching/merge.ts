@@ -25,7 +25,14 @@ function product(dims: readonly number[], from = 0): number {
  * (`intoBig`), or the block at `offsets` of `big` out into `small`. Contiguous runs are copied
  * with one `set` each.
  */
-export function copyBlock(small: TensorData, sDims: readonly number[], big: TensorData, bDims: readonly number[], offsets: readonly number[], intoBig: boolean): void {
+export function copyBlock(
+  small: TensorData,
+  sDims: readonly number[],
+  big: TensorData,
+  bDims: readonly number[],
+  offsets: readonly number[],
+  intoBig: boolean,
+): void {
   const rank = sDims.length;
   if (product(sDims) === 0) return;
   // Innermost axis where the block and the big tensor differ: everything after it is contiguous.
@@ -66,7 +73,14 @@ export function copyBlock(small: TensorData, sDims: readonly number[], big: Tens
  * `padTo` along that axis. Every other dimension must agree (checked by the caller for inputs).
  * One tensor that needs no padding is returned as is.
  */
-export function concatTensors(tensors: readonly Tensor[], info: ElementTypeInfo, axis: number, padAxis = -1, padTo = 0, padValue: number | bigint | string = 0): Tensor {
+export function concatTensors(
+  tensors: readonly Tensor[],
+  info: ElementTypeInfo,
+  axis: number,
+  padAxis = -1,
+  padTo = 0,
+  padValue: number | bigint | string = 0,
+): Tensor {
   const first = tensors[0]!;
   if (tensors.length === 1 && (padAxis < 0 || first.dims[padAxis] === padTo)) return first;
   let rows = 0;
@@ -198,7 +212,9 @@ export function sliceRows(t: Tensor, info: ElementTypeInfo, axis: number, start:
   if (axis === 0) {
     const rowSize = product(t.dims, 1);
     const data = t.data;
-    const piece = Array.isArray(data) ? data.slice(start * rowSize, (start + count) * rowSize) : (data as Typed).subarray(start * rowSize, (start + count) * rowSize);
+    const piece = Array.isArray(data)
+      ? data.slice(start * rowSize, (start + count) * rowSize)
+      : (data as Typed).subarray(start * rowSize, (start + count) * rowSize);
     return Tensor.fromNative(info, piece as TensorData, dims, false);
   }
   const offsets = new Array<number>(dims.length).fill(0);
@@ -210,8 +226,12 @@ export function sliceRows(t: Tensor, info: ElementTypeInfo, axis: number, start:
 
 /** Throws unless `t` is a tensor with `rows` rows along `axis`. */
 export function checkOutputRows(t: unknown, name: string, axis: number, rows: number): asserts t is Tensor {
-  if (!(t instanceof Tensor)) throw new OrtexError('ERR_RUNTIME', `the model's output '${name}' is not a tensor, so the batch cannot be split into requests`);
+  if (!(t instanceof Tensor))
+    throw new OrtexError('ERR_RUNTIME', `the model's output '${name}' is not a tensor, so the batch cannot be split into requests`);
   if (t.dims.length <= axis || t.dims[axis] !== rows) {
-    throw new OrtexError('ERR_RUNTIME', `expected ${rows} rows along batch axis ${axis} for output '${name}' of the batch, received dims [${t.dims.join(',')}] (is axis ${axis} really the batch axis of every output? set batchAxis: null to run requests unmerged)`);
+    throw new OrtexError(
+      'ERR_RUNTIME',
+      `expected ${rows} rows along batch axis ${axis} for output '${name}' of the batch, received dims [${t.dims.join(',')}] (is axis ${axis} really the batch axis of every output? set batchAxis: null to run requests unmerged)`,
+    );
   }
 }

@@ -46,7 +46,10 @@ export interface BatcherOptions {
    * out, prioritised and scheduled onto the target, but each runs alone.
    */
   batchAxis?: number | null;
-  /** A request with more rows than `maxBatchSize`: `'split'` (default) into parts that are run and reassembled, or `'reject'` (ERR_INVALID_INPUT). */
+  /**
+   * A request with more rows than `maxBatchSize`: `'split'` (default) into parts that are run and
+   * reassembled, or `'reject'` (ERR_INVALID_INPUT).
+   */
   oversize?: 'split' | 'reject';
   /** Opt-in padding of one dynamic axis; see {@link PaddingPolicy}. */
   padding?: PaddingPolicy;
@@ -110,13 +113,27 @@ export interface ResolvedBatcherOptions {
   ownsTarget: boolean;
 }
 
-const KEYS = new Set(['maxBatchSize', 'maxQueueDelayMs', 'preferredBatchSizes', 'maxQueueSize', 'maxInflightBatches', 'batchAxis',
-  'oversize', 'padding', 'timeoutMs', 'priorityLevels', 'defaultPriority', 'runOptions', 'ownsTarget']);
+const KEYS = new Set([
+  'maxBatchSize',
+  'maxQueueDelayMs',
+  'preferredBatchSizes',
+  'maxQueueSize',
+  'maxInflightBatches',
+  'batchAxis',
+  'oversize',
+  'padding',
+  'timeoutMs',
+  'priorityLevels',
+  'defaultPriority',
+  'runOptions',
+  'ownsTarget',
+]);
 const RUN_KEYS = new Set(['mode', 'tag', 'logSeverityLevel', 'logVerbosityLevel', 'configEntries']);
 
 function int(v: unknown, what: string, min: number, max: number, fallback: number): number {
   if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw invalid('ERR_INVALID_ARGUMENT', what, `an integer from ${min} to ${max}`, describe(v));
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    throw invalid('ERR_INVALID_ARGUMENT', what, `an integer from ${min} to ${max}`, describe(v));
   return v;
 }
 
@@ -131,14 +148,26 @@ export function resolveBatcherOptions(o: BatcherOptions | undefined, extraKeys: 
   if (o === undefined) o = {};
   if (o === null || typeof o !== 'object') throw invalid('ERR_INVALID_ARGUMENT', 'Batcher options', 'an object', describe(o));
   for (const k of Object.keys(o)) {
-    if (!KEYS.has(k) && !extraKeys.includes(k)) throw invalid('ERR_INVALID_ARGUMENT', 'Batcher options', `only known keys (${[...KEYS, ...extraKeys].join(', ')})`, `unknown key "${k}"`);
+    if (!KEYS.has(k) && !extraKeys.includes(k))
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        'Batcher options',
+        `only known keys (${[...KEYS, ...extraKeys].join(', ')})`,
+        `unknown key "${k}"`,
+      );
   }
   const maxBatchSize = int(o.maxBatchSize, 'Batcher option maxBatchSize', 1, 2 ** 31 - 1, 32);
   let preferred: number[] = [];
   if (o.preferredBatchSizes !== undefined) {
-    if (!Array.isArray(o.preferredBatchSizes)) throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option preferredBatchSizes', 'an array of batch sizes', describe(o.preferredBatchSizes));
+    if (!Array.isArray(o.preferredBatchSizes))
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        'Batcher option preferredBatchSizes',
+        'an array of batch sizes',
+        describe(o.preferredBatchSizes),
+      );
     preferred = o.preferredBatchSizes.map((v, i) => int(v, `Batcher option preferredBatchSizes[${i}]`, 1, maxBatchSize, 0));
-    preferred = [...new Set(preferred)].sort((a, b) => b - a);  // largest first
+    preferred = [...new Set(preferred)].sort((a, b) => b - a); // largest first
   }
   let maxQueueSize = Math.max(4096, 4 * maxBatchSize);
   if (o.maxQueueSize !== undefined) {
@@ -147,24 +176,34 @@ export function resolveBatcherOptions(o: BatcherOptions | undefined, extraKeys: 
   }
   let batchAxis: number | null = 0;
   if (o.batchAxis !== undefined) batchAxis = o.batchAxis === null ? null : int(o.batchAxis, 'Batcher option batchAxis', 0, 63, 0);
-  if (o.oversize !== undefined && o.oversize !== 'split' && o.oversize !== 'reject') throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option oversize', "'split' or 'reject'", describe(o.oversize));
+  if (o.oversize !== undefined && o.oversize !== 'split' && o.oversize !== 'reject')
+    throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option oversize', "'split' or 'reject'", describe(o.oversize));
   const priorityLevels = int(o.priorityLevels, 'Batcher option priorityLevels', 1, 64, 1);
   const defaultPriority = int(o.defaultPriority, 'Batcher option defaultPriority', 0, priorityLevels - 1, 0);
   let runOptions: BatchSessionRunOptions | undefined;
   if (o.runOptions !== undefined) {
-    if (o.runOptions === null || typeof o.runOptions !== 'object') throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option runOptions', 'an object', describe(o.runOptions));
+    if (o.runOptions === null || typeof o.runOptions !== 'object')
+      throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option runOptions', 'an object', describe(o.runOptions));
     for (const k of Object.keys(o.runOptions)) {
-      if (!RUN_KEYS.has(k)) throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option runOptions', `only run options that apply to a whole batch (${[...RUN_KEYS].join(', ')})`, `key '${k}'`);
+      if (!RUN_KEYS.has(k))
+        throw invalid(
+          'ERR_INVALID_ARGUMENT',
+          'Batcher option runOptions',
+          `only run options that apply to a whole batch (${[...RUN_KEYS].join(', ')})`,
+          `key '${k}'`,
+        );
     }
     runOptions = o.runOptions;
   }
-  if (o.ownsTarget !== undefined && typeof o.ownsTarget !== 'boolean') throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option ownsTarget', 'a boolean', describe(o.ownsTarget));
+  if (o.ownsTarget !== undefined && typeof o.ownsTarget !== 'boolean')
+    throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option ownsTarget', 'a boolean', describe(o.ownsTarget));
   return {
     maxBatchSize,
     maxQueueDelayMs: ms(o.maxQueueDelayMs, 'Batcher option maxQueueDelayMs', 0),
     preferredBatchSizes: preferred,
     maxQueueSize,
-    maxInflightBatches: o.maxInflightBatches === undefined ? undefined : int(o.maxInflightBatches, 'Batcher option maxInflightBatches', 1, 1024, 1),
+    maxInflightBatches:
+      o.maxInflightBatches === undefined ? undefined : int(o.maxInflightBatches, 'Batcher option maxInflightBatches', 1, 1024, 1),
     batchAxis,
     oversize: o.oversize ?? 'split',
     padding: o.padding,
@@ -185,13 +224,25 @@ export function checkRunOptions(o: BatchRunOptions, levels: number): void {
   for (const k of Object.keys(o)) {
     if (REQUEST_KEYS.has(k)) continue;
     if (SESSION_ONLY.has(k)) {
-      throw invalid('ERR_INVALID_ARGUMENT', 'Batcher.run options', 'per-request options (signal, timeoutMs, deadline, priority)',
-        `'${k}', a session run option that would apply to a whole batch: set it in the Batcher's runOptions`);
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        'Batcher.run options',
+        'per-request options (signal, timeoutMs, deadline, priority)',
+        `'${k}', a session run option that would apply to a whole batch: set it in the Batcher's runOptions`,
+      );
     }
-    throw invalid('ERR_INVALID_ARGUMENT', 'Batcher.run options', 'per-request options (signal, timeoutMs, deadline, priority)', `key '${k}'`);
+    throw invalid(
+      'ERR_INVALID_ARGUMENT',
+      'Batcher.run options',
+      'per-request options (signal, timeoutMs, deadline, priority)',
+      `key '${k}'`,
+    );
   }
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalid('ERR_INVALID_ARGUMENT', 'Batcher.run option signal', 'an AbortSignal', describe(o.signal));
-  if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === 'number' && o.timeoutMs >= 0)) throw invalid('ERR_INVALID_ARGUMENT', 'Batcher.run option timeoutMs', 'a non-negative number of milliseconds', describe(o.timeoutMs));
-  if (o.deadline !== undefined && !(typeof o.deadline === 'number' && Number.isFinite(o.deadline))) throw invalid('ERR_INVALID_ARGUMENT', 'Batcher.run option deadline', 'a time in ms since the epoch', describe(o.deadline));
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
+    throw invalid('ERR_INVALID_ARGUMENT', 'Batcher.run option signal', 'an AbortSignal', describe(o.signal));
+  if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === 'number' && o.timeoutMs >= 0))
+    throw invalid('ERR_INVALID_ARGUMENT', 'Batcher.run option timeoutMs', 'a non-negative number of milliseconds', describe(o.timeoutMs));
+  if (o.deadline !== undefined && !(typeof o.deadline === 'number' && Number.isFinite(o.deadline)))
+    throw invalid('ERR_INVALID_ARGUMENT', 'Batcher.run option deadline', 'a time in ms since the epoch', describe(o.deadline));
   if (o.priority !== undefined) int(o.priority, 'Batcher.run option priority', 0, levels - 1, 0);
 }

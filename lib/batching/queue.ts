@@ -9,7 +9,9 @@ import type { FeedsType, ReturnType } from '../session/session.js';
 import type { PaddingInfo } from './layout.js';
 
 /** Entry states. */
-export const QUEUED = 0, RUNNING = 1, DROPPED = 2;
+export const QUEUED = 0,
+  RUNNING = 1,
+  DROPPED = 2;
 
 /** What `Batcher.run()` resolves to: the outputs by name, plus padding lengths when padding is on. */
 export type BatchResult = ReturnType & { [PADDING]?: PaddingInfo };
@@ -116,7 +118,10 @@ export class ShapeGroup {
   rows = 0;
   count = 0;
 
-  constructor(readonly key: string, levels: number) {
+  constructor(
+    readonly key: string,
+    levels: number,
+  ) {
     this.queues = Array.from({ length: levels }, () => new Fifo());
   }
 

@@ -11,7 +11,10 @@ import type { Command } from './command.js';
 
 /** Command name → its one-line summary (for --help) and its module. Add a command by adding a file and a line here. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
-  info: { summary: 'the runtime, the usable providers, and a model (default: the bundled demo) timed on generated inputs', load: () => import('./commands/info.js') },
+  info: {
+    summary: 'the runtime, the usable providers, and a model (default: the bundled demo) timed on generated inputs',
+    load: () => import('./commands/info.js'),
+  },
 };
 
 function version(): string {
@@ -28,7 +31,7 @@ function usage(): string {
     '',
     'Options:',
     '  -v, --version  print the version',
-    '  -h, --help     this help (ortex <command> --help for a command\'s own)',
+    "  -h, --help     this help (ortex <command> --help for a command's own)",
     '',
   ].join('\n');
 }

@@ -39,8 +39,15 @@ export type Encoded = unknown[];
 export interface NativeSession {
   metadata(): NativeSessionMetadata;
   /** Returns the results directly when the run executed inline, else a promise. */
-  run(inputIndices: number[], inputs: Encoded, outputIndices: number[], fetches: Encoded | undefined,
-    runOptions: NativeRunOptions | null, mode: number, outputLocation?: number): Encoded | Promise<Encoded>;
+  run(
+    inputIndices: number[],
+    inputs: Encoded,
+    outputIndices: number[],
+    fetches: Encoded | undefined,
+    runOptions: NativeRunOptions | null,
+    mode: number,
+    outputLocation?: number,
+  ): Encoded | Promise<Encoded>;
   /** Fast path for tensor-only models; see native/session.cc for the header layout. */
   runTensors(header: Float64Array, payloads: unknown[], runOptions: NativeRunOptions | null, mode: number): unknown[] | Promise<Encoded>;
   release(): Promise<void>;
@@ -101,8 +108,18 @@ export interface NativeBinding {
   disposeBuffer(data: ArrayBufferView | ArrayBuffer): boolean;
   /** Reads (and with n, sets) this thread's limit on runs executing on the thread pool at once. */
   runQueue(maxConcurrentRuns?: number): { maxConcurrentRuns: number; activeRuns: number; waitingRuns: number };
-  createSession(model: string | Uint8Array, options: NativeNormalizedOptions, inlineThresholdUs: number, copyOutputsBelowBytes: number): Promise<NativeSession>;
-  RunOptions: new (tag?: string, logSeverityLevel?: number, logVerbosityLevel?: number, configEntries?: [string, string][]) => NativeRunOptions;
+  createSession(
+    model: string | Uint8Array,
+    options: NativeNormalizedOptions,
+    inlineThresholdUs: number,
+    copyOutputsBelowBytes: number,
+  ): Promise<NativeSession>;
+  RunOptions: new (
+    tag?: string,
+    logSeverityLevel?: number,
+    logVerbosityLevel?: number,
+    configEntries?: [string, string][],
+  ) => NativeRunOptions;
 }
 
 export const NATIVE_ABI_VERSION = 1;

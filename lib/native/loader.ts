@@ -44,22 +44,28 @@ export interface NativeLoadAttempt {
 /** Turns a dynamic loader message into what it usually means. */
 function diagnose(message: string): string | undefined {
   const m = message;
-  let x: RegExpExecArray | null;
-  if (/invalid ELF header|wrong ELF class|file too short|not a valid Win32 application|incompatible architecture|not a mach-o file|wrong architecture|Exec format error/i.test(m)) {
+  if (
+    /invalid ELF header|wrong ELF class|file too short|not a valid Win32 application|incompatible architecture|not a mach-o file|wrong architecture|Exec format error/i.test(
+      m,
+    )
+  ) {
     return 'this file is not a binary for this platform and architecture (or it is damaged): reinstall ortex on this system, or build from source';
   }
-  if ((x = /\b(GLIBC|GLIBCXX|CXXABI)_([\d.]+)' not found/.exec(m))) {
-    const lib = x[1] === 'GLIBC' ? 'glibc' : 'libstdc++';
-    return `the binary needs ${lib} ${x[1]}_${x[2]}, newer than this system's: upgrade the system's ${lib}, or build ortex from source on this system`;
+  const tooOld = /\b(GLIBC|GLIBCXX|CXXABI)_([\d.]+)' not found/.exec(m);
+  if (tooOld) {
+    const lib = tooOld[1] === 'GLIBC' ? 'glibc' : 'libstdc++';
+    return `the binary needs ${lib} ${tooOld[1]}_${tooOld[2]}, newer than this system's: upgrade the system's ${lib}, or build ortex from source on this system`;
   }
   if (/Error relocating|__libc_single_threaded|ld-linux[^\s]*\.so|__(fprintf|memcpy|sprintf)_chk/.test(m) && hostLibc() === 'musl') {
     return 'a glibc binary on a musl system (Alpine): it needs a musl build (build from source on this system)';
   }
-  if ((x = /([^\s:]+\.(?:so(?:\.[\d.]+)?|dylib|dll)): cannot open shared object file/.exec(m)) || /Library not loaded/.test(m)) {
-    return `a library the addon links against is missing${x ? ` (${x[1]})` : ''}: install it (on Debian/Ubuntu: apt-get install libstdc++6)`;
+  const missing = /([^\s:]+\.(?:so(?:\.[\d.]+)?|dylib|dll)): cannot open shared object file/.exec(m);
+  if (missing || /Library not loaded/.test(m)) {
+    return `a library the addon links against is missing${missing ? ` (${missing[1]})` : ''}: install it (on Debian/Ubuntu: apt-get install libstdc++6)`;
   }
-  if ((x = /undefined symbol: ((?:napi|node_api)_\w+)/.exec(m))) {
-    return `this Node does not provide ${x[1]}: ortex needs N-API ${8} (Node >= 20.17); this Node has N-API ${process.versions.napi}`;
+  const napi = /undefined symbol: ((?:napi|node_api)_\w+)/.exec(m);
+  if (napi) {
+    return `this Node does not provide ${napi[1]}: ortex needs N-API ${8} (Node >= 20.17); this Node has N-API ${process.versions.napi}`;
   }
   if (/undefined symbol|symbol not found/i.test(m)) {
     return 'the binary references a symbol this process does not provide: it was built for another runtime or is out of date; rebuild it';
@@ -97,14 +103,20 @@ function plan(): Plan {
   const packaged: Plan['candidates'] = [];
   if (!platform.name) {
     ruledOut.push({
-      path: `(no package for ${platform.id})`, origin: 'platform package', result: 'not found',
-      cause: platform.shipped.length ? `ortex has platform packages for ${platform.shipped.join(', ')} only` : 'this copy of ortex lists no platform packages',
+      path: `(no package for ${platform.id})`,
+      origin: 'platform package',
+      result: 'not found',
+      cause: platform.shipped.length
+        ? `ortex has platform packages for ${platform.shipped.join(', ')} only`
+        : 'this copy of ortex lists no platform packages',
     });
   } else if (!platform.dir) {
     ruledOut.push({ path: platform.name, origin: 'platform package', result: 'not found', cause: `${platform.name} is not installed` });
   } else if (platform.installedVersion !== platform.version) {
     ruledOut.push({
-      path: join(platform.dir, ADDON_FILE), origin: 'platform package', result: 'skipped',
+      path: join(platform.dir, ADDON_FILE),
+      origin: 'platform package',
+      result: 'skipped',
       cause: `${platform.name}@${platform.installedVersion ?? '?'} is installed; ortex ${packageManifest().version ?? '?'} needs exactly ${platform.version}`,
     });
   } else {
@@ -123,7 +135,8 @@ function describeAttempt(a: NativeLoadAttempt, i: number): string {
   return line;
 }
 
-const FROM_SOURCE = 'build from a source checkout (npm install: needs cmake and a C++17 compiler) and set ' +
+const FROM_SOURCE =
+  'build from a source checkout (npm install: needs cmake and a C++17 compiler) and set ' +
   'ORTEX_NATIVE_PATH=<checkout>/build/Release/ortex.node and ORTEX_ORT_LIB=<an ONNX Runtime >= 1.29 library for this platform>';
 
 function fixFor(attempts: NativeLoadAttempt[], p: Plan): string {
@@ -147,11 +160,13 @@ function fixFor(attempts: NativeLoadAttempt[], p: Plan): string {
   const [os, cpu] = platform.id.split('-');
   const spec = `${platform.name}@${platform.version}`;
   if (platform.dir) return `install the matching platform package: npm install ${spec} (or reinstall ortex).`;
-  return `${spec}, the package with ortex's binaries for this system, is not installed. npm installs it with ortex ` +
+  return (
+    `${spec}, the package with ortex's binaries for this system, is not installed. npm installs it with ortex ` +
     `(an optional dependency chosen by os/cpu/libc) unless optional dependencies were omitted (--omit=optional, --no-optional, ` +
     `yarn --ignore-optional) or node_modules was installed on another system (e.g. on macOS, then copied into a Linux container). ` +
     `Reinstall on this system with optional dependencies (npm install --include=optional ortex), or add it yourself: npm install ${spec}; ` +
-    `to install for another system, name it: npm install --os=${os === 'linuxmusl' ? 'linux --libc=musl' : os} --cpu=${cpu} ortex.`;
+    `to install for another system, name it: npm install --os=${os === 'linuxmusl' ? 'linux --libc=musl' : os} --cpu=${cpu} ortex.`
+  );
 }
 
 /**
@@ -178,7 +193,12 @@ export function loadNative(): { binding: NativeBinding; path: string; origin: Na
       continue;
     }
     if (problem) {
-      attempts.push({ path, origin, result: 'failed', cause: `expected a regular file for ${origin === 'ORTEX_NATIVE_PATH' ? origin : 'the addon'}, received ${problem}` });
+      attempts.push({
+        path,
+        origin,
+        result: 'failed',
+        cause: `expected a regular file for ${origin === 'ORTEX_NATIVE_PATH' ? origin : 'the addon'}, received ${problem}`,
+      });
       continue;
     }
     let binding: NativeBinding;
@@ -186,7 +206,12 @@ export function loadNative(): { binding: NativeBinding; path: string; origin: Na
       binding = loadFile(path);
     } catch (e) {
       const message = String((e as Error)?.message ?? e).trim();
-      const attempt: NativeLoadAttempt = { path, origin, result: 'failed', cause: message.length > 600 ? `${message.slice(0, 600)}...` : message };
+      const attempt: NativeLoadAttempt = {
+        path,
+        origin,
+        result: 'failed',
+        cause: message.length > 600 ? `${message.slice(0, 600)}...` : message,
+      };
       const hint = diagnose(message);
       if (hint) attempt.hint = hint;
       attempts.push(attempt);
@@ -194,9 +219,14 @@ export function loadNative(): { binding: NativeBinding; path: string; origin: Na
     }
     if (binding?.abiVersion !== NATIVE_ABI_VERSION) {
       attempts.push({
-        path, origin, result: 'failed',
+        path,
+        origin,
+        result: 'failed',
         cause: `addon ABI version ${String(binding?.abiVersion)}, this JavaScript expects ${NATIVE_ABI_VERSION}`,
-        hint: origin === 'platform package' ? `${p.platform.name} does not match this ortex: reinstall ortex` : 'a stale build: run npm run build',
+        hint:
+          origin === 'platform package'
+            ? `${p.platform.name} does not match this ortex: reinstall ortex`
+            : 'a stale build: run npm run build',
       });
       continue;
     }
@@ -205,10 +235,12 @@ export function loadNative(): { binding: NativeBinding; path: string; origin: Na
   }
   const napi = Number(process.versions.napi);
   const napiNote = napi < 8 ? ` This Node has N-API ${napi}; ortex needs N-API 8 (Node >= 20.17): upgrade Node.` : '';
-  throw new OrtexError('ERR_NATIVE_LOAD',
+  throw new OrtexError(
+    'ERR_NATIVE_LOAD',
     `cannot load the ortex native addon for ${p.platform.id} ` +
-    `(Node ${process.versions.node}, N-API ${process.versions.napi}, ortex ${packageManifest().version ?? '?'}).${napiNote}\n` +
-    `Tried, in order:\n  ${attempts.map(describeAttempt).join('\n  ')}\n` +
-    `Fix: ${fixFor(attempts, p)}`,
-    { details: { attempts } });
+      `(Node ${process.versions.node}, N-API ${process.versions.napi}, ortex ${packageManifest().version ?? '?'}).${napiNote}\n` +
+      `Tried, in order:\n  ${attempts.map(describeAttempt).join('\n  ')}\n` +
+      `Fix: ${fixFor(attempts, p)}`,
+    { details: { attempts } },
+  );
 }

@@ -32,7 +32,8 @@ let manifest: PackageManifest | undefined;
 
 /** ortex's own package.json (read once; `{}` if unreadable). */
 export function packageManifest(): PackageManifest {
-  return (manifest ??= readManifest(packageRoot) ?? {});
+  manifest ??= readManifest(packageRoot) ?? {};
+  return manifest;
 }
 
 /** A git checkout (sources and build files present) rather than an installed package. */

@@ -70,6 +70,8 @@ export function platformPackage(): PlatformPackage {
     const manifest = createRequire(join(packageRoot, 'package.json')).resolve(`${name}/package.json`);
     result.dir = dirname(manifest);
     result.installedVersion = (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version;
-  } catch { /* not installed */ }
+  } catch {
+    /* not installed */
+  }
   return result;
 }

@@ -57,7 +57,9 @@ function defaultCandidates(addon: { path: string; origin: NativeOrigin }): { pat
   try {
     const ortNode = dirname(createRequire(join(packageRoot, 'package.json')).resolve('onnxruntime-node/package.json'));
     candidates.push({ path: join(ortNode, 'bin', 'napi-v6', process.platform, process.arch, file), source: 'onnxruntime-node' });
-  } catch { /* not installed: the usual case outside a checkout */ }
+  } catch {
+    /* not installed: the usual case outside a checkout */
+  }
   const platform = platformPackage();
   if (platform.dir) candidates.push({ path: join(platform.dir, file), source: 'platform package' });
   candidates.push({ path: join(packageRoot, 'npm', platformId(), file), source: 'platform package' });
@@ -65,7 +67,11 @@ function defaultCandidates(addon: { path: string; origin: NativeOrigin }): { pat
 }
 
 /** The default ONNX Runtime library for the loaded addon, or every place looked at. */
-export function defaultRuntimeLibrary(addon: { path: string; origin: NativeOrigin }): { path?: string; source?: LibrarySource; tried: string[] } {
+export function defaultRuntimeLibrary(addon: { path: string; origin: NativeOrigin }): {
+  path?: string;
+  source?: LibrarySource;
+  tried: string[];
+} {
   const tried: string[] = [];
   for (const c of defaultCandidates(addon)) {
     const problem = fileProblem(c.path);
@@ -97,7 +103,8 @@ export function init(options: InitOptions = {}): RuntimeInfo {
   if (options === null || typeof options !== 'object') {
     throw new OrtexError('ERR_INVALID_ARGUMENT', `expected an object for init options, received ${typeof options}`);
   }
-  const limit = options.maxConcurrentRuns ?? (process.env.ORTEX_MAX_CONCURRENT_RUNS ? Number(process.env.ORTEX_MAX_CONCURRENT_RUNS) : undefined);
+  const limit =
+    options.maxConcurrentRuns ?? (process.env.ORTEX_MAX_CONCURRENT_RUNS ? Number(process.env.ORTEX_MAX_CONCURRENT_RUNS) : undefined);
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1024)) {
     throw new OrtexError('ERR_INVALID_ARGUMENT', `expected an integer from 1 to 1024 for maxConcurrentRuns, received ${String(limit)}`);
   }
@@ -124,28 +131,35 @@ function loadRuntime(options: InitOptions): RuntimeInfo {
     const found = defaultRuntimeLibrary(addon);
     if (!found.path || !found.source) {
       const file = libraryFile() ?? 'libonnxruntime';
-      throw new OrtexError('ERR_NATIVE_LOAD',
+      throw new OrtexError(
+        'ERR_NATIVE_LOAD',
         `cannot find the ONNX Runtime library for ${platformId()} (the addon loaded from ${addon.path}). Looked at:\n  ${found.tried.map((t, i) => `${i + 1}. ${t}`).join('\n  ') || '(nothing: no ONNX Runtime file name is known for this OS)'}\n` +
-        `Fix: reinstall ortex on this system so that its platform package comes with it (npm install --include=optional ortex), ` +
-        `or set ORTEX_ORT_LIB=/path/to/${file} (an ONNX Runtime >= 1.29), or call init({ runtimeLibrary }).`,
-        { details: { tried: found.tried } });
+          `Fix: reinstall ortex on this system so that its platform package comes with it (npm install --include=optional ortex), ` +
+          `or set ORTEX_ORT_LIB=/path/to/${file} (an ONNX Runtime >= 1.29), or call init({ runtimeLibrary }).`,
+        { details: { tried: found.tried } },
+      );
     }
     path = found.path;
     source = found.source;
   }
   if (state) {
     if (state.info.libraryPath === path) return state.info;
-    throw new OrtexError('ERR_NATIVE_LOAD',
-      `ONNX Runtime is already loaded from ${state.info.libraryPath} (${state.info.librarySource}); it cannot be replaced by ${path} in this process. Call init() before creating any session.`);
+    throw new OrtexError(
+      'ERR_NATIVE_LOAD',
+      `ONNX Runtime is already loaded from ${state.info.libraryPath} (${state.info.librarySource}); it cannot be replaced by ${path} in this process. Call init() before creating any session.`,
+    );
   }
   const { binding, path: addonPath } = loadNative();
   const problem = fileProblem(path);
   if (problem) {
     const setting = source === 'init' ? 'runtimeLibrary' : source === 'ORTEX_ORT_LIB' ? 'ORTEX_ORT_LIB' : undefined;
     const fix = setting ? `point ${setting} at an existing libonnxruntime, or unset it to use the default` : 'reinstall ortex';
-    throw new OrtexError('ERR_NATIVE_LOAD', problem === 'missing'
-      ? `the ONNX Runtime library ${path} (from ${source}) does not exist. Fix: ${fix}.`
-      : `expected a regular file for ${setting ?? 'the ONNX Runtime library'}, received ${problem}: ${path}. Fix: ${fix}.`);
+    throw new OrtexError(
+      'ERR_NATIVE_LOAD',
+      problem === 'missing'
+        ? `the ONNX Runtime library ${path} (from ${source}) does not exist. Fix: ${fix}.`
+        : `expected a regular file for ${setting ?? 'the ONNX Runtime library'}, received ${problem}: ${path}. Fix: ${fix}.`,
+    );
   }
   let native: NativeRuntimeInfo;
   try {
@@ -159,7 +173,8 @@ function loadRuntime(options: InitOptions): RuntimeInfo {
 
 /** The loaded binding, loading the default runtime on first use. */
 export function binding(): NativeBinding {
-  return (state ?? (init(), state!)).binding;
+  if (!state) init();
+  return state!.binding;
 }
 
 /** Facts about the loaded runtime (loads the default one if nothing is loaded yet). */

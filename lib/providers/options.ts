@@ -66,7 +66,11 @@ export interface OtherProviderOptions extends Common {
 }
 
 export type ExecutionProviderConfig =
-  | CpuProviderOptions | CudaProviderOptions | TensorRtProviderOptions | WebGpuProviderOptions | OtherProviderOptions;
+  | CpuProviderOptions
+  | CudaProviderOptions
+  | TensorRtProviderOptions
+  | WebGpuProviderOptions
+  | OtherProviderOptions;
 
 type Converter = (value: unknown, what: string) => string;
 
@@ -75,17 +79,28 @@ const bool: Converter = (v, what) => {
   return v ? '1' : '0';
 };
 const uint: Converter = (v, what) => {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw invalid('ERR_INVALID_ARGUMENT', what, 'a non-negative integer', describe(v));
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw invalid('ERR_INVALID_ARGUMENT', what, 'a non-negative integer', describe(v));
   return String(v);
 };
 const str: Converter = (v, what) => {
   if (typeof v !== 'string' || v === '') throw invalid('ERR_INVALID_ARGUMENT', what, 'a non-empty string', describe(v));
   return v;
 };
-const oneOf = (table: Record<string, string>): Converter => (v, what) => {
-  if (typeof v !== 'string' || !(v in table)) throw invalid('ERR_INVALID_ARGUMENT', what, `one of ${Object.keys(table).map((k) => `'${k}'`).join(', ')}`, describe(v));
-  return table[v]!;
-};
+const oneOf =
+  (table: Record<string, string>): Converter =>
+  (v, what) => {
+    if (typeof v !== 'string' || !(v in table))
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        what,
+        `one of ${Object.keys(table)
+          .map((k) => `'${k}'`)
+          .join(', ')}`,
+        describe(v),
+      );
+    return table[v]!;
+  };
 const same = (...values: string[]) => oneOf(Object.fromEntries(values.map((v) => [v, v])));
 
 /** Typed option → [ORT key, converter] per provider (keys as ORT 1.29/1.30 read them). */
@@ -129,7 +144,12 @@ export function providerOptionPairs(short: string, config: Record<string, unknow
     if (key === 'name' || key === 'onFailure' || key === 'options' || value === undefined) continue;
     const entry = table[key];
     if (!entry) {
-      throw invalid('ERR_INVALID_ARGUMENT', `${what}`, `only known ${short} options (${['name', 'onFailure', 'options', ...Object.keys(table)].join(', ')})`, `'${key}'`);
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        `${what}`,
+        `only known ${short} options (${['name', 'onFailure', 'options', ...Object.keys(table)].join(', ')})`,
+        `'${key}'`,
+      );
     }
     pairs.push([entry[0], entry[1](value, `${what}.${key}`)]);
     if (short === 'tensorrt' && key === 'engineCachePath') pairs.push(['trt_engine_cache_enable', '1']);

@@ -16,7 +16,9 @@ type Reader = (pos: number, len: number) => Promise<Uint8Array>;
 const decoder = new TextDecoder();
 
 function readVarint(buf: Uint8Array, pos: number): [number, number] {
-  let result = 0, mul = 1, b: number;
+  let result = 0,
+    mul = 1,
+    b: number;
   do {
     if (pos >= buf.length) throw new RangeError('truncated varint');
     b = buf[pos++]!;
@@ -27,12 +29,20 @@ function readVarint(buf: Uint8Array, pos: number): [number, number] {
 }
 
 function parseOpset(buf: Uint8Array): { domain: string; version: number } {
-  let pos = 0, domain = '', version = 0;
+  let pos = 0,
+    domain = '',
+    version = 0;
   while (pos < buf.length) {
     let key: number, len: number;
     [key, pos] = readVarint(buf, pos);
-    const field = Math.floor(key / 8), wire = key & 7;
-    if (wire === 0) { let v: number; [v, pos] = readVarint(buf, pos); if (field === 2) version = v; continue; }
+    const field = Math.floor(key / 8),
+      wire = key & 7;
+    if (wire === 0) {
+      let v: number;
+      [v, pos] = readVarint(buf, pos);
+      if (field === 2) version = v;
+      continue;
+    }
     if (wire !== 2) break;
     [len, pos] = readVarint(buf, pos);
     if (field === 1) domain = decoder.decode(buf.subarray(pos, pos + len));
@@ -48,7 +58,8 @@ async function scan(read: Reader, size: number): Promise<ModelHeader> {
     const head = await read(pos, Math.min(20, size - pos));
     let key: number, p: number;
     [key, p] = readVarint(head, 0);
-    const field = Math.floor(key / 8), wire = key & 7;
+    const field = Math.floor(key / 8),
+      wire = key & 7;
     if (wire === 0) {
       let v: number;
       [v, p] = readVarint(head, p);

@@ -48,15 +48,31 @@ export interface SessionOptions {
 const OPT_LEVELS = { disabled: 0, basic: 1, extended: 2, layout: 3, all: 99 } as const;
 const EXEC_MODES = { sequential: 0, parallel: 1 } as const;
 const KNOWN_KEYS = new Set([
-  'executionProviders', 'intraOpNumThreads', 'interOpNumThreads', 'graphOptimizationLevel', 'executionMode',
-  'enableCpuMemArena', 'enableMemPattern', 'logSeverityLevel', 'logVerbosityLevel', 'logId', 'enableProfiling',
-  'profileFilePrefix', 'optimizedModelFilePath', 'freeDimensionOverrides', 'freeDimensionOverridesByDenotation',
-  'configEntries', 'extra', 'inlineThresholdUs', 'copyOutputsBelowBytes',
+  'executionProviders',
+  'intraOpNumThreads',
+  'interOpNumThreads',
+  'graphOptimizationLevel',
+  'executionMode',
+  'enableCpuMemArena',
+  'enableMemPattern',
+  'logSeverityLevel',
+  'logVerbosityLevel',
+  'logId',
+  'enableProfiling',
+  'profileFilePrefix',
+  'optimizedModelFilePath',
+  'freeDimensionOverrides',
+  'freeDimensionOverridesByDenotation',
+  'configEntries',
+  'extra',
+  'inlineThresholdUs',
+  'copyOutputsBelowBytes',
 ]);
 
 function threads(v: unknown, what: string): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1024) throw invalid('ERR_INVALID_ARGUMENT', what, 'an integer from 0 to 1024', describe(v));
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1024)
+    throw invalid('ERR_INVALID_ARGUMENT', what, 'an integer from 0 to 1024', describe(v));
   return v;
 }
 
@@ -74,15 +90,18 @@ function str(v: unknown, what: string): string | undefined {
 
 function oneOf<T extends Record<string, number>>(v: unknown, table: T, what: string): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !(v in table)) throw invalid('ERR_INVALID_ARGUMENT', what, `one of ${Object.keys(table).join(', ')}`, describe(v));
+  if (typeof v !== 'string' || !(v in table))
+    throw invalid('ERR_INVALID_ARGUMENT', what, `one of ${Object.keys(table).join(', ')}`, describe(v));
   return table[v as keyof T];
 }
 
 function dimPairs(v: unknown, what: string): [string, string][] | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid('ERR_INVALID_ARGUMENT', what, 'an object of dimension name → size', describe(v));
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw invalid('ERR_INVALID_ARGUMENT', what, 'an object of dimension name → size', describe(v));
   return Object.entries(v).map(([k, n]) => {
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw invalid('ERR_INVALID_ARGUMENT', `${what}.${k}`, 'a non-negative integer', describe(n));
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+      throw invalid('ERR_INVALID_ARGUMENT', `${what}.${k}`, 'a non-negative integer', describe(n));
     return [k, String(n)];
   });
 }
@@ -106,7 +125,8 @@ function providerOptionValue(v: unknown, what: string): string {
 
 export function normalizeProviders(eps: unknown): NativeNormalizedOptions['executionProviders'] {
   if (eps === undefined) return undefined;
-  if (!Array.isArray(eps)) throw invalid('ERR_INVALID_ARGUMENT', 'executionProviders', 'an array of provider names or { name, ... } objects', describe(eps));
+  if (!Array.isArray(eps))
+    throw invalid('ERR_INVALID_ARGUMENT', 'executionProviders', 'an array of provider names or { name, ... } objects', describe(eps));
   return eps.map((ep: unknown, i: number) => {
     const what = `executionProviders[${i}]`;
     const config = (typeof ep === 'string' ? { name: ep } : ep) as Record<string, unknown> | null;
@@ -114,13 +134,15 @@ export function normalizeProviders(eps: unknown): NativeNormalizedOptions['execu
       throw invalid('ERR_INVALID_ARGUMENT', what, 'a provider name or { name, ... }', describe(ep));
     }
     const known = providerByShort(config.name);
-    if (!known) throw invalid('ERR_INVALID_ARGUMENT', `${what}.name`, `one of ${PROVIDERS.map((p) => p.short).join(', ')}`, describe(config.name));
+    if (!known)
+      throw invalid('ERR_INVALID_ARGUMENT', `${what}.name`, `one of ${PROVIDERS.map((p) => p.short).join(', ')}`, describe(config.name));
     if (config.onFailure !== undefined && config.onFailure !== 'error' && config.onFailure !== 'fallback') {
       throw invalid('ERR_INVALID_ARGUMENT', `${what}.onFailure`, "'error' or 'fallback'", describe(config.onFailure));
     }
     const options = providerOptionPairs(known.short, config, what);
     if (config.options !== undefined) {
-      if (typeof config.options !== 'object' || config.options === null) throw invalid('ERR_INVALID_ARGUMENT', `${what}.options`, 'an object', describe(config.options));
+      if (typeof config.options !== 'object' || config.options === null)
+        throw invalid('ERR_INVALID_ARGUMENT', `${what}.options`, 'an object', describe(config.options));
       for (const [k, v] of Object.entries(config.options)) options.push([k, providerOptionValue(v, `${what}.options.${k}`)]);
     }
     return { name: known.append, options, fallback: config.onFailure === 'fallback' };
@@ -135,9 +157,11 @@ export interface Scheduling {
 
 export function normalizeSessionOptions(options: SessionOptions | undefined): { native: NativeNormalizedOptions } & Scheduling {
   if (options === undefined) return { native: {}, inlineThresholdUs: 250, copyOutputsBelowBytes: 4096 };
-  if (typeof options !== 'object' || options === null) throw invalid('ERR_INVALID_ARGUMENT', 'session options', 'an object', describe(options));
+  if (typeof options !== 'object' || options === null)
+    throw invalid('ERR_INVALID_ARGUMENT', 'session options', 'an object', describe(options));
   for (const key of Object.keys(options)) {
-    if (!KNOWN_KEYS.has(key)) throw invalid('ERR_INVALID_ARGUMENT', 'session options', `only known keys (${[...KNOWN_KEYS].join(', ')})`, `unknown key "${key}"`);
+    if (!KNOWN_KEYS.has(key))
+      throw invalid('ERR_INVALID_ARGUMENT', 'session options', `only known keys (${[...KNOWN_KEYS].join(', ')})`, `unknown key "${key}"`);
   }
   const o = options as Record<string, unknown>;
   const native: NativeNormalizedOptions = {};
@@ -151,7 +175,8 @@ export function normalizeSessionOptions(options: SessionOptions | undefined): { 
   set('enableCpuMemArena', bool(o.enableCpuMemArena, 'enableCpuMemArena'));
   set('enableMemPattern', bool(o.enableMemPattern, 'enableMemPattern'));
   if (o.logSeverityLevel !== undefined) {
-    if (![0, 1, 2, 3, 4].includes(o.logSeverityLevel as number)) throw invalid('ERR_INVALID_ARGUMENT', 'logSeverityLevel', 'an integer from 0 to 4', describe(o.logSeverityLevel));
+    if (![0, 1, 2, 3, 4].includes(o.logSeverityLevel as number))
+      throw invalid('ERR_INVALID_ARGUMENT', 'logSeverityLevel', 'an integer from 0 to 4', describe(o.logSeverityLevel));
     native.logSeverityLevel = o.logSeverityLevel as number;
   }
   set('logVerbosityLevel', threads(o.logVerbosityLevel, 'logVerbosityLevel'));
@@ -163,7 +188,8 @@ export function normalizeSessionOptions(options: SessionOptions | undefined): { 
   set('freeDimensionOverridesByDenotation', dimPairs(o.freeDimensionOverridesByDenotation, 'freeDimensionOverridesByDenotation'));
   const entries: [string, string][] = [];
   if (o.configEntries !== undefined) {
-    if (typeof o.configEntries !== 'object' || o.configEntries === null) throw invalid('ERR_INVALID_ARGUMENT', 'configEntries', 'an object of string values', describe(o.configEntries));
+    if (typeof o.configEntries !== 'object' || o.configEntries === null)
+      throw invalid('ERR_INVALID_ARGUMENT', 'configEntries', 'an object of string values', describe(o.configEntries));
     for (const [k, v] of Object.entries(o.configEntries)) flattenConfig(k, v, entries);
   }
   if (o.extra !== undefined) flattenConfig('', o.extra, entries);
@@ -171,7 +197,8 @@ export function normalizeSessionOptions(options: SessionOptions | undefined): { 
   set('executionProviders', normalizeProviders(o.executionProviders));
   let inlineThresholdUs = 250;
   if (o.inlineThresholdUs !== undefined) {
-    if (typeof o.inlineThresholdUs !== 'number' || !(o.inlineThresholdUs >= 0)) throw invalid('ERR_INVALID_ARGUMENT', 'inlineThresholdUs', 'a non-negative number', describe(o.inlineThresholdUs));
+    if (typeof o.inlineThresholdUs !== 'number' || !(o.inlineThresholdUs >= 0))
+      throw invalid('ERR_INVALID_ARGUMENT', 'inlineThresholdUs', 'a non-negative number', describe(o.inlineThresholdUs));
     inlineThresholdUs = o.inlineThresholdUs;
   }
   let copyOutputsBelowBytes = 4096;

@@ -27,7 +27,6 @@ import { defaultPoolSize } from './parallelism.js';
 
 export { defaultPoolSize };
 
-
 /** Options of {@link SessionPool.create}. */
 export interface SessionPoolOptions {
   /**
@@ -76,8 +75,10 @@ export class SessionPool implements Runnable {
   #next = 0;
   #released: Promise<void> | undefined;
 
-  /** @internal Use SessionPool.create(). */
-  constructor(token: symbol, sessions: InferenceSession[]) {
+  // Private rather than tagged internal: stripInternal would drop it, and the .d.ts would then declare an
+  // implicit public `new SessionPool()`.
+  /** Use SessionPool.create(). */
+  private constructor(token: symbol, sessions: InferenceSession[]) {
     if (token !== CREATE_TOKEN) throw new OrtexError('ERR_INVALID_ARGUMENT', 'use SessionPool.create() to make a pool');
     const first = sessions[0]!;
     this.sessions = Object.freeze([...sessions]);
@@ -94,15 +95,19 @@ export class SessionPool implements Runnable {
    * instance fails to load, the others are released and the first error is thrown.
    */
   static async create(model: string | Uint8Array | ArrayBuffer | ArrayBufferView, options: SessionPoolOptions = {}): Promise<SessionPool> {
-    if (options === null || typeof options !== 'object') throw invalid('ERR_INVALID_ARGUMENT', 'session pool options', 'an object', describe(options));
+    if (options === null || typeof options !== 'object')
+      throw invalid('ERR_INVALID_ARGUMENT', 'session pool options', 'an object', describe(options));
     for (const key of Object.keys(options)) {
-      if (key !== 'size' && key !== 'sessionOptions') throw invalid('ERR_INVALID_ARGUMENT', 'session pool options', 'only known keys (size, sessionOptions)', `unknown key "${key}"`);
+      if (key !== 'size' && key !== 'sessionOptions')
+        throw invalid('ERR_INVALID_ARGUMENT', 'session pool options', 'only known keys (size, sessionOptions)', `unknown key "${key}"`);
     }
     // Instances share the environment's CPU arena (registered by ortex at load) instead of each
     // growing its own, unless the caller set the entry.
     const given = options.sessionOptions ?? {};
     const sessionOptions: SessionOptions = {
-      intraOpNumThreads: 1, interOpNumThreads: 1, ...given,
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      ...given,
       configEntries: { 'session.use_env_allocators': '1', ...(given.configEntries ?? {}) },
     };
     const intra = sessionOptions.intraOpNumThreads;

@@ -68,7 +68,17 @@ type TensorMetadata = Extract<TypeMetadata, { kind: 'tensor' }>;
 const HEADER = new Float64Array(4096);
 
 const RUN_MODES = { auto: 0, async: 1, inline: 2 } as const;
-const RUN_OPTION_KEYS = new Set(['signal', 'tag', 'logSeverityLevel', 'logVerbosityLevel', 'configEntries', 'mode', 'outputLocation', 'terminate', 'extra']);
+const RUN_OPTION_KEYS = new Set([
+  'signal',
+  'tag',
+  'logSeverityLevel',
+  'logVerbosityLevel',
+  'configEntries',
+  'mode',
+  'outputLocation',
+  'terminate',
+  'extra',
+]);
 const CREATE_TOKEN = Symbol('create');
 
 let copiedInTs = 0;
@@ -100,7 +110,7 @@ function toModelBytes(model: unknown): string | Uint8Array {
   if (bytes.byteLength === 0) throw invalid('ERR_INVALID_ARGUMENT', 'model', 'non-empty model bytes', '0 bytes');
   const buffer = bytes.buffer as ArrayBuffer & { resizable?: boolean };
   if ((typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer) || buffer.resizable) {
-    bytes = bytes.slice();  // another thread or a resize could change it while ORT parses
+    bytes = bytes.slice(); // another thread or a resize could change it while ORT parses
   } else if (bytes.constructor !== Uint8Array) {
     bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
@@ -136,8 +146,17 @@ export class InferenceSession implements Runnable {
   #drained: (() => void) | undefined;
   #releasing: Promise<void> | undefined;
 
-  /** @internal Use InferenceSession.create(). */
-  constructor(token: symbol, native: NativeSession, meta: NativeSessionMetadata, header: ModelHeader | undefined, copyBelow: number, parallelism: number) {
+  // Private rather than tagged internal: stripInternal would drop it, and the .d.ts would then declare an
+  // implicit public `new InferenceSession()`.
+  /** Use InferenceSession.create(). */
+  private constructor(
+    token: symbol,
+    native: NativeSession,
+    meta: NativeSessionMetadata,
+    header: ModelHeader | undefined,
+    copyBelow: number,
+    parallelism: number,
+  ) {
     if (token !== CREATE_TOKEN) throw new OrtexError('ERR_INVALID_ARGUMENT', 'use InferenceSession.create() to make a session');
     this.parallelism = parallelism;
     this.#copyBelow = copyBelow;
@@ -147,11 +166,13 @@ export class InferenceSession implements Runnable {
     this.inputMetadata = Object.freeze(meta.inputs.map((i) => toValueMetadata(i.name, i)));
     this.outputMetadata = Object.freeze(meta.outputs.map((o) => toValueMetadata(o.name, o)));
     this.providers = Object.freeze(meta.providers.map((p) => providerByAppendName(p)?.short ?? p));
-    this.providerFailures = Object.freeze(meta.providerFailures.map((f) => {
-      const name = shortProviderName(f.name);
-      const d = diagnoseProvider(name, f.message, runtimeInfo().libraryPath);
-      return { name, message: f.message.trim(), fix: d.fix, ...(d.missingLibrary ? { missingLibrary: d.missingLibrary } : {}) };
-    }));
+    this.providerFailures = Object.freeze(
+      meta.providerFailures.map((f) => {
+        const name = shortProviderName(f.name);
+        const d = diagnoseProvider(name, f.message, runtimeInfo().libraryPath);
+        return { name, message: f.message.trim(), fix: d.fix, ...(d.missingLibrary ? { missingLibrary: d.missingLibrary } : {}) };
+      }),
+    );
     const metadata: ModelMetadata = {
       producer: meta.producer,
       graphName: meta.graphName,
@@ -172,7 +193,14 @@ export class InferenceSession implements Runnable {
       const type = toTypeMetadata(input);
       const optional = type.kind === 'optional';
       if (!optional) required++;
-      this.#specs.set(input.name, { index, name: input.name, what: `input '${input.name}'`, expected: `a ${formatType(type)} tensor`, type, optional });
+      this.#specs.set(input.name, {
+        index,
+        name: input.name,
+        what: `input '${input.name}'`,
+        expected: `a ${formatType(type)} tensor`,
+        type,
+        optional,
+      });
     });
     this.#required = required;
     this.#tensorsOnly = meta.inputs.every((i) => i.kind === 1) && meta.outputs.every((o) => o.kind === 1);
@@ -198,7 +226,9 @@ export class InferenceSession implements Runnable {
       const diagnosis = diagnoseProvider(provider, err.message, runtimeInfo().libraryPath);
       const message = err.message.replace(`execution provider '${appendName}'`, `execution provider '${provider}'`);
       throw new OrtexError('ERR_PROVIDER_UNAVAILABLE', `${message.trimEnd()}\nFix: ${diagnosis.fix}`, {
-        cause: e, details: { ...diagnosis }, ...(err.ortCode !== undefined ? { ortCode: err.ortCode, ortCodeName: err.ortCodeName! } : {}),
+        cause: e,
+        details: { ...diagnosis },
+        ...(err.ortCode !== undefined ? { ortCode: err.ortCode, ortCodeName: err.ortCodeName! } : {}),
       });
     }
     const header = await readModelHeader(bytes);
@@ -298,7 +328,12 @@ export class InferenceSession implements Runnable {
    * Fast path (tensor-only models): shapes into `h`, data into the returned array. Returns
    * undefined when a feed is a GPU tensor (the general path handles those).
    */
-  #encodeTensors(feeds: FeedsType, outputs: number[], fetchTensors: (Tensor | undefined)[] | undefined, h: Float64Array): unknown[] | undefined {
+  #encodeTensors(
+    feeds: FeedsType,
+    outputs: number[],
+    fetchTensors: (Tensor | undefined)[] | undefined,
+    h: Float64Array,
+  ): unknown[] | undefined {
     const payloads: unknown[] = [];
     let p = 2;
     let present = 0;
@@ -323,7 +358,8 @@ export class InferenceSession implements Runnable {
     h[1] = outputs.length;
     for (let i = 0; i < outputs.length; i++) {
       const fetched = fetchTensors?.[i];
-      if (p + 4 + (fetched ? fetched.dims.length : 0) > h.length) throw invalid('ERR_INVALID_INPUT', 'fetches', 'fewer outputs', 'more than fit the header');
+      if (p + 4 + (fetched ? fetched.dims.length : 0) > h.length)
+        throw invalid('ERR_INVALID_INPUT', 'fetches', 'fewer outputs', 'more than fit the header');
       h[p++] = outputs[i]!;
       if (fetched) {
         h[p++] = 1;
@@ -348,7 +384,7 @@ export class InferenceSession implements Runnable {
       const spec = this.#specs.get(name);
       if (spec === undefined) throw this.#unknownInput(name);
       const value = feeds[name];
-      if (spec.optional && (value === null || value === undefined)) continue;  // optional without a value
+      if (spec.optional && (value === null || value === undefined)) continue; // optional without a value
       if (!spec.optional) present++;
       encodeValue(value, spec.type, spec.what, encoded, copies);
       indices.push(spec.index);
@@ -369,18 +405,34 @@ export class InferenceSession implements Runnable {
   }
 
   #unknownInput(name: string): OrtexError {
-    return invalid('ERR_INVALID_INPUT', 'feeds', `only the model's inputs (${this.inputNames.map((n) => `'${n}'`).join(', ')})`, `unknown input '${name}'`);
+    return invalid(
+      'ERR_INVALID_INPUT',
+      'feeds',
+      `only the model's inputs (${this.inputNames.map((n) => `'${n}'`).join(', ')})`,
+      `unknown input '${name}'`,
+    );
   }
 
   #missingInputs(feeds: FeedsType): OrtexError {
     const missing = [...this.#specs.values()].filter((s) => !s.optional && feeds[s.name] == null);
-    return invalid('ERR_INVALID_INPUT', 'feeds', 'a value for every required input', `no value for ${missing.map((s) => `'${s.name}'`).join(', ')}`);
+    return invalid(
+      'ERR_INVALID_INPUT',
+      'feeds',
+      'a value for every required input',
+      `no value for ${missing.map((s) => `'${s.name}'`).join(', ')}`,
+    );
   }
 
   #parseFetches(arg: FetchesType | RunOptions): { outputs: number[]; fetchTensors?: (Tensor | undefined)[] } | undefined {
     const indexOf = (name: unknown): number => {
       const i = typeof name === 'string' ? this.#outputIndex.get(name) : undefined;
-      if (i === undefined) throw invalid('ERR_INVALID_INPUT', 'fetches', `names of the model's outputs (${this.outputNames.map((n) => `'${n}'`).join(', ')})`, describe(name));
+      if (i === undefined)
+        throw invalid(
+          'ERR_INVALID_INPUT',
+          'fetches',
+          `names of the model's outputs (${this.outputNames.map((n) => `'${n}'`).join(', ')})`,
+          describe(name),
+        );
       return i;
     };
     if (Array.isArray(arg)) {
@@ -391,7 +443,14 @@ export class InferenceSession implements Runnable {
     const keys = Object.keys(arg);
     const isFetches = keys.length > 0 && keys.every((k) => this.#outputIndex.has(k));
     if (!isFetches) {
-      for (const k of keys) if (!RUN_OPTION_KEYS.has(k)) throw invalid('ERR_INVALID_ARGUMENT', 'the second argument of run()', `fetches (output names) or run options (${[...RUN_OPTION_KEYS].join(', ')})`, `key '${k}'`);
+      for (const k of keys)
+        if (!RUN_OPTION_KEYS.has(k))
+          throw invalid(
+            'ERR_INVALID_ARGUMENT',
+            'the second argument of run()',
+            `fetches (output names) or run options (${[...RUN_OPTION_KEYS].join(', ')})`,
+            `key '${k}'`,
+          );
       return undefined;
     }
     const outputs: number[] = [];
@@ -404,8 +463,15 @@ export class InferenceSession implements Runnable {
       if (v === null || v === undefined) {
         fetchTensors.push(undefined);
       } else {
-        if (!(v instanceof Tensor) || !spec.isTensor || v.location === 'gpu') throw invalid('ERR_INVALID_INPUT', `fetches.${k}`, 'null or a CPU ortex Tensor for a tensor output', describe(v));
-        if (v.mustCopy) throw invalid('ERR_INVALID_INPUT', `fetches.${k}`, 'a tensor over a plain ArrayBuffer (ORT writes into it)', 'a shared or resizable buffer');
+        if (!(v instanceof Tensor) || !spec.isTensor || v.location === 'gpu')
+          throw invalid('ERR_INVALID_INPUT', `fetches.${k}`, 'null or a CPU ortex Tensor for a tensor output', describe(v));
+        if (v.mustCopy)
+          throw invalid(
+            'ERR_INVALID_INPUT',
+            `fetches.${k}`,
+            'a tensor over a plain ArrayBuffer (ORT writes into it)',
+            'a shared or resizable buffer',
+          );
         checkTensor(v, { kind: 'tensor', type: spec.type, shape: spec.shape }, `fetches.${k}`);
         fetchTensors.push(v);
       }
@@ -415,17 +481,29 @@ export class InferenceSession implements Runnable {
 
   #runOptions(o: RunOptions): { mode: number; runOptions: NativeRunOptions | null } {
     if (typeof o !== 'object' || o === null) throw invalid('ERR_INVALID_ARGUMENT', 'run options', 'an object', describe(o));
-    for (const k in o) if (!RUN_OPTION_KEYS.has(k)) throw invalid('ERR_INVALID_ARGUMENT', 'run options', `only known keys (${[...RUN_OPTION_KEYS].join(', ')})`, `key '${k}'`);
+    for (const k in o)
+      if (!RUN_OPTION_KEYS.has(k))
+        throw invalid('ERR_INVALID_ARGUMENT', 'run options', `only known keys (${[...RUN_OPTION_KEYS].join(', ')})`, `key '${k}'`);
     let mode = 0;
     if (o.mode !== undefined) {
-      if (!(o.mode in RUN_MODES)) throw invalid('ERR_INVALID_ARGUMENT', 'run options mode', "'auto', 'async' or 'inline'", describe(o.mode));
+      if (!(o.mode in RUN_MODES))
+        throw invalid('ERR_INVALID_ARGUMENT', 'run options mode', "'auto', 'async' or 'inline'", describe(o.mode));
       mode = RUN_MODES[o.mode];
     }
-    if (o.outputLocation !== undefined && o.outputLocation !== 'cpu' && o.outputLocation !== 'gpu') throw invalid('ERR_INVALID_ARGUMENT', 'run options outputLocation', "'cpu' or 'gpu'", describe(o.outputLocation));
-    if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalid('ERR_INVALID_ARGUMENT', 'run options signal', 'an AbortSignal', describe(o.signal));
-    if (o.tag !== undefined && typeof o.tag !== 'string') throw invalid('ERR_INVALID_ARGUMENT', 'run options tag', 'a string', describe(o.tag));
-    if (o.logSeverityLevel !== undefined && ![0, 1, 2, 3, 4].includes(o.logSeverityLevel)) throw invalid('ERR_INVALID_ARGUMENT', 'run options logSeverityLevel', 'an integer from 0 to 4', describe(o.logSeverityLevel));
-    const needsNative = o.signal !== undefined || o.tag !== undefined || o.logSeverityLevel !== undefined || o.logVerbosityLevel !== undefined || o.configEntries !== undefined;
+    if (o.outputLocation !== undefined && o.outputLocation !== 'cpu' && o.outputLocation !== 'gpu')
+      throw invalid('ERR_INVALID_ARGUMENT', 'run options outputLocation', "'cpu' or 'gpu'", describe(o.outputLocation));
+    if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
+      throw invalid('ERR_INVALID_ARGUMENT', 'run options signal', 'an AbortSignal', describe(o.signal));
+    if (o.tag !== undefined && typeof o.tag !== 'string')
+      throw invalid('ERR_INVALID_ARGUMENT', 'run options tag', 'a string', describe(o.tag));
+    if (o.logSeverityLevel !== undefined && ![0, 1, 2, 3, 4].includes(o.logSeverityLevel))
+      throw invalid('ERR_INVALID_ARGUMENT', 'run options logSeverityLevel', 'an integer from 0 to 4', describe(o.logSeverityLevel));
+    const needsNative =
+      o.signal !== undefined ||
+      o.tag !== undefined ||
+      o.logSeverityLevel !== undefined ||
+      o.logVerbosityLevel !== undefined ||
+      o.configEntries !== undefined;
     if (!needsNative) return { mode, runOptions: null };
     const entries = o.configEntries ? Object.entries(o.configEntries).map(([k, v]) => [k, String(v)] as [string, string]) : undefined;
     let runOptions: NativeRunOptions;
@@ -468,7 +546,7 @@ export class InferenceSession implements Runnable {
     const native = this.#native;
     if (!native) throw new OrtexError('ERR_SESSION_RELEASED', 'the session has been released');
     const info = elementTypeByName(type);
-    if (!info || !info.array) throw invalid('ERR_INVALID_ARGUMENT', 'pinned tensor type', 'a numeric tensor type', describe(type));
+    if (!info?.array) throw invalid('ERR_INVALID_ARGUMENT', 'pinned tensor type', 'a numeric tensor type', describe(type));
     const shape = checkDims(dims, 'pinned tensor dims');
     const count = shape.reduce((a, b) => a * b, 1);
     const length = storageLength(info, count);
@@ -501,7 +579,10 @@ export class InferenceSession implements Runnable {
     const native = this.#native!;
     this.#native = undefined;
     this.#releasing = (async () => {
-      if (this.#inflight > 0) await new Promise<void>((resolve) => { this.#drained = resolve; });
+      if (this.#inflight > 0)
+        await new Promise<void>((resolve) => {
+          this.#drained = resolve;
+        });
       await native.release();
     })();
     return this.#releasing;

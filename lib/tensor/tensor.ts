@@ -1,5 +1,12 @@
 /** Tensor: the onnxruntime-common shape (type, data, dims) plus explicit native-memory disposal. */
-import { elementTypeByCode, elementTypeByName, storageLength, type ElementTypeInfo, type TensorData, type TensorType } from './element-types.js';
+import {
+  elementTypeByCode,
+  elementTypeByName,
+  storageLength,
+  type ElementTypeInfo,
+  type TensorData,
+  type TensorType,
+} from './element-types.js';
 import { describe, fromNative, invalid, OrtexError } from '../base/errors.js';
 import type { NativeDeviceTensor } from '../native/binding.js';
 import { checkDims } from './dims.js';
@@ -27,7 +34,7 @@ function inferType(data: unknown): TensorType | undefined {
   if (data instanceof Uint32Array) return 'uint32';
   if (data instanceof BigUint64Array) return 'uint64';
   if (Array.isArray(data)) {
-    if (data.length === 0) return undefined;  // nothing to infer from: the caller must name the type
+    if (data.length === 0) return undefined; // nothing to infer from: the caller must name the type
     if (data.every((v) => typeof v === 'string')) return 'string';
     if (data.every((v) => typeof v === 'boolean')) return 'bool';
     if (data.every((v) => typeof v === 'number')) return 'float32';
@@ -49,7 +56,10 @@ function toStorage(info: ElementTypeInfo, data: unknown): TensorData {
   if (Array.isArray(data)) {
     const big = Ctor === BigInt64Array || Ctor === BigUint64Array;
     const ok = data.every((v) => (big ? typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)) : typeof v === 'number'));
-    if (ok) return big ? (Ctor as BigInt64ArrayConstructor).from(data as number[], (v) => BigInt(v)) : (Ctor as Float32ArrayConstructor).from(data as number[]);
+    if (ok)
+      return big
+        ? (Ctor as BigInt64ArrayConstructor).from(data as number[], (v) => BigInt(v))
+        : (Ctor as Float32ArrayConstructor).from(data as number[]);
   }
   throw invalid('ERR_INVALID_ARGUMENT', what, `a ${Ctor.name}${big(info) ? '' : ' or an array of numbers'}`, describe(data));
 }
@@ -62,8 +72,11 @@ function big(info: ElementTypeInfo): boolean {
 function mustCopy(data: TensorData): boolean {
   if (Array.isArray(data)) return false;
   const buffer = data.buffer as ArrayBuffer & { resizable?: boolean; growable?: boolean };
-  return (typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer) || buffer.resizable === true ||
-    (buffer as unknown as { growable?: boolean }).growable === true;
+  return (
+    (typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer) ||
+    buffer.resizable === true ||
+    (buffer as unknown as { growable?: boolean }).growable === true
+  );
 }
 
 export class Tensor {
@@ -120,17 +133,29 @@ export class Tensor {
       typeName = inferType(a);
       data = a;
       dims = b;
-      if (typeName === undefined) throw invalid('ERR_INVALID_ARGUMENT', 'tensor data', 'a TypedArray or an array of numbers, booleans or strings', describe(a));
+      if (typeName === undefined)
+        throw invalid('ERR_INVALID_ARGUMENT', 'tensor data', 'a TypedArray or an array of numbers, booleans or strings', describe(a));
     }
     const info = elementTypeByName(typeName as string);
-    if (!info) throw invalid('ERR_INVALID_ARGUMENT', 'tensor type', 'one of float32, float64, float16, bfloat16, int8..int64, uint8..uint64, bool, string, int4, uint4', describe(typeName));
+    if (!info)
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        'tensor type',
+        'one of float32, float64, float16, bfloat16, int8..int64, uint8..uint64, bool, string, int4, uint4',
+        describe(typeName),
+      );
     const storage = toStorage(info, data);
     const shape = dims === undefined ? [info.packed4 ? storage.length * 2 : storage.length] : checkDims(dims, 'tensor dims');
     let count = 1;
     for (const d of shape) count *= d;
     const expected = storageLength(info, count);
     if (storage.length !== expected) {
-      throw invalid('ERR_INVALID_ARGUMENT', `data of a ${info.name} tensor with dims [${shape.join(',')}]`, `${expected} ${info.packed4 ? 'bytes' : 'elements'}`, `${storage.length}`);
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        `data of a ${info.name} tensor with dims [${shape.join(',')}]`,
+        `${expected} ${info.packed4 ? 'bytes' : 'elements'}`,
+        `${storage.length}`,
+      );
     }
     this.type = info.name;
     this.code = info.code;
@@ -167,7 +192,8 @@ export class Tensor {
   /** The tensor's data. Outputs are views of ONNX Runtime's memory (no copy). */
   get data(): TensorData {
     if (this.#data === undefined) {
-      if (this.#device) throw new OrtexError('ERR_INVALID_ARGUMENT', `the tensor is in GPU memory: use await tensor.download() for a CPU copy`);
+      if (this.#device)
+        throw new OrtexError('ERR_INVALID_ARGUMENT', `the tensor is in GPU memory: use await tensor.download() for a CPU copy`);
       throw new OrtexError('ERR_INVALID_ARGUMENT', 'the tensor has been disposed');
     }
     return this.#data;

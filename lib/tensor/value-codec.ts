@@ -10,7 +10,10 @@ import { formatType, type TypeMetadata } from './value-metadata.js';
 
 export type OnnxValue = Tensor | OnnxValue[] | Map<string | number | bigint, unknown> | null;
 
-const CODE_SEQUENCE = 100, CODE_MAP = 101, CODE_NONE = 102, CODE_DEVICE = 103;
+const CODE_SEQUENCE = 100,
+  CODE_MAP = 101,
+  CODE_NONE = 102,
+  CODE_DEVICE = 103;
 
 export interface CopyCounter {
   bytes: number;
@@ -24,7 +27,14 @@ function fmtDims(dims: readonly unknown[]): string {
 export function asTensor(v: unknown, what: string, expected: string): Tensor {
   if (v instanceof Tensor) return v;
   const o = v as { type?: unknown; data?: unknown; dims?: unknown } | null;
-  if (o && typeof o === 'object' && typeof o.type === 'string' && Array.isArray(o.dims) && o.data !== undefined && elementTypeByName(o.type)) {
+  if (
+    o &&
+    typeof o === 'object' &&
+    typeof o.type === 'string' &&
+    Array.isArray(o.dims) &&
+    o.data !== undefined &&
+    elementTypeByName(o.type)
+  ) {
     return new Tensor(o.type as TensorType, o.data as TensorData, o.dims as number[]);
   }
   throw invalid('ERR_INVALID_INPUT', what, expected, describe(v));
@@ -44,7 +54,12 @@ export function checkTensor(t: Tensor, spec: Extract<TypeMetadata, { kind: 'tens
   for (let i = 0; i < shape.length; i++) {
     const s = shape[i];
     if (typeof s === 'number' && s !== dims[i]) {
-      throw invalid('ERR_INVALID_INPUT', what, `dims ${fmtDims(shape)}`, `${fmtDims(dims)} (dimension ${i} is ${dims[i]}, the model requires ${s})`);
+      throw invalid(
+        'ERR_INVALID_INPUT',
+        what,
+        `dims ${fmtDims(shape)}`,
+        `${fmtDims(dims)} (dimension ${i} is ${dims[i]}, the model requires ${s})`,
+      );
     }
   }
 }
@@ -91,7 +106,7 @@ export function encodeValue(v: unknown, spec: TypeMetadata, what: string, out: E
       const items: Encoded = [];
       for (let i = 0; i < v.length; i++) encodeValue(v[i], spec.element, `${what}[${i}]`, items, copies);
       // The element type lets the addon build an empty sequence (ORT's C API cannot).
-      const elementCode = spec.element.kind === 'tensor' ? elementTypeByName(spec.element.type)?.code ?? 0 : 0;
+      const elementCode = spec.element.kind === 'tensor' ? (elementTypeByName(spec.element.type)?.code ?? 0) : 0;
       out.push(CODE_SEQUENCE, items, elementCode);
       return;
     }
@@ -138,7 +153,8 @@ export function decodeValue(encoded: Encoded, at: number, fetched: Tensor | unde
     const keys = decodeValue(items, 0, undefined, copyBelowBytes) as Tensor;
     const values = decodeValue(items, 3, undefined, copyBelowBytes) as Tensor;
     const map = new Map<string | number | bigint, unknown>();
-    const kd = keys.data, vd = values.data;
+    const kd = keys.data,
+      vd = values.data;
     for (let i = 0; i < keys.size; i++) map.set(mapKey(kd, i), mapKey(vd, i));
     return map;
   }

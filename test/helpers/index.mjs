@@ -41,16 +41,25 @@ export function randomFloat32(seed, n, lo = -1, hi = 1) {
  */
 export function closeTo(actual, expected, { rtol = 1e-5, atol = 0, what = 'values' } = {}) {
   assert.is(actual.length, expected.length, `${what}: length ${actual.length} ≠ ${expected.length}`);
-  let worst = -1, worstErr = 0;
+  let worst = -1,
+    worstErr = 0;
   for (let i = 0; i < expected.length; i++) {
-    const a = Number(actual[i]), e = Number(expected[i]);
+    const a = Number(actual[i]),
+      e = Number(expected[i]);
     if (Number.isNaN(e) || Number.isNaN(a)) {
-      if (Number.isNaN(e) !== Number.isNaN(a)) { worst = i; worstErr = Infinity; break; }
+      if (Number.isNaN(e) !== Number.isNaN(a)) {
+        worst = i;
+        worstErr = Infinity;
+        break;
+      }
       continue;
     }
     if (a === e) continue;
     const err = Math.abs(a - e) - (atol + rtol * Math.max(Math.abs(a), Math.abs(e)));
-    if (err > 0 && err > worstErr) { worst = i; worstErr = err; }
+    if (err > 0 && err > worstErr) {
+      worst = i;
+      worstErr = err;
+    }
   }
   if (worst >= 0) {
     assert.unreachable(`${what}: element ${worst} is ${actual[worst]}, expected ${expected[worst]} (rtol ${rtol}, atol ${atol})`);
@@ -159,9 +168,14 @@ export function runNode(code, { env = {}, timeoutMs = 60_000, args = [] } = {}) 
       env: { ...process.env, FORCE_COLOR: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    let stdout = '',
+      stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {

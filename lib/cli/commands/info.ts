@@ -78,7 +78,11 @@ function parseArgs(argv: string[]): Args {
 
 function positiveInt(s: string, what: string, allowZero: boolean): number {
   const n = Number(s);
-  if (!Number.isSafeInteger(n) || n < (allowZero ? 0 : 1)) throw new OrtexError('ERR_INVALID_ARGUMENT', `expected a ${allowZero ? 'non-negative' : 'positive'} integer for ${what}, received ${s}`);
+  if (!Number.isSafeInteger(n) || n < (allowZero ? 0 : 1))
+    throw new OrtexError(
+      'ERR_INVALID_ARGUMENT',
+      `expected a ${allowZero ? 'non-negative' : 'positive'} integer for ${what}, received ${s}`,
+    );
   return n;
 }
 
@@ -90,7 +94,12 @@ function generate(type: TypeMetadata, dims: Record<string, number>, seed: { s: n
   const shape = type.shape.map((d) => (typeof d === 'number' ? d : d !== null && dims[d] !== undefined ? dims[d]! : 1));
   const count = shape.reduce((a, b) => a * b, 1);
   const info = elementTypeByName(type.type)!;
-  if (info.name === 'string') return new Tensor('string', Array.from({ length: count }, () => 'ortex'), shape);
+  if (info.name === 'string')
+    return new Tensor(
+      'string',
+      Array.from({ length: count }, () => 'ortex'),
+      shape,
+    );
   const data = new info.array!(info.packed4 ? Math.ceil(count / 2) : count);
   if (info.name === 'float32' || info.name === 'float64') {
     const f = data as Float32Array;
@@ -118,7 +127,9 @@ function summarize(v: OnnxValue): string {
 
 function fmtIo(list: readonly ValueMetadata[]): string[] {
   const width = Math.max(4, ...list.map((m) => m.name.length));
-  return list.map((m) => `  ${m.name.padEnd(width)}  ${formatType(m.isTensor ? { kind: 'tensor', type: m.type, shape: m.shape } : (m as TypeMetadata))}`);
+  return list.map(
+    (m) => `  ${m.name.padEnd(width)}  ${formatType(m.isTensor ? { kind: 'tensor', type: m.type, shape: m.shape } : (m as TypeMetadata))}`,
+  );
 }
 
 async function info(args: Args): Promise<void> {
@@ -162,8 +173,20 @@ async function info(args: Args): Promise<void> {
       const out = {
         runtime,
         providers: probes,
-        model: { path: model, bundledDemo: bundled, bytes: statSync(model).size, loadMs, providers: session.providers, providerFailures: session.providerFailures, metadata: session.modelMetadata, inputs: session.inputMetadata, outputs: session.outputMetadata },
-        inference: timing ? { ...timing, outputs: Object.fromEntries(Object.entries(outputs!).map(([k, v]) => [k, summarize(v)])) } : { skipped },
+        model: {
+          path: model,
+          bundledDemo: bundled,
+          bytes: statSync(model).size,
+          loadMs,
+          providers: session.providers,
+          providerFailures: session.providerFailures,
+          metadata: session.modelMetadata,
+          inputs: session.inputMetadata,
+          outputs: session.outputMetadata,
+        },
+        inference: timing
+          ? { ...timing, outputs: Object.fromEntries(Object.entries(outputs!).map(([k, v]) => [k, summarize(v)])) }
+          : { skipped },
       };
       console.log(JSON.stringify(out, null, 2));
       return;
@@ -173,14 +196,26 @@ async function info(args: Args): Promise<void> {
     lines.push(`Addon       ${runtime.addonPath}`);
     lines.push(`Providers   compiled in: ${runtime.providers.join(', ')}`);
     if (probes) {
-      lines.push(`            usable here: ${probes.filter((p) => p.usable).map((p) => p.name).join(', ') || 'none'}`);
-      for (const p of probes.filter((x) => !x.usable)) lines.push(`            ${p.name}: not usable${p.missingLibrary ? ` (missing ${p.missingLibrary})` : ''} — ${p.fix}`);
+      lines.push(
+        `            usable here: ${
+          probes
+            .filter((p) => p.usable)
+            .map((p) => p.name)
+            .join(', ') || 'none'
+        }`,
+      );
+      for (const p of probes.filter((x) => !x.usable))
+        lines.push(`            ${p.name}: not usable${p.missingLibrary ? ` (missing ${p.missingLibrary})` : ''} — ${p.fix}`);
     }
     lines.push('');
     const meta = session.modelMetadata;
     lines.push(`Model       ${model}${bundled ? ' (bundled demo; pass a path to inspect your own)' : ''}`);
-    lines.push(`            ${(statSync(model).size / 1024).toFixed(1)} KiB, loaded in ${loadMs.toFixed(1)} ms on ${session.providers.join(', ')}`);
-    lines.push(`            producer ${meta.producer || '?'}${meta.producerVersion ? ` ${meta.producerVersion}` : ''}, graph ${meta.graphName || '?'}, IR ${meta.irVersion ?? '?'}, opsets ${meta.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ') || '?'}`);
+    lines.push(
+      `            ${(statSync(model).size / 1024).toFixed(1)} KiB, loaded in ${loadMs.toFixed(1)} ms on ${session.providers.join(', ')}`,
+    );
+    lines.push(
+      `            producer ${meta.producer || '?'}${meta.producerVersion ? ` ${meta.producerVersion}` : ''}, graph ${meta.graphName || '?'}, IR ${meta.irVersion ?? '?'}, opsets ${meta.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ') || '?'}`,
+    );
     if (meta.description) lines.push(`            ${meta.description}`);
     for (const [k, v] of Object.entries(meta.custom)) lines.push(`            ${k}: ${v}`);
     for (const f of session.providerFailures) lines.push(`            provider ${f.name} skipped: ${f.message}`);
@@ -190,8 +225,12 @@ async function info(args: Args): Promise<void> {
     lines.push(...fmtIo(session.outputMetadata));
     lines.push('');
     if (timing) {
-      lines.push(`Inference   generated inputs (symbolic dims = ${Object.keys(args.dims).length ? JSON.stringify(args.dims) + ', others ' : ''}1)`);
-      lines.push(`            first run ${timing.firstMs.toFixed(3)} ms; then ${timing.runs} runs: median ${timing.medianMs.toFixed(3)} ms, p99 ${timing.p99Ms.toFixed(3)} ms`);
+      lines.push(
+        `Inference   generated inputs (symbolic dims = ${Object.keys(args.dims).length ? `${JSON.stringify(args.dims)}, others ` : ''}1)`,
+      );
+      lines.push(
+        `            first run ${timing.firstMs.toFixed(3)} ms; then ${timing.runs} runs: median ${timing.medianMs.toFixed(3)} ms, p99 ${timing.p99Ms.toFixed(3)} ms`,
+      );
       for (const [k, v] of Object.entries(outputs!)) lines.push(`            ${k}: ${summarize(v)}`);
     } else {
       lines.push(`Inference   skipped: ${skipped}`);
