@@ -12,6 +12,7 @@ import type { Command } from './command.js';
 /** Command name → its one-line summary (for --help) and its module. Add a command by adding a file and a line here. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
   info: { summary: 'the runtime, the usable providers, and a model (default: the bundled demo) timed on generated inputs', load: () => import('./commands/info.js') },
+  serve: { summary: 'serve models over HTTP: Open Inference Protocol (KServe v2), /predict, a hot-reloading repository, /metrics', load: () => import('./commands/serve.js') },
 };
 
 function version(): string {
