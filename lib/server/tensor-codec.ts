@@ -144,7 +144,12 @@ export function tensorFromBinary(type: DatatypeInfo, bytes: Uint8Array, dims: nu
   const Ctor = info.array!;
   let data: TensorData;
   if (bytes.byteOffset % Ctor.BYTES_PER_ELEMENT === 0) data = new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, count) as TensorData;
-  else data = new Ctor(bytes.slice().buffer, 0, count) as TensorData;
+  else {
+    // Misaligned for the element type: copy (into a fresh buffer; Buffer#slice would be a view).
+    const copy = new Uint8Array(bytes.byteLength);
+    copy.set(bytes);
+    data = new Ctor(copy.buffer, 0, count) as TensorData;
+  }
   return new Tensor(type.tensorType, data, dims);
 }
 
