@@ -225,7 +225,7 @@ export class ModelRepository extends EventEmitter {
         if (!readyOnly) out.push({ name, state: e?.state === 'loading' ? 'LOADING' : 'UNAVAILABLE', reason: e?.reason ?? 'not loaded' });
         continue;
       }
-      for (const [version, v] of e.versions) {
+      for (const [version, v] of [...e.versions].sort((a, b) => Number(a[0]) - Number(b[0]))) {
         if (readyOnly && !v.ready) continue;
         out.push({ name, version, state: v.ready ? 'READY' : 'UNLOADING', reason: '' });
       }
@@ -352,8 +352,11 @@ export class ModelRepository extends EventEmitter {
     }
     const keep = new Set(desired.map((d) => d.version));
     for (const [version, v] of [...e.versions]) {
-      // A version that disappeared from disk, or fell out of the policy, retires.
-      if (!keep.has(version)) {
+      // A version that disappeared from disk, or fell out of the policy, retires; but while a
+      // version the policy wants failed to load, the versions serving now stay (a bad push never
+      // takes the model down), unless their own files are gone.
+      const gone = !available.some((a) => a.version === version);
+      if (!keep.has(version) && (!failed || gone)) {
         e.versions.delete(version);
         this.#retire(e, v);
       }
