@@ -154,6 +154,11 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
       }
     });
 
+    // While shutting down, every answer closes its connection, so keep-alive clients let go
+    // and close() does not wait for their idle timeout.
+    scope.addHook('onSend', async (_req, reply) => {
+      if (shuttingDown) reply.header('connection', 'close');
+    });
     scope.addHook('onRequest', async (req, reply) => {
       reply.header('x-request-id', req.id);
       if (auth) auth.check(req.url.split('?')[0]!, req.headers.authorization);
