@@ -86,7 +86,7 @@ if (skipReason) {
 } else {
   test('the tarball holds exactly what a user needs', () => {
     const allowed = [
-      /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/ortex\.js$/, /^models\/demo\.onnx$/,
+      /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/ortex\.js$/, /^models\/demo\.onnx$/, /^models\/iris\/1\/model\.onnx$/, /^models\/iris\/config\.yaml$/,
       /^dist\/(cjs\/)?([\w-]+\/)*[\w.-]+\.(js|d\.ts)$/, /^dist\/cjs\/package\.json$/, /^prebuilds\/[\w+-]+\/[\w.+-]+\.node$/,
     ];
     const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)));

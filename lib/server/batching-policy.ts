@@ -28,7 +28,10 @@ export function hasBatchAxis(inputs: readonly ValueMetadata[], outputs: readonly
 export function batcherOptions(config: ModelConfig, inputs: readonly ValueMetadata[], outputs: readonly ValueMetadata[], maxQueueSize: number): BatcherOptions {
   const batching = config.batching ?? DEFAULT_BATCHING;
   const merge = batching !== 'none' && hasBatchAxis(inputs, outputs);
-  if (!merge) return { batchAxis: null, maxQueueSize };
+  // 'auto': ortex runs batches that measured under its inline threshold on the JS thread (a
+  // thread hop would cost more than the run) and everything else on its run pool.
+  const runOptions = { mode: 'auto' } as const;
+  if (!merge) return { batchAxis: null, maxQueueSize, runOptions };
   const chosen = batching === 'adaptive' ? ADAPTIVE : batching;
-  return { ...chosen, maxQueueSize: Math.max(maxQueueSize, chosen.maxBatchSize ?? 0) };
+  return { ...chosen, maxQueueSize: Math.max(maxQueueSize, chosen.maxBatchSize ?? 0), runOptions };
 }

@@ -23,8 +23,8 @@ export interface InferenceCall extends RoutingContext {
   readonly protocol: Protocol;
   readonly model: string;
   readonly version: string | undefined;
-  /** Aborts when the client goes away. */
-  readonly clientGone?: AbortSignal;
+  /** The HTTP response: a request whose client goes away before its answer is cancelled. */
+  readonly response?: import('node:http').ServerResponse;
 }
 
 const TIMEOUT = Symbol('timeout');
@@ -50,9 +50,11 @@ export async function infer<T>(host: InferenceHost, call: InferenceCall, decode:
     const controller = new AbortController();
     const timeoutMs = version.limits.timeoutMs;
     const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);
-    const gone = call.clientGone;
-    const onGone = () => controller.abort(gone!.reason);
-    gone?.addEventListener('abort', onGone, { once: true });
+    const res = call.response;
+    const onClose = () => {
+      if (!res!.writableFinished) controller.abort(new Error('the client closed the connection'));
+    };
+    res?.once('close', onClose);
     try {
       outputs = await version.run(feeds, { signal: controller.signal });
     } catch (e) {
@@ -62,7 +64,7 @@ export async function infer<T>(host: InferenceHost, call: InferenceCall, decode:
       throw e;
     } finally {
       clearTimeout(timer);
-      gone?.removeEventListener('abort', onGone);
+      res?.removeListener('close', onClose);
     }
     return encode(version, outputs);
   } catch (e) {

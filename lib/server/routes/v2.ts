@@ -10,7 +10,7 @@ import type { ModelVersion } from '../model-version.js';
 import { decodeInputs, encodeResponse, requestedOutputs, splitBody, type InferRequest } from '../oip.js';
 import type { ModelEntry } from '../repository.js';
 import type { ValueMetadata } from '../../tensor/value-metadata.js';
-import { clientGone, sendJson } from './reply.js';
+import { sendJson } from './reply.js';
 
 export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'model_configuration', 'schedule_policy'];
 
@@ -110,7 +110,7 @@ export function registerV2Routes(app: FastifyInstance, host: InferenceHost, serv
       const request: InferRequest = header;
       const id = request.id ?? String(req.id);
       let wanted: { name: string; binary: boolean }[] = [];
-      const answer = await infer(host, { ...route(req), protocol: 'v2', model: req.params.model, version: req.params.version, clientGone: clientGone(reply) },
+      const answer = await infer(host, { ...route(req), protocol: 'v2', model: req.params.model, version: req.params.version, response: reply.raw },
         (v) => {
           wanted = requestedOutputs(request, v);
           return decodeInputs(request, binary, v);
