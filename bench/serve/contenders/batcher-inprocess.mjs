@@ -17,5 +17,5 @@ await Promise.all(Array.from({ length: o.connections }, async () => {
   }
 }));
 lat.sort((a, b) => a - b);
-console.log(JSON.stringify({ rps: done / o.seconds, total: done, p50: lat[lat.length >> 1], p99: lat[Math.floor(lat.length * 0.99)], errors: 0, non2xx: 0 }));
+console.log(JSON.stringify({ rps: done / o.seconds, total: done, p50: Math.round(lat[lat.length >> 1] * 100) / 100, p99: Math.round(lat[Math.floor(lat.length * 0.99)] * 100) / 100, errors: 0, non2xx: 0 }));
 await batcher.close();
