@@ -145,6 +145,8 @@ test('the ortex tarball holds the JavaScript, types, CLI and demo model, and its
     /^LICENSE$/,
     /^bin\/ortex\.js$/,
     /^models\/demo\.onnx$/,
+    /^models\/iris\/1\/model\.onnx$/,
+    /^models\/iris\/config\.yaml$/,
     /^dist\/(cjs\/)?([\w-]+\/)*[\w.-]+\.(js|d\.ts)$/,
     /^dist\/cjs\/package\.json$/,
   ];
@@ -159,6 +161,8 @@ test('the ortex tarball holds the JavaScript, types, CLI and demo model, and its
     'LICENSE',
     'bin/ortex.js',
     'models/demo.onnx',
+    'models/iris/1/model.onnx',
+    'models/iris/config.yaml',
     'dist/index.js',
     'dist/index.d.ts',
     'dist/cli/main.js',
