@@ -1,8 +1,10 @@
 // The packages as a user gets them: the tarballs `npm run pack:all` makes (scripts/pack.mjs: the
 // ortex tarball and this platform's @ortex/<platform> tarball) installed into an empty project the
-// way users install, with install scripts ON, and offline: npm is pointed at an unreachable
-// registry, with --offline and an empty cache, so anything it tried to fetch would fail the
-// install; its log shows it fetched nothing. Only node and sh are on PATH (no compiler). Then the demo
+// way users install, with install scripts ON, and offline: ortex's own dependencies (the server's
+// Fastify, prom-client, ...) are first put into a cache of this test's from the npm registry, as any
+// install would fetch them; the install under test then runs with --offline and every proxy pointed
+// at a closed port, so anything it tried to fetch would fail the install; its log shows it fetched
+// nothing. Only node and sh are on PATH (no compiler). Then the demo
 // model runs through import, require and the CLI (npx), no installed package may have an install
 // script, a strict TypeScript consumer compiles, and the installed size is reported.
 // A stale addon is rebuilt first (scripts/gyp-build.mjs, node-gyp: 15-60 s).
@@ -37,11 +39,19 @@ const template = platformTemplates().find((t) => t.id === PLATFORM);
 const work = mkdtempSync(join(tmpdir(), 'ortex-pack-'));
 const app = join(work, 'app');
 const bin = join(work, 'bin');
-const cache = join(work, 'npm-cache');
+// Kept between runs (only the registry's copies of ortex's dependencies live in it).
+const cache = join(root, 'node_modules', '.cache', 'ortex-package-test', 'npm-cache');
+const CLOSED = 'http://127.0.0.1:9/';
 const log = (m) => console.log(`# ${m}`);
 const MB = (n) => `${(n / 1e6).toFixed(1)} MB`;
 
-/** A user's environment: no npm_* variables from `npm test`, PATH = node and sh, npm offline against an unreachable registry. */
+/** The registry this machine's npm uses (the packages of ortex's dependencies come from it). */
+const REGISTRY = (() => {
+  const r = spawnSync(process.execPath, [npmCli(), 'config', 'get', 'registry'], { encoding: 'utf8' });
+  return (r.stdout ?? '').trim() || 'https://registry.npmjs.org/';
+})();
+
+/** A user's environment: no npm_* variables from `npm test`, PATH = node and sh, npm offline with no way out (every proxy is a closed port). */
 function userEnv(extra = {}) {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^npm_|^INIT_CWD$|^NODE_OPTIONS$|^ORTEX_/i.test(k)) env[k] = v;
@@ -53,7 +63,10 @@ function userEnv(extra = {}) {
     npm_config_fund: 'false',
     npm_config_offline: 'true',
     npm_config_cache: cache,
-    npm_config_registry: 'http://127.0.0.1:9/',
+    npm_config_registry: REGISTRY,
+    npm_config_proxy: CLOSED,
+    npm_config_https_proxy: CLOSED,
+    npm_config_noproxy: '',
     npm_config_userconfig: join(work, 'npmrc'),
     ...extra,
   };
@@ -95,7 +108,7 @@ for (const b of packed.built)
 
 mkdirSync(bin);
 mkdirSync(app);
-mkdirSync(cache);
+mkdirSync(cache, { recursive: true });
 writeFileSync(join(work, 'npmrc'), '');
 symlinkSync(process.execPath, join(bin, process.platform === 'win32' ? 'node.exe' : 'node'));
 // npm runs scripts and bins through the shell (sh; cmd.exe via ComSpec on Windows).
@@ -112,6 +125,23 @@ writeFileSync(
     scripts: { postinstall: "node -e \"require('fs').writeFileSync(process.env.INIT_CWD + '/scripts-ran', 'yes')\"" },
   }),
 );
+// ortex's dependencies from the registry into the cache, the way any install gets them (online, registry only).
+const deps = Object.entries(pkg.dependencies ?? {}).map(([n, v]) => `${n}@${v}`);
+mkdirSync(join(work, 'prime'));
+writeFileSync(join(work, 'prime', 'package.json'), JSON.stringify({ name: 'prime', private: true }));
+const primeEnv = userEnv({
+  npm_config_offline: 'false',
+  npm_config_prefer_offline: 'true',
+  npm_config_proxy: '',
+  npm_config_https_proxy: '',
+});
+const primed = npm(['install', ...deps, '--ignore-scripts', '--no-package-lock', '--no-save', '--loglevel=error'], {
+  cwd: join(work, 'prime'),
+  env: primeEnv,
+  timeout: 300_000,
+});
+if (primed.status !== 0)
+  throw new Error(`could not put ortex's dependencies (${deps.join(', ')}) into the cache from ${REGISTRY}:\n${tail(primed.out)}`);
 const installed = npm(['install', main.file, platform.file, join(work, CANARY), '--loglevel=silly'], { timeout: 300_000 });
 const installedDir = join(app, 'node_modules', 'ortex');
 const platformDir = join(app, 'node_modules', ...template.manifest.name.split('/'));
@@ -134,7 +164,10 @@ test('the platform package templates agree with package.json and with the loader
       `npm/${id}: ships ${RUNTIME_LIBRARY_FILE[manifest.os[0]]}, the file the loader opens`,
     );
   }
-  assert.is(pkg.dependencies, undefined, 'ortex has no dependencies: onnxruntime-node is a devDependency');
+  assert.not.ok(
+    pkg.dependencies?.['onnxruntime-node'],
+    'onnxruntime-node is not a dependency (it would bring every platform and a downloading postinstall)',
+  );
   assert.is(pkg.devDependencies['onnxruntime-node'], '1.30.0');
 });
 
@@ -188,7 +221,7 @@ test('the ortex tarball holds the JavaScript, types, CLI and demo model, and its
   const shipped = JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8'));
   for (const key of DEV_ONLY_KEYS) assert.is(shipped[key], undefined, `the published package.json has no "${key}"`);
   assert.equal(shipped.optionalDependencies, pkg.optionalDependencies);
-  assert.is(shipped.dependencies, undefined);
+  assert.equal(shipped.dependencies, pkg.dependencies, 'the runtime dependencies (those of ortex/server) as declared');
   log(`${basename(main.file)}: ${MB(main.size)} packed, ${MB(main.unpackedSize)} unpacked, ${main.entryCount} files`);
 });
 
@@ -206,15 +239,17 @@ test('installed offline with install scripts on: nothing fetched, nothing built'
   assert.is(installed.status, 0, `npm install failed:\n${tail(installed.out)}`);
   assert.is(npm(['config', 'get', 'ignore-scripts']).stdout.trim(), 'false');
   assert.ok(existsSync(join(app, 'scripts-ran')), "the canary dependency's postinstall ran: install scripts were on");
-  const fetched = installed.out.split('\n').filter((l) => /^npm http fetch /.test(l));
+  // --offline: every request npm made was answered from the cache (a network attempt would also
+  // have failed at the closed proxy port).
+  const fetched = installed.out.split('\n').filter((l) => /^npm http fetch /.test(l) && !/\(cache (hit|stale)\)$/.test(l));
   assert.equal(fetched, [], 'npm fetched nothing over the network');
-  // What npm asked the (unreachable) registry for: the other platforms' optional packages, which
-  // it skips; never a package this install needed.
-  const wanted = [
-    ...new Set(
-      [...installed.out.matchAll(/packumentCache full:http:\/\/127\.0\.0\.1:9\/(\S+) cache-miss/g)].map((m) => decodeURIComponent(m[1])),
-    ),
-  ].sort();
+  // What npm looked up and could not find in the cache (a lookup that the cache then answered
+  // logs its "http fetch GET 200 ... (cache ...)"): the other platforms' optional packages, which it
+  // skips; never a package this install needed.
+  const name = (url) => decodeURIComponent(url.slice(REGISTRY.length));
+  const answered = new Set([...installed.out.matchAll(/^npm http fetch GET 200 (\S+) /gm)].map((m) => name(m[1])));
+  const looked = [...installed.out.matchAll(/packumentCache full:(\S+) cache-miss/g)].map((m) => name(m[1]));
+  const wanted = [...new Set(looked.filter((n) => !answered.has(n)))].sort();
   const others = Object.keys(pkg.optionalDependencies)
     .filter((n) => n !== template.manifest.name)
     .sort();
@@ -242,7 +277,14 @@ test('npm ls and every installed package.json: no package has an install script'
     }
   };
   walk(JSON.parse(ls.stdout).dependencies);
-  assert.equal([...new Set(names)].sort(), [`${template.manifest.name}@${pkg.version}`, `ortex@${pkg.version}`]);
+  const installedNames = [...new Set(names)];
+  for (const want of [`ortex@${pkg.version}`, `${template.manifest.name}@${pkg.version}`])
+    assert.ok(installedNames.includes(want), `${want} is installed`);
+  assert.not.ok(
+    installedNames.some((n) => n.startsWith('onnxruntime-')),
+    'no onnxruntime-node (or -common) in the tree',
+  );
+  log(`installed packages: ${installedNames.length} (ortex, its platform package and the dependencies of ortex/server)`);
   const manifests = readdirSync(join(app, 'node_modules'), { recursive: true })
     .map((f) => f.split('\\').join('/'))
     .filter((f) => /(^|\/)package\.json$/.test(f) && !f.startsWith(`${CANARY}/`));
@@ -250,7 +292,11 @@ test('npm ls and every installed package.json: no package has an install script'
   for (const rel of manifests) {
     const m = JSON.parse(readFileSync(join(app, 'node_modules', rel), 'utf8'));
     const dir = join(app, 'node_modules', rel, '..');
-    const hooks = ['preinstall', 'install', 'postinstall', 'prepare'].filter((h) => m.scripts?.[h]);
+    // npm runs `prepare` only for git and folder dependencies, never for registry packages; the
+    // ortex tarball must not carry one at all.
+    const hooks = ['preinstall', 'install', 'postinstall', ...(rel === 'ortex/package.json' ? ['prepare'] : [])].filter(
+      (h) => m.scripts?.[h],
+    );
     if (existsSync(join(dir, 'binding.gyp')) && m.gypfile !== false) hooks.push('implicit node-gyp rebuild (binding.gyp)');
     if (hooks.length) withScripts.push(`${rel}: ${hooks.join(', ')}`);
   }
