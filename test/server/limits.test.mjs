@@ -13,7 +13,8 @@ import { iterationsFor, slowRequest, writeSlowModel } from './slow-model.mjs';
 const scratch = mkdtempSync(join(tmpdir(), 'ortex-slow-'));
 const SLOW = join(scratch, 'slow.onnx');
 writeSlowModel(SLOW);
-// About 1 s of running on this machine as it is now: far longer than the burst takes to arrive.
+// At least about 1 s of running on this machine (longer when it is busy): far longer than the
+// burst takes to arrive, and 4× the time limit below.
 const HOLD = await iterationsFor(SLOW, 1000);
 
 /** Sends one infer request; resolves to its status, headers of interest, body and when it was answered. */

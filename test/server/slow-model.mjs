@@ -45,19 +45,24 @@ export function slowRequest(n) {
 }
 
 /**
- * Iterations that take about `ms` milliseconds on this machine now, measured in process on the
- * model at `path` (so a faster or busier machine gets a proportionate count).
+ * Iterations that take at least about `ms` milliseconds on this machine, measured in process on
+ * the model at `path`: the fastest of a few probes (a probe slowed by a busy machine would
+ * underestimate the count), so a faster machine gets a proportionate count and a busy one a
+ * longer hold, never a shorter one.
  */
 export async function iterationsFor(path, ms) {
   const session = await InferenceSession.create(path);
   try {
     const x = new Tensor('float32', new Float32Array(WIDTH).fill(0.5), [1, WIDTH]);
-    const probe = 2000;
-    await session.run({ x, n: new Tensor('int64', BigInt64Array.of(BigInt(probe)), []) });
-    const t0 = performance.now();
-    await session.run({ x, n: new Tensor('int64', BigInt64Array.of(BigInt(probe)), []) });
-    const perIteration = (performance.now() - t0) / probe;
-    return Math.max(probe, Math.ceil(ms / perIteration));
+    const probe = 20_000;
+    const n = new Tensor('int64', BigInt64Array.of(BigInt(probe)), []);
+    let fastest = Infinity;
+    for (let i = 0; i < 4; i++) {
+      const t0 = performance.now();
+      await session.run({ x, n });
+      fastest = Math.min(fastest, performance.now() - t0);
+    }
+    return Math.max(probe, Math.ceil((ms * probe) / fastest));
   } finally {
     await session.release();
   }
