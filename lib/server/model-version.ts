@@ -13,7 +13,7 @@ import { OrtexError } from '../base/errors.js';
 import { Histogram } from '../base/histogram.js';
 import { Batcher } from '../batching/batcher.js';
 import type { BatchRunOptions } from '../batching/options.js';
-import type { BatcherStats } from '../batching/stats.js';
+import type { BatcherStats, BatchEvent } from '../batching/stats.js';
 import type { Runnable } from '../session/model-io.js';
 import { InferenceSession, type FeedsType, type ReturnType } from '../session/session.js';
 import type { SessionOptions } from '../session/session-options.js';
@@ -27,6 +27,13 @@ import { DEFAULT_LIMITS, type ModelConfig, type ModelLimits } from './config.js'
 export type VersionState = 'loading' | 'ready' | 'retiring' | 'released';
 
 /** Request duration buckets in seconds (Prometheus-style: 100 µs to 10 s). */
+/**
+ * A model whose batches take at least this long (moving average) withdraws a queued request when
+ * its client disconnects: below it, the AbortSignal that takes (several µs per request) costs more
+ * than the work it could save.
+ */
+export const CANCEL_ON_DISCONNECT_MS = 1;
+
 export const DURATION_BUCKETS_S = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** What `/metrics` reads from a version at scrape time. */
@@ -86,6 +93,10 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
   /** When it became ready (ms since the epoch). */
   readonly loadedAt: number;
   readonly requestSeconds = new Histogram(DURATION_BUCKETS_S);
+  /** Per-request Batcher options when no signal is needed (one object for every request). */
+  readonly runOptions: Readonly<BatchRunOptions>;
+  /** Moving average of the batches' compute time, in ms (from the warm-up run on). */
+  #computeMs = 0;
   readonly #requests: Record<string, number> = { success: 0 };
   #state: VersionState = 'loading';
   #holders = 0;
@@ -108,6 +119,15 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
     const session = target instanceof SessionPool ? target.sessions[0]! : target;
     this.modelMetadata = Object.freeze({ ...session.modelMetadata.custom });
     this.loadedAt = Date.now();
+    this.runOptions = Object.freeze({ timeoutMs: this.limits.timeoutMs });
+    batcher.on('batch', (e: BatchEvent) => {
+      this.#computeMs = this.#computeMs === 0 ? e.computeMs : 0.9 * this.#computeMs + 0.1 * e.computeMs;
+    });
+  }
+
+  /** True when a client that disconnects should withdraw its queued request (see {@link CANCEL_ON_DISCONNECT_MS}). */
+  get cancelsOnDisconnect(): boolean {
+    return this.#computeMs >= CANCEL_ON_DISCONNECT_MS;
   }
 
   /** Loads the model file, wraps it in a Batcher and (unless `warmup: false`) runs it once. Throws ERR_MODEL_LOAD (or the session's code). */
