@@ -28,9 +28,10 @@ export type VersionState = 'loading' | 'ready' | 'retiring' | 'released';
 
 /** Request duration buckets in seconds (Prometheus-style: 100 µs to 10 s). */
 /**
- * A model whose batches take at least this long (moving average) withdraws a queued request when
- * its client disconnects: below it, the AbortSignal that takes (several µs per request) costs more
- * than the work it could save.
+ * A model whose fastest batch (after the warm-up) takes at least this long withdraws a queued
+ * request when its client disconnects: below it, the AbortSignal that takes (several µs per
+ * request) costs more than the work it could save. The fastest rather than an average: a busy
+ * machine slows some batches down, never the model's own cost.
  */
 export const CANCEL_ON_DISCONNECT_MS = 1;
 
@@ -95,8 +96,9 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
   readonly requestSeconds = new Histogram(DURATION_BUCKETS_S);
   /** Per-request Batcher options when no signal is needed (one object for every request). */
   readonly runOptions: Readonly<BatchRunOptions>;
-  /** Moving average of the batches' compute time, in ms (from the warm-up run on). */
-  #computeMs = 0;
+  /** Compute time of the fastest batch after the first (the warm-up), in ms. */
+  #fastestMs = Infinity;
+  #batches = 0;
   readonly #requests: Record<string, number> = { success: 0 };
   #state: VersionState = 'loading';
   #holders = 0;
@@ -121,13 +123,13 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
     this.loadedAt = Date.now();
     this.runOptions = Object.freeze({ timeoutMs: this.limits.timeoutMs });
     batcher.on('batch', (e: BatchEvent) => {
-      this.#computeMs = this.#computeMs === 0 ? e.computeMs : 0.9 * this.#computeMs + 0.1 * e.computeMs;
+      if (this.#batches++ > 0 && e.computeMs < this.#fastestMs) this.#fastestMs = e.computeMs;
     });
   }
 
   /** True when a client that disconnects should withdraw its queued request (see {@link CANCEL_ON_DISCONNECT_MS}). */
   get cancelsOnDisconnect(): boolean {
-    return this.#computeMs >= CANCEL_ON_DISCONNECT_MS;
+    return this.#fastestMs !== Infinity && this.#fastestMs >= CANCEL_ON_DISCONNECT_MS;
   }
 
   /** Loads the model file, wraps it in a Batcher and (unless `warmup: false`) runs it once. Throws ERR_MODEL_LOAD (or the session's code). */

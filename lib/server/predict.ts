@@ -13,14 +13,6 @@ import { datatypeOfTensorType } from './datatypes.js';
 import type { ModelVersion } from './model-version.js';
 import { checkElementCount, tensorFromJson, tensorToJson } from './tensor-codec.js';
 
-export const PREDICT_REQUEST_SCHEMA = {
-  type: 'object',
-  required: ['features'],
-  properties: {
-    features: { anyOf: [{ type: 'array' }, { type: 'object' }] },
-  },
-} as const;
-
 /**
  * Turns named features (`{"features": {"sepal_length": 5.1, ...}}`) into one positional row.
  * The server has none by default; an input schema (monitoring) installs one per model.
@@ -138,7 +130,13 @@ export function decodePredict(features: unknown, version: ModelVersion, mapper: 
 }
 
 /** The /predict answer for a version's outputs. */
-export function encodePredict(outputs: ReturnType, version: ModelVersion): { prediction: unknown[]; probabilities?: unknown[][] } {
+export interface PredictAnswer {
+  prediction: unknown[];
+  probabilities?: unknown[][];
+  status?: 'success';
+}
+
+export function encodePredict(outputs: ReturnType, version: ModelVersion): PredictAnswer {
   const plan = predictPlan(version);
   const t = outputs[plan.output.name] as Tensor;
   const values = tensorToJson(t);

@@ -1,4 +1,4 @@
-// A client that disconnects withdraws its queued request on a slow model (its batches take ≥ 1 ms),
+// A client that disconnects withdraws its queued request on a slow model (its fastest batch takes ≥ 1 ms),
 // created on purpose: a long request holds the run slot, a second one waits behind it, and its
 // client goes away. On a fast model (Iris) no per-request AbortSignal is spent on this.
 import { mkdtempSync } from 'node:fs';
