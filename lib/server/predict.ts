@@ -7,11 +7,11 @@
  */
 import { invalid, describe, OrtexError } from '../base/errors.js';
 import type { FeedsType, ReturnType } from '../session/session.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import type { ValueMetadata } from '../tensor/value-metadata.js';
 import { datatypeOfTensorType } from './datatypes.js';
 import type { ModelVersion } from './model-version.js';
-import { checkElementCount, tensorFromJson, tensorToJson } from './tensor-codec.js';
+import { checkElementCount, checkJsonCarries, jsonRows, jsonStorage, writeJson } from './tensor-codec.js';
 
 /**
  * Turns named features (`{"features": {"sepal_length": 5.1, ...}}`) into one positional row.
@@ -114,19 +114,24 @@ export function decodePredict(features: unknown, version: ModelVersion, mapper: 
     throw invalid('ERR_INVALID_INPUT', what, '1 row (the model takes one at a time)', `${rows.length} rows`);
   }
   const max = version.limits.maxElementsPerTensor;
+  // Rows are checked, then written straight into the tensor's storage (no intermediate array).
   let rowLength = plan.rowDims?.reduce((a, b) => a * b, 1);
-  const flat: unknown[] = [];
+  const values = new Array<unknown[]>(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
     if (!Array.isArray(row)) throw invalid('ERR_INVALID_INPUT', `row ${r} of ${what}`, 'an array of values', describe(row));
-    const values = row.length > 0 && Array.isArray(row[0]) ? row.flat(Infinity) : row;
-    rowLength ??= values.length;
-    if (values.length !== rowLength) throw invalid('ERR_INVALID_INPUT', `row ${r} of ${what}`, `${rowLength} values`, `${values.length}`);
-    checkElementCount(flat.length + values.length, max, what);
-    for (let i = 0; i < values.length; i++) flat.push(values[i]);
+    const flat = row.length > 0 && Array.isArray(row[0]) ? row.flat(Infinity) : row;
+    rowLength ??= flat.length;
+    if (flat.length !== rowLength) throw invalid('ERR_INVALID_INPUT', `row ${r} of ${what}`, `${rowLength} values`, `${flat.length}`);
+    values[r] = flat;
   }
+  const count = rows.length * rowLength!;
+  checkElementCount(count, max, what);
+  checkJsonCarries(type, what);
+  const storage = jsonStorage(type, count);
+  for (let r = 0; r < rows.length; r++) writeJson(type, storage, r * rowLength!, values[r]!, what);
   const dims = plan.batched ? [rows.length, ...(plan.rowDims ?? [rowLength!])] : (plan.rowDims ?? [rowLength!]);
-  return { [plan.input.name]: tensorFromJson(type, flat, dims, what) };
+  return { [plan.input.name]: new Tensor(type.tensorType, storage, dims) };
 }
 
 /** The /predict answer for a version's outputs. */
@@ -139,11 +144,9 @@ export interface PredictAnswer {
 export function encodePredict(outputs: ReturnType, version: ModelVersion): PredictAnswer {
   const plan = predictPlan(version);
   const t = outputs[plan.output.name] as Tensor;
-  const values = tensorToJson(t);
   const rows = t.dims.length === 0 ? 1 : t.dims[0]!;
-  const per = rows === 0 ? 0 : values.length / rows;
-  const byRow: unknown[][] = [];
-  for (let r = 0; r < rows; r++) byRow.push(values.slice(r * per, (r + 1) * per));
+  const byRow = jsonRows(t, rows);
+  const per = rows === 0 ? 0 : t.size / rows;
   const labels = plan.labels;
   if (labels && per === labels.length) {
     const prediction = byRow.map((row) => {
