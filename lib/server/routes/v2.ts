@@ -127,7 +127,9 @@ export function registerV2Routes(
   // content type, as Triton's and KServe's clients send): their own parser, in their own context.
   app.register(async (raw) => {
     raw.removeAllContentTypeParsers();
-    raw.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+    // Named types too, not only '*': Fastify caches the parser of a named type (see server.ts).
+    for (const type of ['application/json', 'application/octet-stream', '*'])
+      raw.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
     for (const base of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
       raw.post(`${base}/infer`, async (req: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
         const body = req.body as Buffer | undefined;
