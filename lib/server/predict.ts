@@ -9,7 +9,7 @@ import { invalid, describe, OrtexError } from '../base/errors.js';
 import type { FeedsType, ReturnType } from '../session/session.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { ValueMetadata } from '../tensor/value-metadata.js';
-import { datatypeOfTensorType } from './datatypes.js';
+import { datatypeOfTensorType, type DatatypeInfo } from './datatypes.js';
 import type { ModelVersion } from './model-version.js';
 import { checkElementCount, checkJsonCarries, jsonRows, jsonStorage, writeJson } from './tensor-codec.js';
 
@@ -32,6 +32,10 @@ export interface PredictPlan {
   /** Dims after the batch dim when all are fixed, else undefined (one symbolic dim: the row's length). */
   rowDims: number[] | undefined;
   labels: string[] | undefined;
+  /** The input's datatype on the wire (undefined: /predict cannot feed it). */
+  type: DatatypeInfo | undefined;
+  /** How errors name the input: `features (input 'x')`. */
+  what: string;
 }
 
 const plans = new WeakMap<ModelVersion, PredictPlan>();
@@ -84,6 +88,8 @@ export function predictPlan(version: ModelVersion): PredictPlan {
     batched,
     labels: labelsOf(version, output.name),
     maxRows: batched && shape[0] === 1 ? 1 : Infinity,
+    type: datatypeOfTensorType(input.type),
+    what: `features (input '${input.name}')`,
     rowDims: fixed ? (rest as number[]) : undefined,
   };
   plans.set(version, plan);
@@ -93,7 +99,7 @@ export function predictPlan(version: ModelVersion): PredictPlan {
 /** Feeds for a /predict body. */
 export function decodePredict(features: unknown, version: ModelVersion, mapper: FeatureMapper | undefined): FeedsType {
   const plan = predictPlan(version);
-  const type = datatypeOfTensorType(plan.input.type);
+  const type = plan.type;
   if (!type) throw new OrtexError('ERR_INVALID_INPUT', `/predict cannot feed input '${plan.input.name}' of type ${plan.input.type}`);
   let rows: unknown[];
   if (!Array.isArray(features)) {
@@ -109,7 +115,7 @@ export function decodePredict(features: unknown, version: ModelVersion, mapper: 
   } else {
     rows = features.length > 0 && Array.isArray(features[0]) && plan.batched ? features : [features];
   }
-  const what = `features (input '${plan.input.name}')`;
+  const what = plan.what;
   if (rows.length > plan.maxRows || (!plan.batched && rows.length !== 1)) {
     throw invalid('ERR_INVALID_INPUT', what, '1 row (the model takes one at a time)', `${rows.length} rows`);
   }

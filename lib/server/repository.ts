@@ -225,6 +225,13 @@ export class ModelRepository extends EventEmitter {
     return [...this.#entries.values()];
   }
 
+  /** The name of the only model, when there is exactly one (what `/predict` serves); no allocation. */
+  onlyModel(): string | undefined {
+    if (this.#entries.size !== 1) return undefined;
+    for (const name of this.#entries.keys()) return name;
+    return undefined;
+  }
+
   /** Every version of every model, for /metrics. */
   *versions(): Iterable<ModelVersion> {
     for (const e of this.#entries.values()) yield* e.versions.values();

@@ -219,8 +219,7 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
         mappers,
         defaultModel: () => {
           if (config.defaultModel) return config.defaultModel;
-          const entries = repository.entries();
-          return entries.length === 1 ? entries[0]!.name : undefined;
+          return repository.onlyModel();
         },
       });
       scope.get('/metrics', async (_req, reply) =>

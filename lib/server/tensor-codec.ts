@@ -233,10 +233,19 @@ export function tensorToJson(t: Tensor): unknown[] {
     case 'float16':
       return Array.from(data as Uint16Array, fromFloat16Bits);
     case 'int64':
-    case 'uint64':
-      return Array.from(data as BigInt64Array, Number);
-    default:
-      return Array.from(data as Float32Array);
+    case 'uint64': {
+      const d = data as BigInt64Array;
+      const out = new Array<number>(d.length);
+      for (let i = 0; i < d.length; i++) out[i] = Number(d[i]);
+      return out;
+    }
+    default: {
+      // A plain loop: Array.from on a typed array goes through its iterator.
+      const d = data as Float32Array;
+      const out = new Array<number>(d.length);
+      for (let i = 0; i < d.length; i++) out[i] = d[i]!;
+      return out;
+    }
   }
 }
 

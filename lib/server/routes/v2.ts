@@ -12,6 +12,8 @@ import type { ModelEntry } from '../repository.js';
 import type { ValueMetadata } from '../../tensor/value-metadata.js';
 import { answerHeaders, sendJson } from './reply.js';
 
+const asIs = (text: unknown) => text as string;
+
 export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'model_configuration', 'schedule_policy'];
 
 interface ModelParams {
@@ -152,10 +154,10 @@ export function registerV2Routes(
         if (answer.headerLength !== undefined) {
           reply.header('inference-header-content-length', String(answer.headerLength));
           reply.header('content-type', 'application/octet-stream');
-        } else {
-          reply.header('content-type', 'application/json');
+          return answerHeaders(reply).code(200).send(answer.body);
         }
-        return answerHeaders(reply).code(200).send(answer.body);
+        // Text as it is (the serializer keeps Fastify from appending a charset).
+        return answerHeaders(reply).code(200).header('content-type', 'application/json').serializer(asIs).send(answer.body);
       });
     }
   });
