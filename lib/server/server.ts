@@ -187,6 +187,17 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
       };
       for (const type of ['application/json', '*']) scope.addContentTypeParser(type, { parseAs: 'string', bodyLimit }, parseJson);
 
+      // One line per answered request at debug level: the hook exists only when the logger's
+      // level enables it, so at info (the default) a request pays nothing for it.
+      if ((log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('debug')) {
+        scope.addHook('onResponse', (req, reply, done) => {
+          req.log.debug(
+            { method: req.method, url: req.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 1000) / 1000 },
+            'request answered',
+          );
+          done();
+        });
+      }
       if (auth) {
         scope.addHook('onRequest', (req, _reply, done) => {
           try {
@@ -263,8 +274,9 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
     logger: options.logger ?? { level: config.logLevel ?? 'info' },
     bodyLimit: config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     requestIdHeader: 'x-request-id',
-    // Per-request lines would cost more than a small model's inference; rejections and failures
-    // are logged by the error handler, with the request id.
+    // Fastify's own per-request lines (info) would cost more than a small model's inference:
+    // rejections and failures are logged by the error handler, with the request id, and every
+    // answer is logged at debug level when that level is on (see the plugin's onResponse hook).
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
