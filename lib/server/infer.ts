@@ -113,8 +113,9 @@ export async function infer<T>(
     outcome = error.code;
     throw error;
   } finally {
-    const ms = performance.now() - started;
-    version.settle(outcome, ms / 1000);
+    const ended = performance.now();
+    const ms = ended - started;
+    version.settle(outcome, started, ended, outputs && feeds ? version.rowsOf(feeds) : 1);
     if (host.observers.length > 0 && feeds) {
       const event: AfterRunEvent = {
         model: version.model,

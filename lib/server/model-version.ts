@@ -49,7 +49,25 @@ export interface ModelVersionStats {
   /** Time from routing to the encoded answer, in seconds. */
   requestSeconds: Histogram;
   batcher: BatcherStats;
+  /** What the warm-up run added to the batcher's counters (statistics leave it out). */
+  warmup: WarmupShare;
+  /** Successful and failed requests: count and total time in ms; rows of the successful ones. */
+  succeeded: { count: number; ms: number; rows: number };
+  failed: { count: number; ms: number };
+  /** When the last request was answered (ms since the epoch; 0: none yet). */
+  lastRequestAt: number;
 }
+
+/** The warm-up run's share of a batcher's counters. */
+export interface WarmupShare {
+  batches: number;
+  queueCount: number;
+  queueMs: number;
+  computeCount: number;
+  computeMs: number;
+}
+
+const NO_WARMUP: WarmupShare = { batches: 0, queueCount: 0, queueMs: 0, computeCount: 0, computeMs: 0 };
 
 export interface LoadOptions {
   model: string;
@@ -100,6 +118,10 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
   #fastestMs = Infinity;
   #batches = 0;
   readonly #requests: Record<string, number> = { success: 0 };
+  readonly #succeeded = { count: 0, ms: 0, rows: 0 };
+  readonly #failed = { count: 0, ms: 0 };
+  #lastEndedAt = 0;
+  #warmup: WarmupShare = NO_WARMUP;
   #state: VersionState = 'loading';
   #holders = 0;
   #idle: (() => void) | undefined;
@@ -166,6 +188,14 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
         }
       }
     }
+    const st = batcher.stats();
+    v.#warmup = {
+      batches: st.batches,
+      queueCount: st.queueWaitMs.count,
+      queueMs: st.queueWaitMs.sum,
+      computeCount: st.computeMs.count,
+      computeMs: st.computeMs.sum,
+    };
     v.#state = 'ready';
     return v;
   }
@@ -196,11 +226,31 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
     this.#holders++;
   }
 
-  /** The request that acquired this version is answered: counts its outcome and duration. */
-  settle(outcome: string, seconds: number): void {
+  /**
+   * The request that acquired this version is answered: counts its outcome, duration (from
+   * `startedAt` to `endedAt`, performance.now() times) and, for a success, its rows.
+   */
+  settle(outcome: string, startedAt: number, endedAt: number, rows = 1): void {
+    const ms = endedAt - startedAt;
     this.#requests[outcome] = (this.#requests[outcome] ?? 0) + 1;
-    this.requestSeconds.record(seconds);
+    this.requestSeconds.record(ms / 1000);
+    this.#lastEndedAt = endedAt;
+    if (outcome === 'success') {
+      this.#succeeded.count++;
+      this.#succeeded.ms += ms;
+      this.#succeeded.rows += rows;
+    } else {
+      this.#failed.count++;
+      this.#failed.ms += ms;
+    }
     if (--this.#holders === 0 && this.#idle) this.#idle();
+  }
+
+  /** Rows a request carries: its size along the batch axis when requests merge, else 1. */
+  rowsOf(feeds: FeedsType): number {
+    if (this.batcher.batchAxis === null) return 1;
+    const first = feeds[this.inputNames[0]!] as Tensor | undefined;
+    return first?.dims[this.batcher.batchAxis] ?? 1;
   }
 
   run(feeds: FeedsType, options?: BatchRunOptions): Promise<ReturnType> {
@@ -216,6 +266,10 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
       inflight: this.#holders,
       requestSeconds: this.requestSeconds,
       batcher: this.batcher.stats(),
+      warmup: this.#warmup,
+      succeeded: { ...this.#succeeded },
+      failed: { ...this.#failed },
+      lastRequestAt: this.#lastEndedAt === 0 ? 0 : Math.round(performance.timeOrigin + this.#lastEndedAt),
     };
   }
 

@@ -9,12 +9,13 @@ import { findModel, infer, type InferenceHost } from '../infer.js';
 import type { ModelVersion } from '../model-version.js';
 import { decodeInputs, encodeResponse, requestedOutputs, splitBody, type InferRequest } from '../oip.js';
 import type { ModelEntry } from '../repository.js';
+import { tritonModelStat } from '../statistics.js';
 import type { ValueMetadata } from '../../tensor/value-metadata.js';
 import { answerHeaders, sendJson } from './reply.js';
 
 const asIs = (text: unknown) => text as string;
 
-export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'model_configuration', 'schedule_policy'];
+export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'model_configuration', 'schedule_policy', 'statistics'];
 
 interface ModelParams {
   model: string;
@@ -102,6 +103,25 @@ export function registerV2Routes(
   app.get('/v2/health/ready', async (_req, reply) => {
     const ready = repo.ready;
     return sendJson(reply, ready ? 200 : 503, { ready });
+  });
+
+  // Statistics: every version of every model, of one model, or one version.
+  app.get('/v2/models/stats', async (_req, reply) =>
+    sendJson(reply, 200, { model_stats: [...repo.versions()].map((v) => tritonModelStat(v.stats())) }),
+  );
+  app.get('/v2/models/:model/stats', async (req: FastifyRequest<{ Params: ModelParams }>, reply) => {
+    const entry = findModel(host, req.params.model);
+    return sendJson(reply, 200, { model_stats: [...entry.versions.values()].map((v) => tritonModelStat(v.stats())) });
+  });
+  app.get('/v2/models/:model/versions/:version/stats', async (req: FastifyRequest<{ Params: ModelParams }>, reply) => {
+    const entry = findModel(host, req.params.model);
+    const v = entry.versions.get(req.params.version!);
+    if (!v)
+      throw new OrtexError(
+        'ERR_NOT_FOUND',
+        `expected a loaded version of model '${entry.name}' (${[...entry.versions.keys()].join(', ') || 'none'}), received '${req.params.version}'`,
+      );
+    return sendJson(reply, 200, { model_stats: [tritonModelStat(v.stats())] });
   });
 
   for (const base of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
