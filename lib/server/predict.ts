@@ -96,11 +96,9 @@ export function predictPlan(version: ModelVersion): PredictPlan {
   return plan;
 }
 
-/** Feeds for a /predict body. */
+/** Feeds for a /predict body: `features` is one row, or an array of rows. */
 export function decodePredict(features: unknown, version: ModelVersion, mapper: FeatureMapper | undefined): FeedsType {
   const plan = predictPlan(version);
-  const type = plan.type;
-  if (!type) throw new OrtexError('ERR_INVALID_INPUT', `/predict cannot feed input '${plan.input.name}' of type ${plan.input.type}`);
   let rows: unknown[];
   if (!Array.isArray(features)) {
     if (!mapper) {
@@ -115,7 +113,38 @@ export function decodePredict(features: unknown, version: ModelVersion, mapper: 
   } else {
     rows = features.length > 0 && Array.isArray(features[0]) && plan.batched ? features : [features];
   }
-  const what = plan.what;
+  return decodeRows(rows, version, undefined);
+}
+
+/**
+ * Feeds for KServe v1's `instances`: a list of rows, each an array of values (nested for a row
+ * of several dims), a single value (a row of one), or named features (with an input schema).
+ */
+export function decodeInstances(instances: unknown[], version: ModelVersion, mapper: FeatureMapper | undefined): FeedsType {
+  const rows = new Array<unknown>(instances.length);
+  for (let i = 0; i < instances.length; i++) {
+    const x = instances[i];
+    if (Array.isArray(x)) rows[i] = x;
+    else if (x !== null && typeof x === 'object') {
+      if (!mapper)
+        throw invalid(
+          'ERR_INVALID_INPUT',
+          `instance ${i}`,
+          'an array of values; named features need an input schema for the model',
+          describe(x),
+        );
+      rows[i] = mapper(x as Record<string, unknown>, version);
+    } else rows[i] = [x];
+  }
+  return decodeRows(rows, version, `instances (input '${predictPlan(version).input.name}')`);
+}
+
+/** Feeds from rows (arrays of values): counts, lengths, element types and limits checked; errors name `label`. */
+function decodeRows(rows: unknown[], version: ModelVersion, label: string | undefined): FeedsType {
+  const plan = predictPlan(version);
+  const type = plan.type;
+  if (!type) throw new OrtexError('ERR_INVALID_INPUT', `/predict cannot feed input '${plan.input.name}' of type ${plan.input.type}`);
+  const what = label ?? plan.what;
   if (rows.length > plan.maxRows || (!plan.batched && rows.length !== 1)) {
     throw invalid('ERR_INVALID_INPUT', what, '1 row (the model takes one at a time)', `${rows.length} rows`);
   }

@@ -21,6 +21,7 @@ import { ServerMetrics } from './metrics.js';
 import type { FeatureMapper } from './predict.js';
 import { ModelRepository, type RepositorySource } from './repository.js';
 import { latestVersionRouter, type VersionRouter } from './router.js';
+import { registerKServeV1Routes } from './routes/kserve-v1.js';
 import { registerPredictRoutes } from './routes/predict.js';
 import { answerHeaders, sendJson } from './routes/reply.js';
 import { registerV2Routes } from './routes/v2.js';
@@ -233,6 +234,7 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
           return repository.onlyModel();
         },
       });
+      registerKServeV1Routes(scope, host, mappers);
       scope.get('/metrics', async (_req, reply) =>
         answerHeaders(reply)
           .header('content-type', metrics.contentType)
