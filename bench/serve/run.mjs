@@ -218,19 +218,20 @@ async function measureGroup({ owner: lead, measured: group }) {
         ...(c.bodyFile ? { bodyFile: c.bodyFile } : { body: c.body }),
       };
       runLoad(spec); // warm-up
-      child.kill('SIGUSR2'); // the server's event-loop measurement starts now (Node contenders)
+      // The server's event-loop measurement starts now (Node contenders only: to gunicorn,
+      // SIGUSR2 means "re-exec a new master", which would leave an orphan server behind).
+      if (!lead.python) child.kill('SIGUSR2');
       const cpu0 = treeCpuMs(child.pid);
       const r = runLoad({ ...spec, seconds: SECONDS });
       const cpu1 = treeCpuMs(child.pid);
-      child.kill('SIGUSR2'); // ... and ends now
+      if (!lead.python) child.kill('SIGUSR2'); // ... and ends now
       if (cpu0 !== undefined && cpu1 !== undefined && r.total > 0) r.serverCpuUsPerRequest = round1(((cpu1 - cpu0) * 1000) / r.total);
       out[c.name] = r;
     }
   } catch (e) {
     throw new Error(`${lead.name}: ${e.message}\n${stderr.slice(-2000)}`);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stop(child);
   }
   // Two lines per contender (warm-up, then the measured run), in order.
   if (existsSync(eldFile)) {
@@ -243,6 +244,16 @@ async function measureGroup({ owner: lead, measured: group }) {
     });
   }
   return out;
+}
+
+/** SIGTERM, then SIGKILL if the server is still there after 15 s; resolves once it has exited. */
+async function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 const round1 = (x) => Math.round(x * 10) / 10;
