@@ -1,19 +1,14 @@
 // A client that disconnects withdraws its queued request on a slow model (its fastest batch takes ≥ 1 ms),
 // created on purpose: a long request holds the run slot, a second one waits behind it, and its
 // client goes away. On a fast model (Iris) no per-request AbortSignal is spent on this.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { IRIS, makeRepository, postJson, removeDir, startServer, waitFor } from './helpers.mjs';
-import { iterationsFor, slowRequest, writeSlowModel } from './slow-model.mjs';
+import { prepareSlowModel, slowRequest } from './slow-model.mjs';
 
-const scratch = mkdtempSync(join(tmpdir(), 'ortex-slow-'));
-const SLOW = join(scratch, 'slow.onnx');
-writeSlowModel(SLOW);
-const HOLD = await iterationsFor(SLOW, 1000);
-const repo = makeRepository({ 'slow/1': SLOW, 'slow/config.yaml': 'batching: none\n', 'iris/1': IRIS });
+const slow = await prepareSlowModel();
+const HOLD = slow.hold;
+const repo = makeRepository({ 'slow/1': slow.path, 'slow/config.yaml': 'batching: none\n', 'iris/1': IRIS });
 const s = await startServer({ models: repo });
 const infer = `${s.url}/v2/models/slow/infer`;
 
@@ -52,6 +47,6 @@ test('a fast model spends no AbortSignal on disconnects', async () => {
 test.after(async () => {
   await s.close();
   removeDir(repo);
-  removeDir(scratch);
+  slow.remove();
 });
 test.run();

@@ -3,14 +3,13 @@
 // traffic, and the old version is released; an in-place overwrite reloads the same version.
 // No request fails at any point, and requests in flight on the old version (held there on purpose by
 // a slow request) are answered by it before it is released.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InferenceSession, Tensor } from '../../dist/index.js';
 import { IRIS, makeRepository, model, postJson, removeDir, sleep, startServer, waitFor } from './helpers.mjs';
-import { iterationsFor, slowRequest, writeSlowModel } from './slow-model.mjs';
+import { prepareSlowModel, slowRequest } from './slow-model.mjs';
 
 const DEMO = model('demo.onnx');
 const row = [6.7, 3.0, 5.2, 2.3];
@@ -114,10 +113,8 @@ test('an in-place replacement (atomic rename) reloads the same version number', 
 });
 
 test('requests in flight on the old version when the new one takes traffic are answered by it; it is released after them', async () => {
-  const scratch = mkdtempSync(join(tmpdir(), 'ortex-slow-'));
-  const slow = join(scratch, 'slow.onnx');
-  writeSlowModel(slow);
-  const hold = await iterationsFor(slow, 1000);
+  const model = await prepareSlowModel();
+  const { path: slow, hold } = model;
   const slowRepo = makeRepository({ 'slow/1': slow, 'slow/config.yaml': 'batching: none\n' });
   const s = await startServer({ models: slowRepo, config: { watch: false } });
   try {
@@ -161,7 +158,7 @@ test('requests in flight on the old version when the new one takes traffic are a
   } finally {
     await s.close();
     removeDir(slowRepo);
-    removeDir(scratch);
+    model.remove();
   }
 });
 

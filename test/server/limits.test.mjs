@@ -1,21 +1,17 @@
 // Load shedding and time limits, created on purpose: one request with many Loop iterations holds
 // the model's only run slot (the test waits until the server reports it running), and only then
-// come the requests under test. A full queue answers 503 with Retry-After at once, a request past
-// its time limit answers 504 and never runs, and the server keeps serving afterwards.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// come the requests under test. A full queue answers 503 with Retry-After at once; requests past
+// their time limit answer 504 (the running one at its deadline, the queued ones without ever
+// running), and the server keeps serving afterwards.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { get, makeRepository, postJson, removeDir, startServer, waitFor } from './helpers.mjs';
-import { iterationsFor, slowRequest, writeSlowModel } from './slow-model.mjs';
+import { prepareSlowModel, slowRequest } from './slow-model.mjs';
 
-const scratch = mkdtempSync(join(tmpdir(), 'ortex-slow-'));
-const SLOW = join(scratch, 'slow.onnx');
-writeSlowModel(SLOW);
-// At least about 1 s of running on this machine (longer when it is busy): far longer than the
+// A hold of at least about 1 s on this machine (longer when it is busy): far longer than the
 // burst takes to arrive, and 4× the time limit below.
-const HOLD = await iterationsFor(SLOW, 1000);
+const slow = await prepareSlowModel(1000);
+const HOLD = slow.hold;
 
 /** Sends one infer request; resolves to its status, headers of interest, body and when it was answered. */
 async function send(url, n) {
@@ -31,7 +27,7 @@ async function send(url, n) {
 
 /** Starts a server on a repository with the slow model and `config`, sends the holding request, waits until it runs. */
 async function busyServer(config) {
-  const repo = makeRepository({ 'slow/1': SLOW, 'slow/config.yaml': config });
+  const repo = makeRepository({ 'slow/1': slow.path, 'slow/config.yaml': config });
   const s = await startServer({ models: repo });
   const batcher = s.app.ortex.repository.get('slow').versions.get('1').batcher;
   const url = `${s.url}/v2/models/slow/infer`;
@@ -102,5 +98,5 @@ test('past limits.timeoutMs → 504 ERR_TIMEOUT (running or queued), and the que
   }
 });
 
-test.after(() => removeDir(scratch));
+test.after(() => slow.remove());
 test.run();

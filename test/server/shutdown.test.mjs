@@ -4,19 +4,16 @@
 // --model_name) hold; a grace period that runs out still exits 0, answering what was queued with 503.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { get, makeRepository, model, postJson, removeDir, waitFor } from './helpers.mjs';
 import { spawnServe } from './serve-child.mjs';
-import { iterationsFor, slowRequest, writeSlowModel } from './slow-model.mjs';
+import { prepareSlowModel, slowRequest } from './slow-model.mjs';
 
-const scratch = mkdtempSync(join(tmpdir(), 'ortex-slow-'));
-const SLOW = join(scratch, 'slow.onnx');
-writeSlowModel(SLOW);
-// At least about 1 s of running on this machine (longer when it is busy).
-const HOLD = await iterationsFor(SLOW, 1000);
-const repo = makeRepository({ 'slow/1': SLOW, 'slow/config.yaml': 'batching: none\n' });
+// A hold of at least about 1 s on this machine (longer when it is busy).
+const slow = await prepareSlowModel(1000);
+const HOLD = slow.hold;
+const repo = makeRepository({ 'slow/1': slow.path, 'slow/config.yaml': 'batching: none\n' });
 
 /** Reads one per-version gauge of the slow model from /metrics. */
 async function gauge(url, name) {
@@ -109,6 +106,6 @@ test('a grace period that runs out: exit 0 anyway, queued requests answered 503 
 
 test.after(() => {
   removeDir(repo);
-  removeDir(scratch);
+  slow.remove();
 });
 test.run();

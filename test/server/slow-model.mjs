@@ -2,7 +2,9 @@
 // over a 64×64 MatMul + Tanh. The server tests use it to hold a model busy on purpose (one
 // request with a large `n`) before they send the requests whose handling they check, so a
 // full queue or a time limit is created by the test, whatever the CPU's speed or load.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InferenceSession, Tensor } from '../../dist/index.js';
 import { buildModel, graph, node, tensor, tensorValueInfo } from '../../tools/onnx-builder.mjs';
 
@@ -66,4 +68,16 @@ export async function iterationsFor(path, ms) {
   } finally {
     await session.release();
   }
+}
+
+/**
+ * The model written to a temporary folder, and the iterations that hold it busy for at least
+ * about `holdMs` here: `{ path, hold, remove() }`.
+ */
+export async function prepareSlowModel(holdMs = 1000) {
+  const dir = mkdtempSync(join(tmpdir(), 'ortex-slow-'));
+  const path = join(dir, 'slow.onnx');
+  writeSlowModel(path);
+  const hold = await iterationsFor(path, holdMs);
+  return { path, hold, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
