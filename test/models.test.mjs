@@ -459,7 +459,7 @@ test('init() again with no library or the same library is a no-op', () => {
 
 test('init() with a bad runtimeLibrary value → ERR_INVALID_ARGUMENT', () => {
   throws(() => init({ runtimeLibrary: '' }), 'ERR_INVALID_ARGUMENT', /runtimeLibrary/);
-  throws(() => init({ runtimeLibrary: 5 }), 'ERR_INVALID_ARGUMENT', 'expected a file path for runtimeLibrary, received number');
+  throws(() => init({ runtimeLibrary: 5 }), 'ERR_INVALID_ARGUMENT', 'expected a file path for runtimeLibrary, received number 5');
 });
 
 test('init({ runtimeLibrary: "/nonexistent" }) after the runtime is loaded → ERR_NATIVE_LOAD', () => {

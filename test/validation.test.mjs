@@ -263,11 +263,14 @@ const sessionOptionCases = [
   [{ intraOpNumThreads: 5000 }, 'expected an integer from 0 to 1024 for intraOpNumThreads, received number 5000'],
   [
     { graphOptimizationLevel: 'max' },
-    'expected one of disabled, basic, extended, layout, all for graphOptimizationLevel, received string "max"',
+    `expected one of 'disabled', 'basic', 'extended', 'layout', 'all' for graphOptimizationLevel, received string "max"`,
   ],
-  [{ graphOptimizationLevel: 99 }, 'expected one of disabled, basic, extended, layout, all for graphOptimizationLevel, received number 99'],
-  [{ executionMode: 'serial' }, 'expected one of sequential, parallel for executionMode, received string "serial"'],
-  [{ executionProviders: ['gpu'] }, /^expected one of cpu, cuda, .* for executionProviders\[0\]\.name, received string "gpu"$/],
+  [
+    { graphOptimizationLevel: 99 },
+    `expected one of 'disabled', 'basic', 'extended', 'layout', 'all' for graphOptimizationLevel, received number 99`,
+  ],
+  [{ executionMode: 'serial' }, `expected 'sequential' or 'parallel' for executionMode, received string "serial"`],
+  [{ executionProviders: ['gpu'] }, /^expected one of 'cpu', 'cuda', .* for executionProviders\[0\]\.name, received string "gpu"$/],
   [
     { executionProviders: 'cpu' },
     'expected an array of provider names or { name, ... } objects for executionProviders, received string "cpu"',

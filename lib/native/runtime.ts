@@ -5,7 +5,8 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { OrtexError, fromNative } from '../base/errors.js';
+import { describe, fromNative, invalid, OrtexError } from '../base/errors.js';
+import { integer, knownKeys, object } from '../base/validate.js';
 import { loadNative } from './loader.js';
 import type { NativeBinding, NativeRuntimeInfo } from './binding.js';
 import { providerByAvailableName } from './provider-names.js';
@@ -78,14 +79,14 @@ function toInfo(n: NativeRuntimeInfo, source: RuntimeInfo['librarySource'], addo
  * with the same library is a no-op; another library after the first load throws ERR_NATIVE_LOAD.
  */
 export function init(options: InitOptions = {}): RuntimeInfo {
-  if (options === null || typeof options !== 'object') {
-    throw new OrtexError('ERR_INVALID_ARGUMENT', `expected an object for init options, received ${typeof options}`);
-  }
+  knownKeys(object(options, 'init options'), 'init options', ['runtimeLibrary', 'maxConcurrentRuns']);
+  const fromEnv = process.env.ORTEX_MAX_CONCURRENT_RUNS;
   const limit =
-    options.maxConcurrentRuns ?? (process.env.ORTEX_MAX_CONCURRENT_RUNS ? Number(process.env.ORTEX_MAX_CONCURRENT_RUNS) : undefined);
-  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1024)) {
-    throw new OrtexError('ERR_INVALID_ARGUMENT', `expected an integer from 1 to 1024 for maxConcurrentRuns, received ${String(limit)}`);
-  }
+    options.maxConcurrentRuns !== undefined
+      ? integer(options.maxConcurrentRuns, 'maxConcurrentRuns', 1, 1024)
+      : fromEnv
+        ? integer(Number(fromEnv), 'ORTEX_MAX_CONCURRENT_RUNS', 1, 1024)
+        : undefined;
   const info = loadRuntime(options);
   if (limit !== undefined) state!.binding.runQueue(limit);
   return info;
@@ -95,9 +96,8 @@ function loadRuntime(options: InitOptions): RuntimeInfo {
   let path: string | undefined;
   let source: RuntimeInfo['librarySource'];
   if (options.runtimeLibrary !== undefined) {
-    if (typeof options.runtimeLibrary !== 'string' || options.runtimeLibrary === '') {
-      throw new OrtexError('ERR_INVALID_ARGUMENT', `expected a file path for runtimeLibrary, received ${typeof options.runtimeLibrary}`);
-    }
+    if (typeof options.runtimeLibrary !== 'string' || options.runtimeLibrary === '')
+      throw invalid('ERR_INVALID_ARGUMENT', 'runtimeLibrary', 'a file path', describe(options.runtimeLibrary));
     path = resolve(options.runtimeLibrary);
     source = 'init';
   } else if (process.env.ORTEX_ORT_LIB) {
