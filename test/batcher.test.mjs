@@ -577,15 +577,19 @@ test('inputs must agree on rows; a batch whose outputs lack the batch rows fails
 
 test('invalid feeds and options are coded rejections, never synchronous throws', async () => {
   const b = new Batcher(mlp);
-  await rejects(b.run(null), 'ERR_INVALID_INPUT', 'expected an object of input name → tensor for feeds, received null');
+  await rejects(b.run(null), 'ERR_INVALID_INPUT', 'expected an object of input name → value for feeds, received null');
   await rejects(
     b.run({ y: f32(1, 1, 256) }),
     'ERR_INVALID_INPUT',
     "expected only the model's inputs ('x') for feeds, received unknown input 'y'",
   );
-  await rejects(b.run({}), 'ERR_INVALID_INPUT', "expected a value for every input for feeds, received no value for 'x'");
+  await rejects(b.run({}), 'ERR_INVALID_INPUT', "expected a value for every required input for feeds, received no value for 'x'");
   await rejects(b.run({ x: f32(1, 1, 128) }), 'ERR_INVALID_INPUT', /dimension 1 is 128, the model requires 256/);
-  await rejects(b.run({ x: f32(1, 1, 256) }, { tag: 'a' }), 'ERR_INVALID_ARGUMENT', /session run option that would apply to a whole batch/);
+  await rejects(
+    b.run({ x: f32(1, 1, 256) }, { tag: 'a' }),
+    'ERR_INVALID_ARGUMENT',
+    /received "tag", a run option of the whole batch: set it in the Batcher's runOptions$/,
+  );
   await rejects(
     b.run({ x: f32(1, 1, 256) }, { timeoutMs: -1 }),
     'ERR_INVALID_ARGUMENT',
@@ -595,7 +599,7 @@ test('invalid feeds and options are coded rejections, never synchronous throws',
   await b.close();
   assert.throws(
     () => new Batcher(mlp, { maxBatchSize: 0 }),
-    (e) => e.message === 'expected an integer from 1 to 2147483647 for Batcher option maxBatchSize, received number 0',
+    (e) => e.message === 'expected an integer from 1 to 1048576 for Batcher option maxBatchSize, received number 0',
   );
   assert.throws(
     () => new Batcher(mlp, { preferredBatchSizes: [64] }),

@@ -196,7 +196,7 @@ test('bad run options: unknown key, bad mode, bad signal, bad tag, bad log level
   await rejects(
     shapes.run(feeds, { mode: 'fast' }),
     'ERR_INVALID_ARGUMENT',
-    `expected 'auto', 'async' or 'inline' for run options mode, received string "fast"`,
+    `expected one of 'auto', 'async', 'inline' for run options mode, received string "fast"`,
   );
   await rejects(shapes.run(feeds, { mode: 1 }), 'ERR_INVALID_ARGUMENT', /for run options mode, received number 1$/);
   await rejects(

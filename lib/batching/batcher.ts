@@ -29,8 +29,8 @@ import { EventEmitter } from 'node:events';
 import { describe, fromNative, invalid, OrtexError } from '../base/errors.js';
 import { BatchLayout, type PaddingInfo } from './layout.js';
 import { checkOutputRows, concatTensors, MergeBuffers, sliceRows, splitTensor, type Typed } from './merge.js';
+import { parseRequestOptions } from '../session/run-options.js';
 import {
-  checkRunOptions,
   resolveBatcherOptions,
   type BatcherCreateOptions,
   type BatcherOptions,
@@ -247,11 +247,11 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     let absolute = Infinity;
     try {
       if (options !== undefined) {
-        checkRunOptions(options, o.priorityLevels);
-        if (options.priority !== undefined) priority = options.priority;
-        if (options.timeoutMs !== undefined) timeoutMs = options.timeoutMs;
-        if (options.deadline !== undefined) absolute = options.deadline;
-        signal = options.signal;
+        const r = parseRequestOptions(options, o.priorityLevels);
+        if (r.priority !== undefined) priority = r.priority;
+        if (r.timeoutMs !== undefined) timeoutMs = r.timeoutMs;
+        if (r.deadline !== undefined) absolute = r.deadline;
+        signal = r.signal;
       }
       if (this.#merging) {
         const p = this.#layout.prepare(feeds);

@@ -1,6 +1,6 @@
 import type { NativeStats } from '../native/binding.js';
 import { binding } from '../native/runtime.js';
-import { tsCopiedBytes } from './session.js';
+import { tsCopiedBytes } from './feed-plan.js';
 
 export interface Stats extends NativeStats {
   /** This thread's runs executing on the thread pool now, and those waiting for a slot. */

@@ -4,7 +4,7 @@
  */
 import { elementTypeByCode, elementTypeByName, type TensorData, type TensorType } from './element-types.js';
 import { describe, invalid, OrtexError } from '../base/errors.js';
-import { Tensor } from './tensor.js';
+import { isTensor, Tensor, tensorCode, tensorData, tensorDevice, tensorDims, tensorMustCopy, tensorType } from './tensor.js';
 import type { Encoded, NativeDeviceTensor } from '../native/binding.js';
 import { formatType, type TypeMetadata } from './value-metadata.js';
 
@@ -25,7 +25,9 @@ function fmtDims(dims: readonly unknown[]): string {
 
 /** Accepts ortex Tensors and, for drop-in use, onnxruntime-common tensors ({ type, data, dims }). */
 export function asTensor(v: unknown, what: string, expected: string): Tensor {
-  if (v instanceof Tensor) return v;
+  if (isTensor(v)) return v;
+  // Tensor.prototype without a Tensor's state (Object.create): its getters would throw.
+  if (v instanceof Tensor) throw invalid('ERR_INVALID_INPUT', what, expected, describe(v));
   const o = v as { type?: unknown; data?: unknown; dims?: unknown } | null;
   if (
     o &&
@@ -41,11 +43,12 @@ export function asTensor(v: unknown, what: string, expected: string): Tensor {
 }
 
 export function checkTensor(t: Tensor, spec: Extract<TypeMetadata, { kind: 'tensor' }>, what: string): void {
-  if (t.type !== spec.type) {
-    throw invalid('ERR_INVALID_INPUT', what, `a ${spec.type} tensor`, `a ${t.type} tensor`);
+  const type = tensorType(t);
+  if (type !== spec.type) {
+    throw invalid('ERR_INVALID_INPUT', what, `a ${spec.type} tensor`, `a ${type} tensor`);
   }
   const shape = spec.shape;
-  const dims = t.dims;
+  const dims = tensorDims(t);
   // ORT reports no shape as rank 0: a scalar and "unknown" look alike, so ORT checks those.
   if (shape.length === 0) return;
   if (shape.length !== dims.length) {
@@ -64,18 +67,50 @@ export function checkTensor(t: Tensor, spec: Extract<TypeMetadata, { kind: 'tens
   }
 }
 
-function pushTensor(out: Encoded, t: Tensor, copies: CopyCounter): void {
-  const device = t.deviceHandle;
+/** The error for a disposed tensor given as a feed or a fetch. */
+export function disposedError(what: string): OrtexError {
+  return invalid('ERR_INVALID_ARGUMENT', what, 'a tensor that is not disposed', 'a disposed tensor');
+}
+
+/**
+ * A copy of a string tensor's elements, each checked to be a string. Reading the caller's array
+ * runs whatever getters it has, here and not inside the native call.
+ */
+export function snapshotStrings(data: readonly unknown[], what: string): string[] {
+  const n = data.length;
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const s = data[i];
+    if (typeof s !== 'string') throw invalid('ERR_INVALID_INPUT', `data[${i}] of ${what}`, 'a string', describe(s));
+    out[i] = s;
+  }
+  return out;
+}
+
+/**
+ * The data ORT reads for `t`: its own, a snapshot of a string tensor's elements, or a copy when
+ * the buffer may change under ORT (counted in `copies`).
+ */
+export function payloadOf(t: Tensor, copies: CopyCounter, what = 'a tensor'): TensorData {
+  const data = tensorData(t);
+  if (data === undefined) throw disposedError(what);
+  if (Array.isArray(data)) return snapshotStrings(data, what);
+  if (!tensorMustCopy(t)) return data;
+  // A fresh array of the element type's own constructor: never the data's `slice`, which a
+  // subclass or a replaced `constructor` could redirect.
+  const Ctor = elementTypeByCode(tensorCode(t))!.array! as unknown as new (src: ArrayLike<number> | ArrayLike<bigint>) => TensorData;
+  const copy = new Ctor(data as ArrayLike<number>);
+  copies.bytes += (copy as Uint8Array).byteLength;
+  return copy;
+}
+
+function pushTensor(out: Encoded, t: Tensor, copies: CopyCounter, what: string): void {
+  const device = tensorDevice(t);
   if (device !== undefined) {
-    out.push(CODE_DEVICE, [t.code, device], t.dims);
+    out.push(CODE_DEVICE, [tensorCode(t), device], tensorDims(t));
     return;
   }
-  let data = t.data;
-  if (t.mustCopy) {
-    data = (data as Float32Array).slice() as TensorData;
-    copies.bytes += (data as Float32Array).byteLength;
-  }
-  out.push(t.code, data, t.dims);
+  out.push(tensorCode(t), payloadOf(t, copies, what), tensorDims(t));
 }
 
 function tensorOfKeys(keys: unknown[], type: TensorType, what: string): Tensor {
@@ -94,7 +129,7 @@ export function encodeValue(v: unknown, spec: TypeMetadata, what: string, out: E
     case 'tensor': {
       const t = asTensor(v, what, `a ${spec.type} tensor`);
       checkTensor(t, spec, what);
-      pushTensor(out, t, copies);
+      pushTensor(out, t, copies, what);
       return;
     }
     case 'optional':
@@ -116,8 +151,8 @@ export function encodeValue(v: unknown, spec: TypeMetadata, what: string, out: E
       const keys = tensorOfKeys([...v.keys()], spec.keyType, `keys of ${what}`);
       const values = tensorOfKeys([...v.values()], spec.value.type, `values of ${what}`);
       const items: Encoded = [];
-      pushTensor(items, keys, copies);
-      pushTensor(items, values, copies);
+      pushTensor(items, keys, copies, `keys of ${what}`);
+      pushTensor(items, values, copies, `values of ${what}`);
       out.push(CODE_MAP, items, null);
       return;
     }
