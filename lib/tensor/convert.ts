@@ -83,82 +83,72 @@ function notNumber(info: ElementTypeInfo, i: number, v: unknown, expected: strin
   throw invalid('ERR_INVALID_ARGUMENT', element(info, i), expected, describe(v));
 }
 
-/**
- * Converts an array of JS values into `info`'s storage, or returns undefined when `data` is not
- * an array this type converts from (the caller reports the accepted forms). Throws
- * ERR_INVALID_ARGUMENT naming the first element that does not convert exactly.
- */
-export function fromArray(info: ElementTypeInfo, data: readonly unknown[]): TensorData | undefined {
-  const n = data.length;
+/** Converts one element (`i` is its index, for messages) or throws. */
+type Convert = (v: unknown, i: number) => number | bigint;
+
+function number(info: ElementTypeInfo, v: unknown, i: number): number {
+  if (typeof v !== 'number') notNumber(info, i, v, 'a number');
+  return v;
+}
+
+/** The element converter of `info`, or undefined for types that take packed bytes only. */
+function converter(info: ElementTypeInfo): Convert | undefined {
   const name = info.name;
   switch (name) {
-    case 'float64': {
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const v = data[i];
-        if (typeof v !== 'number') notNumber(info, i, v, 'a number');
-        out[i] = v;
-      }
-      return out;
-    }
-    case 'float32': {
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) {
-        const v = data[i];
-        if (typeof v !== 'number') notNumber(info, i, v, 'a number');
-        const f = Math.fround(v);
-        if (f === Infinity || f === -Infinity) {
-          if (Number.isFinite(v)) outOfRange(info, i, v);
-        }
-        out[i] = f;
-      }
-      return out;
-    }
+    case 'float64':
+      return (v, i) => number(info, v, i);
+    case 'float32':
+      return (v, i) => {
+        const f = Math.fround(number(info, v, i));
+        if ((f === Infinity || f === -Infinity) && Number.isFinite(v)) outOfRange(info, i, v);
+        return f;
+      };
     case 'float16':
     case 'bfloat16': {
       const [e, m] = name === 'float16' ? [5, 10] : [8, 7];
-      const out = new Uint16Array(n);
-      for (let i = 0; i < n; i++) {
-        const v = data[i];
-        if (typeof v !== 'number') notNumber(info, i, v, 'a number');
-        const bits = toMinifloatBits(v, e, m);
+      return (v, i) => {
+        const bits = toMinifloatBits(number(info, v, i), e, m);
         if (bits === undefined) outOfRange(info, i, v);
-        out[i] = bits;
-      }
-      return out;
+        return bits;
+      };
     }
-    case 'bool': {
-      const out = new Uint8Array(n);
-      for (let i = 0; i < n; i++) {
-        const v = data[i];
-        if (v === true || v === 1) out[i] = 1;
-        else if (v !== false && v !== 0) notNumber(info, i, v, 'a boolean (or 0 or 1)');
-      }
-      return out;
-    }
+    case 'bool':
+      return (v, i) => {
+        if (v === true || v === 1) return 1;
+        if (v !== false && v !== 0) notNumber(info, i, v, 'a boolean (or 0 or 1)');
+        return 0;
+      };
     case 'int64':
     case 'uint64': {
       const [lo, hi] = BIG_RANGE[name]!;
-      const out = name === 'int64' ? new BigInt64Array(n) : new BigUint64Array(n);
-      for (let i = 0; i < n; i++) {
-        const v = data[i];
+      return (v, i) => {
         const b = typeof v === 'bigint' ? v : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : undefined;
         if (b === undefined || b < lo || b > hi) notNumber(info, i, v, `an integer from ${lo} to ${hi} (a bigint or a number)`);
-        out[i] = b;
-      }
-      return out;
+        return b;
+      };
     }
     default: {
       const range = INT_RANGE[name];
-      if (range === undefined) return undefined; // 4-bit and float8 types: packed bytes only
+      if (range === undefined) return undefined;
       const [lo, hi] = range;
-      const out = new info.array!(n) as Exclude<TensorData, string[] | BigInt64Array | BigUint64Array>;
-      for (let i = 0; i < n; i++) {
-        const v = data[i];
+      return (v, i) => {
         if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) notNumber(info, i, v, integerRange(lo, hi));
-        out[i] = v;
-      }
-      return out;
+        return v;
+      };
     }
   }
+}
+
+/**
+ * Converts an array of JS values into `info`'s storage, or returns undefined when this type does
+ * not convert from arrays (4-bit and float8: packed bytes only; the caller reports the accepted
+ * forms). Throws ERR_INVALID_ARGUMENT naming the first element that does not convert exactly.
+ */
+export function fromArray(info: ElementTypeInfo, data: readonly unknown[]): TensorData | undefined {
+  const convert = converter(info);
+  if (convert === undefined) return undefined;
+  const n = data.length;
+  const out = new info.array!(n) as unknown as { [i: number]: number | bigint };
+  for (let i = 0; i < n; i++) out[i] = convert(data[i], i);
+  return out as unknown as TensorData;
 }
