@@ -2,6 +2,7 @@
 import { describe, invalid } from '../base/errors.js';
 import { boolean, integer, knownKeys, nonNegativeMs, object, oneOf } from '../base/validate.js';
 import type { PaddingPolicy } from './layout.js';
+import { SCHEDULE_NAMES } from './schedule.js';
 import { checkBatchRunOptions, type RunOptions } from '../session/run-options.js';
 import type { SessionOptions } from '../session/session-options.js';
 
@@ -74,6 +75,12 @@ export interface BatcherOptions {
   runOptions?: BatchSessionRunOptions;
   /** The batcher releases its target (session or pool) when it closes. Default false; true for {@link Batcher.create}. */
   ownsTarget?: boolean;
+  /**
+   * How batches are scheduled, by name. 'fixed' (default): what the options above say — a group
+   * runs when it is full, reaches a preferred size, or its oldest request has waited
+   * maxQueueDelayMs.
+   */
+  schedule?: 'fixed';
 }
 
 /** Options of {@link Batcher.create}: the batcher's, plus how to build its session or pool. */
@@ -118,6 +125,7 @@ export interface ResolvedBatcherOptions {
   defaultPriority: number;
   runOptions: BatchSessionRunOptions | undefined;
   ownsTarget: boolean;
+  schedule: string;
 }
 
 /** Most rows in one batch: merge buffers and batch-size histograms are sized from it. */
@@ -139,6 +147,7 @@ const KEYS = [
   'defaultPriority',
   'runOptions',
   'ownsTarget',
+  'schedule',
 ] as const;
 
 /** @internal Validates options and applies defaults. */
@@ -172,5 +181,6 @@ export function resolveBatcherOptions(options: BatcherOptions | undefined, extra
     defaultPriority: o.defaultPriority === undefined ? 0 : integer(o.defaultPriority, opt('defaultPriority'), 0, priorityLevels - 1),
     runOptions: o.runOptions === undefined ? undefined : checkBatchRunOptions(o.runOptions),
     ownsTarget: o.ownsTarget === undefined ? false : boolean(o.ownsTarget, opt('ownsTarget')),
+    schedule: o.schedule === undefined ? 'fixed' : oneOf(o.schedule, opt('schedule'), SCHEDULE_NAMES),
   };
 }

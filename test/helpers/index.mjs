@@ -162,8 +162,20 @@ export async function settle(promises) {
  * Resolves to { code, signal, stdout, stderr }. The code can import DIST_URL.
  */
 export function runNode(code, { env = {}, timeoutMs = 60_000, args = [] } = {}) {
+  return spawnNode([...args, '--input-type=module', '-e', code], { env, timeoutMs });
+}
+
+/**
+ * Runs the script `file` (a child script beside its test) with `args` in a child process (cwd: repo
+ * root). Resolves to { code, signal, stdout, stderr }; killed after `timeoutMs`.
+ */
+export function runScript(file, args = [], { env = {}, timeoutMs = 60_000, nodeArgs = [] } = {}) {
+  return spawnNode([...nodeArgs, file, ...args], { env, timeoutMs });
+}
+
+function spawnNode(argv, { env, timeoutMs }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...args, '--input-type=module', '-e', code], {
+    const child = spawn(process.execPath, argv, {
       cwd: ROOT,
       env: { ...process.env, FORCE_COLOR: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
