@@ -2,6 +2,7 @@
 import { onAbort } from '../base/abort.js';
 import { describe, fromNative, invalid, OrtexError } from '../base/errors.js';
 import { isPlainObject } from '../base/validate.js';
+import { checkFreeDimensionOverrides } from './model-dims.js';
 import { readModelHeader, type ModelHeader } from './model-proto.js';
 import type { Encoded, NativeRunOptions, NativeSession, NativeSessionMetadata } from '../native/binding.js';
 import { providerByAppendName } from '../native/provider-names.js';
@@ -145,6 +146,7 @@ export class InferenceSession implements Runnable {
   static async create(model: string | Uint8Array | ArrayBuffer | ArrayBufferView, options?: SessionOptions): Promise<InferenceSession> {
     const bytes = toModelBytes(model);
     const { native: opts, inlineThresholdUs, copyOutputsBelowBytes } = normalizeSessionOptions(options);
+    await checkFreeDimensionOverrides(bytes, opts.freeDimensionOverrides, opts.freeDimensionOverridesByDenotation);
     const b = binding();
     let native: NativeSession;
     try {
