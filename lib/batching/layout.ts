@@ -8,7 +8,7 @@ import { describe, invalid, type OrtexError } from '../base/errors.js';
 import { FeedPlan } from '../session/feed-plan.js';
 import type { FeedsType } from '../session/session.js';
 import { type Tensor, tensorDims } from '../tensor/tensor.js';
-import { formatType, type Dim, type ValueMetadata } from '../tensor/value-metadata.js';
+import { formatType, type Dim, type ValueMetadata, valueType } from '../tensor/value-metadata.js';
 
 /**
  * Opt-in padding of one dynamic axis (e.g. the width of text-line images): requests that differ
@@ -82,7 +82,7 @@ function isFree(d: Dim | undefined): boolean {
 }
 
 function fmtValue(m: ValueMetadata, kind: string): string {
-  return `${kind} '${m.name}' ${m.isTensor ? formatType({ kind: 'tensor', type: m.type, shape: m.shape }) : formatType(m as never)}`;
+  return `${kind} '${m.name}' ${formatType(valueType(m))}`;
 }
 
 /** Everything the batcher needs to know about how the model batches. */

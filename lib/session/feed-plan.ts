@@ -15,7 +15,7 @@ import type { Encoded } from '../native/binding.js';
 import { elementTypeByName, type TensorData } from '../tensor/element-types.js';
 import { isTensor, Tensor, tensorCode, tensorData, tensorDevice, tensorDims } from '../tensor/tensor.js';
 import { asTensor, type CopyCounter, checkTensor, disposedError, encodeValue, payloadOf, snapshotStrings } from '../tensor/value-codec.js';
-import { formatType, type TypeMetadata, type ValueMetadata } from '../tensor/value-metadata.js';
+import { formatType, type TypeMetadata, type ValueMetadata, valueType } from '../tensor/value-metadata.js';
 
 type TensorMetadata = Extract<TypeMetadata, { kind: 'tensor' }>;
 
@@ -57,10 +57,6 @@ function stringSnapshot(t: Tensor, what: string): Tensor {
   return Tensor.fromNative(STRING, snapshotStrings(tensorData(t) as unknown[], what), tensorDims(t) as number[], false);
 }
 
-function fromValueMetadata(m: ValueMetadata): TypeMetadata {
-  return m.isTensor ? { kind: 'tensor', type: m.type, shape: m.shape } : (m as unknown as TypeMetadata);
-}
-
 export class FeedPlan {
   readonly specs: readonly FeedSpec[];
   readonly names: readonly string[];
@@ -71,7 +67,7 @@ export class FeedPlan {
 
   constructor(inputs: readonly ValueMetadata[]) {
     this.specs = inputs.map((m, index) => {
-      const type = fromValueMetadata(m);
+      const type = valueType(m);
       return {
         index,
         name: m.name,

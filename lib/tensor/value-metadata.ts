@@ -47,6 +47,11 @@ export function toValueMetadata(name: string, t: NativeTypeInfo): ValueMetadata 
   return m.kind === 'tensor' ? { name, isTensor: true, ...m } : { name, isTensor: false, ...m };
 }
 
+/** The type of a model input or output, without its name. */
+export function valueType(m: ValueMetadata): TypeMetadata {
+  return m.isTensor ? { kind: 'tensor', type: m.type, shape: m.shape } : (m as unknown as TypeMetadata);
+}
+
 export function formatType(t: TypeMetadata): string {
   switch (t.kind) {
     case 'tensor':
