@@ -276,6 +276,8 @@ test('outputs of 4 KiB or more are zero-copy: outputBytesZeroCopy grows by their
   sameBytes(o64.y.data, x64);
   assert.is(d64.outputBytesZeroCopy, 24000);
   assert.is(d64.outputBytesCopied, 0);
+  // Freed now, not by a GC during the next test (whose outputBuffersLive count it would change).
+  o64.y.dispose();
 });
 
 test('outputs under copyOutputsBelowBytes (default 4096) are copied into V8 memory, as documented', async () => {

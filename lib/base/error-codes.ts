@@ -53,6 +53,15 @@ export const ERROR_CODES = {
   },
   ERR_TIMEOUT: { description: 'The request waited longer than its timeout or deadline.', httpStatus: 504 },
   ERR_CLOSED: { description: 'The batcher or server is closing and accepts no new requests.', httpStatus: 503, retryAfter: true },
+  ERR_NOT_FOUND: { description: 'The server has no such model, version or route.', httpStatus: 404 },
+  ERR_MODEL_UNAVAILABLE: {
+    description: 'The model is known to the server but has no version ready to serve (loading, failed to load, or unloaded).',
+    httpStatus: 503,
+    retryAfter: true,
+  },
+  ERR_UNAUTHORIZED: { description: 'The request carries no bearer token, or not the one the server expects.', httpStatus: 401 },
+  ERR_PAYLOAD_TOO_LARGE: { description: 'The request body is larger than the server accepts (bodyLimitBytes).', httpStatus: 413 },
+  ERR_UNSUPPORTED_MEDIA_TYPE: { description: 'The request body has a content type the endpoint does not read.', httpStatus: 415 },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type OrtexErrorCode = keyof typeof ERROR_CODES;

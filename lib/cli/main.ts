@@ -15,6 +15,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
     summary: 'the runtime, the usable providers, and a model (default: the bundled demo) timed on generated inputs',
     load: () => import('./commands/info.js'),
   },
+  serve: {
+    summary: 'serve models over HTTP: Open Inference Protocol (KServe v2), /predict, a hot-reloading repository, /metrics',
+    load: () => import('./commands/serve.js'),
+  },
 };
 
 function version(): string {
