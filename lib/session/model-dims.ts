@@ -21,7 +21,8 @@ type Read = (pos: number, len: number) => Uint8Array | Promise<Uint8Array>;
 const decoder = new TextDecoder();
 const WINDOW = 64 * 1024;
 
-function varint(buf: Uint8Array, pos: number): [number, number] {
+/** Reads the protobuf varint at `pos`: [value, position after it]. */
+export function varint(buf: Uint8Array, pos: number): [number, number] {
   let result = 0;
   let mul = 1;
   let b: number;

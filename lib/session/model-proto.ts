@@ -3,6 +3,7 @@
  * opset imports) without parsing the graph: the graph field is skipped by its length.
  */
 import { open } from 'node:fs/promises';
+import { varint as readVarint } from './model-dims.js';
 
 export interface ModelHeader {
   irVersion?: number;
@@ -14,19 +15,6 @@ export interface ModelHeader {
 type Reader = (pos: number, len: number) => Promise<Uint8Array>;
 
 const decoder = new TextDecoder();
-
-function readVarint(buf: Uint8Array, pos: number): [number, number] {
-  let result = 0,
-    mul = 1,
-    b: number;
-  do {
-    if (pos >= buf.length) throw new RangeError('truncated varint');
-    b = buf[pos++]!;
-    result += (b & 0x7f) * mul;
-    mul *= 128;
-  } while (b & 0x80);
-  return [result, pos];
-}
 
 function parseOpset(buf: Uint8Array): { domain: string; version: number } {
   let pos = 0,
