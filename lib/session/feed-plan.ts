@@ -38,7 +38,7 @@ export interface FeedSpec {
 export interface CollectedFeeds {
   /** Tensors for tensor inputs; the value as given for sequences, maps and optionals. */
   readonly values: readonly unknown[];
-  /** Indices of the inputs fed, in model order. */
+  /** Indices of the inputs fed, in the order of the feeds' keys. */
   readonly fed: readonly number[];
   /** Every fed input is a CPU tensor (the header fast path applies). */
   readonly cpuTensors: boolean;
@@ -94,6 +94,7 @@ export class FeedPlan {
     }
     const source = feeds as Record<string, unknown>;
     const values = new Array<unknown>(this.specs.length);
+    const fed: number[] = [];
     let present = 0;
     let cpuTensors = true;
     let missing = false;
@@ -118,11 +119,10 @@ export class FeedPlan {
         cpuTensors = false;
         values[spec.index] = v;
       }
+      fed.push(spec.index);
       if (!spec.optional) present++;
     }
     if (missing || present !== this.#required) throw this.#missingInputs(values);
-    const fed: number[] = [];
-    for (let i = 0; i < values.length; i++) if (values[i] !== undefined) fed.push(i);
     return { values, fed, cpuTensors };
   }
 

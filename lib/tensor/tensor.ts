@@ -88,31 +88,31 @@ let readDevice!: (t: Tensor) => NativeDeviceTensor | undefined;
 let readMustCopy!: (t: Tensor) => boolean;
 let brand!: (v: object) => boolean;
 
-/** True for a Tensor made by this copy of ortex (a brand check: a look-alike object is not one). */
+/** @internal True for a Tensor made by this copy of ortex (a brand check: a look-alike object is not one). */
 export function isTensor(v: unknown): v is Tensor {
   return typeof v === 'object' && v !== null && brand(v);
 }
-/** The tensor's element type, as constructed. */
+/** @internal The tensor's element type, as constructed. */
 export function tensorType(t: Tensor): TensorType {
   return readType(t);
 }
-/** ONNX element code. */
+/** @internal ONNX element code. */
 export function tensorCode(t: Tensor): number {
   return readCode(t);
 }
-/** The tensor's dims (a frozen array), as constructed. */
+/** @internal The tensor's dims (a frozen array), as constructed. */
 export function tensorDims(t: Tensor): readonly number[] {
   return readDims(t);
 }
-/** The tensor's CPU data; undefined once disposed or for a GPU tensor. */
+/** @internal The tensor's CPU data; undefined once disposed or for a GPU tensor. */
 export function tensorData(t: Tensor): TensorData | undefined {
   return readData(t);
 }
-/** The addon's handle of a GPU tensor. */
+/** @internal The addon's handle of a GPU tensor. */
 export function tensorDevice(t: Tensor): NativeDeviceTensor | undefined {
   return readDevice(t);
 }
-/** Data must be copied before ORT reads it (shared or resizable buffer). */
+/** @internal Data must be copied before ORT reads it (shared or resizable buffer). */
 export function tensorMustCopy(t: Tensor): boolean {
   return readMustCopy(t);
 }
