@@ -12,6 +12,9 @@ import type { Command } from './command.js';
 /** Command name → its one-line summary (for --help) and its module. Add a command by adding a file and a line here. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
   info: { summary: 'the runtime, the usable providers, and a model (default: the bundled demo) timed on generated inputs', load: () => import('./commands/info.js') },
+  schema: { summary: 'infer an input schema (types, ranges, categories) from training data, or a model\'s baseline schema', load: () => import('./commands/schema.js') },
+  validate: { summary: 'check a CSV or JSON-lines file against a schema, as serving checks requests', load: () => import('./commands/validate.js') },
+  profile: { summary: 'the reference profile drift is judged against, with the model\'s outputs on the data', load: () => import('./commands/profile.js') },
 };
 
 function version(): string {
