@@ -49,8 +49,18 @@ export async function* readBatches(path: string, options: { format?: string; bat
     lines = [];
     return b;
   };
+  const input = createReadStream(path);
+  const opened = new Promise<void>((resolve, reject) => {
+    input.once('open', () => resolve());
+    input.once('error', reject);
+  });
+  try {
+    await opened;
+  } catch (e) {
+    throw new OrtexError('ERR_INVALID_ARGUMENT', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
   if (format === 'csv') {
-    const parser = createReadStream(path).pipe(parse({
+    const parser = input.pipe(parse({
       columns: (header: string[]) => (columns = header.map((h) => h.trim())),
       bom: true,
       skip_empty_lines: true,
@@ -64,35 +74,30 @@ export async function* readBatches(path: string, options: { format?: string; bat
         if (records.length >= size) yield flush();
       }
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new OrtexError('ERR_INVALID_ARGUMENT', `cannot read ${path}: no such file`);
       throw new OrtexError('ERR_INVALID_INPUT', `${path}: ${(e as Error).message}`, { cause: e });
+    } finally {
+      input.destroy();
     }
   } else {
-    const input = createReadStream(path);
-    const opened = new Promise<void>((resolve, reject) => {
-      input.once('open', () => resolve());
-      input.once('error', reject);
-    });
-    try {
-      await opened;
-    } catch (e) {
-      throw new OrtexError('ERR_INVALID_ARGUMENT', `cannot read ${path}: ${(e as Error).message}`);
-    }
     let line = 0;
-    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-      line++;
-      if (!text.trim()) continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (e) {
-        throw new OrtexError('ERR_INVALID_INPUT', `${path}:${line}: expected a JSON object per line, received malformed JSON (${(e as Error).message})`);
+    try {
+      for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+        line++;
+        if (!text.trim()) continue;
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch (e) {
+          throw new OrtexError('ERR_INVALID_INPUT', `${path}:${line}: expected a JSON object per line, received malformed JSON (${(e as Error).message})`);
+        }
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new OrtexError('ERR_INVALID_INPUT', `${path}:${line}: expected a JSON object per line, received ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
+        if (!columns.length) columns = Object.keys(value);
+        records.push(value as Record<string, unknown>);
+        lines.push(line);
+        if (records.length >= size) yield flush();
       }
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new OrtexError('ERR_INVALID_INPUT', `${path}:${line}: expected a JSON object per line, received ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
-      if (!columns.length) columns = Object.keys(value);
-      records.push(value as Record<string, unknown>);
-      lines.push(line);
-      if (records.length >= size) yield flush();
+    } finally {
+      input.destroy();
     }
   }
   if (records.length) yield flush();

@@ -97,8 +97,8 @@ function quote(v: CategoryValue): string {
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 
-function listValues(values: readonly CategoryValue[]): string {
-  const shown = values.slice(0, 8).map(quote).join(', ');
+function listValues(values: readonly CategoryValue[], show: (v: CategoryValue) => string = quote): string {
+  const shown = values.slice(0, 8).map(show).join(', ');
   return values.length > 8 ? `${shown}, … (${values.length} values)` : shown;
 }
 
@@ -474,7 +474,8 @@ export class Schema {
         const v = named.value(r, f);
         return typeof v === 'string' ? castValue(this.compiled[f]!.cast, this.parseText(f, v)) : v;
       },
-      unknownKeys: named.unknownKeys!,
+      // an empty cell is a missing value, in an unknown column too
+      unknownKeys: (r) => named.unknownKeys!(r).filter(([, v]) => v !== ''),
     };
   }
 
@@ -537,7 +538,7 @@ export class Schema {
       }
       if (view.unknownKeys && this.unknownAction !== 'ignore') {
         for (const [k, v] of view.unknownKeys(row)) {
-          onViolation({ row: row + rowOffset, feature: k, rule: 'unknown', action: this.unknownAction, value: v, expected: `one of the schema's features (${listValues(this.featureNames)})` });
+          onViolation({ row: row + rowOffset, feature: k, rule: 'unknown', action: this.unknownAction, value: v, expected: `one of the schema's features (${listValues(this.featureNames, String)})` });
         }
       }
     }

@@ -88,6 +88,12 @@ export function exactTwoSampleSf(m: number, n: number, h: number): number {
   return Math.min(1, exited);
 }
 
+/** NumPy's rounding (halves to even): round(5000.5) = 5000, as SciPy rounds n₁n₂/(n₁+n₂). */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
 export interface KsOptions {
   /** 'auto' (SciPy's default: exact when both samples ≤ 10000), 'exact' or 'asymptotic'. */
   method?: 'auto' | 'exact' | 'asymptotic';
@@ -112,6 +118,6 @@ export function ksTest(c: BinnedComparison, options: KsOptions = {}): StatisticR
     return { statistic: h / lcm, pValue: exactTwoSampleSf(n1, n2, h), method };
   }
   const [big, small] = n1 >= n2 ? [n1, n2] : [n2, n1];
-  const en = Math.round((big * small) / (big + small));
+  const en = roundHalfEven((big * small) / (big + small));
   return { statistic: d, pValue: kolmogorovSf(en, d), method };
 }
