@@ -90,3 +90,62 @@ export function writeIris(dir) {
 export function numericSchema(names, extra = {}) {
   return { version: 1, inputs: { features: { type: 'float32' } }, features: names.map((name) => ({ name, type: 'number', ...extra[name] })) };
 }
+
+/**
+ * Synthetic features with known distributions: 'normal' N(0,1), 'skewed' Exp(1), 'uniform'
+ * U(0,1), 'count' a Poisson(3)-like integer (many ties), 'colour' one of five categories.
+ */
+export const SYNTHETIC = {
+  schema: {
+    version: 1,
+    inputs: { features: { type: 'float64' } },
+    features: [
+      { name: 'normal', type: 'number' },
+      { name: 'skewed', type: 'number' },
+      { name: 'uniform', type: 'number' },
+      { name: 'count', type: 'integer' },
+      { name: 'colour', type: 'category', input: 'colour' },
+    ],
+  },
+  names: ['normal', 'skewed', 'uniform', 'count', 'colour'],
+};
+SYNTHETIC.schema.inputs.colour = { type: 'string' };
+
+const COLOURS = ['red', 'green', 'blue', 'yellow', 'black'];
+const COLOUR_P = [0.35, 0.25, 0.2, 0.12, 0.08];
+
+/** A row generator; `change` alters one feature: { normal: { shift, scale }, colour: { newShare } }. */
+export function syntheticRows(seed, change = {}) {
+  const u = createSeededRandom(seed);
+  const z = normals(seed + 7919);
+  return (n) => {
+    const rows = [];
+    for (let i = 0; i < n; i++) {
+      const lin = (name, x) => (change[name] ? x * (change[name].scale ?? 1) + (change[name].shift ?? 0) : x);
+      let k = 0;
+      for (let p = Math.exp(-3), s = p, r = u(); r > s; ) {
+        k++;
+        p *= 3 / k;
+        s += p;
+      }
+      let colour;
+      if (change.colour && u() < change.colour.newShare) colour = 'purple';
+      else {
+        let r = u(), c = 0;
+        while (c < COLOURS.length - 1 && r >= COLOUR_P[c]) r -= COLOUR_P[c++];
+        colour = COLOURS[c];
+      }
+      rows.push([lin('normal', z()), lin('skewed', -Math.log(1 - u())), lin('uniform', u()), Math.round(lin('count', k)), colour]);
+    }
+    return rows;
+  };
+}
+
+/** A reference profile from positional rows (ProfileBuilder over the schema's view). */
+export async function profileOf(schema, rows, options) {
+  const { ProfileBuilder, Schema } = await import('../../dist/monitoring/index.js');
+  const s = Schema.from(schema);
+  const b = new ProfileBuilder(s, options);
+  b.addRows(s.view(rows));
+  return b.finish();
+}
