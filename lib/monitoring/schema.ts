@@ -269,6 +269,8 @@ export class Schema {
   /** Model input names in order, with the columns each takes. */
   readonly inputs: readonly { name: string; type: TensorType; rank: 1 | 2; columns: number }[];
   private readonly compiled: readonly CompiledFeature[];
+  /** Input name → its features with their schema index (toFeeds). */
+  private readonly byInput: ReadonlyMap<string, readonly { f: CompiledFeature; i: number }[]>;
   private readonly byName: ReadonlyMap<string, number>;
   private readonly unknownAction: Action | 'ignore';
   /** Names that are not features and never a violation (spec.ignore). */
@@ -297,6 +299,13 @@ export class Schema {
       compiled.push(compileFeature(f, input, index, spec.inputs?.[input]?.type ?? 'float32'));
     }
     this.compiled = compiled;
+    const byInput = new Map<string, { f: CompiledFeature; i: number }[]>();
+    compiled.forEach((f, i) => {
+      const list = byInput.get(f.input) ?? [];
+      list.push({ f, i });
+      byInput.set(f.input, list);
+    });
+    this.byInput = byInput;
     this.inputs = inputNames.filter((n) => nextIndex.has(n)).map((name) => {
       const s: InputSpec = spec.inputs?.[name] ?? {};
       const columns = nextIndex.get(name)!;
@@ -579,7 +588,7 @@ export class Schema {
       const info = elementTypeByName(inp.type)!;
       const size = n * inp.columns;
       const dims = inp.rank === 1 ? [n] : [n, inp.columns];
-      const features = this.compiled.map((f, i) => ({ f, i })).filter(({ f }) => f.input === inp.name);
+      const features = this.byInput.get(inp.name)!;
       if (inp.type === 'string') {
         const data: string[] = new Array<string>(size).fill('');
         for (const { f, i } of features) for (let r = 0; r < n; r++) data[r * inp.columns + f.index] = String(view.value(r, i) ?? f.fill);

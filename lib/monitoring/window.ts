@@ -12,9 +12,12 @@
 export interface WindowOptions {
   /** Complete sub-windows the window holds (default 10). */
   subWindows?: number;
-  /** A sub-window closes when it holds this many rows (default 100 unless subWindowMs is set). */
+  /** A sub-window closes when it holds this many rows (default: no row limit). */
   subWindowRows?: number;
-  /** A sub-window closes when this much time passed since it opened (empty ones too, so an idle window expires). */
+  /**
+   * A sub-window closes when this much time passed since it opened, empty ones too, so an idle
+   * window expires (default 60000 when subWindowRows is not set: a 10-minute window judged every minute).
+   */
   subWindowMs?: number;
 }
 
@@ -42,8 +45,8 @@ export class SlidingWindow {
   /** @param sumToCount for each slot: the count slot whose zero resets it, or −1. */
   constructor(readonly width: number, private readonly sumToCount: Int32Array, options: WindowOptions, now: number) {
     this.subWindows = options.subWindows ?? 10;
-    this.subWindowMs = options.subWindowMs ?? 0;
-    this.subWindowRows = options.subWindowRows ?? (this.subWindowMs ? 0 : 100);
+    this.subWindowRows = options.subWindowRows ?? 0;
+    this.subWindowMs = options.subWindowMs ?? (this.subWindowRows ? 0 : 60_000);
     this.totals = new Float64Array(width);
     this.current = new Float64Array(width);
     this.ring = Array.from({ length: this.subWindows }, () => new Float64Array(width));
