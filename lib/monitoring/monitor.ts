@@ -4,7 +4,8 @@
  * against the reference after every sub-window (drift statistics, corrections, the share rule),
  * emits `drift` events and log lines when the drift state changes, fires the retraining trigger
  * when drift holds, keeps an optional reservoir sample, and exposes it all to Prometheus at
- * scrape time. observe() never throws and never waits: a monitoring fault never fails a prediction.
+ * scrape time. observe() never throws and never waits: a monitoring fault never fails a prediction
+ * (it is counted in stats().errors and logged at most once a minute).
  */
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
@@ -157,7 +158,8 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   private observedRows = 0;
   private observedRequests = 0;
   private errors = 0;
-  private lastError?: string;
+  private lastErrorLog?: number;
+  private suppressedErrors = 0;
   private closed = false;
   /** Prometheus registries this monitor was added to (metrics.ts). */
   readonly registries = new Set<() => void>();
@@ -301,12 +303,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       this.observedRequests++;
       if (this.window.due(now)) this.advance(now);
     } catch (e) {
-      this.errors++;
-      const message = (e as Error)?.message ?? String(e);
-      if (message !== this.lastError) {
-        this.lastError = message;
-        this.logger?.error({ model: this.model, version: this.version, err: e }, 'monitor could not observe a request');
-      }
+      this.fault(e, 'monitor could not observe a request');
     }
   }
 
@@ -316,9 +313,22 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     try {
       this.advance(this.now());
     } catch (e) {
-      this.errors++;
-      this.logger?.error({ model: this.model, version: this.version, err: e }, 'monitor tick failed');
+      this.fault(e, 'monitor tick failed');
     }
+  }
+
+  /** Counts a swallowed fault; logs the first, then at most one line a minute with the count since. */
+  private fault(e: unknown, msg: string): void {
+    this.errors++;
+    const now = Date.now();
+    if (this.lastErrorLog !== undefined && now - this.lastErrorLog < 60_000) {
+      this.suppressedErrors++;
+      return;
+    }
+    this.lastErrorLog = now;
+    const suppressed = this.suppressedErrors;
+    this.suppressedErrors = 0;
+    this.logger?.error({ model: this.model, version: this.version, err: e, errors: this.errors, suppressed }, msg);
   }
 
   private advance(now: number): void {

@@ -8,6 +8,7 @@
  * Webhook: up to 1 + `retries` attempts, each with a `timeoutMs` deadline; retried on network
  * errors, timeouts, 408, 425, 429 and 5xx, after backoffMs·2^(attempt−1) (capped at maxBackoffMs;
  * a Retry-After header in seconds is honoured up to that cap); any other status gives up at once.
+ * Retry timers keep the process alive until the delivery ends; close() cancels them.
  * Command: argv[0] spawned without a shell, argv[1…] its arguments; the payload is written to its
  * stdin and summarized in ORTEX_* environment variables; killed after `timeoutMs`.
  */
@@ -98,7 +99,8 @@ export async function postWebhook(payload: unknown, options: WebhookOptions, sig
       if (res.ok) return last;
       if (!(RETRYABLE.has(res.status) || res.status >= 500)) return { ...last, error: `HTTP ${res.status}: not retried` };
       last.error = `HTTP ${res.status}`;
-      const after = Number(res.headers.get('retry-after'));
+      const retryAfter = res.headers.get('retry-after');
+      const after = retryAfter === null || retryAfter.trim() === '' ? NaN : Number(retryAfter);
       if (Number.isFinite(after) && after >= 0) delay = Math.min(cap, after * 1000);
     } catch (e) {
       last = { channel: 'webhook', ok: false, attempts: attempt, error: (e as Error).message + ((e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : '') };
@@ -106,7 +108,7 @@ export async function postWebhook(payload: unknown, options: WebhookOptions, sig
     }
     if (attempt <= retries) {
       try {
-        await sleep(delay, undefined, { signal, ref: false });
+        await sleep(delay, undefined, { signal });
       } catch {
         return { ...last, error: 'cancelled' };
       }
