@@ -104,11 +104,13 @@ export class SchemaInferrer {
 
   add(records: readonly Record<string, unknown>[], text: boolean): void {
     for (const r of records) {
-      for (const [k, v] of Object.entries(r)) {
-        let c = this.columns.get(k);
-        if (!c) this.columns.set(k, (c = new ColumnStats()));
-        c.add(v, text);
+      for (const k of Object.keys(r)) {
+        if (this.columns.has(k)) continue;
+        const c = new ColumnStats();
+        c.missing = this.rows; // a key first seen now was missing from every earlier record
+        this.columns.set(k, c);
       }
+      for (const [k, c] of this.columns) c.add(Object.hasOwn(r, k) ? r[k] : undefined, text);
       this.rows++;
     }
   }

@@ -1,7 +1,7 @@
 // Shared helpers for test/monitoring: seeded samples, exact binning of raw samples (one bin per
 // distinct value, so binned statistics equal the sample statistics), agreement bookkeeping that
 // prints the largest differences found, and small builders for schemas, profiles and monitors.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,12 +69,8 @@ export function tempDir(prefix = 'ortex-monitoring-') {
 
 /** Runs the CLI; returns { status, stdout, stderr }. */
 export function cli(args, options = {}) {
-  try {
-    const stdout = execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
-    return { status: 0, stdout, stderr: '' };
-  } catch (e) {
-    return { status: e.status, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, ...options });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
 /** Writes iris.csv into `dir`; returns its path. */
