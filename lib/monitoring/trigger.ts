@@ -138,20 +138,25 @@ export function runCommand(payload: TriggerPayload, options: CommandOptions, sig
       },
       stdio: ['pipe', 'pipe', 'pipe'],
       signal,
-      timeout: options.timeoutMs ?? 600_000,
       killSignal: 'SIGKILL',
     });
+    // our own deadline: spawn's `timeout` option leaves its timer running when the spawn fails
+    const deadline = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     child.stdin.on('error', () => undefined); // a command that does not read its stdin
-    child.stdin.end(JSON.stringify(payload));
+    // (no pid: the spawn failed, 'error' follows; writing to its stdin would keep the process alive)
+    if (child.pid !== undefined) child.stdin.end(JSON.stringify(payload));
+    else child.stdin.destroy();
     let settled = false;
     child.on('error', (e) => {
+      clearTimeout(deadline);
       if (settled) return;
       settled = true;
       resolve({ channel: 'command', ok: false, error: e.message, output });
     });
     child.on('close', (code, sig) => {
+      clearTimeout(deadline);
       if (settled) return;
       settled = true;
       resolve({ channel: 'command', ok: code === 0, exitCode: code, signal: sig, output, ...(code === 0 ? {} : { error: sig ? `killed by ${sig}` : `exit code ${code}` }) });

@@ -6,7 +6,6 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { OrtexError } from '../../base/errors.js';
 import { loadSchema, readBatches } from '../../monitoring/data-file.js';
 import { formatJson, profileFile } from '../../monitoring/file-tasks.js';
@@ -14,6 +13,7 @@ import { mapColumnsToModel } from '../../monitoring/schema-infer.js';
 import { Schema } from '../../monitoring/schema.js';
 import { InferenceSession } from '../../session/session.js';
 import type { Command } from '../command.js';
+import { integerFlag, parseCommand } from '../parse-command.js';
 
 const USAGE = `Usage: ortex profile <data.csv | data.jsonl> --model model.onnx [options]
 
@@ -34,35 +34,22 @@ Options:
   -h, --help            this help
 `;
 
-function positive(v: string | undefined, what: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!(Number.isInteger(n) && n >= 1)) throw new OrtexError('ERR_INVALID_ARGUMENT', `expected a positive integer for ${what}, received ${v}`);
-  return n;
-}
-
 export const command: Command = {
   name: 'profile',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        model: { type: 'string' }, schema: { type: 'string' }, out: { type: 'string' }, bins: { type: 'string' },
-        'max-categories': { type: 'string' }, batch: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+    const parsed = parseCommand(argv, {
+      model: { type: 'string' }, schema: { type: 'string' }, out: { type: 'string' }, bins: { type: 'string' },
+      'max-categories': { type: 'string' }, batch: { type: 'string' }, format: { type: 'string' },
+    }, USAGE);
+    if (!parsed) return 0;
+    const { values, positionals } = parsed;
     const [data, ...extra] = positionals;
     if (!data || extra.length) throw new OrtexError('ERR_INVALID_ARGUMENT', `expected one data file\n\n${USAGE}`);
     if (!values.model) throw new OrtexError('ERR_INVALID_ARGUMENT', `expected --model\n\n${USAGE}`);
-    const bins = positive(values.bins, '--bins');
-    const maxCategories = positive(values['max-categories'], '--max-categories');
-    const batchSize = positive(values.batch, '--batch') ?? 1024;
+    const bins = integerFlag(values.bins, '--bins');
+    const maxCategories = integerFlag(values['max-categories'], '--max-categories');
+    const batchSize = integerFlag(values.batch, '--batch') ?? 1024;
     const format = values.format ? { format: values.format } : {};
     const session = await InferenceSession.create(values.model);
     try {

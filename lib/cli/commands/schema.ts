@@ -5,12 +5,12 @@
  * and requests (`ortex serve`) with the same checks.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { OrtexError } from '../../base/errors.js';
 import { formatJson, inferSchemaFile } from '../../monitoring/file-tasks.js';
 import { Schema, type SchemaSpec } from '../../monitoring/schema.js';
 import { InferenceSession } from '../../session/session.js';
 import type { Command } from '../command.js';
+import { integerFlag, parseCommand } from '../parse-command.js';
 
 const USAGE = `Usage: ortex schema [data.csv | data.jsonl] [options]
 
@@ -34,23 +34,16 @@ export const command: Command = {
   name: 'schema',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        model: { type: 'string' }, out: { type: 'string' }, exclude: { type: 'string', multiple: true },
-        'max-categories': { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+    const parsed = parseCommand(argv, {
+      model: { type: 'string' }, out: { type: 'string' }, exclude: { type: 'string', multiple: true },
+      'max-categories': { type: 'string' }, format: { type: 'string' },
+    }, USAGE);
+    if (!parsed) return 0;
+    const { values, positionals } = parsed;
     const [data, ...extra] = positionals;
     if (extra.length) throw new OrtexError('ERR_INVALID_ARGUMENT', `unexpected argument ${extra[0]}\n\n${USAGE}`);
     if (!data && !values.model) throw new OrtexError('ERR_INVALID_ARGUMENT', `expected a data file or --model\n\n${USAGE}`);
-    const maxCategories = values['max-categories'] === undefined ? undefined : Number(values['max-categories']);
-    if (maxCategories !== undefined && !(Number.isInteger(maxCategories) && maxCategories >= 1)) throw new OrtexError('ERR_INVALID_ARGUMENT', `expected a positive integer for --max-categories, received ${values['max-categories']}`);
+    const maxCategories = integerFlag(values['max-categories'], '--max-categories');
     const session = values.model ? await InferenceSession.create(values.model) : undefined;
     let spec: SchemaSpec;
     try {

@@ -4,11 +4,11 @@
  * (feature, rule, action) with counts and the first offending rows. Exit code 1 when violations
  * were found (see --fail-on).
  */
-import { parseArgs } from 'node:util';
 import { OrtexError } from '../../base/errors.js';
 import { loadSchema } from '../../monitoring/data-file.js';
 import { validateFile } from '../../monitoring/file-tasks.js';
 import type { Command } from '../command.js';
+import { integerFlag, parseCommand } from '../parse-command.js';
 
 const USAGE = `Usage: ortex validate <data.csv | data.jsonl> --schema schema.json [options]
 
@@ -28,25 +28,17 @@ export const command: Command = {
   name: 'validate',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        schema: { type: 'string' }, format: { type: 'string' }, examples: { type: 'string' }, 'fail-on': { type: 'string' },
-        json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+    const parsed = parseCommand(argv, {
+      schema: { type: 'string' }, format: { type: 'string' }, examples: { type: 'string' }, 'fail-on': { type: 'string' }, json: { type: 'boolean' },
+    }, USAGE);
+    if (!parsed) return 0;
+    const { values, positionals } = parsed;
     const [data, ...extra] = positionals;
     if (!data || extra.length) throw new OrtexError('ERR_INVALID_ARGUMENT', `expected one data file\n\n${USAGE}`);
     if (!values.schema) throw new OrtexError('ERR_INVALID_ARGUMENT', `expected --schema\n\n${USAGE}`);
     const failOn = values['fail-on'] ?? 'any';
     if (!['any', 'reject', 'none'].includes(failOn)) throw new OrtexError('ERR_INVALID_ARGUMENT', `expected any, reject or none for --fail-on, received ${failOn}`);
-    const examples = values.examples === undefined ? 3 : Number(values.examples);
-    if (!(Number.isInteger(examples) && examples >= 0)) throw new OrtexError('ERR_INVALID_ARGUMENT', `expected a non-negative integer for --examples, received ${values.examples}`);
+    const examples = integerFlag(values.examples, '--examples', 0) ?? 3;
     const schema = await loadSchema(values.schema);
     const report = await validateFile(data, schema, { examples, ...(values.format ? { format: values.format } : {}) });
     if (values.json) console.log(JSON.stringify(report, null, 2));
