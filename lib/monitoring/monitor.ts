@@ -10,7 +10,8 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { describe, invalid, isOrtexError, OrtexError } from '../base/errors.js';
-import type { Tensor } from '../tensor/tensor.js';
+import type { ModelIO } from '../session/model-io.js';
+import { Tensor } from '../tensor/tensor.js';
 import { aggregate, type AggregationOptions, type Correction } from './aggregate.js';
 import { Column, type ColumnConfig } from './column.js';
 import { addToRegistry } from './metrics.js';
@@ -34,6 +35,8 @@ export interface MonitorOptions {
   /** Model version (default "1"). */
   version?: string;
   schema: Schema | SchemaSpec;
+  /** The model (a session, pool or batcher): the schema is bound to it (Schema.bind: inputs checked, element types taken). */
+  io?: ModelIO;
   /** Reference profile; without one the monitor validates, counts and samples but judges no drift. */
   profile?: ProfileSpec;
   window?: WindowOptions;
@@ -170,7 +173,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     if (typeof options.model !== 'string' || !options.model) throw invalid('ERR_INVALID_ARGUMENT', 'the monitor option model', 'a model name', describe(options.model));
     this.model = options.model;
     this.version = String(options.version ?? '1');
-    this.schema = Schema.from(options.schema);
+    this.schema = options.io ? Schema.from(options.schema).bind(options.io) : Schema.from(options.schema);
     this.now = options.now ?? Date.now;
     this.minSamples = positiveInt(options.minSamples ?? 100, 'minSamples');
     const w = options.window ?? {};
@@ -264,6 +267,20 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       if (all) this.countViolations(all);
       throw e;
     }
+  }
+
+  /**
+   * A request as received — input tensors, named record(s) or positional row(s) — validated as
+   * received (so a missing or unknown name, or the string "abc", is reported as such) and turned
+   * into the model's input tensors: validate() then toFeeds() over one view. Throws
+   * ERR_INVALID_INPUT like validate().
+   */
+  prepare(features: FeatureInput): { feeds: Record<string, Tensor>; rows: number; violations: readonly Violation[] } {
+    const view = this.schema.view(features);
+    const { rows, violations } = this.validate(view);
+    const values = Object.values(features);
+    const tensors = !Array.isArray(features) && values.length > 0 && values.every((v) => v instanceof Tensor);
+    return { feeds: tensors ? (features as Record<string, Tensor>) : this.schema.toFeeds(view), rows, violations };
   }
 
   /** Input tensors for the model from named features or positional rows (see Schema.toFeeds). */
