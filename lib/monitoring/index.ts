@@ -4,9 +4,10 @@
  * sample. Loaded only through this subpath, so `import 'ortex'` stays free of it.
  */
 export { Monitor } from './monitor.js';
-export type { MonitorOptions, MonitorLogger, MonitorEvents, DriftReport, ColumnDrift, DriftEvent, StatisticValue } from './monitor.js';
+export type { MonitorOptions, MonitorLogger, MonitorEvents, DriftReport, ColumnDrift, DriftEvent, StatisticValue, Scope } from './monitor.js';
 export { Schema, RULES, rejection, parseSchemaSpec, parseNumberText } from './schema.js';
 export type { SchemaSpec, FeatureSpec, FeatureType, InputSpec, Action, CategoryValue, RuleName, Violation, ValidationResult, TensorLike, RowView, FeatureInput } from './schema.js';
+export type { ActionRule, SpecialValuePolicy } from './schema-spec.js';
 export { SchemaInferrer } from './schema-infer.js';
 export type { InferOptions } from './schema-infer.js';
 export { ProfileBuilder, parseProfile, outputLayoutFor, outputColumns, DISTINCT_CAP } from './profile.js';
@@ -27,6 +28,7 @@ export { addToRegistry } from './metrics.js';
 export { STATISTICS, statistic, defaultStatistic } from './statistics/index.js';
 export type { DriftStatistic, StatisticName, BinnedComparison, ColumnKind, StatisticResult } from './statistics/index.js';
 export { ksTest, exactTwoSampleSf, MAX_EXACT_N } from './statistics/ks.js';
+export type { KsOptions } from './statistics/ks.js';
 export { kolmogorovSf, smirnovSf, durbinCdf, pelzGoodCdf } from './statistics/kolmogorov.js';
 export { chiSquareTest } from './statistics/chi-square.js';
 export { zTest } from './statistics/z-test.js';

@@ -58,7 +58,7 @@ export interface MonitorOptions {
   now?: () => number;
 }
 
-type Scope = 'inputs' | 'outputs';
+export type Scope = 'inputs' | 'outputs';
 
 export interface StatisticValue {
   statistic: number | null;
