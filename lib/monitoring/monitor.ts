@@ -15,7 +15,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { aggregate, type AggregationOptions, type Correction } from './aggregate.js';
 import { Column, type ColumnConfig } from './column.js';
 import { addToRegistry } from './metrics.js';
-import { outputColumns, parseProfile, readOutputs, type OutputLayout, type ProfileSpec } from './profile.js';
+import { isNumericType, outputColumns, parseProfile, readOutputs, type OutputLayout, type ProfileSpec } from './profile.js';
 import { Reservoir, type ReservoirOptions } from './reservoir.js';
 import { Schema, type FeatureInput, type RowView, type SchemaSpec, type TensorLike, type ValidationResult, type Violation } from './schema.js';
 import { STATISTICS, type StatisticName, type StatisticResult } from './statistics/index.js';
@@ -208,6 +208,10 @@ export class Monitor extends EventEmitter<MonitorEvents> {
         if (!p) {
           this.logger?.warn({ model: this.model, version: this.version, feature: name }, 'feature not in the reference profile: validated, not monitored for drift');
           return;
+        }
+        const numeric = isNumericType(this.schema.featureType(feature));
+        if ((p.kind === 'numeric') !== numeric) {
+          throw invalid('ERR_INVALID_ARGUMENT', `the profile of feature '${name}'`, `a ${numeric ? 'numeric' : 'categorical'} column (the schema says ${this.schema.featureType(feature)})`, `a ${p.kind} column`);
         }
         const column = new Column(name, 'inputs', p, offset, configFor(name));
         offset += column.width;

@@ -86,6 +86,7 @@ test('bad monitor options are ERR_INVALID_ARGUMENT naming the option', () => {
   bad({ columns: { nope: {} } }, /columns\.nope/);
   bad({ aggregation: { correction: 'holm' } }, /aggregation\.correction/);
   bad({ aggregation: { driftShare: 2 } }, /aggregation\.driftShare/);
+  bad({ schema: { ...SYNTHETIC.schema, features: SYNTHETIC.schema.features.map((f) => (f.name === 'normal' ? { ...f, type: 'category' } : f)) } }, /a categorical column \(the schema says category\) for the profile of feature 'normal', received a numeric column/);
 });
 
 test('per-column statistics and thresholds from options', async () => {
