@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// What monitoring costs per request: µs per toFeeds / validate / observe on Iris-shaped rows
+// What monitoring costs per request: µs per toFeeds / prepare / validate / observe on Iris-shaped rows
 // (4 float32 features, a 3-class score output, profile from the 150 Iris rows, reservoir on),
 // beside the model run itself (the demo 4→8→3 classifier at batch 1, or --model), and the cost
 // of one judgment (a sub-window closing: every statistic for 4 features and 4 output columns),
@@ -54,6 +54,9 @@ bench
   .add('toFeeds (named features)', () => {
     monitor.toFeeds(next().named);
   })
+  .add('prepare (named → validated tensors)', () => {
+    monitor.prepare(next().named);
+  })
   .add('validate (input tensors)', () => {
     monitor.validate(next().feeds);
   })
@@ -103,7 +106,7 @@ await session.release();
 if (opt.json) console.log(JSON.stringify(result, null, 2));
 else {
   console.log(`monitoring cost, Iris-shaped rows (${opt.model}), node ${process.version}`);
-  for (const r of rows) console.log(`  ${r.task.padEnd(32)} ${r.meanUs.toFixed(2).padStart(9)} µs mean  ${r.p99Us.toFixed(2).padStart(9)} µs p99  (${r.samples} samples)`);
+  for (const r of rows) console.log(`  ${r.task.padEnd(36)} ${r.meanUs.toFixed(2).padStart(9)} µs mean  ${r.p99Us.toFixed(2).padStart(9)} µs p99  (${r.samples} samples)`);
   console.log(`per request (validate + observe): ${perRequest.toFixed(2)} µs = ${(100 * result.ratioToModelRun).toFixed(1)} % of the bare model run;`);
   console.log(`one judgment: ${result.judgmentUs.toFixed(0)} µs, paid once per sub-window (60 s by default), not per request`);
 }
