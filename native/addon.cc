@@ -50,11 +50,11 @@ Napi::Object InfoToJs(Napi::Env env, const RuntimeInfo& info) {
 // init(libraryPath) → RuntimeInfo. Idempotent for the same path.
 Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsString()) Throw(env, "ERR_INVALID_ARGUMENT", "init(libraryPath: string)");
+  if (!info[0].IsString()) Throw(env, code::kInvalidArgument, "init(libraryPath: string)");
   try {
     return InfoToJs(env, LoadRuntime(info[0].As<Napi::String>().Utf8Value()));
   } catch (const std::runtime_error& e) {
-    Throw(env, "ERR_NATIVE_LOAD", e.what());
+    Throw(env, code::kNativeLoad, e.what());
   }
 }
 
@@ -86,10 +86,10 @@ Napi::Value StatsJs(const Napi::CallbackInfo& info) {
 Napi::Value SetMaxConcurrentRuns(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   AddonData& data = GetAddonData(env);
-  if (!data.runPool) Throw(env, "ERR_RUNTIME", "the run thread pool could not be started");
+  if (!data.runPool) Throw(env, code::kRuntime, "the run thread pool could not be started");
   if (info[0].IsNumber()) {
     double n = info[0].As<Napi::Number>().DoubleValue();
-    if (!(n >= 1 && n <= 1024)) Throw(env, "ERR_INVALID_ARGUMENT", "maxConcurrentRuns must be from 1 to 1024");
+    if (!(n >= 1 && n <= 1024)) Throw(env, code::kInvalidArgument, "maxConcurrentRuns must be from 1 to 1024");
     data.runPool->SetThreads(static_cast<unsigned>(n));
   }
   Napi::Object o = Napi::Object::New(env);

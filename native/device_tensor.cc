@@ -40,7 +40,7 @@ class DownloadWorker : public Napi::AsyncWorker {
     try {
       if (value_->bytes) CopyDeviceToHost(*value_, host_);
     } catch (const std::exception& e) {
-      failure_ = FromException(e, "ERR_RUNTIME");
+      failure_ = FromException(e, code::kRuntime);
     }
   }
   void OnOK() override {
@@ -113,7 +113,7 @@ Napi::Function DeviceTensorWrap::Define(Napi::Env env) {
 
 DeviceTensorWrap::DeviceTensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<DeviceTensorWrap>(info) {
   AddonData& data = GetAddonData(info.Env());
-  if (!data.pendingDevice) Throw(info.Env(), "ERR_INVALID_ARGUMENT", "device tensors come from session.run()");
+  if (!data.pendingDevice) Throw(info.Env(), code::kInvalidArgument, "device tensors come from session.run()");
   value_ = std::move(data.pendingDevice);
   napi_type_tag_object(info.Env(), info.This(), &kDeviceTensorTag);
   GlobalStats().outputBuffersLive++;
@@ -138,14 +138,14 @@ std::shared_ptr<DeviceValue> DeviceTensorWrap::From(Napi::Env env, const Napi::V
 
 Napi::Value DeviceTensorWrap::Download(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!value_) Throw(env, "ERR_INVALID_ARGUMENT", "the device tensor has been disposed");
+  if (!value_) Throw(env, code::kInvalidArgument, "the device tensor has been disposed");
   try {
     auto* worker = new DownloadWorker(env, value_);
     Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;
   } catch (const Ort::Exception& e) {
-    throw ToJsError(env, FromException(e, "ERR_RUNTIME"));
+    throw ToJsError(env, FromException(e, code::kRuntime));
   }
 }
 

@@ -42,7 +42,7 @@ void Finalize(napi_env env, void*, void* hint) {
 
 Napi::ArrayBuffer AllocatePinned(Napi::Env env, const std::shared_ptr<SessionCore>& core, size_t bytes) {
   if (core->deviceMemory != "Cuda") {
-    Throw(env, "ERR_INVALID_ARGUMENT", "pinned host buffers need a session with the cuda or tensorrt provider");
+    Throw(env, code::kInvalidArgument, "pinned host buffers need a session with the cuda or tensorrt provider");
   }
   const OrtApi& api = Ort::GetApi();
   auto* block = new PinnedBlock();
@@ -52,7 +52,7 @@ Napi::ArrayBuffer AllocatePinned(Napi::Env env, const std::shared_ptr<SessionCor
   if (!st) st = api.CreateAllocator(core->session, block->info, &block->allocator);
   if (!st) block->data = static_cast<char*>(block->allocator->Alloc(block->allocator, block->bytes));
   if (st || !block->data) {
-    Failure f = st ? FromStatus(st, "ERR_RUNTIME") : Failure{"ERR_RUNTIME", "pinned allocation failed", -1};
+    Failure f = st ? FromStatus(st, code::kRuntime) : Failure{code::kRuntime, "pinned allocation failed", -1};
     if (block->allocator) api.ReleaseAllocator(block->allocator);
     if (block->info) api.ReleaseMemoryInfo(block->info);
     delete block;
@@ -64,7 +64,7 @@ Napi::ArrayBuffer AllocatePinned(Napi::Env env, const std::shared_ptr<SessionCor
     api.ReleaseAllocator(block->allocator);
     api.ReleaseMemoryInfo(block->info);
     delete block;
-    Throw(env, "ERR_RUNTIME", "this runtime refuses external buffers: pinned memory is unavailable");
+    Throw(env, code::kRuntime, "this runtime refuses external buffers: pinned memory is unavailable");
   }
   {
     std::lock_guard<std::mutex> lock(g_mutex);

@@ -14,7 +14,7 @@ Napi::Function RunOptionsWrap::Define(Napi::Env env) {
 
 RunOptionsWrap::RunOptionsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RunOptionsWrap>(info) {
   Napi::Env env = info.Env();
-  if (!RuntimeLoaded()) Throw(env, "ERR_NATIVE_LOAD", "ONNX Runtime is not loaded");
+  if (!RuntimeLoaded()) Throw(env, code::kNativeLoad, "ONNX Runtime is not loaded");
   core_ = std::make_shared<RunOptionsCore>();
   try {
     if (info[0].IsString()) core_->options.SetRunTag(info[0].As<Napi::String>().Utf8Value().c_str());
@@ -29,7 +29,7 @@ RunOptionsWrap::RunOptionsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWra
       }
     }
   } catch (const Ort::Exception& e) {
-    throw ToJsError(env, FromException(e, "ERR_INVALID_ARGUMENT"));
+    throw ToJsError(env, FromException(e, code::kInvalidArgument));
   }
   napi_type_tag_object(env, info.This(), &kRunOptionsTag);
 }

@@ -76,7 +76,7 @@ struct RunJob {
     OrtStatus* st = Ort::GetApi().RunWithBinding(
         core->session, runOptions ? static_cast<OrtRunOptions*>(runOptions->options) : nullptr, binding);
     if (st) {
-      failure = FromStatus(st, runOptions && runOptions->terminated ? "ERR_ABORTED" : "ERR_RUNTIME");
+      failure = FromStatus(st, runOptions && runOptions->terminated ? code::kAborted : code::kRuntime);
       return;
     }
     binding.SynchronizeOutputs();
@@ -97,7 +97,7 @@ struct RunJob {
                                       inputNames.data(), in, inputValues.size(), outputNames.data(),
                                       outputNames.size(), outputs.data());
     if (st) {
-      failure = FromStatus(st, runOptions && runOptions->terminated ? "ERR_ABORTED" : "ERR_RUNTIME");
+      failure = FromStatus(st, runOptions && runOptions->terminated ? code::kAborted : code::kRuntime);
       // ORT leaves outputs it allocated before failing to us.
       for (size_t i = 0; i < outputs.size(); ++i) {
         if (!provided[i] && outputs[i]) Ort::GetApi().ReleaseValue(outputs[i]);
@@ -180,7 +180,7 @@ struct RunJob {
       int32_t type = 0;
       size_t rank = 0;
       napi_value data = TensorToJs(env, Ort::Value(v), owner, core->copyOutputsBelowBytes, &type, dims, &rank);
-      if (pos + 2 + rank > headerSize) Throw(env, "ERR_RUNTIME", "runTensors header too small for the outputs");
+      if (pos + 2 + rank > headerSize) Throw(env, code::kRuntime, "runTensors header too small for the outputs");
       header[pos++] = type;
       header[pos++] = static_cast<double>(rank);
       for (size_t d = 0; d < rank; ++d) header[pos++] = static_cast<double>(dims[d]);
@@ -217,9 +217,9 @@ class RunTask : public PoolTask {
     try {
       job_->Execute();
     } catch (const std::exception& e) {
-      job_->failure = FromException(e, "ERR_RUNTIME");
+      job_->failure = FromException(e, code::kRuntime);
     } catch (...) {
-      job_->failure = Failure{"ERR_RUNTIME", "unknown native error", -1};
+      job_->failure = Failure{code::kRuntime, "unknown native error", -1};
     }
   }
 
@@ -277,7 +277,7 @@ class CreateWorker : public Napi::AsyncWorker {
           // (device init happens there): drop those and try once more.
           bool dropped = false;
           std::vector<ProviderRequest> kept;
-          Failure f = FromStatus(st, "ERR_MODEL_LOAD");
+          Failure f = FromStatus(st, code::kModelLoad);
           for (auto& p : providers) {
             if (p.fallback && p.name != "CPU") {
               dropped = true;
@@ -288,7 +288,7 @@ class CreateWorker : public Napi::AsyncWorker {
           }
           if (!dropped) {
             failure_ = f;
-            if (f.ortCode == ORT_EP_FAIL) failure_.code = "ERR_PROVIDER_UNAVAILABLE";
+            if (f.ortCode == ORT_EP_FAIL) failure_.code = code::kProviderUnavailable;
             return;
           }
           providers = std::move(kept);
@@ -323,9 +323,9 @@ class CreateWorker : public Napi::AsyncWorker {
     } catch (const Failure& f) {
       failure_ = f;
     } catch (const std::exception& e) {
-      failure_ = FromException(e, "ERR_MODEL_LOAD");
+      failure_ = FromException(e, code::kModelLoad);
     } catch (...) {
-      failure_ = Failure{"ERR_MODEL_LOAD", "unknown native error", -1};
+      failure_ = Failure{code::kModelLoad, "unknown native error", -1};
     }
   }
   void OnOK() override {
@@ -392,18 +392,18 @@ Napi::Function SessionWrap::Define(Napi::Env env) {
 
 SessionWrap::SessionWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SessionWrap>(info) {
   AddonData& data = GetAddonData(info.Env());
-  if (!data.pendingCore) Throw(info.Env(), "ERR_INVALID_ARGUMENT", "use InferenceSession.create()");
+  if (!data.pendingCore) Throw(info.Env(), code::kInvalidArgument, "use InferenceSession.create()");
   core_ = std::move(data.pendingCore);
 }
 
 SessionCore& SessionWrap::Live(Napi::Env env) {
-  if (!core_) Throw(env, "ERR_SESSION_RELEASED", "the session has been released");
+  if (!core_) Throw(env, code::kSessionReleased, "the session has been released");
   return *core_;
 }
 
 Napi::Value SessionWrap::Create(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!RuntimeLoaded()) Throw(env, "ERR_NATIVE_LOAD", "ONNX Runtime is not loaded: call init() first");
+  if (!RuntimeLoaded()) Throw(env, code::kNativeLoad, "ONNX Runtime is not loaded: call init() first");
   std::string path;
   Napi::Value bytes = env.Undefined();
   if (info[0].IsString()) {
@@ -411,7 +411,7 @@ Napi::Value SessionWrap::Create(const Napi::CallbackInfo& info) {
   } else if (info[0].IsTypedArray() && info[0].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
     bytes = info[0];
   } else {
-    Throw(env, "ERR_INVALID_ARGUMENT", "model must be a path or a Uint8Array");
+    Throw(env, code::kInvalidArgument, "model must be a path or a Uint8Array");
   }
   SessionConfig config = ReadSessionConfig(env, info[1]);
   double thresholdUs = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 250;
@@ -485,7 +485,7 @@ Napi::Value SessionWrap::Dispatch(Napi::Env env, std::unique_ptr<RunJob> job, bo
     return header ? job->ResultsToHeader(env, header, headerSize) : job->Results(env);
   }
   AddonData& data = GetAddonData(env);
-  if (!data.runPool) Throw(env, "ERR_RUNTIME", "the run thread pool could not be started");
+  if (!data.runPool) Throw(env, code::kRuntime, "the run thread pool could not be started");
   stats.runsAsync++;
   core_->asyncRuns++;
   auto task = std::make_unique<RunTask>(env, std::move(job));
@@ -500,7 +500,7 @@ Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   SessionCore& core = Live(env);
   if (!info[0].IsArray() || !info[1].IsArray() || !info[2].IsArray()) {
-    Throw(env, "ERR_INVALID_ARGUMENT", "run(inputIndices, inputs, outputIndices, ...)");
+    Throw(env, code::kInvalidArgument, "run(inputIndices, inputs, outputIndices, ...)");
   }
   Napi::Array inIdx = info[0].As<Napi::Array>();
   Napi::Array inputs = info[1].As<Napi::Array>();
@@ -509,7 +509,7 @@ Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
   int mode = info[5].IsNumber() ? info[5].As<Napi::Number>().Int32Value() : kAuto;
   bool deviceOutputs = info[6].IsNumber() && info[6].As<Napi::Number>().Int32Value() == 1;
   if (deviceOutputs && core.deviceMemory.empty()) {
-    Throw(env, "ERR_INVALID_ARGUMENT", "outputs can stay on a device only in a session with a GPU provider (cuda, tensorrt, webgpu)");
+    Throw(env, code::kInvalidArgument, "outputs can stay on a device only in a session with a GPU provider (cuda, tensorrt, webgpu)");
   }
   bool runInline = !deviceOutputs && DecideInline(env, mode, runOptions);
 
@@ -522,7 +522,7 @@ Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
   job->inputValues.reserve(nIn);
   for (uint32_t i = 0; i < nIn; ++i) {
     uint32_t idx = inIdx.Get(i).As<Napi::Number>().Uint32Value();
-    if (idx >= core.inputNamePtrs.size()) Throw(env, "ERR_INVALID_INPUT", "input index out of range");
+    if (idx >= core.inputNamePtrs.size()) Throw(env, code::kInvalidInput, "input index out of range");
     job->inputNames.push_back(core.inputNamePtrs[idx]);
     job->inputValues.push_back(ValueFromJs(env, inputs, i * 3, job->inputs));
   }
@@ -532,7 +532,7 @@ Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
   job->provided.assign(nOut, false);
   for (uint32_t i = 0; i < nOut; ++i) {
     uint32_t idx = outIdx.Get(i).As<Napi::Number>().Uint32Value();
-    if (idx >= core.outputNamePtrs.size()) Throw(env, "ERR_INVALID_INPUT", "output index out of range");
+    if (idx >= core.outputNamePtrs.size()) Throw(env, code::kInvalidInput, "output index out of range");
     job->outputNames.push_back(core.outputNamePtrs[idx]);
     if (!fetches.IsEmpty() && fetches.Get(i * 3).IsNumber() && fetches.Get(i * 3).As<Napi::Number>().Int32Value() != 0) {
       job->BindFetch(i, [&] { return ValueFromJs(env, fetches, i * 3, job->inputs); });
@@ -555,7 +555,7 @@ Napi::Value SessionWrap::RunTensors(const Napi::CallbackInfo& info) {
   void* headerData = nullptr;
   if (napi_get_typedarray_info(env, info[0], &kind, &headerSize, &headerData, nullptr, nullptr) != napi_ok ||
       kind != napi_float64_array || !info[1].IsArray()) {
-    Throw(env, "ERR_INVALID_ARGUMENT", "runTensors(header: Float64Array, payloads: Array, ...)");
+    Throw(env, code::kInvalidArgument, "runTensors(header: Float64Array, payloads: Array, ...)");
   }
   double* h = static_cast<double*>(headerData);
   napi_value payloads = info[1];
@@ -565,7 +565,7 @@ Napi::Value SessionWrap::RunTensors(const Napi::CallbackInfo& info) {
 
   size_t pos = 2;
   auto need = [&](size_t n) {
-    if (pos + n > headerSize) Throw(env, "ERR_INVALID_ARGUMENT", "runTensors header is truncated");
+    if (pos + n > headerSize) Throw(env, code::kInvalidArgument, "runTensors header is truncated");
   };
   need(0);
   size_t nIn = static_cast<size_t>(h[0]), nOut = static_cast<size_t>(h[1]);
@@ -582,7 +582,7 @@ Napi::Value SessionWrap::RunTensors(const Napi::CallbackInfo& info) {
     int32_t type = static_cast<int32_t>(h[pos]);
     size_t rank = static_cast<size_t>(h[pos + 1]);
     pos += 2;
-    if (rank > 64) Throw(env, "ERR_INVALID_INPUT", "tensor rank exceeds 64");
+    if (rank > 64) Throw(env, code::kInvalidInput, "tensor rank exceeds 64");
     need(rank);
     for (size_t d = 0; d < rank; ++d) dims[d] = static_cast<int64_t>(h[pos + d]);
     pos += rank;
@@ -593,7 +593,7 @@ Napi::Value SessionWrap::RunTensors(const Napi::CallbackInfo& info) {
   for (size_t i = 0; i < nIn; ++i) {
     need(1);
     size_t idx = static_cast<size_t>(h[pos++]);
-    if (idx >= core.inputNamePtrs.size()) Throw(env, "ERR_INVALID_INPUT", "input index out of range");
+    if (idx >= core.inputNamePtrs.size()) Throw(env, code::kInvalidInput, "input index out of range");
     job->inputNames.push_back(core.inputNamePtrs[idx]);
     job->inputValues.push_back(readTensor());
   }
@@ -605,7 +605,7 @@ Napi::Value SessionWrap::RunTensors(const Napi::CallbackInfo& info) {
     size_t idx = static_cast<size_t>(h[pos]);
     bool fetched = h[pos + 1] != 0;
     pos += 2;
-    if (idx >= core.outputNamePtrs.size()) Throw(env, "ERR_INVALID_INPUT", "output index out of range");
+    if (idx >= core.outputNamePtrs.size()) Throw(env, code::kInvalidInput, "output index out of range");
     job->outputNames.push_back(core.outputNamePtrs[idx]);
     if (fetched) job->BindFetch(i, readTensor);
   }
@@ -634,7 +634,7 @@ Napi::Value SessionWrap::EndProfiling(const Napi::CallbackInfo& info) {
     auto path = core.session.EndProfilingAllocated(alloc);
     return Napi::String::New(env, path.get());
   } catch (const Ort::Exception& e) {
-    throw ToJsError(env, FromException(e, "ERR_RUNTIME"));
+    throw ToJsError(env, FromException(e, code::kRuntime));
   }
 }
 
@@ -643,7 +643,7 @@ Napi::Value SessionWrap::AllocatePinned(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Live(env);
   double bytes = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
-  if (!(bytes >= 0 && bytes <= 9007199254740991.0)) Throw(env, "ERR_INVALID_ARGUMENT", "allocatePinned(bytes)");
+  if (!(bytes >= 0 && bytes <= 9007199254740991.0)) Throw(env, code::kInvalidArgument, "allocatePinned(bytes)");
   return ortex::AllocatePinned(env, core_, static_cast<size_t>(bytes));
 }
 

@@ -24,7 +24,7 @@ KeyValues ReadPairs(Napi::Env env, const Napi::Value& v) {
   Napi::Array arr = v.As<Napi::Array>();
   for (uint32_t i = 0; i < arr.Length(); ++i) {
     Napi::Value pair = arr.Get(i);
-    if (!pair.IsArray()) Throw(env, "ERR_INVALID_ARGUMENT", "expected [key, value] pairs");
+    if (!pair.IsArray()) Throw(env, code::kInvalidArgument, "expected [key, value] pairs");
     Napi::Array p = pair.As<Napi::Array>();
     out.emplace_back(p.Get(0u).ToString().Utf8Value(), p.Get(1u).ToString().Utf8Value());
   }
@@ -37,7 +37,7 @@ std::vector<std::pair<std::string, int64_t>> ReadDimPairs(Napi::Env env, const N
   return out;
 }
 
-void CheckStatus(OrtStatus* status, const char* code) {
+void CheckStatus(OrtStatus* status, ErrorCode code) {
   if (status) throw FromStatus(status, code);
 }
 
@@ -57,25 +57,25 @@ void AppendProvider(Ort::SessionOptions& options, const ProviderRequest& p) {
   }
   if (p.name == "CUDA") {
     OrtCUDAProviderOptionsV2* cuda = nullptr;
-    CheckStatus(api.CreateCUDAProviderOptions(&cuda), "ERR_PROVIDER_UNAVAILABLE");
+    CheckStatus(api.CreateCUDAProviderOptions(&cuda), code::kProviderUnavailable);
     OrtStatus* st = api.UpdateCUDAProviderOptions(cuda, keys.data(), values.data(), keys.size());
     if (!st) st = api.SessionOptionsAppendExecutionProvider_CUDA_V2(options, cuda);
     api.ReleaseCUDAProviderOptions(cuda);
-    CheckStatus(st, "ERR_PROVIDER_UNAVAILABLE");
+    CheckStatus(st, code::kProviderUnavailable);
     return;
   }
   if (p.name == "TensorRT") {
     OrtTensorRTProviderOptionsV2* trt = nullptr;
-    CheckStatus(api.CreateTensorRTProviderOptions(&trt), "ERR_PROVIDER_UNAVAILABLE");
+    CheckStatus(api.CreateTensorRTProviderOptions(&trt), code::kProviderUnavailable);
     OrtStatus* st = api.UpdateTensorRTProviderOptions(trt, keys.data(), values.data(), keys.size());
     if (!st) st = api.SessionOptionsAppendExecutionProvider_TensorRT_V2(options, trt);
     api.ReleaseTensorRTProviderOptions(trt);
-    CheckStatus(st, "ERR_PROVIDER_UNAVAILABLE");
+    CheckStatus(st, code::kProviderUnavailable);
     return;
   }
   CheckStatus(api.SessionOptionsAppendExecutionProvider(options, p.name.c_str(), keys.data(), values.data(),
                                                         keys.size()),
-              "ERR_PROVIDER_UNAVAILABLE");
+              code::kProviderUnavailable);
 }
 
 }  // namespace
@@ -149,7 +149,7 @@ Ort::SessionOptions BuildSessionOptions(const SessionConfig& c, const std::vecto
       failures.push_back({p.name, f.message});
     } catch (const Ort::Exception& e) {
       if (!p.fallback) {
-        Failure named = FromException(e, "ERR_PROVIDER_UNAVAILABLE");
+        Failure named = FromException(e, code::kProviderUnavailable);
         named.message = "execution provider '" + p.name + "' is unavailable: " + named.message;
         throw named;
       }

@@ -88,7 +88,7 @@ size_t TypedArrayElementSize(napi_typedarray_type kind) {
   }
 }
 
-void Check(Napi::Env env, OrtStatus* status, const char* code) {
+void Check(Napi::Env env, OrtStatus* status, ErrorCode code) {
   if (status) throw ToJsError(env, FromStatus(status, code));
 }
 
@@ -130,16 +130,16 @@ void FinalizeOutput(napi_env env, void* /*data*/, void* hint) {
 
 // Reads a JS dims array; the element count and its overflow are checked by TensorFromParts.
 void ReadDims(Napi::Env env, const Napi::Value& dimsValue, std::vector<int64_t>& dims) {
-  if (!dimsValue.IsArray()) Throw(env, "ERR_INVALID_INPUT", "tensor dims must be an array");
+  if (!dimsValue.IsArray()) Throw(env, code::kInvalidInput, "tensor dims must be an array");
   Napi::Array arr = dimsValue.As<Napi::Array>();
   uint32_t rank = arr.Length();
-  if (rank > kMaxRank) Throw(env, "ERR_INVALID_INPUT", "tensor rank exceeds 64");
+  if (rank > kMaxRank) Throw(env, code::kInvalidInput, "tensor rank exceeds 64");
   dims.resize(rank);
   for (uint32_t i = 0; i < rank; ++i) {
     Napi::Value v = arr.Get(i);
     double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
     if (!(d >= 0) || d != static_cast<double>(static_cast<int64_t>(d)) || d > 9007199254740991.0) {
-      Throw(env, "ERR_INVALID_INPUT", "tensor dims must be non-negative integers");
+      Throw(env, code::kInvalidInput, "tensor dims must be non-negative integers");
     }
     dims[i] = static_cast<int64_t>(d);
   }
@@ -147,22 +147,22 @@ void ReadDims(Napi::Env env, const Napi::Value& dimsValue, std::vector<int64_t>&
 
 Ort::Value StringTensorFromJs(Napi::Env env, const Napi::Value& payload, const int64_t* dims, size_t rank,
                               uint64_t count, InputContext& ctx) {
-  if (!payload.IsArray()) Throw(env, "ERR_INVALID_INPUT", "string tensor data must be an array of strings");
+  if (!payload.IsArray()) Throw(env, code::kInvalidInput, "string tensor data must be an array of strings");
   Napi::Array arr = payload.As<Napi::Array>();
-  if (arr.Length() != count) Throw(env, "ERR_INVALID_INPUT", "string tensor data length does not match dims");
+  if (arr.Length() != count) Throw(env, code::kInvalidInput, "string tensor data length does not match dims");
   const OrtApi& api = Ort::GetApi();
   OrtValue* raw = nullptr;
   Check(env, api.CreateTensorAsOrtValue(DefaultAllocator(), dims, rank, ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING, &raw),
-        "ERR_RUNTIME");
+        code::kRuntime);
   Ort::Value value(raw);
   std::string s;
   for (uint32_t i = 0; i < count; ++i) {
     Napi::Value el = arr.Get(i);
-    if (!el.IsString()) Throw(env, "ERR_INVALID_INPUT", "string tensor data must contain only strings");
+    if (!el.IsString()) Throw(env, code::kInvalidInput, "string tensor data must contain only strings");
     s = el.As<Napi::String>().Utf8Value();
     char* buffer = nullptr;
     // Sized copy: keeps embedded NUL characters intact.
-    Check(env, api.GetResizedStringTensorElementBuffer(raw, i, s.size(), &buffer), "ERR_RUNTIME");
+    Check(env, api.GetResizedStringTensorElementBuffer(raw, i, s.size(), &buffer), code::kRuntime);
     if (!s.empty()) std::memcpy(buffer, s.data(), s.size());
     ctx.copiedBytes += s.size();
   }
@@ -175,9 +175,9 @@ Ort::Value TensorFromParts(Napi::Env env, int32_t type, napi_value payload, cons
                            InputContext& ctx) {
   uint64_t count = 1;
   for (size_t i = 0; i < rank; ++i) {
-    if (dims[i] < 0) Throw(env, "ERR_INVALID_INPUT", "tensor dims must be non-negative integers");
+    if (dims[i] < 0) Throw(env, code::kInvalidInput, "tensor dims must be non-negative integers");
     if (__builtin_mul_overflow(count, static_cast<uint64_t>(dims[i]), &count)) {
-      Throw(env, "ERR_INVALID_INPUT", "tensor element count overflows");
+      Throw(env, code::kInvalidInput, "tensor element count overflows");
     }
   }
   if (type == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) {
@@ -185,7 +185,7 @@ Ort::Value TensorFromParts(Napi::Env env, int32_t type, napi_value payload, cons
   }
   uint64_t needed = 0;
   if (!TensorByteSize(type, count, &needed)) {
-    Throw(env, "ERR_INVALID_INPUT", "unsupported tensor element type " + std::to_string(type));
+    Throw(env, code::kInvalidInput, "unsupported tensor element type " + std::to_string(type));
   }
   napi_typedarray_type kind;
   size_t length = 0;
@@ -193,14 +193,14 @@ Ort::Value TensorFromParts(Napi::Env env, int32_t type, napi_value payload, cons
   napi_value arrayBuffer;
   size_t byteOffset = 0;
   if (napi_get_typedarray_info(env, payload, &kind, &length, &data, &arrayBuffer, &byteOffset) != napi_ok) {
-    Throw(env, "ERR_INVALID_INPUT", "tensor data must be a TypedArray");
+    Throw(env, code::kInvalidInput, "tensor data must be a TypedArray");
   }
   napi_typedarray_type expectedKind;
   TypedArrayKindFor(type, &expectedKind);
   bool kindOk = kind == expectedKind || (expectedKind == napi_uint8_array && kind == napi_uint8_clamped_array);
-  if (!kindOk) Throw(env, "ERR_INVALID_INPUT", "tensor data TypedArray does not match the element type");
+  if (!kindOk) Throw(env, code::kInvalidInput, "tensor data TypedArray does not match the element type");
   uint64_t bytes = static_cast<uint64_t>(length) * TypedArrayElementSize(kind);
-  if (bytes != needed) Throw(env, "ERR_INVALID_INPUT", "tensor data length does not match dims");
+  if (bytes != needed) Throw(env, code::kInvalidInput, "tensor data length does not match dims");
   // ORT wants a non-null pointer even for empty tensors.
   alignas(64) static char emptyTensorData[64];
   if (bytes == 0 || data == nullptr) data = emptyTensorData;
@@ -209,7 +209,7 @@ Ort::Value TensorFromParts(Napi::Env env, int32_t type, napi_value payload, cons
   Check(env,
         Ort::GetApi().CreateTensorWithDataAsOrtValue(pinned ? pinned : CpuMemoryInfo(), data, bytes, dims, rank,
                                                      static_cast<ONNXTensorElementDataType>(type), &raw),
-        "ERR_INVALID_INPUT");
+        code::kInvalidInput);
   if (ctx.keepAlive) ctx.keep.emplace_back(Napi::Persistent(Napi::Value(env, arrayBuffer)));
   ctx.zeroCopyBytes += bytes;
   return Ort::Value(raw);
@@ -226,17 +226,17 @@ Ort::Value TensorFromJs(Napi::Env env, int32_t type, const Napi::Value& payload,
 
 Ort::Value AggregateFromJs(Napi::Env env, ONNXType kind, const Napi::Value& payload, const Napi::Value& third,
                            InputContext& ctx) {
-  if (!payload.IsArray()) Throw(env, "ERR_INVALID_INPUT", "sequence/map payload must be an array");
+  if (!payload.IsArray()) Throw(env, code::kInvalidInput, "sequence/map payload must be an array");
   Napi::Array items = payload.As<Napi::Array>();
   uint32_t n = items.Length() / 3;
   if (n == 0 && kind == ONNX_TYPE_SEQUENCE) {
     // The third slot carries the element type of an empty sequence.
     int32_t elementType = third.IsNumber() ? third.As<Napi::Number>().Int32Value() : 0;
-    if (elementType <= 0) Throw(env, "ERR_INVALID_INPUT", "an empty sequence needs a tensor element type");
+    if (elementType <= 0) Throw(env, code::kInvalidInput, "an empty sequence needs a tensor element type");
     try {
       return Ort::Value(CreateEmptySequence(elementType));
     } catch (const Ort::Exception& e) {
-      throw ToJsError(env, FromException(e, "ERR_INVALID_INPUT"));
+      throw ToJsError(env, FromException(e, code::kInvalidInput));
     }
   }
   std::vector<Ort::Value> parts;
@@ -250,7 +250,7 @@ Ort::Value AggregateFromJs(Napi::Env env, ONNXType kind, const Napi::Value& payl
     if (Ort::GetApi().GetTensorSizeInBytes(p, &sz) == nullptr) ctx.copiedBytes += sz;
   }
   OrtValue* raw = nullptr;
-  Check(env, Ort::GetApi().CreateValue(ptrs.data(), ptrs.size(), kind, &raw), "ERR_INVALID_INPUT");
+  Check(env, Ort::GetApi().CreateValue(ptrs.data(), ptrs.size(), kind, &raw), code::kInvalidInput);
   return Ort::Value(raw);
 }
 
@@ -259,10 +259,10 @@ Napi::Value StringTensorToJs(Napi::Env env, OrtValue* value, uint64_t count) {
   Napi::Array arr = Napi::Array::New(env, count);
   if (count == 0) return arr;
   size_t total = 0;
-  Check(env, api.GetStringTensorDataLength(value, &total), "ERR_RUNTIME");
+  Check(env, api.GetStringTensorDataLength(value, &total), code::kRuntime);
   std::vector<char> buffer(total + 1);
   std::vector<size_t> offsets(count);
-  Check(env, api.GetStringTensorContent(value, buffer.data(), total, offsets.data(), count), "ERR_RUNTIME");
+  Check(env, api.GetStringTensorContent(value, buffer.data(), total, offsets.data(), count), code::kRuntime);
   for (uint64_t i = 0; i < count; ++i) {
     size_t begin = offsets[i];
     size_t end = i + 1 < count ? offsets[i + 1] : total;
@@ -277,11 +277,11 @@ Napi::Value NumericTensorToJs(Napi::Env env, Ort::Value& value, int32_t type, ui
   napi_typedarray_type kind;
   uint64_t bytes = 0;
   if (!TypedArrayKindFor(type, &kind) || !TensorByteSize(type, count, &bytes)) {
-    Throw(env, "ERR_RUNTIME", "the model produced an output of unsupported element type " + std::to_string(type));
+    Throw(env, code::kRuntime, "the model produced an output of unsupported element type " + std::to_string(type));
   }
   size_t length = static_cast<size_t>(bytes / TypedArrayElementSize(kind));
   void* data = nullptr;
-  Check(env, Ort::GetApi().GetTensorMutableData(value, &data), "ERR_RUNTIME");
+  Check(env, Ort::GetApi().GetTensorMutableData(value, &data), code::kRuntime);
   napi_value arrayBuffer = nullptr;
   if (bytes == 0) {
     arrayBuffer = Napi::ArrayBuffer::New(env, 0);
@@ -322,7 +322,7 @@ Napi::Value NumericTensorToJs(Napi::Env env, Ort::Value& value, int32_t type, ui
   }
   napi_value typedArray;
   if (napi_create_typedarray(env, kind, length, arrayBuffer, 0, &typedArray) != napi_ok) {
-    Throw(env, "ERR_RUNTIME", "cannot create the output TypedArray");
+    Throw(env, code::kRuntime, "cannot create the output TypedArray");
   }
   return Napi::Value(env, typedArray);
 }
@@ -346,14 +346,14 @@ Ort::Value ValueFromJs(Napi::Env env, const Napi::Array& encoded, uint32_t at, I
   if (code == kCodeDevice) {
     Napi::Value handle = payload.IsArray() ? payload.As<Napi::Array>().Get(1u) : payload;
     std::shared_ptr<DeviceValue> device = DeviceTensorWrap::From(env, handle);
-    if (!device) Throw(env, "ERR_INVALID_INPUT", "the device tensor has been disposed");
+    if (!device) Throw(env, code::kInvalidInput, "the device tensor has been disposed");
     ctx.devices.push_back(device);
     return Ort::Value(static_cast<OrtValue*>(device->value));  // borrowed: released by the run, not freed
   }
   if (code == kCodeSequence) return AggregateFromJs(env, ONNX_TYPE_SEQUENCE, payload, encoded.Get(at + 2), ctx);
   if (code == kCodeMap) return AggregateFromJs(env, ONNX_TYPE_MAP, payload, encoded.Get(at + 2), ctx);
   if (code <= 0 || code > ONNX_TENSOR_ELEMENT_DATA_TYPE_INT4) {
-    Throw(env, "ERR_INVALID_INPUT", "unsupported value kind " + std::to_string(code));
+    Throw(env, code::kInvalidInput, "unsupported value kind " + std::to_string(code));
   }
   return TensorFromJs(env, code, payload, encoded.Get(at + 2), ctx);
 }
@@ -370,15 +370,15 @@ void ValueToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<void>& own
     return;
   }
   ONNXType kind = ONNX_TYPE_UNKNOWN;
-  Check(env, api.GetValueType(value, &kind), "ERR_RUNTIME");
+  Check(env, api.GetValueType(value, &kind), code::kRuntime);
   if (kind == ONNX_TYPE_SEQUENCE || kind == ONNX_TYPE_MAP) {
     size_t n = 0;
-    Check(env, api.GetValueCount(value, &n), "ERR_RUNTIME");
+    Check(env, api.GetValueCount(value, &n), code::kRuntime);
     Napi::Array items = Napi::Array::New(env, n * 3);
     uint32_t j = 0;
     for (size_t i = 0; i < n; ++i) {
       OrtValue* elem = nullptr;
-      Check(env, api.GetValue(value, static_cast<int>(i), DefaultAllocator(), &elem), "ERR_RUNTIME");
+      Check(env, api.GetValue(value, static_cast<int>(i), DefaultAllocator(), &elem), code::kRuntime);
       // Elements are fresh copies made by ORT; they need no owner.
       ValueToJs(env, Ort::Value(elem), nullptr, copyBelowBytes, items, &j);
     }
@@ -388,7 +388,7 @@ void ValueToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<void>& own
     return;
   }
   if (kind != ONNX_TYPE_TENSOR && kind != ONNX_TYPE_SPARSETENSOR) {
-    Throw(env, "ERR_RUNTIME", "the model produced a value of unsupported ONNX type " + std::to_string(kind));
+    Throw(env, code::kRuntime, "the model produced a value of unsupported ONNX type " + std::to_string(kind));
   }
   int32_t type = 0;
   int64_t dims[64];
@@ -405,7 +405,7 @@ napi_value TensorToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<voi
                       int32_t* typeOut, int64_t* dims, size_t* rankOut) {
   const OrtApi& api = Ort::GetApi();
   OrtTensorTypeAndShapeInfo* info = nullptr;
-  Check(env, api.GetTensorTypeAndShape(value, &info), "ERR_RUNTIME");
+  Check(env, api.GetTensorTypeAndShape(value, &info), code::kRuntime);
   ONNXTensorElementDataType type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
   size_t rank = 0;
   size_t count = 0;
@@ -413,12 +413,12 @@ napi_value TensorToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<voi
   if (!st) st = api.GetDimensionsCount(info, &rank);
   if (!st && rank > 64) {
     api.ReleaseTensorTypeAndShapeInfo(info);
-    Throw(env, "ERR_RUNTIME", "the model produced an output of rank above 64");
+    Throw(env, code::kRuntime, "the model produced an output of rank above 64");
   }
   if (!st) st = api.GetDimensions(info, dims, rank);
   if (!st) st = api.GetTensorShapeElementCount(info, &count);
   api.ReleaseTensorTypeAndShapeInfo(info);
-  Check(env, st, "ERR_RUNTIME");
+  Check(env, st, code::kRuntime);
   *typeOut = type;
   *rankOut = rank;
   Napi::Value data = type == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING
