@@ -9,6 +9,7 @@
 #include "device_tensor.h"
 #include "loop_watch.h"
 #include "errors.h"
+#include "limits.h"
 #include "ort_runtime.h"
 #include "run_options.h"
 #include "run_pool.h"
@@ -89,7 +90,9 @@ Napi::Value SetMaxConcurrentRuns(const Napi::CallbackInfo& info) {
   if (!data.runPool) Throw(env, code::kRuntime, "the run thread pool could not be started");
   if (info[0].IsNumber()) {
     double n = info[0].As<Napi::Number>().DoubleValue();
-    if (!(n >= 1 && n <= 1024)) Throw(env, code::kInvalidArgument, "maxConcurrentRuns must be from 1 to 1024");
+    if (!(n >= 1 && n <= kMaxConcurrentRuns)) {
+      Throw(env, code::kInvalidArgument, "maxConcurrentRuns must be from 1 to " + std::to_string(kMaxConcurrentRuns));
+    }
     data.runPool->SetThreads(static_cast<unsigned>(n));
   }
   Napi::Object o = Napi::Object::New(env);
@@ -124,6 +127,10 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("disposeBuffer", Napi::Function::New<DisposeBuffer>(env, "disposeBuffer"));
   exports.Set("createSession", Napi::Function::New<SessionWrap::Create>(env, "createSession"));
   exports.Set("RunOptions", runOptions);
+  Napi::Object limits = Napi::Object::New(env);
+  limits.Set("maxRank", Napi::Number::New(env, static_cast<double>(kMaxRank)));
+  limits.Set("maxConcurrentRuns", Napi::Number::New(env, kMaxConcurrentRuns));
+  exports.Set("limits", limits);
   exports.Set("abiVersion", Napi::Number::New(env, 1));
   return exports;
 }

@@ -26,8 +26,7 @@ class DownloadWorker : public Napi::AsyncWorker {
     buffer_ = Napi::Persistent(buffer);
     (void)kind;
     OrtValue* raw = nullptr;
-    alignas(64) static char empty[64];
-    void* data = value_->bytes ? buffer.Data() : empty;
+    void* data = value_->bytes ? buffer.Data() : EmptyTensorData();
     Ort::ThrowOnError(Ort::GetApi().CreateTensorWithDataAsOrtValue(
         CpuMemoryInfo(), data, value_->bytes, value_->dims.data(), value_->dims.size(),
         static_cast<ONNXTensorElementDataType>(value_->elementType), &raw));

@@ -6,6 +6,7 @@
 #include "addon_data.h"
 #include "device_tensor.h"
 #include "errors.h"
+#include "limits.h"
 #include "ort_runtime.h"
 #include "run_options.h"
 #include "pinned_memory.h"
@@ -16,7 +17,6 @@
 namespace ortex {
 namespace {
 
-constexpr uint64_t kLoopBudgetNs = 2000000;
 enum RunMode { kAuto = 0, kAsync = 1, kInline = 2 };
 
 double NowNs() {
@@ -168,7 +168,7 @@ struct RunJob {
     Napi::Array out = Napi::Array::New(env, outputs.size());
     std::shared_ptr<void> owner = core;
     size_t pos = 0;
-    int64_t dims[64];
+    int64_t dims[kMaxRank];
     for (size_t i = 0; i < outputs.size(); ++i) {
       if (provided[i]) {
         header[pos++] = 0;
@@ -414,7 +414,7 @@ Napi::Value SessionWrap::Create(const Napi::CallbackInfo& info) {
     Throw(env, code::kInvalidArgument, "model must be a path or a Uint8Array");
   }
   SessionConfig config = ReadSessionConfig(env, info[1]);
-  double thresholdUs = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 250;
+  double thresholdUs = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : kDefaultInlineThresholdUs;
   double copyBelow = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
   auto* worker = new CreateWorker(env, std::move(path), bytes, std::move(config), thresholdUs * 1e3,
                                   static_cast<size_t>(copyBelow));
@@ -575,14 +575,14 @@ Napi::Value SessionWrap::RunTensors(const Napi::CallbackInfo& info) {
   job->inputs.keepAlive = !runInline;
   job->inputValues.reserve(nIn);
   job->inputNames.reserve(nIn);
-  int64_t dims[64];
+  int64_t dims[kMaxRank];
   uint32_t payloadIndex = 0;
   auto readTensor = [&]() -> Ort::Value {
     need(2);
     int32_t type = static_cast<int32_t>(h[pos]);
     size_t rank = static_cast<size_t>(h[pos + 1]);
     pos += 2;
-    if (rank > 64) Throw(env, code::kInvalidInput, "tensor rank exceeds 64");
+    if (rank > kMaxRank) Throw(env, code::kInvalidInput, "tensor rank exceeds " + std::to_string(kMaxRank));
     need(rank);
     for (size_t d = 0; d < rank; ++d) dims[d] = static_cast<int64_t>(h[pos + d]);
     pos += rank;
@@ -643,7 +643,7 @@ Napi::Value SessionWrap::AllocatePinned(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Live(env);
   double bytes = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
-  if (!(bytes >= 0 && bytes <= 9007199254740991.0)) Throw(env, code::kInvalidArgument, "allocatePinned(bytes)");
+  if (!(bytes >= 0 && bytes <= kMaxSafeInteger)) Throw(env, code::kInvalidArgument, "allocatePinned(bytes)");
   return ortex::AllocatePinned(env, core_, static_cast<size_t>(bytes));
 }
 

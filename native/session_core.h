@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "limits.h"
 #include "ort_api.h"
 #include "session_config.h"
 
@@ -50,7 +51,7 @@ struct SessionCore {
   std::vector<ProviderRequest> deviceProviders;  // to build copy sessions on the same device
   std::mutex copyMutex;
   std::map<int, OrtSession*> copySessions;  // Identity graphs per element type, for download()
-  double inlineThresholdNs = 250e3;
+  double inlineThresholdNs = kDefaultInlineThresholdUs * 1e3;
   size_t copyOutputsBelowBytes = 0;  // outputs smaller than this are copied, larger ones zero-copy
 
   void RecordRun(double ns);

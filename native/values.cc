@@ -8,14 +8,13 @@
 #include "tiny_models.h"
 #include "device_tensor.h"
 #include "errors.h"
+#include "limits.h"
 #include "pinned_memory.h"
 #include "ort_runtime.h"
 #include "stats.h"
 
 namespace ortex {
 namespace {
-
-constexpr uint32_t kMaxRank = 64;
 
 // Element size in bytes; 0 for unknown, STRING or the packed 4-bit types.
 size_t ElementSize(int32_t type) {
@@ -133,12 +132,12 @@ void ReadDims(Napi::Env env, const Napi::Value& dimsValue, std::vector<int64_t>&
   if (!dimsValue.IsArray()) Throw(env, code::kInvalidInput, "tensor dims must be an array");
   Napi::Array arr = dimsValue.As<Napi::Array>();
   uint32_t rank = arr.Length();
-  if (rank > kMaxRank) Throw(env, code::kInvalidInput, "tensor rank exceeds 64");
+  if (rank > kMaxRank) Throw(env, code::kInvalidInput, "tensor rank exceeds " + std::to_string(kMaxRank));
   dims.resize(rank);
   for (uint32_t i = 0; i < rank; ++i) {
     Napi::Value v = arr.Get(i);
     double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
-    if (!(d >= 0) || d != static_cast<double>(static_cast<int64_t>(d)) || d > 9007199254740991.0) {
+    if (!(d >= 0) || d != static_cast<double>(static_cast<int64_t>(d)) || d > kMaxSafeInteger) {
       Throw(env, code::kInvalidInput, "tensor dims must be non-negative integers");
     }
     dims[i] = static_cast<int64_t>(d);
@@ -201,9 +200,7 @@ Ort::Value TensorFromParts(Napi::Env env, int32_t type, napi_value payload, cons
   if (!kindOk) Throw(env, code::kInvalidInput, "tensor data TypedArray does not match the element type");
   uint64_t bytes = static_cast<uint64_t>(length) * TypedArrayElementSize(kind);
   if (bytes != needed) Throw(env, code::kInvalidInput, "tensor data length does not match dims");
-  // ORT wants a non-null pointer even for empty tensors.
-  alignas(64) static char emptyTensorData[64];
-  if (bytes == 0 || data == nullptr) data = emptyTensorData;
+  if (bytes == 0 || data == nullptr) data = EmptyTensorData();
   const OrtMemoryInfo* pinned = PinnedMemoryInfoFor(data);
   OrtValue* raw = nullptr;
   Check(env,
@@ -329,6 +326,11 @@ Napi::Value NumericTensorToJs(Napi::Env env, Ort::Value& value, int32_t type, ui
 
 }  // namespace
 
+void* EmptyTensorData() {
+  alignas(kEmptyDataAlignment) static char empty[kEmptyDataAlignment];
+  return empty;
+}
+
 bool TensorByteSize(int32_t type, uint64_t count, uint64_t* bytes) {
   if (IsPacked4Bit(type)) {
     *bytes = count / 2 + (count & 1);
@@ -391,7 +393,7 @@ void ValueToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<void>& own
     Throw(env, code::kRuntime, "the model produced a value of unsupported ONNX type " + std::to_string(kind));
   }
   int32_t type = 0;
-  int64_t dims[64];
+  int64_t dims[kMaxRank];
   size_t rank = 0;
   Napi::Value data(env, TensorToJs(env, std::move(value), owner, copyBelowBytes, &type, dims, &rank));
   Napi::Array jsDims = Napi::Array::New(env, rank);
@@ -411,9 +413,9 @@ napi_value TensorToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<voi
   size_t count = 0;
   OrtStatus* st = api.GetTensorElementType(info, &type);
   if (!st) st = api.GetDimensionsCount(info, &rank);
-  if (!st && rank > 64) {
+  if (!st && rank > kMaxRank) {
     api.ReleaseTensorTypeAndShapeInfo(info);
-    Throw(env, code::kRuntime, "the model produced an output of rank above 64");
+    Throw(env, code::kRuntime, "the model produced an output of rank above " + std::to_string(kMaxRank));
   }
   if (!st) st = api.GetDimensions(info, dims, rank);
   if (!st) st = api.GetTensorShapeElementCount(info, &count);

@@ -24,6 +24,9 @@ constexpr int32_t kCodeDevice = 103;  // payload: [elementType, DeviceTensor]
 // Returns false for unknown types or overflow.
 bool TensorByteSize(int32_t type, uint64_t count, uint64_t* bytes);
 
+// The data pointer handed to ORT for empty tensors (it wants a non-null, aligned one).
+void* EmptyTensorData();
+
 // Input side. When keepAlive is set (runs that leave the JS thread), every ArrayBuffer handed to
 // ORT without a copy is referenced until the run settles.
 struct DeviceValue;
@@ -52,7 +55,7 @@ void ValueToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<void>& own
 Ort::Value TensorFromParts(Napi::Env env, int32_t type, napi_value payload, const int64_t* dims, size_t rank,
                            InputContext& ctx);
 
-// Outputs: one tensor's data (TypedArray or string[]); its element type and dims (rank ≤ 64) are
+// Outputs: one tensor's data (TypedArray or string[]); its element type and dims (rank ≤ kMaxRank) are
 // written to the out-parameters. Throws for non-tensor values.
 napi_value TensorToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<void>& owner, size_t copyBelowBytes,
                       int32_t* type, int64_t* dims, size_t* rank);

@@ -93,8 +93,17 @@ export interface NativeNormalizedOptions {
   executionProviders?: { name: string; options: [string, string][]; fallback: boolean }[];
 }
 
+/** Limits the addon enforces (native/limits.h). */
+export interface NativeLimits {
+  /** Dimensions per tensor. */
+  maxRank: number;
+  /** Upper bound of runQueue(n) / init({ maxConcurrentRuns }). */
+  maxConcurrentRuns: number;
+}
+
 export interface NativeBinding {
   abiVersion: number;
+  limits: NativeLimits;
   init(libraryPath: string): NativeRuntimeInfo;
   runtimeInfo(): NativeRuntimeInfo | null;
   stats(): NativeStats;
