@@ -16,6 +16,7 @@
 #include "session.h"
 #include "stats.h"
 #include "values.h"
+#include "worker_probe.h"
 
 
 namespace ortex {
@@ -127,6 +128,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("disposeBuffer", Napi::Function::New<DisposeBuffer>(env, "disposeBuffer"));
   exports.Set("createSession", Napi::Function::New<SessionWrap::Create>(env, "createSession"));
   exports.Set("RunOptions", runOptions);
+  exports.Set("_probePromiseWorker", Napi::Function::New<ProbePromiseWorker>(env, "_probePromiseWorker"));
   Napi::Object limits = Napi::Object::New(env);
   limits.Set("maxRank", Napi::Number::New(env, static_cast<double>(kMaxRank)));
   limits.Set("maxConcurrentRuns", Napi::Number::New(env, kMaxConcurrentRuns));

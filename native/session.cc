@@ -10,6 +10,7 @@
 #include "ort_runtime.h"
 #include "run_options.h"
 #include "pinned_memory.h"
+#include "promise_worker.h"
 #include "run_pool.h"
 #include "stats.h"
 #include "values.h"
@@ -214,26 +215,12 @@ class RunTask : public PoolTask {
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {
-    try {
-      job_->Execute();
-    } catch (const std::exception& e) {
-      job_->failure = FromException(e, code::kRuntime);
-    } catch (...) {
-      job_->failure = Failure{code::kRuntime, "unknown native error", -1};
-    }
+    CatchAll(job_->failure, code::kRuntime, [&] { job_->Execute(); });
   }
 
   void Settle(Napi::Env env) override {
     job_->core->asyncRuns--;
-    if (job_->failure.failed()) {
-      deferred_.Reject(ToJsError(env, job_->failure).Value());
-      return;
-    }
-    try {
-      deferred_.Resolve(job_->Results(env));
-    } catch (const Napi::Error& e) {
-      deferred_.Reject(e.Value());
-    }
+    SettlePromise(env, deferred_, job_->failure, code::kRuntime, [&]() -> Napi::Value { return job_->Results(env); });
   }
 
  private:
@@ -241,16 +228,15 @@ class RunTask : public PoolTask {
   Napi::Promise::Deferred deferred_;
 };
 
-class CreateWorker : public Napi::AsyncWorker {
+class CreateWorker : public PromiseWorker {
  public:
   CreateWorker(Napi::Env env, std::string path, Napi::Value bytes, SessionConfig config, double inlineThresholdNs,
                size_t copyOutputsBelowBytes)
-      : Napi::AsyncWorker(env, "ortex:createSession"),
+      : PromiseWorker(env, "ortex:createSession", code::kModelLoad),
         path_(std::move(path)),
         config_(std::move(config)),
         inlineThresholdNs_(inlineThresholdNs),
-        copyOutputsBelowBytes_(copyOutputsBelowBytes),
-        deferred_(Napi::Promise::Deferred::New(env)) {
+        copyOutputsBelowBytes_(copyOutputsBelowBytes) {
     if (bytes.IsTypedArray()) {
       Napi::TypedArray ta = bytes.As<Napi::TypedArray>();
       Napi::Uint8Array u8 = ta.As<Napi::Uint8Array>();
@@ -259,11 +245,10 @@ class CreateWorker : public Napi::AsyncWorker {
       bytesRef_ = Napi::Persistent(bytes);  // kept alive until ORT has parsed it
     }
   }
-  Napi::Promise Promise() { return deferred_.Promise(); }
 
  protected:
-  void Execute() override {
-    try {
+  void DoExecute() override {
+    {
       std::vector<ProviderRequest> providers = config_.providers;
       for (;;) {
         std::vector<std::string> registered;
@@ -287,9 +272,8 @@ class CreateWorker : public Napi::AsyncWorker {
             }
           }
           if (!dropped) {
-            failure_ = f;
-            if (f.ortCode == ORT_EP_FAIL) failure_.code = code::kProviderUnavailable;
-            return;
+            if (f.ortCode == ORT_EP_FAIL) f.code = code::kProviderUnavailable;
+            throw f;
           }
           providers = std::move(kept);
           continue;
@@ -320,27 +304,17 @@ class CreateWorker : public Napi::AsyncWorker {
         GlobalStats().sessionsCreated++;
         return;
       }
-    } catch (const Failure& f) {
-      failure_ = f;
-    } catch (const std::exception& e) {
-      failure_ = FromException(e, code::kModelLoad);
-    } catch (...) {
-      failure_ = Failure{code::kModelLoad, "unknown native error", -1};
     }
   }
-  void OnOK() override {
-    Napi::Env env = Env();
-    bytesRef_.Reset();
-    if (failure_.failed()) {
-      deferred_.Reject(ToJsError(env, failure_).Value());
-      return;
-    }
+  Napi::Value DoResult(Napi::Env env) override {
     AddonData& data = GetAddonData(env);
     data.pendingCore = core_;
-    Napi::Object session = data.sessionConstructor.New({});
-    deferred_.Resolve(session);
+    return data.sessionConstructor.New({});
   }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void DoFinally(Napi::Env env) override {
+    bytesRef_.Reset();
+    GetAddonData(env).pendingCore.reset();
+  }
 
  private:
   std::string path_;
@@ -352,27 +326,20 @@ class CreateWorker : public Napi::AsyncWorker {
   size_t copyOutputsBelowBytes_;
   std::shared_ptr<SessionCore> core_;
   std::vector<ProviderFailure> failures_;
-  Failure failure_;
-  Napi::Promise::Deferred deferred_;
 };
 
-class ReleaseWorker : public Napi::AsyncWorker {
+class ReleaseWorker : public PromiseWorker {
  public:
   ReleaseWorker(Napi::Env env, std::shared_ptr<SessionCore> core)
-      : Napi::AsyncWorker(env, "ortex:releaseSession"),
-        core_(std::move(core)),
-        deferred_(Napi::Promise::Deferred::New(env)) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
+      : PromiseWorker(env, "ortex:releaseSession", code::kRuntime), core_(std::move(core)) {}
 
  protected:
   // Drops this handle's share; the ORT session goes now unless outputs still hold it.
-  void Execute() override { core_.reset(); }
-  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void DoExecute() override { core_.reset(); }
+  Napi::Value DoResult(Napi::Env env) override { return env.Undefined(); }
 
  private:
   std::shared_ptr<SessionCore> core_;
-  Napi::Promise::Deferred deferred_;
 };
 
 }  // namespace
@@ -418,9 +385,7 @@ Napi::Value SessionWrap::Create(const Napi::CallbackInfo& info) {
   double copyBelow = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
   auto* worker = new CreateWorker(env, std::move(path), bytes, std::move(config), thresholdUs * 1e3,
                                   static_cast<size_t>(copyBelow));
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return worker->Start();
 }
 
 Napi::Value SessionWrap::Metadata(const Napi::CallbackInfo& info) {
@@ -621,9 +586,7 @@ Napi::Value SessionWrap::Release(const Napi::CallbackInfo& info) {
   }
   auto* worker = new ReleaseWorker(env, std::move(core_));
   core_.reset();
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return worker->Start();
 }
 
 Napi::Value SessionWrap::EndProfiling(const Napi::CallbackInfo& info) {

@@ -111,6 +111,8 @@ export interface NativeBinding {
   /** Reads (and with n, sets) this thread's limit on runs executing on the thread pool at once. */
   runQueue(maxConcurrentRuns?: number): { maxConcurrentRuns: number; activeRuns: number; waitingRuns: number };
   createSession(model: string | Uint8Array, options: NativeNormalizedOptions, inlineThresholdUs: number, copyOutputsBelowBytes: number): Promise<NativeSession>;
+  /** Tests only: a promise worker that fails at the step `mode` names (native/worker_probe.h). */
+  _probePromiseWorker(mode: 'ok' | 'execute-std' | 'execute-failure' | 'execute-other' | 'result-napi' | 'result-std'): Promise<string>;
   RunOptions: new (tag?: string, logSeverityLevel?: number, logVerbosityLevel?: number, configEntries?: [string, string][]) => NativeRunOptions;
 }
 
