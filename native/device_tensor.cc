@@ -10,12 +10,11 @@
 #include "session_config.h"
 #include "stats.h"
 #include "tiny_models.h"
+#include "type_tags.h"
 #include "values.h"
 
 namespace ortex {
 namespace {
-
-const napi_type_tag kDeviceTensorTag = {0x6f72746578446576ULL, 0x54656e736f72212bULL};
 
 // download(): copies a device tensor to the host off the JS thread.
 class DownloadWorker : public PromiseWorker {
@@ -101,7 +100,7 @@ DeviceTensorWrap::DeviceTensorWrap(const Napi::CallbackInfo& info) : Napi::Objec
   AddonData& data = GetAddonData(info.Env());
   if (!data.pendingDevice) Throw(info.Env(), code::kInvalidArgument, "device tensors come from session.run()");
   value_ = std::move(data.pendingDevice);
-  napi_type_tag_object(info.Env(), info.This(), &kDeviceTensorTag);
+  TagObject(info.Env(), info.This().As<Napi::Object>(), TagKind::kDeviceTensor);
   GlobalStats().outputBuffersLive++;
 }
 
@@ -116,10 +115,9 @@ Napi::Object DeviceTensorWrap::Wrap(Napi::Env env, std::shared_ptr<DeviceValue> 
 }
 
 std::shared_ptr<DeviceValue> DeviceTensorWrap::From(Napi::Env env, const Napi::Value& value) {
-  if (!value.IsObject()) return nullptr;
-  bool tagged = false;
-  if (napi_check_object_type_tag(env, value, &kDeviceTensorTag, &tagged) != napi_ok || !tagged) return nullptr;
-  return Unwrap(value.As<Napi::Object>())->value_;
+  DeviceTensorWrap* wrap = UnwrapTagged<DeviceTensorWrap>(env, value, TagKind::kDeviceTensor);
+  if (!wrap) Throw(env, code::kInvalidInput, "expected a device tensor of this copy of ortex");
+  return wrap->value_;
 }
 
 Napi::Value DeviceTensorWrap::Download(const Napi::CallbackInfo& info) {

@@ -2,12 +2,9 @@
 
 #include "errors.h"
 #include "ort_runtime.h"
+#include "type_tags.h"
 
 namespace ortex {
-namespace {
-const napi_type_tag kRunOptionsTag = {0x6f72746578524f50ULL, 0x52756e4f7074732bULL};
-}
-
 Napi::Function RunOptionsWrap::Define(Napi::Env env) {
   return DefineClass(env, "RunOptions", {InstanceMethod<&RunOptionsWrap::Terminate>("terminate")});
 }
@@ -31,14 +28,14 @@ RunOptionsWrap::RunOptionsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWra
   } catch (const Ort::Exception& e) {
     throw ToJsError(env, FromException(e, code::kInvalidArgument));
   }
-  napi_type_tag_object(env, info.This(), &kRunOptionsTag);
+  TagObject(env, info.This().As<Napi::Object>(), TagKind::kRunOptions);
 }
 
 std::shared_ptr<RunOptionsCore> RunOptionsWrap::From(Napi::Env env, const Napi::Value& value) {
-  if (!value.IsObject()) return nullptr;
-  bool tagged = false;
-  if (napi_check_object_type_tag(env, value, &kRunOptionsTag, &tagged) != napi_ok || !tagged) return nullptr;
-  return Unwrap(value.As<Napi::Object>())->core_;
+  if (value.IsNull() || value.IsUndefined()) return nullptr;
+  RunOptionsWrap* wrap = UnwrapTagged<RunOptionsWrap>(env, value, TagKind::kRunOptions);
+  if (!wrap) Throw(env, code::kInvalidArgument, "run options must come from this copy of ortex");
+  return wrap->core_;
 }
 
 Napi::Value RunOptionsWrap::Terminate(const Napi::CallbackInfo& info) {

@@ -363,9 +363,9 @@ SessionWrap::SessionWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Sess
   core_ = std::move(data.pendingCore);
 }
 
-SessionCore& SessionWrap::Live(Napi::Env env) {
-  if (!core_) Throw(env, code::kSessionReleased, "the session has been released");
-  return *core_;
+std::shared_ptr<SessionCore> SessionWrap::Live(const Napi::CallbackInfo& info) {
+  if (!core_) Throw(info.Env(), code::kSessionReleased, "the session has been released");
+  return core_;
 }
 
 Napi::Value SessionWrap::Create(const Napi::CallbackInfo& info) {
@@ -390,7 +390,8 @@ Napi::Value SessionWrap::Create(const Napi::CallbackInfo& info) {
 
 Napi::Value SessionWrap::Metadata(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  SessionCore& core = Live(env);
+  std::shared_ptr<SessionCore> held = Live(info);
+  SessionCore& core = *held;
   const ModelInfo& m = core.model;
   Napi::Object o = Napi::Object::New(env);
   auto describe = [&](const std::vector<std::string>& names, const std::vector<TypeDesc>& types) {
@@ -428,10 +429,10 @@ Napi::Value SessionWrap::Metadata(const Napi::CallbackInfo& info) {
   return o;
 }
 
-bool SessionWrap::DecideInline(Napi::Env env, int mode, const std::shared_ptr<RunOptionsCore>& runOptions) {
+bool SessionWrap::DecideInline(Napi::Env env, const SessionCore& core, int mode,
+                               const std::shared_ptr<RunOptionsCore>& runOptions) {
   if (mode == kInline) return true;
   if (mode == kAsync) return false;
-  SessionCore& core = *core_;
   double avg = core.averageRunNs.load(std::memory_order_relaxed);
   return core.asyncRuns == 0 && core.runCount.load(std::memory_order_relaxed) > 1 && avg < core.inlineThresholdNs &&
          !(runOptions && runOptions->terminated) && !LoopBusy(GetAddonData(env), kLoopBudgetNs);
@@ -452,7 +453,7 @@ Napi::Value SessionWrap::Dispatch(Napi::Env env, std::unique_ptr<RunJob> job, bo
   AddonData& data = GetAddonData(env);
   if (!data.runPool) Throw(env, code::kRuntime, "the run thread pool could not be started");
   stats.runsAsync++;
-  core_->asyncRuns++;
+  job->core->asyncRuns++;
   auto task = std::make_unique<RunTask>(env, std::move(job));
   Napi::Promise promise = task->Promise();
   data.runPool->Submit(std::move(task));
@@ -463,7 +464,8 @@ Napi::Value SessionWrap::Dispatch(Napi::Env env, std::unique_ptr<RunJob> job, bo
 // → Array (ran inline) | Promise<Array>. The general path: any value kind.
 Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  SessionCore& core = Live(env);
+  std::shared_ptr<SessionCore> held = Live(info);
+  SessionCore& core = *held;
   if (!info[0].IsArray() || !info[1].IsArray() || !info[2].IsArray()) {
     Throw(env, code::kInvalidArgument, "run(inputIndices, inputs, outputIndices, ...)");
   }
@@ -476,10 +478,10 @@ Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
   if (deviceOutputs && core.deviceMemory.empty()) {
     Throw(env, code::kInvalidArgument, "outputs can stay on a device only in a session with a GPU provider (cuda, tensorrt, webgpu)");
   }
-  bool runInline = !deviceOutputs && DecideInline(env, mode, runOptions);
+  bool runInline = !deviceOutputs && DecideInline(env, core, mode, runOptions);
 
   auto job = std::make_unique<RunJob>();
-  job->core = core_;
+  job->core = held;
   job->runOptions = runOptions;
   job->deviceOutputs = deviceOutputs;
   job->inputs.keepAlive = !runInline;
@@ -514,7 +516,8 @@ Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
 //   (type 0 for fetched outputs). Async result: the general encoding (see values.h).
 Napi::Value SessionWrap::RunTensors(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  SessionCore& core = Live(env);
+  std::shared_ptr<SessionCore> held = Live(info);
+  SessionCore& core = *held;
   napi_typedarray_type kind;
   size_t headerSize = 0;
   void* headerData = nullptr;
@@ -526,7 +529,7 @@ Napi::Value SessionWrap::RunTensors(const Napi::CallbackInfo& info) {
   napi_value payloads = info[1];
   std::shared_ptr<RunOptionsCore> runOptions = RunOptionsWrap::From(env, info[2]);
   int mode = info[3].IsNumber() ? info[3].As<Napi::Number>().Int32Value() : kAuto;
-  bool runInline = DecideInline(env, mode, runOptions);
+  bool runInline = DecideInline(env, core, mode, runOptions);
 
   size_t pos = 2;
   auto need = [&](size_t n) {
@@ -535,7 +538,7 @@ Napi::Value SessionWrap::RunTensors(const Napi::CallbackInfo& info) {
   need(0);
   size_t nIn = static_cast<size_t>(h[0]), nOut = static_cast<size_t>(h[1]);
   auto job = std::make_unique<RunJob>();
-  job->core = core_;
+  job->core = held;
   job->runOptions = runOptions;
   job->inputs.keepAlive = !runInline;
   job->inputValues.reserve(nIn);
@@ -591,7 +594,8 @@ Napi::Value SessionWrap::Release(const Napi::CallbackInfo& info) {
 
 Napi::Value SessionWrap::EndProfiling(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  SessionCore& core = Live(env);
+  std::shared_ptr<SessionCore> held = Live(info);
+  SessionCore& core = *held;
   try {
     Ort::AllocatorWithDefaultOptions alloc;
     auto path = core.session.EndProfilingAllocated(alloc);
@@ -604,15 +608,16 @@ Napi::Value SessionWrap::EndProfiling(const Napi::CallbackInfo& info) {
 // allocatePinned(bytes) → ArrayBuffer of page-locked host memory from this session's CUDA provider.
 Napi::Value SessionWrap::AllocatePinned(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Live(env);
+  std::shared_ptr<SessionCore> held = Live(info);
   double bytes = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
   if (!(bytes >= 0 && bytes <= kMaxSafeInteger)) Throw(env, code::kInvalidArgument, "allocatePinned(bytes)");
-  return ortex::AllocatePinned(env, core_, static_cast<size_t>(bytes));
+  return ortex::AllocatePinned(env, held, static_cast<size_t>(bytes));
 }
 
 Napi::Value SessionWrap::Scheduling(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  SessionCore& core = Live(env);
+  std::shared_ptr<SessionCore> held = Live(info);
+  SessionCore& core = *held;
   if (info[0].IsNumber()) core.inlineThresholdNs = info[0].As<Napi::Number>().DoubleValue() * 1e3;
   Napi::Object o = Napi::Object::New(env);
   o.Set("averageRunUs", core.averageRunNs.load() / 1e3);

@@ -25,7 +25,7 @@ class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
   Napi::Value Metadata(const Napi::CallbackInfo& info);
   Napi::Value Run(const Napi::CallbackInfo& info);
   Napi::Value RunTensors(const Napi::CallbackInfo& info);
-  bool DecideInline(Napi::Env env, int mode, const std::shared_ptr<RunOptionsCore>& runOptions);
+  bool DecideInline(Napi::Env env, const SessionCore& core, int mode, const std::shared_ptr<RunOptionsCore>& runOptions);
   Napi::Value Dispatch(Napi::Env env, std::unique_ptr<RunJob> job, bool runInline, double* header,
                        size_t headerSize);
   Napi::Value Release(const Napi::CallbackInfo& info);
@@ -33,7 +33,9 @@ class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
   Napi::Value Scheduling(const Napi::CallbackInfo& info);
   Napi::Value AllocatePinned(const Napi::CallbackInfo& info);
 
-  SessionCore& Live(Napi::Env env);
+  // A strong reference to the live core (held for the whole call: JS that runs inside the call,
+  // a getter, may release the session), or throws ERR_SESSION_RELEASED.
+  std::shared_ptr<SessionCore> Live(const Napi::CallbackInfo& info);
 
   std::shared_ptr<SessionCore> core_;
 };
