@@ -133,6 +133,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   limits.Set("maxRank", Napi::Number::New(env, static_cast<double>(kMaxRank)));
   limits.Set("maxConcurrentRuns", Napi::Number::New(env, kMaxConcurrentRuns));
   exports.Set("limits", limits);
+  exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   exports.Set("abiVersion", Napi::Number::New(env, 1));
   return exports;
 }

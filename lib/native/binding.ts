@@ -103,6 +103,8 @@ export interface NativeLimits {
 
 export interface NativeBinding {
   abiVersion: number;
+  /** The N-API version the addon was built for (native/build.json). */
+  napiVersion: number;
   limits: NativeLimits;
   init(libraryPath: string): NativeRuntimeInfo;
   runtimeInfo(): NativeRuntimeInfo | null;
