@@ -7,9 +7,9 @@
 #include <thread>
 
 #include "device_tensor.h"
-#include "loop_watch.h"
 #include "errors.h"
 #include "limits.h"
+#include "loop_watch.h"
 #include "ort_runtime.h"
 #include "run_options.h"
 #include "run_pool.h"
@@ -17,7 +17,6 @@
 #include "stats.h"
 #include "values.h"
 #include "worker_probe.h"
-
 
 namespace ortex {
 

@@ -6,8 +6,8 @@
 #include "errors.h"
 #include "ort_runtime.h"
 #include "promise_worker.h"
-#include "session_core.h"
 #include "session_config.h"
+#include "session_core.h"
 #include "stats.h"
 #include "tiny_models.h"
 #include "type_tags.h"
@@ -91,9 +91,9 @@ void CopyDeviceToHost(DeviceValue& value, OrtValue* host) {
 }
 
 Napi::Function DeviceTensorWrap::Define(Napi::Env env) {
-  return DefineClass(env, "DeviceTensor",
-                     {InstanceMethod<&DeviceTensorWrap::Download>("download"),
-                      InstanceMethod<&DeviceTensorWrap::Dispose>("dispose")});
+  return DefineClass(
+      env, "DeviceTensor",
+      {InstanceMethod<&DeviceTensorWrap::Download>("download"), InstanceMethod<&DeviceTensorWrap::Dispose>("dispose")});
 }
 
 DeviceTensorWrap::DeviceTensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<DeviceTensorWrap>(info) {

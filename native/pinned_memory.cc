@@ -48,7 +48,8 @@ Napi::ArrayBuffer AllocatePinned(Napi::Env env, const std::shared_ptr<SessionCor
   auto* block = new PinnedBlock();
   block->owner = core;
   block->bytes = bytes ? bytes : 1;
-  OrtStatus* st = api.CreateMemoryInfo("CudaPinned", OrtDeviceAllocator, core->deviceId, OrtMemTypeCPUOutput, &block->info);
+  OrtStatus* st =
+      api.CreateMemoryInfo("CudaPinned", OrtDeviceAllocator, core->deviceId, OrtMemTypeCPUOutput, &block->info);
   if (!st) st = api.CreateAllocator(core->session, block->info, &block->allocator);
   if (!st) block->data = static_cast<char*>(block->allocator->Alloc(block->allocator, block->bytes));
   if (st || !block->data) {

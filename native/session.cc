@@ -8,9 +8,9 @@
 #include "errors.h"
 #include "limits.h"
 #include "ort_runtime.h"
-#include "run_options.h"
 #include "pinned_memory.h"
 #include "promise_worker.h"
+#include "run_options.h"
 #include "run_pool.h"
 #include "stats.h"
 #include "values.h"
@@ -34,9 +34,12 @@ Napi::Value TypeToJs(Napi::Env env, const TypeDesc& d) {
     Napi::Array shape = Napi::Array::New(env, d.shape.size());
     for (size_t i = 0; i < d.shape.size(); ++i) {
       uint32_t k = static_cast<uint32_t>(i);
-      if (d.shape[i] >= 0) shape.Set(k, Napi::Number::New(env, static_cast<double>(d.shape[i])));
-      else if (!d.symbolic[i].empty()) shape.Set(k, Napi::String::New(env, d.symbolic[i]));
-      else shape.Set(k, env.Null());
+      if (d.shape[i] >= 0)
+        shape.Set(k, Napi::Number::New(env, static_cast<double>(d.shape[i])));
+      else if (!d.symbolic[i].empty())
+        shape.Set(k, Napi::String::New(env, d.symbolic[i]));
+      else
+        shape.Set(k, env.Null());
     }
     o.Set("shape", shape);
   }
@@ -93,10 +96,9 @@ struct RunJob {
     static_assert(sizeof(Ort::Value) == sizeof(OrtValue*), "Ort::Value is a plain handle");
     const OrtValue* const* in = reinterpret_cast<const OrtValue* const*>(inputValues.data());
     double start = NowNs();
-    OrtStatus* st = Ort::GetApi().Run(core->session, runOptions ? static_cast<OrtRunOptions*>(runOptions->options)
-                                                                : nullptr,
-                                      inputNames.data(), in, inputValues.size(), outputNames.data(),
-                                      outputNames.size(), outputs.data());
+    OrtStatus* st = Ort::GetApi().Run(
+        core->session, runOptions ? static_cast<OrtRunOptions*>(runOptions->options) : nullptr, inputNames.data(), in,
+        inputValues.size(), outputNames.data(), outputNames.size(), outputs.data());
     if (st) {
       failure = FromStatus(st, runOptions && runOptions->terminated ? code::kAborted : code::kRuntime);
       // ORT leaves outputs it allocated before failing to us.
@@ -284,9 +286,12 @@ class CreateWorker : public PromiseWorker {
           bool ok = false;
           for (auto& r : registered) ok = ok || r == p.name;
           if (!ok || !core_->deviceMemory.empty()) continue;
-          if (p.name == "CUDA" || p.name == "TensorRT") core_->deviceMemory = "Cuda";
-          else if (p.name == "WebGPU") core_->deviceMemory = "WebGPU_Buffer";
-          else continue;
+          if (p.name == "CUDA" || p.name == "TensorRT")
+            core_->deviceMemory = "Cuda";
+          else if (p.name == "WebGPU")
+            core_->deviceMemory = "WebGPU_Buffer";
+          else
+            continue;
           for (auto& kv : p.options)
             if (kv.first == "device_id" || kv.first == "deviceId") core_->deviceId = std::atoi(kv.second.c_str());
           ProviderRequest copy = p;
@@ -476,7 +481,8 @@ Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
   int mode = info[5].IsNumber() ? info[5].As<Napi::Number>().Int32Value() : kAuto;
   bool deviceOutputs = info[6].IsNumber() && info[6].As<Napi::Number>().Int32Value() == 1;
   if (deviceOutputs && core.deviceMemory.empty()) {
-    Throw(env, code::kInvalidArgument, "outputs can stay on a device only in a session with a GPU provider (cuda, tensorrt, webgpu)");
+    Throw(env, code::kInvalidArgument,
+          "outputs can stay on a device only in a session with a GPU provider (cuda, tensorrt, webgpu)");
   }
   bool runInline = !deviceOutputs && DecideInline(env, core, mode, runOptions);
 
@@ -501,7 +507,8 @@ Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
     uint32_t idx = outIdx.Get(i).As<Napi::Number>().Uint32Value();
     if (idx >= core.outputNamePtrs.size()) Throw(env, code::kInvalidInput, "output index out of range");
     job->outputNames.push_back(core.outputNamePtrs[idx]);
-    if (!fetches.IsEmpty() && fetches.Get(i * 3).IsNumber() && fetches.Get(i * 3).As<Napi::Number>().Int32Value() != 0) {
+    if (!fetches.IsEmpty() && fetches.Get(i * 3).IsNumber() &&
+        fetches.Get(i * 3).As<Napi::Number>().Int32Value() != 0) {
       job->BindFetch(i, [&] { return ValueFromJs(env, fetches, i * 3, job->inputs); });
     }
   }

@@ -25,9 +25,9 @@ class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
   Napi::Value Metadata(const Napi::CallbackInfo& info);
   Napi::Value Run(const Napi::CallbackInfo& info);
   Napi::Value RunTensors(const Napi::CallbackInfo& info);
-  bool DecideInline(Napi::Env env, const SessionCore& core, int mode, const std::shared_ptr<RunOptionsCore>& runOptions);
-  Napi::Value Dispatch(Napi::Env env, std::unique_ptr<RunJob> job, bool runInline, double* header,
-                       size_t headerSize);
+  bool DecideInline(Napi::Env env, const SessionCore& core, int mode,
+                    const std::shared_ptr<RunOptionsCore>& runOptions);
+  Napi::Value Dispatch(Napi::Env env, std::unique_ptr<RunJob> job, bool runInline, double* header, size_t headerSize);
   Napi::Value Release(const Napi::CallbackInfo& info);
   Napi::Value EndProfiling(const Napi::CallbackInfo& info);
   Napi::Value Scheduling(const Napi::CallbackInfo& info);

@@ -73,9 +73,9 @@ void AppendProvider(Ort::SessionOptions& options, const ProviderRequest& p) {
     CheckStatus(st, code::kProviderUnavailable);
     return;
   }
-  CheckStatus(api.SessionOptionsAppendExecutionProvider(options, p.name.c_str(), keys.data(), values.data(),
-                                                        keys.size()),
-              code::kProviderUnavailable);
+  CheckStatus(
+      api.SessionOptionsAppendExecutionProvider(options, p.name.c_str(), keys.data(), values.data(), keys.size()),
+      code::kProviderUnavailable);
 }
 
 }  // namespace
@@ -115,8 +115,7 @@ SessionConfig ReadSessionConfig(Napi::Env env, const Napi::Value& value) {
 }
 
 Ort::SessionOptions BuildSessionOptions(const SessionConfig& c, const std::vector<ProviderRequest>& providers,
-                                        std::vector<std::string>& registered,
-                                        std::vector<ProviderFailure>& failures) {
+                                        std::vector<std::string>& registered, std::vector<ProviderFailure>& failures) {
   Ort::SessionOptions o;
   if (c.intraOpThreads >= 0) o.SetIntraOpNumThreads(c.intraOpThreads);
   if (c.interOpThreads >= 0) o.SetInterOpNumThreads(c.interOpThreads);

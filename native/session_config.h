@@ -49,7 +49,6 @@ SessionConfig ReadSessionConfig(Napi::Env env, const Napi::Value& value);
 // Builds ORT session options using `providers` (a subset of config.providers). Provider
 // registration failures with fallback are appended to `failures`; others throw Failure.
 Ort::SessionOptions BuildSessionOptions(const SessionConfig& config, const std::vector<ProviderRequest>& providers,
-                                        std::vector<std::string>& registered,
-                                        std::vector<ProviderFailure>& failures);
+                                        std::vector<std::string>& registered, std::vector<ProviderFailure>& failures);
 
 }  // namespace ortex

@@ -5,13 +5,13 @@
 #include <string>
 #include <unordered_map>
 
-#include "tiny_models.h"
 #include "device_tensor.h"
 #include "errors.h"
 #include "limits.h"
-#include "pinned_memory.h"
 #include "ort_runtime.h"
+#include "pinned_memory.h"
 #include "stats.h"
+#include "tiny_models.h"
 
 namespace ortex {
 namespace {
@@ -397,7 +397,8 @@ void ValueToJs(Napi::Env env, Ort::Value value, const std::shared_ptr<void>& own
   size_t rank = 0;
   Napi::Value data(env, TensorToJs(env, std::move(value), owner, copyBelowBytes, &type, dims, &rank));
   Napi::Array jsDims = Napi::Array::New(env, rank);
-  for (size_t i = 0; i < rank; ++i) jsDims.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(dims[i])));
+  for (size_t i = 0; i < rank; ++i)
+    jsDims.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(dims[i])));
   out.Set((*at)++, Napi::Number::New(env, type));
   out.Set((*at)++, data);
   out.Set((*at)++, jsDims);
