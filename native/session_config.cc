@@ -41,6 +41,20 @@ void CheckStatus(OrtStatus* status, ErrorCode code) {
   if (status) throw FromStatus(status, code);
 }
 
+// CUDA and TensorRT take their options through an options object of their own: create it, fill
+// it, append it, release it.
+template <typename ProviderOptions, typename Create, typename Update, typename Append, typename Release>
+void AppendThroughOptionsObject(Ort::SessionOptions& options, const std::vector<const char*>& keys,
+                                const std::vector<const char*>& values, Create create, Update update, Append append,
+                                Release release) {
+  ProviderOptions* provider = nullptr;
+  CheckStatus(create(&provider), code::kProviderUnavailable);
+  OrtStatus* st = update(provider, keys.data(), values.data(), keys.size());
+  if (!st) st = append(options, provider);
+  release(provider);
+  CheckStatus(st, code::kProviderUnavailable);
+}
+
 void AppendProvider(Ort::SessionOptions& options, const ProviderRequest& p) {
   const OrtApi& api = Ort::GetApi();
   std::vector<const char*> keys, values;
@@ -56,22 +70,14 @@ void AppendProvider(Ort::SessionOptions& options, const ProviderRequest& p) {
     return;
   }
   if (p.name == "CUDA") {
-    OrtCUDAProviderOptionsV2* cuda = nullptr;
-    CheckStatus(api.CreateCUDAProviderOptions(&cuda), code::kProviderUnavailable);
-    OrtStatus* st = api.UpdateCUDAProviderOptions(cuda, keys.data(), values.data(), keys.size());
-    if (!st) st = api.SessionOptionsAppendExecutionProvider_CUDA_V2(options, cuda);
-    api.ReleaseCUDAProviderOptions(cuda);
-    CheckStatus(st, code::kProviderUnavailable);
-    return;
+    return AppendThroughOptionsObject<OrtCUDAProviderOptionsV2>(
+        options, keys, values, api.CreateCUDAProviderOptions, api.UpdateCUDAProviderOptions,
+        api.SessionOptionsAppendExecutionProvider_CUDA_V2, api.ReleaseCUDAProviderOptions);
   }
   if (p.name == "TensorRT") {
-    OrtTensorRTProviderOptionsV2* trt = nullptr;
-    CheckStatus(api.CreateTensorRTProviderOptions(&trt), code::kProviderUnavailable);
-    OrtStatus* st = api.UpdateTensorRTProviderOptions(trt, keys.data(), values.data(), keys.size());
-    if (!st) st = api.SessionOptionsAppendExecutionProvider_TensorRT_V2(options, trt);
-    api.ReleaseTensorRTProviderOptions(trt);
-    CheckStatus(st, code::kProviderUnavailable);
-    return;
+    return AppendThroughOptionsObject<OrtTensorRTProviderOptionsV2>(
+        options, keys, values, api.CreateTensorRTProviderOptions, api.UpdateTensorRTProviderOptions,
+        api.SessionOptionsAppendExecutionProvider_TensorRT_V2, api.ReleaseTensorRTProviderOptions);
   }
   CheckStatus(
       api.SessionOptionsAppendExecutionProvider(options, p.name.c_str(), keys.data(), values.data(), keys.size()),
