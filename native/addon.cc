@@ -10,12 +10,13 @@
 #include "errors.h"
 #include "limits.h"
 #include "loop_watch.h"
+#include "native_buffers.h"
 #include "ort_runtime.h"
 #include "run_options.h"
 #include "run_pool.h"
 #include "session.h"
+#include "session_create.h"
 #include "stats.h"
-#include "values.h"
 #include "worker_probe.h"
 
 namespace ortex {
@@ -75,6 +76,7 @@ Napi::Value StatsJs(const Napi::CallbackInfo& info) {
   set("outputBytesZeroCopy", static_cast<double>(s.outputBytesZeroCopy.load()));
   set("outputBytesCopied", static_cast<double>(s.outputBytesCopied.load()));
   set("fetchBytesInPlace", static_cast<double>(s.fetchBytesInPlace.load()));
+  set("fetchBytesCopied", static_cast<double>(s.fetchBytesCopied.load()));
   set("runsInline", static_cast<double>(s.runsInline.load()));
   set("runsAsync", static_cast<double>(s.runsAsync.load()));
   set("sessionsCreated", static_cast<double>(s.sessionsCreated.load()));
@@ -107,7 +109,7 @@ Napi::Value DisposeBuffer(const Napi::CallbackInfo& info) {
   Napi::Value v = info[0];
   if (v.IsTypedArray()) v = v.As<Napi::TypedArray>().ArrayBuffer();
   if (!v.IsArrayBuffer()) return Napi::Boolean::New(env, false);
-  return Napi::Boolean::New(env, DisposeOutputBuffer(env, v.As<Napi::ArrayBuffer>()));
+  return Napi::Boolean::New(env, DisposeOutputBuffer(env, v));
 }
 
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
@@ -125,7 +127,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("stats", Napi::Function::New<StatsJs>(env, "stats"));
   exports.Set("runQueue", Napi::Function::New<SetMaxConcurrentRuns>(env, "runQueue"));
   exports.Set("disposeBuffer", Napi::Function::New<DisposeBuffer>(env, "disposeBuffer"));
-  exports.Set("createSession", Napi::Function::New<SessionWrap::Create>(env, "createSession"));
+  exports.Set("createSession", Napi::Function::New<CreateSession>(env, "createSession"));
   exports.Set("RunOptions", runOptions);
   exports.Set("_probePromiseWorker", Napi::Function::New<ProbePromiseWorker>(env, "_probePromiseWorker"));
   Napi::Object limits = Napi::Object::New(env);

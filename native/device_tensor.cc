@@ -11,7 +11,7 @@
 #include "stats.h"
 #include "tiny_models.h"
 #include "type_tags.h"
-#include "values.h"
+#include "value_encoding.h"
 
 namespace ortex {
 namespace {

@@ -15,7 +15,10 @@ RunOptionsWrap::RunOptionsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWra
   core_ = std::make_shared<RunOptionsCore>();
   try {
     if (info[0].IsString()) core_->options.SetRunTag(info[0].As<Napi::String>().Utf8Value().c_str());
-    if (info[1].IsNumber()) core_->options.SetRunLogSeverityLevel(info[1].As<Napi::Number>().Int32Value());
+    if (info[1].IsNumber()) {
+      core_->options.SetRunLogSeverityLevel(info[1].As<Napi::Number>().Int32Value());
+      core_->logSeverityChosen = true;
+    }
     if (info[2].IsNumber()) core_->options.SetRunLogVerbosityLevel(info[2].As<Napi::Number>().Int32Value());
     if (info[3].IsArray()) {
       Napi::Array entries = info[3].As<Napi::Array>();

@@ -12,6 +12,7 @@ namespace ortex {
 struct RunOptionsCore {
   Ort::RunOptions options;
   std::atomic<bool> terminated{false};
+  bool logSeverityChosen = false;  // the caller set logSeverityLevel
 };
 
 class RunOptionsWrap : public Napi::ObjectWrap<RunOptionsWrap> {

@@ -102,6 +102,7 @@ SessionConfig ReadSessionConfig(Napi::Env env, const Napi::Value& value) {
   c.profiling = ReadTriState(o, "enableProfiling") == 1;
   c.profilePrefix = ReadString(o, "profileFilePrefix");
   c.optimizedModelPath = ReadString(o, "optimizedModelFilePath");
+  c.externalDataDirectory = ReadString(o, "externalDataDirectory");
   c.freeDimsByName = ReadDimPairs(env, o.Get("freeDimensionOverrides"));
   c.freeDimsByDenotation = ReadDimPairs(env, o.Get("freeDimensionOverridesByDenotation"));
   c.configEntries = ReadPairs(env, o.Get("configEntries"));

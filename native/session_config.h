@@ -37,6 +37,9 @@ struct SessionConfig {
   bool profiling = false;
   std::string profilePrefix;
   std::string optimizedModelPath;
+  // Folder external data files are read from (validated by lib/): for a model given as bytes,
+  // the opt-in to read any; for a path, overrides the model's own folder. Empty: not given.
+  std::string externalDataDirectory;
   std::vector<std::pair<std::string, int64_t>> freeDimsByName;
   std::vector<std::pair<std::string, int64_t>> freeDimsByDenotation;
   KeyValues configEntries;

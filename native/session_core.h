@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "limits.h"
+#include "model_scan.h"
 #include "ort_api.h"
 #include "session_config.h"
 
@@ -35,6 +36,11 @@ struct ModelInfo {
 struct SessionCore {
   Ort::Session session{nullptr};
   ModelInfo model;
+  // Read by ortex from the very bytes ORT loaded (IR version, producer version, opsets).
+  ModelScan header;
+  // Run options for runs that bring none, when the session's log level was not chosen: a
+  // failed run already reaches the caller as an error, so ORT does not print it as well.
+  Ort::RunOptions quietRunOptions{nullptr};
   std::vector<const char*> inputNamePtrs, outputNamePtrs;
   std::vector<std::string> providers;
   std::vector<ProviderFailure> providerFailures;

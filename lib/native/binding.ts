@@ -31,6 +31,10 @@ export interface NativeSessionMetadata {
   custom: Record<string, string>;
   providers: string[];
   providerFailures: { name: string; message: string }[];
+  /** Read by the addon from the very bytes ORT loaded (absent fields: not in the model). */
+  irVersion?: number;
+  producerVersion: string;
+  opsets: { domain: string; version: number }[];
 }
 
 /** Flat triples: [code, payload, dims, code, payload, dims, ...]; see native/values.h. */
@@ -67,6 +71,8 @@ export interface NativeStats {
   outputBytesZeroCopy: number;
   outputBytesCopied: number;
   fetchBytesInPlace: number;
+  /** Fetch targets in V8 memory of runs off the JS thread: written into native memory, copied back. */
+  fetchBytesCopied: number;
   runsInline: number;
   runsAsync: number;
   sessionsCreated: number;
@@ -87,6 +93,8 @@ export interface NativeNormalizedOptions {
   enableProfiling?: boolean;
   profileFilePrefix?: string;
   optimizedModelFilePath?: string;
+  /** A real, absolute directory path (validated by lib/session/session-options.ts). */
+  externalDataDirectory?: string;
   freeDimensionOverrides?: [string, string][];
   freeDimensionOverridesByDenotation?: [string, string][];
   configEntries?: [string, string][];

@@ -1,4 +1,5 @@
 /** Session options: the public, typed shape and its validation into the addon's flat form. */
+import { statSync, realpathSync } from 'node:fs';
 import { describe, invalid } from '../base/errors.js';
 import type { NativeNormalizedOptions } from '../native/binding.js';
 import { PROVIDERS, providerByShort } from '../native/provider-names.js';
@@ -43,6 +44,13 @@ export interface SessionOptions {
    * than tracking an external buffer through GC. 0 = never copy. Default 4096.
    */
   copyOutputsBelowBytes?: number;
+  /**
+   * The folder that holds the model's external data files (tensors stored outside the .onnx
+   * file). A model given as bytes reads no files unless this is set; a model given as a path
+   * reads them from its own folder unless this names another. ONNX Runtime refuses locations
+   * that leave the folder (`../`, absolute paths, symbolic links out of it). See docs/safety.md.
+   */
+  externalDataDirectory?: string;
 }
 
 const OPT_LEVELS = { disabled: 0, basic: 1, extended: 2, layout: 3, all: 99 } as const;
@@ -51,7 +59,7 @@ const KNOWN_KEYS = new Set([
   'executionProviders', 'intraOpNumThreads', 'interOpNumThreads', 'graphOptimizationLevel', 'executionMode',
   'enableCpuMemArena', 'enableMemPattern', 'logSeverityLevel', 'logVerbosityLevel', 'logId', 'enableProfiling',
   'profileFilePrefix', 'optimizedModelFilePath', 'freeDimensionOverrides', 'freeDimensionOverridesByDenotation',
-  'configEntries', 'extra', 'inlineThresholdUs', 'copyOutputsBelowBytes',
+  'configEntries', 'extra', 'inlineThresholdUs', 'copyOutputsBelowBytes', 'externalDataDirectory',
 ]);
 
 function threads(v: unknown, what: string): number | undefined {
@@ -127,6 +135,20 @@ export function normalizeProviders(eps: unknown): NativeNormalizedOptions['execu
   });
 }
 
+/** An existing directory, as its real absolute path (links resolved once, here). */
+function directory(v: unknown, what: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v === '') throw invalid('ERR_INVALID_ARGUMENT', what, 'the path of an existing directory', describe(v));
+  let real: string;
+  try {
+    real = realpathSync(v);
+    if (!statSync(real).isDirectory()) throw new Error('not a directory');
+  } catch {
+    throw invalid('ERR_INVALID_ARGUMENT', what, 'the path of an existing directory', describe(v));
+  }
+  return real;
+}
+
 /** Validates options and converts them to the addon's flat form. */
 export interface Scheduling {
   inlineThresholdUs: number;
@@ -169,6 +191,7 @@ export function normalizeSessionOptions(options: SessionOptions | undefined): { 
   if (o.extra !== undefined) flattenConfig('', o.extra, entries);
   if (entries.length) native.configEntries = entries;
   set('executionProviders', normalizeProviders(o.executionProviders));
+  set('externalDataDirectory', directory(o.externalDataDirectory, 'externalDataDirectory'));
   let inlineThresholdUs = 250;
   if (o.inlineThresholdUs !== undefined) {
     if (typeof o.inlineThresholdUs !== 'number' || !(o.inlineThresholdUs >= 0)) throw invalid('ERR_INVALID_ARGUMENT', 'inlineThresholdUs', 'a non-negative number', describe(o.inlineThresholdUs));

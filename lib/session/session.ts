@@ -1,6 +1,5 @@
 /** InferenceSession: onnxruntime-common's API over the native addon, with validation and lifecycle. */
 import { describe, fromNative, invalid, OrtexError } from '../base/errors.js';
-import { readModelHeader, type ModelHeader } from './model-proto.js';
 import type { Encoded, NativeRunOptions, NativeSession, NativeSessionMetadata } from '../native/binding.js';
 import { providerByAppendName } from '../native/provider-names.js';
 import { binding, runtimeInfo } from '../native/runtime.js';
@@ -98,12 +97,8 @@ function toModelBytes(model: unknown): string | Uint8Array {
   else if (typeof SharedArrayBuffer !== 'undefined' && model instanceof SharedArrayBuffer) bytes = new Uint8Array(model);
   if (!bytes) throw invalid('ERR_INVALID_ARGUMENT', 'model', 'a file path, Uint8Array or ArrayBuffer', describe(model));
   if (bytes.byteLength === 0) throw invalid('ERR_INVALID_ARGUMENT', 'model', 'non-empty model bytes', '0 bytes');
-  const buffer = bytes.buffer as ArrayBuffer & { resizable?: boolean };
-  if ((typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer) || buffer.resizable) {
-    bytes = bytes.slice();  // another thread or a resize could change it while ORT parses
-  } else if (bytes.constructor !== Uint8Array) {
-    bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
+  // The addon copies the bytes before it returns (JS may detach or change them while ORT parses).
+  if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return bytes;
 }
 
@@ -137,7 +132,7 @@ export class InferenceSession implements Runnable {
   #releasing: Promise<void> | undefined;
 
   /** @internal Use InferenceSession.create(). */
-  constructor(token: symbol, native: NativeSession, meta: NativeSessionMetadata, header: ModelHeader | undefined, copyBelow: number, parallelism: number) {
+  constructor(token: symbol, native: NativeSession, meta: NativeSessionMetadata, copyBelow: number, parallelism: number) {
     if (token !== CREATE_TOKEN) throw new OrtexError('ERR_INVALID_ARGUMENT', 'use InferenceSession.create() to make a session');
     this.parallelism = parallelism;
     this.#copyBelow = copyBelow;
@@ -158,13 +153,14 @@ export class InferenceSession implements Runnable {
       domain: meta.domain,
       description: meta.description,
       graphDescription: meta.graphDescription,
-      opsets: header?.opsets ?? [],
+      // From the very bytes ORT loaded (the addon reads a model file once).
+      opsets: meta.opsets,
       custom: meta.custom,
     };
     // ORT reports INT64_MAX when the model has no version.
     if (meta.version < 2 ** 53) metadata.version = meta.version;
-    if (header?.irVersion !== undefined) metadata.irVersion = header.irVersion;
-    if (header?.producerVersion) metadata.producerVersion = header.producerVersion;
+    if (meta.irVersion !== undefined) metadata.irVersion = meta.irVersion;
+    if (meta.producerVersion) metadata.producerVersion = meta.producerVersion;
     this.modelMetadata = metadata;
     this.#specs = new Map();
     let required = 0;
@@ -201,10 +197,9 @@ export class InferenceSession implements Runnable {
         cause: e, details: { ...diagnosis }, ...(err.ortCode !== undefined ? { ortCode: err.ortCode, ortCodeName: err.ortCodeName! } : {}),
       });
     }
-    const header = await readModelHeader(bytes);
     const intra = opts.intraOpNumThreads;
     const parallelism = typeof intra === 'number' && intra >= 1 ? defaultPoolSize(intra) : 1;
-    return new InferenceSession(CREATE_TOKEN, native, native.metadata(), header, copyOutputsBelowBytes, parallelism);
+    return new InferenceSession(CREATE_TOKEN, native, native.metadata(), copyOutputsBelowBytes, parallelism);
   }
 
   /**
