@@ -101,6 +101,10 @@ Napi::Value SetMaxConcurrentRuns(const Napi::CallbackInfo& info) {
   o.Set("maxConcurrentRuns", Napi::Number::New(env, data.runPool->threads()));
   o.Set("activeRuns", Napi::Number::New(env, data.runPool->executing()));
   o.Set("waitingRuns", Napi::Number::New(env, static_cast<double>(data.runPool->queued())));
+  o.Set("runThreads", Napi::Number::New(env, static_cast<double>(data.runPool->started())));
+  o.Set("runThreadStartFailures", Napi::Number::New(env, static_cast<double>(data.runPool->startFailures())));
+  std::string error = data.runPool->startError();
+  if (!error.empty()) o.Set("runThreadStartError", Napi::String::New(env, error));
   return o;
 }
 

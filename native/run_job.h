@@ -63,6 +63,8 @@ class RunTask : public PoolTask {
   Napi::Promise Promise() { return deferred_.Promise(); }
   void Execute() override;
   void Settle(Napi::Env env) override;
+  // Marks the run failed without running it.
+  void Fail(Failure failure) { job_->failure = std::move(failure); }
 
  private:
   std::unique_ptr<RunJob> job_;

@@ -178,9 +178,14 @@ Napi::Value SessionWrap::Dispatch(Napi::Env env, std::unique_ptr<RunJob> job, bo
   if (!data.runPool) Throw(env, code::kRuntime, "the run thread pool could not be started");
   stats.runsAsync++;
   job->core->asyncRuns++;
-  auto task = std::make_unique<RunTask>(env, std::move(job));
-  Napi::Promise promise = task->Promise();
-  data.runPool->Submit(std::move(task));
+  auto* run = new RunTask(env, std::move(job));
+  std::unique_ptr<PoolTask> task(run);
+  Napi::Promise promise = run->Promise();
+  if (!data.runPool->Submit(task)) {
+    // Not one run thread exists and the OS refuses to start one: fail this run, not the process.
+    run->Fail(Failure{code::kRuntime, "no run thread could be started: " + data.runPool->startError(), -1});
+    run->Settle(env);
+  }
   return promise;
 }
 

@@ -101,6 +101,19 @@ export interface NativeNormalizedOptions {
   executionProviders?: { name: string; options: [string, string][]; fallback: boolean }[];
 }
 
+/** This thread's run pool (native/run_pool.h). */
+export interface NativeRunQueue {
+  maxConcurrentRuns: number;
+  activeRuns: number;
+  waitingRuns: number;
+  /** Threads started so far (on demand, up to maxConcurrentRuns). */
+  runThreads: number;
+  /** Threads the OS refused (thread or pid limit, address space): runs share the threads that exist. */
+  runThreadStartFailures: number;
+  /** Why the last thread was refused. */
+  runThreadStartError?: string;
+}
+
 /** Limits the addon enforces (native/limits.h). */
 export interface NativeLimits {
   /** Dimensions per tensor. */
@@ -119,7 +132,7 @@ export interface NativeBinding {
   stats(): NativeStats;
   disposeBuffer(data: ArrayBufferView | ArrayBuffer): boolean;
   /** Reads (and with n, sets) this thread's limit on runs executing on the thread pool at once. */
-  runQueue(maxConcurrentRuns?: number): { maxConcurrentRuns: number; activeRuns: number; waitingRuns: number };
+  runQueue(maxConcurrentRuns?: number): NativeRunQueue;
   createSession(model: string | Uint8Array, options: NativeNormalizedOptions, inlineThresholdUs: number, copyOutputsBelowBytes: number): Promise<NativeSession>;
   /** Tests only: a promise worker that fails at the step `mode` names (native/worker_probe.h). */
   _probePromiseWorker(mode: 'ok' | 'execute-std' | 'execute-failure' | 'execute-other' | 'result-napi' | 'result-std'): Promise<string>;

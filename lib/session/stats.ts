@@ -1,13 +1,12 @@
-import type { NativeStats } from '../native/binding.js';
+import type { NativeRunQueue, NativeStats } from '../native/binding.js';
 import { binding } from '../native/runtime.js';
 import { tsCopiedBytes } from './session.js';
 
-export interface Stats extends NativeStats {
-  /** This thread's runs executing on the thread pool now, and those waiting for a slot. */
-  activeRuns: number;
-  waitingRuns: number;
-  maxConcurrentRuns: number;
-}
+/**
+ * Also this thread's run pool: runs executing now and waiting for a slot, the threads started,
+ * and threads the OS refused (runs then share the threads that exist).
+ */
+export interface Stats extends NativeStats, NativeRunQueue {}
 
 /**
  * Process-wide counters: bytes handed to ORT without a copy vs copied (shared/resizable input
