@@ -115,9 +115,27 @@ export function throws(fn, code, message) {
 /** Escapes a literal for use in a RegExp. */
 export const re = (s) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
-/** Runs `fn` and returns [result, difference of stats() counters]. */
+/**
+ * Collects (under --expose-gc) until garbage of earlier tests has been finalized: their output
+ * buffers and sessions stop changing stats() counters while a test measures. Returns stats().
+ */
+export async function settledStats() {
+  if (typeof globalThis.gc !== 'function') return stats();
+  let last = '';
+  for (let round = 0; round < 20; round++) {
+    globalThis.gc();
+    await new Promise((resolve) => setImmediate(resolve));
+    const { outputBuffersLive, sessionsReleased } = stats();
+    const now = `${outputBuffersLive}/${sessionsReleased}`;
+    if (now === last) break;
+    last = now;
+  }
+  return stats();
+}
+
+/** Runs `fn` and returns [result, difference of stats() counters], counted from a settled heap. */
 export async function statsDelta(fn) {
-  const before = stats();
+  const before = await settledStats();
   const result = await fn();
   const after = stats();
   const delta = {};
