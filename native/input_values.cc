@@ -117,12 +117,12 @@ Ort::Value OverMemory(Napi::Env env, const PendingValue& v, void* data, const Or
 }
 
 // A tensor in ORT-allocated memory of the run's own, of v's type and shape.
-Ort::Value Allocated(Napi::Env env, const PendingValue& v, void** data) {
+Ort::Value Allocated(Napi::Env env, const PendingValue& v, const InputContext& ctx, void** data) {
   const OrtApi& api = Ort::GetApi();
   OrtValue* raw = nullptr;
   Check(env,
-        api.CreateTensorAsOrtValue(DefaultAllocator(), v.dims, v.rank, static_cast<ONNXTensorElementDataType>(v.code),
-                                   &raw),
+        api.CreateTensorAsOrtValue(ctx.allocator ? ctx.allocator : DefaultAllocator(), v.dims, v.rank,
+                                   static_cast<ONNXTensorElementDataType>(v.code), &raw),
         code::kRuntime);
   Ort::Value value(raw);
   size_t size = 0;
@@ -214,7 +214,7 @@ Ort::Value MaterializeInput(Napi::Env env, PendingValue& v, InputContext& ctx) {
   if (ctx.offThread && !owner && v.bytes > 0) {
     // V8 memory the run would read after this call returns: copy it now.
     void* copy = nullptr;
-    Ort::Value value = Allocated(env, v, &copy);
+    Ort::Value value = Allocated(env, v, ctx, &copy);
     std::memcpy(copy, data, v.bytes);
     ctx.copiedBytes += v.bytes;
     return value;
@@ -237,7 +237,7 @@ Ort::Value MaterializeFetch(Napi::Env env, PendingValue& v, InputContext& ctx, b
     // own, copied into the target when the run settles.
     void* ignored = nullptr;
     *copyBack = true;
-    return Allocated(env, v, &ignored);
+    return Allocated(env, v, ctx, &ignored);
   }
   Ort::Value value = OverMemory(env, v, data, owner ? owner->memoryInfo : nullptr);
   if (owner && ctx.offThread) ctx.held.push_back(std::move(owner));

@@ -38,6 +38,9 @@ struct PendingValue {
 // What one run's inputs and fetch targets hold, and how their bytes travelled.
 struct InputContext {
   bool offThread = false;  // the run leaves the JS thread: V8 memory is copied
+  // Where copies go: the session's CPU arena (memory reused warm, run after run), else ORT's
+  // default allocator.
+  OrtAllocator* allocator = nullptr;
   std::vector<std::shared_ptr<DeviceValue>> devices;
   std::vector<std::shared_ptr<NativeBuffer>> held;  // native memory read or written in place
   uint64_t zeroCopyBytes = 0;

@@ -240,6 +240,7 @@ Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
   // Phase 2: no JS runs from here until ORT has the data (inline) or it has been copied.
   bool runInline = !deviceOutputs && DecideInline(env, core, mode, runOptions);
   job->inputs.offThread = !runInline;
+  job->inputs.allocator = core.cpuAllocator;
   Materialize(env, *job, inputs, fetches);
   return Dispatch(env, std::move(job), runInline, nullptr);
 }
@@ -329,6 +330,7 @@ Napi::Value SessionWrap::RunTensors(const Napi::CallbackInfo& info) {
   // Phase 2: no JS runs from here until ORT has the data (inline) or it has been copied.
   bool runInline = DecideInline(env, core, mode, runOptions);
   job->inputs.offThread = !runInline;
+  job->inputs.allocator = core.cpuAllocator;
   Materialize(env, *job, inputs, fetches);
   return Dispatch(env, std::move(job), runInline, info[0]);
 }

@@ -41,6 +41,9 @@ struct SessionCore {
   // Run options for runs that bring none, when the session's log level was not chosen: a
   // failed run already reaches the caller as an error, so ORT does not print it as well.
   Ort::RunOptions quietRunOptions{nullptr};
+  // The session's CPU allocator (its arena, or the environment's shared one): where runs that
+  // leave the JS thread copy their inputs. Released before the session (declared after it).
+  OrtAllocator* cpuAllocator = nullptr;
   std::vector<const char*> inputNamePtrs, outputNamePtrs;
   std::vector<std::string> providers;
   std::vector<ProviderFailure> providerFailures;

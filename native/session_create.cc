@@ -196,6 +196,10 @@ class CreateWorker : public PromiseWorker {
     core_->copyOutputsBelowBytes = copyOutputsBelowBytes_;
     core_->model = ReadModelInfo(core_->session);
     core_->header = std::move(header);
+    if (OrtStatus* st = Ort::GetApi().CreateAllocator(core_->session, CpuMemoryInfo(), &core_->cpuAllocator)) {
+      Ort::GetApi().ReleaseStatus(st);  // copies then come from ORT's default allocator
+      core_->cpuAllocator = nullptr;
+    }
     if (config_.logSeverityLevel < 0) {
       core_->quietRunOptions = Ort::RunOptions();
       core_->quietRunOptions.SetRunLogSeverityLevel(ORT_LOGGING_LEVEL_FATAL);

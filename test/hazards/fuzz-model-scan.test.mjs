@@ -19,7 +19,7 @@ test(`libFuzzer: ModelScan for ${seconds} s finds nothing`, () => {
   try {
     const binary = join(dir, 'model_scan_fuzzer');
     const build = spawnSync(clang, ['-std=c++17', '-g', '-O1', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined',
-      join(ROOT, 'native', 'fuzz', 'model_scan_fuzzer.cc'), join(ROOT, 'native', 'model_scan.cc'), '-o', binary], { encoding: 'utf8' });
+      new URL('./children/model_scan_fuzzer.cc', import.meta.url).pathname, join(ROOT, 'native', 'model_scan.cc'), '-o', binary], { encoding: 'utf8' });
     if (build.error || build.status !== 0) {
       console.log(`  skipped: ${clang} with libFuzzer is not available (${build.error?.code ?? build.stderr.split('\n')[0]})`);
       return;

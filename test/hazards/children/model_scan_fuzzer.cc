@@ -1,11 +1,11 @@
 // libFuzzer target for ModelScan, the addon's own reading of untrusted model bytes (header
 // fields and external-data locations). Built and run for a bounded time by
-// test/hazards/fuzz-model-scan.test.mjs with -fsanitize=fuzzer,address,undefined; seeded with the
-// test models. Not part of the addon build (native/*.cc only).
+// ../fuzz-model-scan.test.mjs with -fsanitize=fuzzer,address,undefined, seeded with the test
+// models. It lives outside native/ so that no addon build picks it up.
 #include <cstddef>
 #include <cstdint>
 
-#include "../model_scan.h"
+#include "../../../native/model_scan.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ortex::ModelScan scan = ortex::ScanModel(data, size);
