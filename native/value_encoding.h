@@ -17,10 +17,8 @@
 
 namespace ortex {
 
-constexpr int32_t kCodeSequence = 100;
-constexpr int32_t kCodeMap = 101;
-constexpr int32_t kCodeNone = 102;
-constexpr int32_t kCodeDevice = 103;
+// The codes past the ONNX element types (1..22).
+enum ValueCode : int32_t { kCodeSequence = 100, kCodeMap = 101, kCodeNone = 102, kCodeDevice = 103 };
 
 // Element size in bytes; 0 for unknown, STRING or the packed 4-bit types.
 size_t ElementSize(int32_t type);

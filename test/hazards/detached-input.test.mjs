@@ -5,15 +5,12 @@
 // rejects with ERR_INVALID_INPUT), model bytes are copied before ORT parses them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { childJsonLines } from '../helpers/index.mjs';
 
 const CHILD = new URL('./children/detached-buffers.mjs', import.meta.url).pathname;
 
 function rounds(scenario) {
-  const r = spawnSync(process.execPath, ['--expose-gc', CHILD, scenario], { encoding: 'utf8', timeout: 120_000 });
-  assert.is(r.signal, null, `${scenario}: the child died with ${r.signal}: ${r.stderr.slice(-1500)}`);
-  assert.is(r.status, 0, `${scenario}: ${r.stderr.slice(-1500)}`);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = childJsonLines(CHILD, [scenario]);
   assert.is(lines.length, 6, `${scenario}: every round reported`);
   return lines;
 }

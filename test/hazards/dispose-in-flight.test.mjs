@@ -4,15 +4,12 @@
 // Now dispose() detaches the buffer at once and the memory goes when the run settles.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { childJsonLines } from '../helpers/index.mjs';
 
 const CHILD = new URL('./children/dispose-in-flight.mjs', import.meta.url).pathname;
 
 function rounds(scenario) {
-  const r = spawnSync(process.execPath, ['--expose-gc', CHILD, scenario], { encoding: 'utf8', timeout: 120_000 });
-  assert.is(r.signal, null, `${scenario}: the child died with ${r.signal}: ${r.stderr.slice(-1500)}`);
-  assert.is(r.status, 0, `${scenario}: ${r.stderr.slice(-1500)}`);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = childJsonLines(CHILD, [scenario]);
   assert.is(lines.length, 6, `${scenario}: every round reported`);
   return lines;
 }

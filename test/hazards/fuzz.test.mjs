@@ -5,19 +5,14 @@
 // ORTEX_FUZZ_SEED=<n> ORTEX_FUZZ_SECONDS=<s>.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { childJsonLines } from '../helpers/index.mjs';
 
 const CHILD = new URL('./children/fuzz.mjs', import.meta.url).pathname;
 const seed = Number(process.env.ORTEX_FUZZ_SEED ?? 1);
 const seconds = Number(process.env.ORTEX_FUZZ_SECONDS ?? 30);
 
 test(`fuzz: ${seconds} s from seed ${seed} finds nothing`, () => {
-  const r = spawnSync(process.execPath, ['--expose-gc', CHILD, String(seed), String(seconds)], {
-    encoding: 'utf8', timeout: (seconds + 60) * 1000, maxBuffer: 64 << 20,
-  });
-  assert.is(r.signal, null, `seed ${seed}: the child died with ${r.signal}: ${r.stderr.slice(-2000)}`);
-  assert.is(r.status, 0, `seed ${seed}: ${r.stderr.slice(-2000)}`);
-  const report = JSON.parse(r.stdout.trim().split('\n').pop());
+  const report = childJsonLines(CHILD, [seed, seconds], { timeoutMs: (seconds + 60) * 1000 }).pop();
   console.log(`  fuzz: ${report.cases} cases from seed ${seed} in ${seconds} s: ${report.resolved} resolved, ${report.rejected} rejected ${JSON.stringify(report.codes)}`);
   assert.ok(report.cases > 500, `only ${report.cases} cases ran`);
   assert.ok(report.resolved > 0 && report.rejected > 0, 'the generator reaches both outcomes');

@@ -4,16 +4,13 @@
 // run completes with the right result, and the next run rejects with ERR_SESSION_RELEASED.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { childJsonLines } from '../helpers/index.mjs';
 
 const CHILD = new URL('./children/release-during-dispatch.mjs', import.meta.url).pathname;
 
 test('release() from a getter inside run(): no crash, the run completes, later runs are refused', () => {
-  const r = spawnSync(process.execPath, ['--expose-gc', CHILD], { encoding: 'utf8', timeout: 60_000 });
-  assert.is(r.signal, null, `the child died with ${r.signal}: ${r.stderr.slice(-1500)}`);
-  assert.is(r.status, 0, r.stderr.slice(-1500));
-  const cases = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  assert.is(cases.length, 8, r.stdout);
+  const cases = childJsonLines(CHILD);
+  assert.is(cases.length, 8, JSON.stringify(cases));
   const expected = { 'string element getter': ['a', 'b', 'c'], 'dims getter in a sequence': [1, 2, 3, 4, 5, 6] };
   for (const c of cases) {
     assert.ok(c.ok, `${c.case}: ${c.code ?? c.after} ${c.message ?? ''}`);

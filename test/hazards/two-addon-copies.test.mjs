@@ -6,8 +6,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { ROOT } from '../helpers/index.mjs';
+import { ROOT, childJsonLines } from '../helpers/index.mjs';
 
 const CHILD = new URL('./children/two-addon-copies.mjs', import.meta.url).pathname;
 const ADDON = process.env.ORTEX_NATIVE_PATH ?? join(ROOT, 'build', 'Release', 'ortex.node');
@@ -19,10 +18,7 @@ test('sessions and run options of one copy are refused by the other, with ERR_IN
   }
   const tmp = mkdtempSync(join(tmpdir(), 'ortex-two-copies-'));
   try {
-    const r = spawnSync(process.execPath, [CHILD, ADDON, tmp], { encoding: 'utf8', timeout: 60_000 });
-    assert.is(r.signal, null, `child died with ${r.signal}: ${r.stderr.slice(-800)}`);
-    assert.is(r.status, 0, r.stderr.slice(-800));
-    const probes = Object.fromEntries(r.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((p) => [p.probe, p]));
+    const probes = Object.fromEntries(childJsonLines(CHILD, [ADDON, tmp]).map((p) => [p.probe, p]));
     assert.ok(probes.done, 'the child finished');
     assert.ok(probes['own session runs'].ok, JSON.stringify(probes['own session runs']));
     // Handles passed as arguments: refused by their random type tags, with a coded error.

@@ -1,6 +1,6 @@
 // Shared test helpers: model paths, seeded random data, numeric comparison, coded-error assertions,
 // float16/bfloat16 bit conversions and child-process runners.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as assert from 'uvu/assert';
@@ -187,6 +187,18 @@ export function runNode(code, { env = {}, timeoutMs = 60_000, args = [] } = {}) 
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/**
+ * Runs a child script (a real file, with --expose-gc) to completion and returns its stdout as
+ * parsed JSON lines. A crash (a signal) or a non-zero exit fails the calling test.
+ */
+export function childJsonLines(script, args = [], { timeoutMs = 120_000 } = {}) {
+  const r = spawnSync(process.execPath, ['--expose-gc', script, ...args.map(String)], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  const what = [script.split('/').pop(), ...args].join(' ');
+  assert.is(r.signal, null, `${what}: the child died with ${r.signal}: ${r.stderr.slice(-1500)}`);
+  assert.is(r.status, 0, `${what}: exit ${r.status}: ${r.stderr.slice(-1500)}`);
+  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
 
 /** The last line of a child's stdout parsed as JSON. */
