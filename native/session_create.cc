@@ -24,11 +24,25 @@ namespace {
 
 constexpr const char* kExternalDataFolderKey = "session.model_external_initializers_file_folder_path";
 constexpr const char* kEpContextFileKey = "ep.context_file_path";
+constexpr const char* kEpContextEnableKey = "ep.context_enable";
 
-bool HasConfigEntry(const SessionConfig& config, const char* key) {
+const std::string* ConfigEntry(const SessionConfig& config, const char* key) {
   for (auto& kv : config.configEntries)
-    if (kv.first == key) return true;
-  return false;
+    if (kv.first == key) return &kv.second;
+  return nullptr;
+}
+
+bool HasConfigEntry(const SessionConfig& config, const char* key) { return ConfigEntry(config, key) != nullptr; }
+
+// ORT learns a model's path from ep.context_file_path when it parses bytes: EP context models
+// name their files relative to it. When the session dumps an EP context model instead
+// (ep.context_enable=1), that key names the file written: ORT's own default, <model>_ctx.onnx,
+// never the model itself.
+std::string EpContextPath(const SessionConfig& config, const std::string& path) {
+  const std::string* enable = ConfigEntry(config, kEpContextEnableKey);
+  if (!enable || *enable != "1") return path;
+  std::filesystem::path p = std::filesystem::u8path(path);
+  return (p.parent_path() / (p.stem().u8string() + "_ctx.onnx")).u8string();
 }
 
 // The whole file, read once. Only regular files: a FIFO or a device would block or never end.
@@ -54,6 +68,9 @@ std::vector<uint8_t> ReadModelFile(const std::string& path) {
                   cause == ENOENT ? ORT_NO_SUCHFILE : -1};
   }
   std::vector<uint8_t> bytes;
+  // The size is a hint only: the file may grow or shrink while it is read.
+  uintmax_t hint = std::filesystem::file_size(std::filesystem::u8path(path), error);
+  if (!error && hint < (uintmax_t{1} << 40)) bytes.reserve(static_cast<size_t>(hint));
   uint8_t chunk[1 << 16];
   size_t n;
   while ((n = std::fread(chunk, 1, sizeof(chunk), file)) > 0) bytes.insert(bytes.end(), chunk, chunk + n);
@@ -127,8 +144,9 @@ class CreateWorker : public PromiseWorker {
       Ort::SessionOptions options = BuildSessionOptions(config_, providers, registered, failures);
       options.AddConfigEntry(kExternalDataFolderKey, folder.c_str());
       // EP context models (cached compiled graphs) name their files relative to the model.
-      if (!fromBytes && !HasConfigEntry(config_, kEpContextFileKey))
-        options.AddConfigEntry(kEpContextFileKey, path_.c_str());
+      if (!fromBytes && !HasConfigEntry(config_, kEpContextFileKey)) {
+        options.AddConfigEntry(kEpContextFileKey, EpContextPath(config_, path_).c_str());
+      }
       OrtSession* raw = nullptr;
       OrtStatus* st = Ort::GetApi().CreateSessionFromArray(ortex::Env(), bytes_.data(), bytes_.size(), options, &raw);
       if (st) {
