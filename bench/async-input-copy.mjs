@@ -50,7 +50,7 @@ for (const c of CASES) {
   const values = new Float32Array(count).map((_, i) => (Math.sin(i) + 1) / 2);
   const v8 = new Tensor('float32', values, c.dims);
   const owned = await native(values, c.dims);
-  await measure(session, v8, 2);  // warm up
+  await measure(session, v8, 2); // warm up
   const per = { copied: [], inPlace: [] };
   const s0 = stats();
   for (let r = 0; r < rounds; r++) {
@@ -60,9 +60,14 @@ for (const c of CASES) {
   const s1 = stats();
   const med = (xs, k) => median(xs.map((x) => x[k]));
   const row = {
-    case: c.name, input_bytes: count * 4, runs_per_round: c.runs, rounds,
-    call_us_copied: round(med(per.copied, 'callUs'), 2), call_us_in_place: round(med(per.inPlace, 'callUs'), 2),
-    run_us_copied: round(med(per.copied, 'runUs'), 1), run_us_in_place: round(med(per.inPlace, 'runUs'), 1),
+    case: c.name,
+    input_bytes: count * 4,
+    runs_per_round: c.runs,
+    rounds,
+    call_us_copied: round(med(per.copied, 'callUs'), 2),
+    call_us_in_place: round(med(per.inPlace, 'callUs'), 2),
+    run_us_copied: round(med(per.copied, 'runUs'), 1),
+    run_us_in_place: round(med(per.inPlace, 'runUs'), 1),
     input_bytes_copied: s1.inputBytesCopied - s0.inputBytesCopied,
   };
   row.copy_cost_us = round(row.call_us_copied - row.call_us_in_place, 2);
@@ -75,6 +80,8 @@ await identity.release();
 console.log(`async input copy, ${rounds} rounds, 1 intra-op thread, sequential awaited runs (medians)`);
 console.log('case                 input      call µs copied  call µs in place  copy µs  run µs copied  run µs in place  ratio');
 for (const r of results) {
-  console.log(`${r.case.padEnd(20)} ${String(r.input_bytes).padStart(9)}  ${String(r.call_us_copied).padStart(14)}  ${String(r.call_us_in_place).padStart(16)}  ${String(r.copy_cost_us).padStart(7)}  ${String(r.run_us_copied).padStart(13)}  ${String(r.run_us_in_place).padStart(15)}  ${String(r.run_ratio).padStart(5)}`);
+  console.log(
+    `${r.case.padEnd(20)} ${String(r.input_bytes).padStart(9)}  ${String(r.call_us_copied).padStart(14)}  ${String(r.call_us_in_place).padStart(16)}  ${String(r.copy_cost_us).padStart(7)}  ${String(r.run_us_copied).padStart(13)}  ${String(r.run_us_in_place).padStart(15)}  ${String(r.run_ratio).padStart(5)}`,
+  );
 }
 console.log(JSON.stringify({ bench: 'async-input-copy', rounds, results }));

@@ -41,13 +41,29 @@ const BATCHER_DEFAULTS = {
 
 /** Alternatives for --sweep: a third batch queued in ortex's run queue hides the merge/split gap between runs. */
 const BATCHER_SWEEP = {
-  mlp: [BATCHER_DEFAULTS.mlp, { poolSize: 1, threads: 1, maxBatchSize: 32, maxInflightBatches: 2 }, { poolSize: 1, threads: 2, maxBatchSize: 64, maxInflightBatches: 1 }],
-  cls: [BATCHER_DEFAULTS.cls, { poolSize: 2, threads: 1, maxBatchSize: 16, maxInflightBatches: 2 }, { poolSize: 2, threads: 1, maxBatchSize: 11, maxInflightBatches: 3 }],
+  mlp: [
+    BATCHER_DEFAULTS.mlp,
+    { poolSize: 1, threads: 1, maxBatchSize: 32, maxInflightBatches: 2 },
+    { poolSize: 1, threads: 2, maxBatchSize: 64, maxInflightBatches: 1 },
+  ],
+  cls: [
+    BATCHER_DEFAULTS.cls,
+    { poolSize: 2, threads: 1, maxBatchSize: 16, maxInflightBatches: 2 },
+    { poolSize: 2, threads: 1, maxBatchSize: 11, maxInflightBatches: 3 },
+  ],
 };
 
 const WORKLOADS = {
-  mlp: { title: 'MLP 256-512-512-10, 64 callers x batch-1', spec: { model: 'mlp', batch: 1, concurrency: 64, warmup: 2000 }, targets: { vsBaseline: 3, vsCeiling: 0.5, p99: false } },
-  cls: { title: 'PP-OCR cls [1,3,48,192], 32 callers x batch-1', spec: { model: 'ocr-cls', batch: 1, concurrency: 32, warmup: 64 }, targets: { vsBaseline: 1.8, vsCeiling: 0.85, p99: true } },
+  mlp: {
+    title: 'MLP 256-512-512-10, 64 callers x batch-1',
+    spec: { model: 'mlp', batch: 1, concurrency: 64, warmup: 2000 },
+    targets: { vsBaseline: 3, vsCeiling: 0.5, p99: false },
+  },
+  cls: {
+    title: 'PP-OCR cls [1,3,48,192], 32 callers x batch-1',
+    spec: { model: 'ocr-cls', batch: 1, concurrency: 32, warmup: 64 },
+    targets: { vsBaseline: 1.8, vsCeiling: 0.85, p99: true },
+  },
 };
 
 // --- child: contender (c) ----------------------------------------------------------------------
@@ -69,10 +85,14 @@ async function batcherChild(raw) {
     const result = await runWorkload(api, spec);
     const s = batcher.stats();
     const out = {
-      contender: 'batcher', ...result,
+      contender: 'batcher',
+      ...result,
       batcher: { poolSize, ...options },
-      mean_batch: s.batchSize.mean, p50_batch: s.batchSize.p50, batches: s.batches,
-      queue_wait_p99_ms: s.queueWaitMs.p99, compute_p50_ms: s.computeMs.p50,
+      mean_batch: s.batchSize.mean,
+      p50_batch: s.batchSize.p50,
+      batches: s.batches,
+      queue_wait_p99_ms: s.queueWaitMs.p99,
+      compute_p50_ms: s.computeMs.p50,
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } catch (err) {
@@ -84,14 +104,20 @@ async function batcherChild(raw) {
 // --- parent --------------------------------------------------------------------------------------
 
 async function runBatcher(spec) {
-  const res = await runProcess(process.execPath, [process.argv[1], '--child', JSON.stringify(spec)], { timeoutMs: specTimeoutMs(spec) + 30_000 });
+  const res = await runProcess(process.execPath, [process.argv[1], '--child', JSON.stringify(spec)], {
+    timeoutMs: specTimeoutMs(spec) + 30_000,
+  });
   const json = lastJsonLine(res.stdout);
   if (json && (res.code === 0 || json.error)) return json;
   return { contender: 'batcher', error: failureMessage(res, 'batcher') };
 }
 
 function list(s, f = Number) {
-  return s.split(',').map((x) => x.trim()).filter(Boolean).map(f);
+  return s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map(f);
 }
 
 function ratio(a, b) {
@@ -135,11 +161,18 @@ async function main() {
     }
     const base = { ...w.spec, seconds };
     const given = overrides[name];
-    const configs = Array.isArray(given) ? given.map((c) => ({ ...BATCHER_DEFAULTS[name], ...c }))
-      : given ? [{ ...BATCHER_DEFAULTS[name], ...given }] : opt.sweep ? BATCHER_SWEEP[name] : [BATCHER_DEFAULTS[name]];
+    const configs = Array.isArray(given)
+      ? given.map((c) => ({ ...BATCHER_DEFAULTS[name], ...c }))
+      : given
+        ? [{ ...BATCHER_DEFAULTS[name], ...given }]
+        : opt.sweep
+          ? BATCHER_SWEEP[name]
+          : [BATCHER_DEFAULTS[name]];
     const rows = [];
     const log = (r, label) => {
-      process.stderr.write(`batching: ${name} ${label}: ${r.error ? `error ${r.error}` : `${r.samples_per_s?.toFixed(0)} samples/s p50 ${r.p50_us?.toFixed(0)} µs p99 ${r.p99_us?.toFixed(0)} µs`}\n`);
+      process.stderr.write(
+        `batching: ${name} ${label}: ${r.error ? `error ${r.error}` : `${r.samples_per_s?.toFixed(0)} samples/s p50 ${r.p50_us?.toFixed(0)} µs p99 ${r.p99_us?.toFixed(0)} µs`}\n`,
+      );
       return r;
     };
 
@@ -159,9 +192,14 @@ async function main() {
     let batched;
     if (contenders.has('batcher')) {
       for (const cfg of configs) {
-        const { threads = 1, ...batcherCfg } = cfg;  // threads: intra-op threads per session
+        const { threads = 1, ...batcherCfg } = cfg; // threads: intra-op threads per session
         const r = log(await runBatcher({ ...base, threads, batcher: batcherCfg }), `(c) batcher ${JSON.stringify(cfg)}`);
-        const row = { id: '(c)', config: `${batcherCfg.poolSize ?? 1} session(s) x ${threads} intra-op, max batch ${batcherCfg.maxBatchSize}, ${batcherCfg.maxInflightBatches} in flight`, ...r, contender: 'ortex Batcher' };
+        const row = {
+          id: '(c)',
+          config: `${batcherCfg.poolSize ?? 1} session(s) x ${threads} intra-op, max batch ${batcherCfg.maxBatchSize}, ${batcherCfg.maxInflightBatches} in flight`,
+          ...r,
+          contender: 'ortex Batcher',
+        };
         rows.push(row);
         if (!r.error && (!batched || r.samples_per_s > batched.samples_per_s)) batched = row;
       }
@@ -175,7 +213,13 @@ async function main() {
           log(r, `ceiling batch ${batch} threads ${threads} x ${concurrency}`);
           if (r.error) continue;
           grid.push({ batch, threads, concurrency, samples_per_s: r.samples_per_s, p50_us: r.p50_us });
-          if (!ceiling || r.samples_per_s > ceiling.samples_per_s) ceiling = { id: 'ceiling', config: `C++ batch ${batch}, ${threads} intra-op x ${concurrency} runs`, ...r, contender: 'ceiling' };
+          if (!ceiling || r.samples_per_s > ceiling.samples_per_s)
+            ceiling = {
+              id: 'ceiling',
+              config: `C++ batch ${batch}, ${threads} intra-op x ${concurrency} runs`,
+              ...r,
+              contender: 'ceiling',
+            };
         }
       }
       if (ceiling) rows.push(ceiling);
@@ -191,23 +235,42 @@ async function main() {
       checks.vs_ceiling = ratio(batched.samples_per_s, ceiling.samples_per_s);
       checks.vs_ceiling_target = w.targets.vsCeiling;
     }
-    const pass = Object.keys(checks).length === 0 ? null
-      : (checks.vs_baseline == null || checks.vs_baseline >= w.targets.vsBaseline) &&
-        (checks.vs_ceiling == null || checks.vs_ceiling >= w.targets.vsCeiling) && checks.p99_no_worse !== false;
+    const pass =
+      Object.keys(checks).length === 0
+        ? null
+        : (checks.vs_baseline == null || checks.vs_baseline >= w.targets.vsBaseline) &&
+          (checks.vs_ceiling == null || checks.vs_ceiling >= w.targets.vsCeiling) &&
+          checks.p99_no_worse !== false;
 
-    console.log(`\n${w.title}, ${seconds} s per contender, ${cores}-core budget (ceiling: best of ${grid.length} configs, ${ceilingSeconds} s each)`);
-    console.log(formatTable(
-      ['', 'contender', 'config', 'samples/s', 'p50 µs', 'p99 µs', 'x (a)', '% ceiling', 'mean batch'],
-      rows.map((r) => r.error
-        ? [r.id, r.contender, r.config, 'error', null, null, null, null, null]
-        : [r.id, r.contender, r.config, r.samples_per_s, r.p50_us, r.p99_us, ratio(r.samples_per_s, baseline?.samples_per_s),
-           ceiling ? 100 * ratio(r.samples_per_s, ceiling.samples_per_s) : null, r.mean_batch ?? (r.id === 'ceiling' ? r.batch : 1)]),
-    ));
+    console.log(
+      `\n${w.title}, ${seconds} s per contender, ${cores}-core budget (ceiling: best of ${grid.length} configs, ${ceilingSeconds} s each)`,
+    );
+    console.log(
+      formatTable(
+        ['', 'contender', 'config', 'samples/s', 'p50 µs', 'p99 µs', 'x (a)', '% ceiling', 'mean batch'],
+        rows.map((r) =>
+          r.error
+            ? [r.id, r.contender, r.config, 'error', null, null, null, null, null]
+            : [
+                r.id,
+                r.contender,
+                r.config,
+                r.samples_per_s,
+                r.p50_us,
+                r.p99_us,
+                ratio(r.samples_per_s, baseline?.samples_per_s),
+                ceiling ? 100 * ratio(r.samples_per_s, ceiling.samples_per_s) : null,
+                r.mean_batch ?? (r.id === 'ceiling' ? r.batch : 1),
+              ],
+        ),
+      ),
+    );
     for (const r of rows.filter((x) => x.error)) console.log(`${r.id} ${r.contender}: ${r.error}`);
     if (Object.keys(checks).length) {
       const parts = [];
       if (checks.vs_baseline != null) parts.push(`(c)/(a) ${checks.vs_baseline.toFixed(2)}x (target ${w.targets.vsBaseline}x)`);
-      if (checks.vs_ceiling != null) parts.push(`(c)/ceiling ${(100 * checks.vs_ceiling).toFixed(1)} % (target ${100 * w.targets.vsCeiling} %)`);
+      if (checks.vs_ceiling != null)
+        parts.push(`(c)/ceiling ${(100 * checks.vs_ceiling).toFixed(1)} % (target ${100 * w.targets.vsCeiling} %)`);
       if (checks.p99_no_worse != null) parts.push(`p99 (c) ${checks.p99_no_worse ? '<=' : '>'} (a)`);
       console.log(`${pass ? 'PASS' : 'FAIL'}: ${parts.join(', ')}`);
     }

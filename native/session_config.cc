@@ -140,7 +140,9 @@ Ort::SessionOptions BuildSessionOptions(const SessionConfig& c, const std::vecto
   if (c.profiling) o.EnableProfiling(ToOrtPath(c.profilePrefix.empty() ? "ortex_profile" : c.profilePrefix).c_str());
   if (!c.optimizedModelPath.empty()) o.SetOptimizedModelFilePath(ToOrtPath(c.optimizedModelPath).c_str());
   for (auto& d : c.freeDimsByName) o.AddFreeDimensionOverrideByName(d.first.c_str(), d.second);
-  for (auto& d : c.freeDimsByDenotation) o.AddFreeDimensionOverride(d.first.c_str(), d.second);
+  // Not Ort::SessionOptions::AddFreeDimensionOverride: in ORT's C++ header it calls the by-name C function.
+  for (auto& d : c.freeDimsByDenotation)
+    Ort::ThrowOnError(Ort::GetApi().AddFreeDimensionOverride(o, d.first.c_str(), d.second));
   for (auto& kv : c.configEntries) o.AddConfigEntry(kv.first.c_str(), kv.second.c_str());
   for (auto& p : providers) {
     try {

@@ -21,12 +21,16 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ts = createRequire(join(root, 'package.json'))('typescript');
 
 const configPath = join(root, 'tsconfig.cjs.json');
-const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
-  ...ts.sys,
-  onUnRecoverableConfigFileDiagnostic: (d) => {
-    throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+const parsed = ts.getParsedCommandLineOfConfigFile(
+  configPath,
+  {},
+  {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    },
   },
-});
+);
 const outDir = parsed.options.outDir;
 
 // TS1343: "The 'import.meta' meta-property is only allowed when the '--module' option is ..."
@@ -38,34 +42,49 @@ const problems = [];
 function isCreateRequireDeclaration(statement) {
   if (!ts.isVariableStatement(statement)) return false;
   const [decl, ...more] = statement.declarationList.declarations;
-  return more.length === 0 && ts.isIdentifier(decl.name) && decl.name.text === 'require' && decl.initializer !== undefined &&
-    ts.isCallExpression(decl.initializer) && ts.isIdentifier(decl.initializer.expression) &&
-    decl.initializer.expression.text === 'createRequire';
+  return (
+    more.length === 0 &&
+    ts.isIdentifier(decl.name) &&
+    decl.name.text === 'require' &&
+    decl.initializer !== undefined &&
+    ts.isCallExpression(decl.initializer) &&
+    ts.isIdentifier(decl.initializer.expression) &&
+    decl.initializer.expression.text === 'createRequire'
+  );
 }
 
 function importMetaTransformer(context) {
   const f = context.factory;
   return (sourceFile) => {
-    sourceFile = f.updateSourceFile(sourceFile, sourceFile.statements.filter((s) => !isCreateRequireDeclaration(s)));
+    sourceFile = f.updateSourceFile(
+      sourceFile,
+      sourceFile.statements.filter((s) => !isCreateRequireDeclaration(s)),
+    );
     const visit = (node) => {
-      if (ts.isPropertyAccessExpression(node) && ts.isMetaProperty(node.expression) &&
-          node.expression.keywordToken === ts.SyntaxKind.ImportKeyword) {
+      if (
+        ts.isPropertyAccessExpression(node) &&
+        ts.isMetaProperty(node.expression) &&
+        node.expression.keywordToken === ts.SyntaxKind.ImportKeyword
+      ) {
         const name = node.name.text;
         if (name === 'filename') return f.createIdentifier('__filename');
         if (name === 'dirname') return f.createIdentifier('__dirname');
         if (name === 'url') {
           // module.require('node:url').pathToFileURL(__filename).href
-          const urlModule = f.createCallExpression(
-            f.createPropertyAccessExpression(f.createIdentifier('module'), 'require'), undefined,
-            [f.createStringLiteral('node:url')]);
-          const fileUrl = f.createCallExpression(
-            f.createPropertyAccessExpression(urlModule, 'pathToFileURL'), undefined, [f.createIdentifier('__filename')]);
+          const urlModule = f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier('module'), 'require'), undefined, [
+            f.createStringLiteral('node:url'),
+          ]);
+          const fileUrl = f.createCallExpression(f.createPropertyAccessExpression(urlModule, 'pathToFileURL'), undefined, [
+            f.createIdentifier('__filename'),
+          ]);
           return f.createPropertyAccessExpression(fileUrl, 'href');
         }
       }
       if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
         const { line } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
-        problems.push(`${relative(root, sourceFile.fileName)}:${line + 1}: import.meta${ts.isPropertyAccessExpression(node.parent) ? `.${node.parent.name.text}` : ''} has no CommonJS equivalent in scripts/build-cjs.mjs`);
+        problems.push(
+          `${relative(root, sourceFile.fileName)}:${line + 1}: import.meta${ts.isPropertyAccessExpression(node.parent) ? `.${node.parent.name.text}` : ''} has no CommonJS equivalent in scripts/build-cjs.mjs`,
+        );
         return node;
       }
       return ts.visitEachChild(node, visit, context);
@@ -100,8 +119,9 @@ for (const file of program.getSourceFiles()) {
     if (isCreateRequireDeclaration(s)) droppedRequires.add(`${file.fileName}:${s.declarationList.declarations[0].name.getStart(file)}`);
   }
 }
-const diagnostics = [...parsed.errors, ...ts.getPreEmitDiagnostics(program)].filter((d) =>
-  !IMPORT_META_CODES.has(d.code) && !(d.code === 2441 && d.file && droppedRequires.has(`${d.file.fileName}:${d.start}`)));
+const diagnostics = [...parsed.errors, ...ts.getPreEmitDiagnostics(program)].filter(
+  (d) => !IMPORT_META_CODES.has(d.code) && !(d.code === 2441 && d.file && droppedRequires.has(`${d.file.fileName}:${d.start}`)),
+);
 const emitted = program.emit(undefined, undefined, undefined, false, { before: [importMetaTransformer] });
 diagnostics.push(...emitted.diagnostics);
 
@@ -117,9 +137,14 @@ const rootDir = parsed.options.rootDir ?? join(root, 'lib');
 const esmOutDir = join(root, 'dist');
 for (const file of entryScripts) {
   const rel = relative(rootDir, file).replace(/\.[cm]?ts$/, '.js');
-  const esm = relative(dirname(join(outDir, rel)), join(esmOutDir, rel)).split('\\').join('/');
+  const esm = relative(dirname(join(outDir, rel)), join(esmOutDir, rel))
+    .split('\\')
+    .join('/');
   mkdirSync(dirname(join(outDir, rel)), { recursive: true });
-  writeFileSync(join(outDir, rel), `"use strict";\n// ${relative(root, file)} uses top-level await: run its ES module build.\n` +
-    `import(require('node:url').pathToFileURL(require('node:path').join(__dirname, ${JSON.stringify(esm)})).href);\n`);
+  writeFileSync(
+    join(outDir, rel),
+    `"use strict";\n// ${relative(root, file)} uses top-level await: run its ES module build.\n` +
+      `import(require('node:url').pathToFileURL(require('node:path').join(__dirname, ${JSON.stringify(esm)})).href);\n`,
+  );
 }
 console.log(`build-cjs: ${parsed.fileNames.length} files -> ${relative(root, outDir)}/ (CommonJS)`);

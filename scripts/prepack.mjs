@@ -1,25 +1,12 @@
 #!/usr/bin/env node
-// `prepack` (npm pack / npm publish; npm then runs `prepare`, which rebuilds dist/): empties dist/
-// so no output of a deleted source file ships, and refuses to pack without any prebuild (every
-// user would then need a compiler). A prebuild for this platform older than the native sources
-// only warns: release CI builds each platform's prebuild with `npm run prebuild` first.
-import { readdirSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { prebuildStatus, root } from './prebuild.mjs';
-
-const list = (dir) => {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-};
-const prebuilds = list(join(root, 'prebuilds')).flatMap((d) => list(join(root, 'prebuilds', d)).filter((f) => f.endsWith('.node')).map((f) => `prebuilds/${d}/${f}`));
-if (prebuilds.length === 0) {
-  console.error('prepack: prebuilds/ holds no addon: run `npm run prebuild` (on each platform to ship) before packing');
-  process.exit(1);
-}
-const status = prebuildStatus();
-if (!status.fresh) console.warn(`prepack: warning: ${relative(root, status.file)}: ${status.reason}; run \`npm run prebuild\``);
-rmSync(join(root, 'dist'), { recursive: true, force: true });
-console.log(`prepack: packing ${prebuilds.join(', ')}; dist/ emptied for a clean build`);
+// `prepack`: npm runs it for `npm pack` and `npm publish` in this checkout, and refuses them here.
+// Packing the checkout as it is would publish its package.json with the dev scripts (`prepare`
+// builds from source with cmake-js) and devDependencies, and no binaries: those ship in the
+// platform packages. `npm run pack:all` (scripts/pack.mjs) makes every tarball from a staging
+// copy with the published package.json; a release publishes those files
+// (docs/getting-started.md#releasing).
+console.error(
+  'prepack: this checkout is not packed as it is. Run `npm run pack:all`, which writes the ortex tarball ' +
+    "and the platform packages' tarballs into pack/; install or `npm publish` those files.",
+);
+process.exit(1);

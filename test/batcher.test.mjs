@@ -15,7 +15,7 @@ const QUIET = { logSeverityLevel: 4 };
 const MLP = model('mlp_256_512_512_10.onnx');
 const HAVE_OCR = existsSync(REAL.cls) && existsSync(REAL.rec);
 
-let mlp;  // reference session for unbatched runs
+let mlp; // reference session for unbatched runs
 test.before(async () => {
   mlp = await InferenceSession.create(MLP, { intraOpNumThreads: 1 });
 });
@@ -57,16 +57,16 @@ function pausable(session) {
   return target;
 }
 
-function rowsOf(feeds, name = 'x') {
-  return feeds[name].dims[0];
-}
-
 /** Every counter adds up. */
 function checkCounters(b) {
   const s = b.stats();
   const rejected = Object.values(s.rejected).reduce((a, c) => a + c, 0);
   assert.is(s.rejectedTotal, rejected, 'rejectedTotal = sum of rejected');
-  assert.is(s.submitted, s.resolved + s.rejectedTotal + s.pending, `submitted ${s.submitted} = resolved ${s.resolved} + rejected ${s.rejectedTotal} + pending ${s.pending}`);
+  assert.is(
+    s.submitted,
+    s.resolved + s.rejectedTotal + s.pending,
+    `submitted ${s.submitted} = resolved ${s.resolved} + rejected ${s.rejectedTotal} + pending ${s.pending}`,
+  );
   return s;
 }
 
@@ -175,7 +175,12 @@ test('padding by symbolic dimension name, non-zero pad value, and padding valida
   // y = x + 0 over x [N, L]: padded positions show the pad value.
   const bytes = buildModel({
     opsetImports: { '': 17 },
-    graph: { name: 'neg', inputs: [tensorValueInfo('x', 'float32', ['N', 'L'])], outputs: [tensorValueInfo('y', 'float32', ['N', 'L'])], nodes: [node('Neg', ['x'], ['y'])] },
+    graph: {
+      name: 'neg',
+      inputs: [tensorValueInfo('x', 'float32', ['N', 'L'])],
+      outputs: [tensorValueInfo('y', 'float32', ['N', 'L'])],
+      nodes: [node('Neg', ['x'], ['y'])],
+    },
   });
   const s = await InferenceSession.create(bytes);
   const b = new Batcher(s, { padding: { dim: 'L', value: -1 } });
@@ -187,26 +192,51 @@ test('padding by symbolic dimension name, non-zero pad value, and padding valida
   assert.equal(a[PADDING], { axes: { x: 1 }, length: 2, paddedLength: 4 });
   assert.equal([...c.y.data], [-3, -4, -5, -6]);
   await b.close();
-  assert.throws(() => new Batcher(s, { padding: { dim: 'W' } }), (e) => e.code === 'ERR_INVALID_ARGUMENT' &&
-    e.message === "expected a symbolic dimension of the model's inputs ('N', 'L') for Batcher option padding.dim, received 'W'");
-  assert.throws(() => new Batcher(s, { padding: { input: 'x', axis: 0 } }), (e) => e.code === 'ERR_INVALID_ARGUMENT' && /other than the batch axis/.test(e.message));
-  assert.throws(() => new Batcher(s, { padding: { dim: 'L', value: 'a' } }), (e) => e.code === 'ERR_INVALID_ARGUMENT' && /padding.value/.test(e.message));
+  assert.throws(
+    () => new Batcher(s, { padding: { dim: 'W' } }),
+    (e) =>
+      e.code === 'ERR_INVALID_ARGUMENT' &&
+      e.message === "expected a symbolic dimension of the model's inputs ('N', 'L') for Batcher option padding.dim, received 'W'",
+  );
+  assert.throws(
+    () => new Batcher(s, { padding: { input: 'x', axis: 0 } }),
+    (e) => e.code === 'ERR_INVALID_ARGUMENT' && /other than the batch axis/.test(e.message),
+  );
+  assert.throws(
+    () => new Batcher(s, { padding: { dim: 'L', value: 'a' } }),
+    (e) => e.code === 'ERR_INVALID_ARGUMENT' && /padding.value/.test(e.message),
+  );
   await s.release();
 });
 
 test('batchAxis other than 0: merged and split along axis 1 (copies)', async () => {
   const bytes = buildModel({
     opsetImports: { '': 17 },
-    graph: { name: 'neg_t', inputs: [tensorValueInfo('x', 'float32', [2, 'N'])], outputs: [tensorValueInfo('y', 'float32', [2, 'N'])], nodes: [node('Neg', ['x'], ['y'])] },
+    graph: {
+      name: 'neg_t',
+      inputs: [tensorValueInfo('x', 'float32', [2, 'N'])],
+      outputs: [tensorValueInfo('y', 'float32', [2, 'N'])],
+      nodes: [node('Neg', ['x'], ['y'])],
+    },
   });
   const s = await InferenceSession.create(bytes);
-  assert.throws(() => new Batcher(s), (e) => e.code === 'ERR_INVALID_ARGUMENT' && /received input 'x' float32\[2,N\]/.test(e.message));
+  assert.throws(
+    () => new Batcher(s),
+    (e) => e.code === 'ERR_INVALID_ARGUMENT' && /received input 'x' float32\[2,N\]/.test(e.message),
+  );
   const b = new Batcher(s, { batchAxis: 1, maxBatchSize: 3 });
-  const xs = [[1, 2], [3, 4, 5, 6], [7, 8, 9, 10, 11, 12, 13, 14]];  // [2,1], [2,2], [2,4] (oversize: split 3 + 1)
+  const xs = [
+    [1, 2],
+    [3, 4, 5, 6],
+    [7, 8, 9, 10, 11, 12, 13, 14],
+  ]; // [2,1], [2,2], [2,4] (oversize: split 3 + 1)
   const outs = await Promise.all(xs.map((d) => b.run({ x: new Tensor('float32', new Float32Array(d), [2, d.length / 2]) })));
   outs.forEach((o, i) => {
     assert.equal(o.y.dims, [2, xs[i].length / 2]);
-    assert.equal([...o.y.data], xs[i].map((v) => -v));
+    assert.equal(
+      [...o.y.data],
+      xs[i].map((v) => -v),
+    );
   });
   await b.close();
   await s.release();
@@ -216,17 +246,34 @@ test('batchAxis other than 0: merged and split along axis 1 (copies)', async () 
 
 test('a model without a batch axis: clear error at construction; batchAxis null queues without merging', async () => {
   const s = await InferenceSession.create(model('relu.onnx'));
-  assert.throws(() => new Batcher(s), (e) => e instanceof OrtexError && e.code === 'ERR_INVALID_ARGUMENT' &&
-    e.message === "expected a symbolic or unknown dimension at axis 0 of every input and output (set batchAxis to the model's batch axis, or to null to queue requests without merging them) for the batch axis (batchAxis 0) of the Batcher's model, received input 'x' float32[3,4,5]");
+  assert.throws(
+    () => new Batcher(s),
+    (e) =>
+      e instanceof OrtexError &&
+      e.code === 'ERR_INVALID_ARGUMENT' &&
+      e.message ===
+        "expected a symbolic or unknown dimension at axis 0 of every input and output (set batchAxis to the model's batch axis, or to null to queue requests without merging them) for the batch axis (batchAxis 0) of the Batcher's model, received input 'x' float32[3,4,5]",
+  );
   await rejects(Batcher.create(model('relu.onnx')), 'ERR_INVALID_ARGUMENT', /batch axis/);
   const b = new Batcher(s, { batchAxis: null, maxInflightBatches: 2 });
   assert.is(b.maxBatchSize, 1);
-  const x = new Tensor('float32', Float32Array.from({ length: 60 }, (_, i) => i - 30), [3, 4, 5]);
+  const x = new Tensor(
+    'float32',
+    Float32Array.from({ length: 60 }, (_, i) => i - 30),
+    [3, 4, 5],
+  );
   const outs = await Promise.all(Array.from({ length: 5 }, () => b.run({ x })));
-  for (const o of outs) assert.equal([...o.y.data], [...x.data].map((v) => Math.max(0, v)));
+  for (const o of outs)
+    assert.equal(
+      [...o.y.data],
+      [...x.data].map((v) => Math.max(0, v)),
+    );
   assert.is(b.stats().batches, 5);
   await rejects(b.run({ x: new Tensor('float32', new Float32Array(4), [4]) }), 'ERR_INVALID_INPUT');
-  assert.throws(() => new Batcher(s, { batchAxis: null, padding: { dim: 'x' } }), (e) => e.code === 'ERR_INVALID_ARGUMENT');
+  assert.throws(
+    () => new Batcher(s, { batchAxis: null, padding: { dim: 'x' } }),
+    (e) => e.code === 'ERR_INVALID_ARGUMENT',
+  );
   await b.close();
   await s.release();
 });
@@ -247,7 +294,11 @@ test('oversize: split into parts of maxBatchSize and reassembled, or rejected', 
   await b.close();
 
   const r = new Batcher(mlp, { maxBatchSize: 4, oversize: 'reject' });
-  await rejects(r.run({ x }), 'ERR_INVALID_INPUT', "expected at most 4 rows along the batch axis (maxBatchSize; or oversize: 'split') for feeds, received 10 rows");
+  await rejects(
+    r.run({ x }),
+    'ERR_INVALID_INPUT',
+    "expected at most 4 rows along the batch axis (maxBatchSize; or oversize: 'split') for feeds, received 10 rows",
+  );
   assert.equal(r.stats().rejected, { ERR_INVALID_INPUT: 1 });
   await r.close();
 });
@@ -255,19 +306,38 @@ test('oversize: split into parts of maxBatchSize and reassembled, or rejected', 
 test('split requests: parts are never padded; abort or a failing part settles the whole request once', async () => {
   const bytes = buildModel({
     opsetImports: { '': 17 },
-    graph: { name: 'neg', inputs: [tensorValueInfo('x', 'float32', ['N', 'L'])], outputs: [tensorValueInfo('y', 'float32', ['N', 'L'])], nodes: [node('Neg', ['x'], ['y'])] },
+    graph: {
+      name: 'neg',
+      inputs: [tensorValueInfo('x', 'float32', ['N', 'L'])],
+      outputs: [tensorValueInfo('y', 'float32', ['N', 'L'])],
+      nodes: [node('Neg', ['x'], ['y'])],
+    },
   });
   const s = await InferenceSession.create(bytes);
   const target = pausable(s);
   const b = new Batcher(target, { maxBatchSize: 2, padding: { dim: 'L', value: 9 } });
   const [big, small] = await Promise.all([
-    b.run({ x: new Tensor('float32', Float32Array.from({ length: 6 }, (_, i) => i + 1), [3, 2]) }),  // split 2 + 1, L = 2
-    b.run({ x: new Tensor('float32', new Float32Array([7, 7, 7, 7]), [1, 4]) }),                      // L = 4
+    b.run({
+      x: new Tensor(
+        'float32',
+        Float32Array.from({ length: 6 }, (_, i) => i + 1),
+        [3, 2],
+      ),
+    }), // split 2 + 1, L = 2
+    b.run({ x: new Tensor('float32', new Float32Array([7, 7, 7, 7]), [1, 4]) }), // L = 4
   ]);
   assert.equal(big.y.dims, [3, 2]);
   assert.equal([...big.y.data], [-1, -2, -3, -4, -5, -6]);
   assert.equal(big[PADDING], { axes: { x: 1 }, length: 2, paddedLength: 2 });
-  assert.equal(target.batches.map((f) => f.x.dims), [[2, 2], [1, 2], [1, 4]], 'split parts keep their own length (arrival order)');
+  assert.equal(
+    target.batches.map((f) => f.x.dims),
+    [
+      [2, 2],
+      [1, 2],
+      [1, 4],
+    ],
+    'split parts keep their own length (arrival order)',
+  );
   assert.equal(small[PADDING].paddedLength, 4);
 
   // Abort while the first part runs and the second is queued: rejected once, the rest dropped.
@@ -305,7 +375,10 @@ test('queue full: requests beyond maxQueueSize rows reject with ERR_QUEUE_FULL',
   b.on('reject', (e) => rejections.push(e.code));
   const ps = [2, 2, 2, 1, 1].map((n, i) => b.run({ x: f32(i, n, 256) }));
   const settled = await Promise.allSettled(ps);
-  assert.equal(settled.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
+  assert.equal(
+    settled.map((r) => r.status),
+    ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected'],
+  );
   const e = settled[2].reason;
   assert.is(e.code, 'ERR_QUEUE_FULL');
   assert.is(e.message, "the batcher's queue is full: 4 of 5 rows are waiting (maxQueueSize), no room for 2 more");
@@ -318,7 +391,7 @@ test('timeouts: a request still queued at its deadline rejects with ERR_TIMEOUT;
   const target = pausable(mlp);
   const b = new Batcher(target, { maxBatchSize: 2 });
   target.pause();
-  const running = b.run({ x: f32(1, 2, 256) }, { timeoutMs: 5 });  // starts at once (a free slot), then waits inside the run
+  const running = b.run({ x: f32(1, 2, 256) }, { timeoutMs: 5 }); // starts at once (a free slot), then waits inside the run
   await tick();
   const t0 = performance.now();
   const queued = b.run({ x: f32(2, 1, 256) }, { timeoutMs: 30 });
@@ -355,13 +428,18 @@ test('abort: queued request leaves the queue; a request in a running batch is an
   const target = pausable(mlp);
   const b = new Batcher(target, { maxBatchSize: 4 });
   // Already aborted.
-  await rejects(b.run({ x: f32(0, 1, 256) }, { signal: AbortSignal.abort() }), 'ERR_ABORTED', 'the request was aborted before it was queued');
+  await rejects(
+    b.run({ x: f32(0, 1, 256) }, { signal: AbortSignal.abort() }),
+    'ERR_ABORTED',
+    'the request was aborted before it was queued',
+  );
   target.pause();
   const inBatch = new AbortController();
-  const x1 = f32(1, 1, 256), x2 = f32(2, 2, 256);
+  const x1 = f32(1, 1, 256),
+    x2 = f32(2, 2, 256);
   const p1 = b.run({ x: x1 }, { signal: inBatch.signal });
   const p2 = b.run({ x: x2 });
-  await tick();  // both are in the running (paused) batch
+  await tick(); // both are in the running (paused) batch
   assert.is(b.stats().inflight.requests, 2);
   const queuedCtl = new AbortController();
   const p3 = b.run({ x: f32(3, 1, 256) }, { signal: queuedCtl.signal });
@@ -389,12 +467,24 @@ test('priorities: the most urgent level runs first; arrival order within a level
   target.pause();
   const first = b.run({ x: f32(0, 1, 256) }).then(() => order.push('first'));
   await tick();
-  const ps = [['low1', 2], ['normal1', undefined], ['high1', 0], ['low2', 2], ['high2', 0], ['normal2', 1]].map(([name, priority]) =>
-    b.run({ x: f32(name.length, 1, 256) }, priority === undefined ? {} : { priority }).then(() => order.push(name)));
+  const ps = [
+    ['low1', 2],
+    ['normal1', undefined],
+    ['high1', 0],
+    ['low2', 2],
+    ['high2', 0],
+    ['normal2', 1],
+  ].map(([name, priority]) =>
+    b.run({ x: f32(name.length, 1, 256) }, priority === undefined ? {} : { priority }).then(() => order.push(name)),
+  );
   target.resume();
   await Promise.all([first, ...ps]);
   assert.equal(order, ['first', 'high1', 'high2', 'normal1', 'normal2', 'low1', 'low2']);
-  await rejects(b.run({ x: f32(0, 1, 256) }, { priority: 3 }), 'ERR_INVALID_ARGUMENT', 'expected an integer from 0 to 2 for Batcher.run option priority, received number 3');
+  await rejects(
+    b.run({ x: f32(0, 1, 256) }, { priority: 3 }),
+    'ERR_INVALID_ARGUMENT',
+    'expected an integer from 0 to 2 for Batcher.run option priority, received number 3',
+  );
   await b.close();
 });
 
@@ -406,11 +496,18 @@ test('maxQueueDelayMs: a lone request waits for company; a full batch runs at on
   assert.ok(batches[0][1] >= 145, `the lone request waited ${batches[0][1].toFixed(1)} ms`);
   batches.length = 0;
   await Promise.all([1, 2, 3, 4].map((i) => b.run({ x: f32(i, 1, 256) })));
-  assert.equal(batches.map((x) => x[0]), [4]);
+  assert.equal(
+    batches.map((x) => x[0]),
+    [4],
+  );
   assert.ok(batches[0][1] < 100, `a full batch does not wait (${batches[0][1].toFixed(1)} ms)`);
   batches.length = 0;
   await Promise.all([1, 2, 3].map((i) => b.run({ x: f32(i, 1, 256) })));
-  assert.equal(batches.map((x) => x[0]), [2, 1], 'the preferred size ran first, the rest waited');
+  assert.equal(
+    batches.map((x) => x[0]),
+    [2, 1],
+    'the preferred size ran first, the rest waited',
+  );
   assert.ok(batches[0][1] < 100 && batches[1][1] >= 145, `waits ${batches.map((x) => x[1].toFixed(1))}`);
   await b.close();
 });
@@ -419,20 +516,31 @@ test('maxQueueDelayMs: a lone request waits for company; a full batch runs at on
 
 test('a runtime failure fails only the requests of its batch, with the runtime error; the batcher keeps serving', async () => {
   const b = await Batcher.create(model('row_gather.onnx'), { maxBatchSize: 3, sessionOptions: QUIET });
-  const data = (i) => new Tensor('float32', Float32Array.from({ length: 4 }, (_, k) => i * 10 + k), [1, 4]);
+  const data = (i) =>
+    new Tensor(
+      'float32',
+      Float32Array.from({ length: 4 }, (_, k) => i * 10 + k),
+      [1, 4],
+    );
   const index = (k) => new Tensor('int64', new BigInt64Array([BigInt(k)]), [1, 1]);
   const events = [];
   b.on('batch', (e) => events.push(e.error?.code ?? 'ok'));
   const ps = [0, 1, 2, 3, 4, 5].map((i) => b.run({ data: data(i), index: index(i === 1 ? 9 : i % 4) }));
   const settled = await Promise.allSettled(ps);
-  assert.equal(settled.map((r) => r.status), ['rejected', 'rejected', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+  assert.equal(
+    settled.map((r) => r.status),
+    ['rejected', 'rejected', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled'],
+  );
   for (const r of settled.slice(0, 3)) {
     assert.is(r.reason.code, 'ERR_RUNTIME');
     assert.match(r.reason.message, /Out of range value in index tensor/);
     assert.equal(r.reason.details, { batchRows: 3, batchRequests: 3 });
   }
   assert.ok(settled[0].reason !== settled[1].reason, 'each request gets its own error object');
-  assert.equal(settled.slice(3).map((r) => r.value.picked.data[0]), [33, 40, 51]);
+  assert.equal(
+    settled.slice(3).map((r) => r.value.picked.data[0]),
+    [33, 40, 51],
+  );
   assert.equal(events, ['ERR_RUNTIME', 'ok']);
   const s = checkCounters(b);
   assert.is(s.failedBatches, 1);
@@ -444,12 +552,18 @@ test('a runtime failure fails only the requests of its batch, with the runtime e
 
 test('inputs must agree on rows; a batch whose outputs lack the batch rows fails with a clear error', async () => {
   const b = await Batcher.create(model('bad_runtime.onnx'), { sessionOptions: QUIET });
-  const e = await rejects(b.run({ data: new Tensor('float32', new Float32Array(6), [2, 3]), indices: new Tensor('int64', new BigInt64Array([0n, 1n, 1n]), [3]) }), 'ERR_INVALID_INPUT');
-  assert.is(e.message, "expected the same number of rows along the batch axis as the other inputs (2) for input 'indices', received 3 rows, dims [3]");
+  const e = await rejects(
+    b.run({ data: new Tensor('float32', new Float32Array(6), [2, 3]), indices: new Tensor('int64', new BigInt64Array([0n, 1n, 1n]), [3]) }),
+    'ERR_INVALID_INPUT',
+  );
+  assert.is(
+    e.message,
+    "expected the same number of rows along the batch axis as the other inputs (2) for input 'indices', received 3 rows, dims [3]",
+  );
   await b.close();
   // A target whose output does not follow the batch axis (e.g. a wrongly declared model).
   const session = await InferenceSession.create(model('identity_float32.onnx'));
-  const liar = { ...pausable(session), run: async (feeds) => ({ y: new Tensor('float32', new Float32Array(3), [1, 3]) }) };
+  const liar = { ...pausable(session), run: async () => ({ y: new Tensor('float32', new Float32Array(3), [1, 3]) }) };
   const l = new Batcher(liar);
   const settled = await Promise.allSettled([1, 2].map(() => l.run({ x: new Tensor('float32', new Float32Array(3), [1, 3]) })));
   for (const r of settled) {
@@ -463,18 +577,42 @@ test('inputs must agree on rows; a batch whose outputs lack the batch rows fails
 
 test('invalid feeds and options are coded rejections, never synchronous throws', async () => {
   const b = new Batcher(mlp);
-  await rejects(b.run(null), 'ERR_INVALID_INPUT', 'expected an object of input name → tensor for feeds, received null');
-  await rejects(b.run({ y: f32(1, 1, 256) }), 'ERR_INVALID_INPUT', "expected only the model's inputs ('x') for feeds, received unknown input 'y'");
-  await rejects(b.run({}), 'ERR_INVALID_INPUT', "expected a value for every input for feeds, received no value for 'x'");
+  await rejects(b.run(null), 'ERR_INVALID_INPUT', 'expected an object of input name → value for feeds, received null');
+  await rejects(
+    b.run({ y: f32(1, 1, 256) }),
+    'ERR_INVALID_INPUT',
+    "expected only the model's inputs ('x') for feeds, received unknown input 'y'",
+  );
+  await rejects(b.run({}), 'ERR_INVALID_INPUT', "expected a value for every required input for feeds, received no value for 'x'");
   await rejects(b.run({ x: f32(1, 1, 128) }), 'ERR_INVALID_INPUT', /dimension 1 is 128, the model requires 256/);
-  await rejects(b.run({ x: f32(1, 1, 256) }, { tag: 'a' }), 'ERR_INVALID_ARGUMENT', /session run option that would apply to a whole batch/);
-  await rejects(b.run({ x: f32(1, 1, 256) }, { timeoutMs: -1 }), 'ERR_INVALID_ARGUMENT', 'expected a non-negative number of milliseconds for Batcher.run option timeoutMs, received number -1');
+  await rejects(
+    b.run({ x: f32(1, 1, 256) }, { tag: 'a' }),
+    'ERR_INVALID_ARGUMENT',
+    /received "tag", a run option of the whole batch: set it in the Batcher's runOptions$/,
+  );
+  await rejects(
+    b.run({ x: f32(1, 1, 256) }, { timeoutMs: -1 }),
+    'ERR_INVALID_ARGUMENT',
+    'expected a non-negative number of milliseconds for Batcher.run option timeoutMs, received number -1',
+  );
   assert.equal(checkCounters(b).rejected, { ERR_INVALID_INPUT: 4, ERR_INVALID_ARGUMENT: 2 });
   await b.close();
-  assert.throws(() => new Batcher(mlp, { maxBatchSize: 0 }), (e) => e.message === 'expected an integer from 1 to 2147483647 for Batcher option maxBatchSize, received number 0');
-  assert.throws(() => new Batcher(mlp, { preferredBatchSizes: [64] }), (e) => e.code === 'ERR_INVALID_ARGUMENT' && /preferredBatchSizes\[0\]/.test(e.message));
-  assert.throws(() => new Batcher(mlp, { maxBatchSise: 4 }), (e) => e.code === 'ERR_INVALID_ARGUMENT' && /unknown key "maxBatchSise"/.test(e.message));
-  assert.throws(() => new Batcher({}), (e) => e.code === 'ERR_INVALID_ARGUMENT' && /Batcher target/.test(e.message));
+  assert.throws(
+    () => new Batcher(mlp, { maxBatchSize: 0 }),
+    (e) => e.message === 'expected an integer from 1 to 1048576 for Batcher option maxBatchSize, received number 0',
+  );
+  assert.throws(
+    () => new Batcher(mlp, { preferredBatchSizes: [64] }),
+    (e) => e.code === 'ERR_INVALID_ARGUMENT' && /preferredBatchSizes\[0\]/.test(e.message),
+  );
+  assert.throws(
+    () => new Batcher(mlp, { maxBatchSise: 4 }),
+    (e) => e.code === 'ERR_INVALID_ARGUMENT' && /unknown key "maxBatchSise"/.test(e.message),
+  );
+  assert.throws(
+    () => new Batcher({}),
+    (e) => e.code === 'ERR_INVALID_ARGUMENT' && /Batcher target/.test(e.message),
+  );
 });
 
 // --- lifecycle ---------------------------------------------------------------------------------
@@ -484,7 +622,7 @@ test('drain(): queued requests finish, new ones get ERR_CLOSED, an owned session
   let closed = 0;
   b.on('close', () => closed++);
   const ps = [1, 2, 3, 4, 5].map((i) => b.run({ x: f32(i, 1, 256) }));
-  const drained = b.drain();  // does not wait out the 10 s delay
+  const drained = b.drain(); // does not wait out the 10 s delay
   await rejects(b.run({ x: f32(9, 1, 256) }), 'ERR_CLOSED', 'the batcher is draining and accepts no new requests');
   const outs = await Promise.all(ps);
   assert.is(outs.length, 5);
@@ -525,7 +663,10 @@ test('Batcher over a SessionPool: batches in flight up to the pool size, owned p
   for (let i = 0; i < xs.length; i += 7) closeTo(outs[i].logits.data, (await mlp.run({ x: xs[i] })).logits.data, { rtol: 1e-5 });
   assert.is(peak, 2, 'two batches ran at once');
   const used = b.target.stats().instances.map((s) => s.runs);
-  assert.ok(used.every((n) => n > 0), `both instances ran batches: ${used}`);
+  assert.ok(
+    used.every((n) => n > 0),
+    `both instances ran batches: ${used}`,
+  );
   await b.close();
   assert.ok(b.target.released);
 });
@@ -541,7 +682,7 @@ test('stress: thousands of requests, random sizes, cancellations and deadlines; 
     let resolved = 0;
     const callers = Array.from({ length: 50 }, async (_, c) => {
       for (let i = 0; i < n / 50; i++) {
-        const rows = 1 + Math.floor(next() * 6) + (next() < 0.02 ? 20 : 0);  // some oversize (split)
+        const rows = 1 + Math.floor(next() * 6) + (next() < 0.02 ? 20 : 0); // some oversize (split)
         const data = Float32Array.from({ length: rows * 3 }, (_, k) => c * 1e6 + i * 100 + k);
         const options = {};
         let ctl;
@@ -552,21 +693,25 @@ test('stress: thousands of requests, random sizes, cancellations and deadlines; 
         if (next() < 0.3) options.timeoutMs = next() * 3;
         if (next() < 0.5) options.priority = next() < 0.5 ? 0 : 1;
         let settledTimes = 0;
-        const p = b.run({ x: new Tensor('float32', data, [rows, 3]) }, options).then((out) => {
-          settledTimes++;
-          resolved++;
-          if (out.y.dims[0] !== rows || out.y.data.length !== data.length) throw new Error('wrong rows');
-          for (let k = 0; k < data.length; k++) if (out.y.data[k] !== data[k]) throw new Error(`request ${c}/${i}: wrong value at ${k}`);
-        }, (e) => {
-          settledTimes++;
-          assert.ok(e instanceof OrtexError, `coded error, got ${e}`);
-          codes[e.code] = (codes[e.code] ?? 0) + 1;
-        });
+        const p = b.run({ x: new Tensor('float32', data, [rows, 3]) }, options).then(
+          (out) => {
+            settledTimes++;
+            resolved++;
+            if (out.y.dims[0] !== rows || out.y.data.length !== data.length) throw new Error('wrong rows');
+            for (let k = 0; k < data.length; k++) if (out.y.data[k] !== data[k]) throw new Error(`request ${c}/${i}: wrong value at ${k}`);
+          },
+          (e) => {
+            settledTimes++;
+            assert.ok(e instanceof OrtexError, `coded error, got ${e}`);
+            codes[e.code] = (codes[e.code] ?? 0) + 1;
+          },
+        );
         if (ctl && next() < 0.7) {
           if (next() < 0.5) ctl.abort();
           else setTimeout(() => ctl.abort(), next() * 2);
         }
-        if (next() < 0.5) await p;  // half the callers' requests overlap
+        if (next() < 0.5)
+          await p; // half the callers' requests overlap
         else if (next() < 0.3) await tick();
         p.then(() => assert.is(settledTimes, 1));
       }
@@ -575,7 +720,7 @@ test('stress: thousands of requests, random sizes, cancellations and deadlines; 
     while (b.stats().pending > 0) await sleep(5);
     return { codes, resolved };
   };
-  await run(500);  // warm-up
+  await run(500); // warm-up
   for (let i = 0; i < 4; i++) {
     global.gc?.();
     await sleep(10);

@@ -13,10 +13,23 @@ function identity(type) {
 
 // 12 elements ([4, 3]) per type, covering extremes and special bit patterns.
 const DATA = {
-  float32: () => new Float32Array([0, -0, 1, -1.5, 3.4028234663852886e38, -3.4028234663852886e38, 1.401298464324817e-45,
-    Infinity, -Infinity, NaN, 0.1, 65504]),
-  float64: () => new Float64Array([0, -0, 1, -1.5, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE,
-    Infinity, -Infinity, NaN, 0.1, 2 ** 53 + 2]),
+  float32: () =>
+    new Float32Array([
+      0,
+      -0,
+      1,
+      -1.5,
+      3.4028234663852886e38,
+      -3.4028234663852886e38,
+      1.401298464324817e-45,
+      Infinity,
+      -Infinity,
+      NaN,
+      0.1,
+      65504,
+    ]),
+  float64: () =>
+    new Float64Array([0, -0, 1, -1.5, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, Infinity, -Infinity, NaN, 0.1, 2 ** 53 + 2]),
   // float16 bits: 0, -0, 1, -2, max 65504, min subnormal, Inf, -Inf, quiet NaN, NaN with payload, -NaN, 0.333
   float16: () => new Uint16Array([0x0000, 0x8000, 0x3c00, 0xc000, 0x7bff, 0x0001, 0x7c00, 0xfc00, 0x7e00, 0x7c01, 0xfe00, 0x3555]),
   // bfloat16 bits: 0, -0, 1, -2, max, min subnormal, Inf, -Inf, quiet NaN, NaN with payload, -NaN, 0.333
@@ -24,13 +37,39 @@ const DATA = {
   int8: () => new Int8Array([-128, -127, -1, 0, 1, 2, 63, 64, 100, 126, 127, -64]),
   int16: () => new Int16Array([-32768, -32767, -1, 0, 1, 2, 255, 256, 1000, 32766, 32767, -256]),
   int32: () => new Int32Array([-(2 ** 31), -(2 ** 31) + 1, -1, 0, 1, 2, 2 ** 16, 2 ** 24 + 1, 123456789, 2 ** 31 - 2, 2 ** 31 - 1, -65536]),
-  int64: () => new BigInt64Array([-(2n ** 63n), -(2n ** 63n) + 1n, -1n, 0n, 1n, 2n, 2n ** 32n, 2n ** 53n + 1n,
-    -(2n ** 53n) - 1n, 2n ** 63n - 2n, 2n ** 63n - 1n, 1234567890123456789n]),
+  int64: () =>
+    new BigInt64Array([
+      -(2n ** 63n),
+      -(2n ** 63n) + 1n,
+      -1n,
+      0n,
+      1n,
+      2n,
+      2n ** 32n,
+      2n ** 53n + 1n,
+      -(2n ** 53n) - 1n,
+      2n ** 63n - 2n,
+      2n ** 63n - 1n,
+      1234567890123456789n,
+    ]),
   uint8: () => new Uint8Array([0, 1, 2, 127, 128, 129, 200, 254, 255, 16, 32, 64]),
   uint16: () => new Uint16Array([0, 1, 2, 255, 256, 32767, 32768, 65534, 65535, 1000, 4096, 12345]),
   uint32: () => new Uint32Array([0, 1, 2, 2 ** 16, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 2, 2 ** 32 - 1, 123456789, 7, 8, 9]),
-  uint64: () => new BigUint64Array([0n, 1n, 2n, 2n ** 32n, 2n ** 53n + 1n, 2n ** 63n - 1n, 2n ** 63n, 2n ** 64n - 2n,
-    2n ** 64n - 1n, 12345678901234567890n, 3n, 4n]),
+  uint64: () =>
+    new BigUint64Array([
+      0n,
+      1n,
+      2n,
+      2n ** 32n,
+      2n ** 53n + 1n,
+      2n ** 63n - 1n,
+      2n ** 63n,
+      2n ** 64n - 2n,
+      2n ** 64n - 1n,
+      12345678901234567890n,
+      3n,
+      4n,
+    ]),
   bool: () => new Uint8Array([1, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 0]),
   // 12 nibbles, low nibble first: int4 values 0,1,-1,-8,7,2,-2,3,-3,4,-4,5
   int4: () => new Uint8Array([0x10, 0x8f, 0x27, 0x3e, 0x4d, 0x5c]),
@@ -73,8 +112,20 @@ test('4-bit types with an odd element count keep every real nibble', async () =>
 
 test('strings round-trip exactly: unicode, empty strings, embedded NUL', async () => {
   const s = await identity('string');
-  const x = ['a\0b', 'héllo wörld', '😀🚀 emoji', '', '\0', '\0\0trailing\0', '中文字符', 'x'.repeat(1000),
-    'tab\tnew\nline', '\u{10FFFF}', 'ℵ', 'plain'];
+  const x = [
+    'a\0b',
+    'héllo wörld',
+    '😀🚀 emoji',
+    '',
+    '\0',
+    '\0\0trailing\0',
+    '中文字符',
+    'x'.repeat(1000),
+    'tab\tnew\nline',
+    '\u{10FFFF}',
+    'ℵ',
+    'plain',
+  ];
   const { y } = await s.run({ x: new Tensor('string', x, [4, 3]) });
   assert.is(y.type, 'string');
   assert.equal([...y.dims], [4, 3]);
@@ -225,6 +276,8 @@ test('outputs of 4 KiB or more are zero-copy: outputBytesZeroCopy grows by their
   sameBytes(o64.y.data, x64);
   assert.is(d64.outputBytesZeroCopy, 24000);
   assert.is(d64.outputBytesCopied, 0);
+  // Freed now, not by a GC during the next test (whose outputBuffersLive count it would change).
+  o64.y.dispose();
 });
 
 test('outputs under copyOutputsBelowBytes (default 4096) are copied into V8 memory, as documented', async () => {
@@ -270,8 +323,11 @@ test('copyOutputsBelowBytes moves the threshold: 0 = never copy, large = always 
   assert.equal([...b.y.data], [...x]);
   assert.is(db.outputBytesCopied, 12000);
   assert.is(db.outputBytesZeroCopy, 0);
-  await rejects(InferenceSession.create(model('identity_float32.onnx'), { copyOutputsBelowBytes: -1 }), 'ERR_INVALID_ARGUMENT',
-    'expected a non-negative integer for copyOutputsBelowBytes, received number -1');
+  await rejects(
+    InferenceSession.create(model('identity_float32.onnx'), { copyOutputsBelowBytes: -1 }),
+    'ERR_INVALID_ARGUMENT',
+    'expected a non-negative integer for copyOutputsBelowBytes, received number -1',
+  );
   for (const s of [never, exact, always]) await s.release();
 });
 
@@ -311,17 +367,29 @@ test('fetches: null lets ORT allocate; an output-name array selects outputs', as
 test('fetches with the wrong shape or type are refused with a coded error', async () => {
   const s = await identity('float32');
   const x = new Tensor('float32', new Float32Array(6), [2, 3]);
-  await rejects(s.run({ x }, { y: new Tensor('int32', new Int32Array(6), [2, 3]) }), 'ERR_INVALID_INPUT',
-    'expected a float32 tensor for fetches.y, received a int32 tensor');
-  await rejects(s.run({ x }, { y: new Tensor('float32', new Float32Array(6), [6]) }), 'ERR_INVALID_INPUT',
-    /^expected rank 2 \[N,3\] for fetches\.y, received rank 1 \[6\]$/);
+  await rejects(
+    s.run({ x }, { y: new Tensor('int32', new Int32Array(6), [2, 3]) }),
+    'ERR_INVALID_INPUT',
+    'expected a float32 tensor for fetches.y, received a int32 tensor',
+  );
+  await rejects(
+    s.run({ x }, { y: new Tensor('float32', new Float32Array(6), [6]) }),
+    'ERR_INVALID_INPUT',
+    /^expected rank 2 \[N,3\] for fetches\.y, received rank 1 \[6\]$/,
+  );
   // Right rank, wrong size for this run: ORT detects it.
   const e = await rejects(s.run({ x }, { y: new Tensor('float32', new Float32Array(9), [3, 3]) }), 'ERR_RUNTIME', /\{3,3\}.*\{2,3\}/);
   assert.is(typeof e.ortCode, 'number');
-  await rejects(s.run({ x }, { y: new Tensor('float32', new Float32Array(new SharedArrayBuffer(24)), [2, 3]) }), 'ERR_INVALID_INPUT',
-    'expected a tensor over a plain ArrayBuffer (ORT writes into it) for fetches.y, received a shared or resizable buffer');
-  await rejects(s.run({ x }, { y: new Float32Array(6) }), 'ERR_INVALID_INPUT',
-    'expected null or a CPU ortex Tensor for a tensor output for fetches.y, received Float32Array of length 6');
+  await rejects(
+    s.run({ x }, { y: new Tensor('float32', new Float32Array(new SharedArrayBuffer(24)), [2, 3]) }),
+    'ERR_INVALID_INPUT',
+    'expected a tensor over a plain ArrayBuffer (ORT writes into it) for fetches.y, received a shared or resizable buffer',
+  );
+  await rejects(
+    s.run({ x }, { y: new Float32Array(6) }),
+    'ERR_INVALID_INPUT',
+    'expected null or a CPU ortex Tensor for a tensor output for fetches.y, received Float32Array of length 6',
+  );
   // The session still works.
   const ok = await s.run({ x: new Tensor('float32', new Float32Array([1, 2, 3]), [1, 3]) });
   assert.equal([...ok.y.data], [1, 2, 3]);

@@ -8,7 +8,6 @@ import { refRun } from './helpers/reference.mjs';
 
 const MLP = model('mlp_256_512_512_10.onnx');
 const tick = () => new Promise((resolve) => setImmediate(resolve));
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const mlpInput = (seed, batch) => randomFloat32(seed, batch * 256);
 const mlpRef = async (x, batch) => (await refRun(MLP, { x: { type: 'float32', data: x, dims: [batch, 256] } })).logits.data;
 const RUN_CODES = new Set(['ERR_SESSION_RELEASED', 'ERR_ABORTED', 'ERR_RUNTIME']);
@@ -43,8 +42,9 @@ test('release() while runs are pending: runs settle cleanly, release waits, late
   const inputs = Array.from({ length: 10 }, (_, i) => mlpInput(100 + i, batch));
   const refs = await Promise.all(inputs.map((x) => mlpRef(x, batch)));
   const order = [];
-  const runs = inputs.map((x, i) => s.run({ x: new Tensor('float32', x, [batch, 256]) }, { mode: 'async' })
-    .finally(() => order.push(`run${i}`)));
+  const runs = inputs.map((x, i) =>
+    s.run({ x: new Tensor('float32', x, [batch, 256]) }, { mode: 'async' }).finally(() => order.push(`run${i}`)),
+  );
   assert.is(s.pendingRuns, 10);
   const p1 = s.release();
   const p2 = s.release();
@@ -57,12 +57,20 @@ test('release() while runs are pending: runs settle cleanly, release waits, late
   assert.is(s.release(), p1);
   all.forEach((r, i) => {
     if (r.status === 'fulfilled') closeTo(r.value.logits.data, refs[i], { rtol: 1e-5, atol: 1e-6, what: `run ${i}` });
-    else assert.ok(isOrtexError(r.reason) && RUN_CODES.has(r.reason.code), `run ${i} rejected with ${r.reason?.code}: ${r.reason?.message}`);
+    else
+      assert.ok(isOrtexError(r.reason) && RUN_CODES.has(r.reason.code), `run ${i} rejected with ${r.reason?.code}: ${r.reason?.message}`);
   });
   assert.is(order[order.length - 1], 'released', `release resolved only after every run settled: ${order.join(' ')}`);
   assert.is(s.pendingRuns, 0);
-  await rejects(s.run({ x: new Tensor('float32', inputs[0], [batch, 256]) }, { mode: 'inline' }), 'ERR_SESSION_RELEASED', 'the session has been released');
-  assert.throws(() => s.scheduling(), (e) => e.code === 'ERR_SESSION_RELEASED');
+  await rejects(
+    s.run({ x: new Tensor('float32', inputs[0], [batch, 256]) }, { mode: 'inline' }),
+    'ERR_SESSION_RELEASED',
+    'the session has been released',
+  );
+  assert.throws(
+    () => s.scheduling(),
+    (e) => e.code === 'ERR_SESSION_RELEASED',
+  );
 });
 
 test('release() on an idle session, then run → ERR_SESSION_RELEASED', async () => {
@@ -72,7 +80,11 @@ test('release() on an idle session, then run → ERR_SESSION_RELEASED', async ()
   await s.release();
   await gcSettle(2);
   assert.is(stats().sessionsReleased - released0, 1);
-  await rejects(s.run({ features: new Tensor('float32', new Float32Array(4), [1, 4]) }), 'ERR_SESSION_RELEASED', 'the session has been released');
+  await rejects(
+    s.run({ features: new Tensor('float32', new Float32Array(4), [1, 4]) }),
+    'ERR_SESSION_RELEASED',
+    'the session has been released',
+  );
 });
 
 test('Symbol.asyncDispose releases the session (same promise as release())', async () => {
@@ -96,13 +108,16 @@ test('GC during run: global.gc() in a loop while 20 async MLP runs (batch 1024) 
   // before the first collection).
   const { maxConcurrentRuns } = stats();
   init({ maxConcurrentRuns: 1 });
-  let results, collections = 0;
+  let results,
+    collections = 0;
   try {
     const blocker = s.run({ x: new Tensor('float32', mlpInput(199, 32 * batch), [32 * batch, 256]) }, { mode: 'async' });
     // Tensors are made inside the call and not kept: only the run can keep their data alive.
     const runs = inputs.map((x) => s.run({ x: new Tensor('float32', x.slice(), [batch, 256]) }, { mode: 'async' }));
     let done = false;
-    const all = Promise.allSettled(runs).finally(() => { done = true; });
+    const all = Promise.allSettled(runs).finally(() => {
+      done = true;
+    });
     while (!done) {
       global.gc();
       collections++;
@@ -122,9 +137,9 @@ test('GC during run: global.gc() in a loop while 20 async MLP runs (batch 1024) 
   });
   await gcSettle();
   // Every result is still intact after more collections.
-  results.forEach((r, i) => closeTo(r.value.logits.data, refs[i], { rtol: 1e-5, atol: 1e-6, what: `run ${i} after gc` }));
+  for (const [i, r] of results.entries()) closeTo(r.value.logits.data, refs[i], { rtol: 1e-5, atol: 1e-6, what: `run ${i} after gc` });
   // Zero-copy outputs keep the native session alive; free them so later tests count cleanly.
-  results.forEach((r) => r.value.logits.dispose());
+  for (const r of results) r.value.logits.dispose();
   await s.release();
 });
 
@@ -153,7 +168,10 @@ test('tensor.dispose() on outputs frees them now: outputBuffersLive drops, old v
   assert.is(out.logits.disposed, true);
   assert.is(view.byteLength, 0, 'a view taken before dispose() sees a detached buffer, not freed memory');
   assert.is(view[0], undefined);
-  assert.throws(() => out.logits.data, (e) => e.code === 'ERR_INVALID_ARGUMENT' && /disposed/.test(e.message));
+  assert.throws(
+    () => out.logits.data,
+    (e) => e.code === 'ERR_INVALID_ARGUMENT' && /disposed/.test(e.message),
+  );
   out.logits.dispose();
   await gcSettle();
   assert.is(stats().outputBuffersLive - live0, 0, 'dispose twice + GC does not count the buffer twice');
@@ -173,7 +191,9 @@ test('50 concurrent runs on one session all resolve with the right results', asy
   const inputs = Array.from({ length: 50 }, (_, i) => mlpInput(300 + i, batch));
   const refs = [];
   for (const x of inputs) refs.push(await mlpRef(x, batch));
-  const outs = await Promise.all(inputs.map((x, i) => s.run({ x: new Tensor('float32', x, [batch, 256]) }, i % 2 ? { mode: 'async' } : undefined)));
+  const outs = await Promise.all(
+    inputs.map((x, i) => s.run({ x: new Tensor('float32', x, [batch, 256]) }, i % 2 ? { mode: 'async' } : undefined)),
+  );
   outs.forEach((o, i) => {
     assert.equal([...o.logits.dims], [batch, 10]);
     closeTo(o.logits.data, refs[i], { rtol: 1e-5, atol: 1e-6, what: `run ${i}` });
@@ -193,7 +213,7 @@ test('scheduling: mode auto runs tiny models inline once measured; inlineThresho
       const out = await s.run(feeds);
       const p = out.probabilities.data;
       assert.ok(Math.abs(p[0] + p[1] + p[2] - 1) < 1e-6);
-      await tick();  // a fresh event-loop turn for each run
+      await tick(); // a fresh event-loop turn for each run
     }
     const after = stats();
     return { inline: after.runsInline - before.runsInline, async: after.runsAsync - before.runsAsync };
@@ -209,7 +229,10 @@ test('scheduling: mode auto runs tiny models inline once measured; inlineThresho
   const n = await count(never, 8);
   assert.equal(n, { inline: 0, async: 8 });
   assert.is(never.scheduling().inlineThresholdUs, 0);
-  assert.throws(() => auto.scheduling(-1), (e) => e.code === 'ERR_INVALID_ARGUMENT' && e.message === 'expected a non-negative number for inlineThresholdUs, received number -1');
+  assert.throws(
+    () => auto.scheduling(-1),
+    (e) => e.code === 'ERR_INVALID_ARGUMENT' && e.message === 'expected a non-negative number for inlineThresholdUs, received number -1',
+  );
   await auto.release();
   await never.release();
 });
@@ -221,7 +244,11 @@ test('a shared AbortSignal keeps no listeners after runs finish, fail or are ref
   const data = new Tensor('float32', new Float32Array(6), [2, 3]);
   for (const mode of ['auto', 'async', 'inline']) {
     await s.run({ data, indices: new Tensor('int64', [0n], [1]) }, { signal: ac.signal, mode });
-    await rejects(s.run({ data, indices: new Tensor('int64', [9n], [1]) }, { signal: ac.signal, mode }), 'ERR_RUNTIME', /out of data bounds/);
+    await rejects(
+      s.run({ data, indices: new Tensor('int64', [9n], [1]) }, { signal: ac.signal, mode }),
+      'ERR_RUNTIME',
+      /out of data bounds/,
+    );
     await rejects(s.run({ data }, { signal: ac.signal, mode }), 'ERR_INVALID_INPUT', /no value for 'indices'/);
   }
   await Promise.all(Array.from({ length: 5 }, () => s.run({ data, indices: new Tensor('int64', [1n], [1]) }, { signal: ac.signal })));
@@ -232,7 +259,7 @@ test('a shared AbortSignal keeps no listeners after runs finish, fail or are ref
 // --- PP-OCR rec: long runs ---------------------------------------------------------------------
 
 let rec;
-let recRunMs;  // duration of one [8,3,48,320] run, measured by the event-loop test
+let recRunMs; // duration of one [8,3,48,320] run, measured by the event-loop test
 const recBatch8 = () => new Tensor('float32', randomFloat32(7, 8 * 3 * 48 * 320, 0, 1), [8, 3, 48, 320]);
 async function recSession() {
   rec ??= await InferenceSession.create(REAL.rec, { logSeverityLevel: 4 });
@@ -262,7 +289,12 @@ test('the event loop keeps ticking while 2 long runs (PP-OCR rec, batch 8, mode 
   }, 1);
   const started = performance.now();
   const durations = [];
-  const runs = [0, 1].map(() => s.run({ x }).then((out) => { durations.push(performance.now() - started); return out; }));
+  const runs = [0, 1].map(() =>
+    s.run({ x }).then((out) => {
+      durations.push(performance.now() - started);
+      return out;
+    }),
+  );
   const outs = await Promise.all(runs);
   clearInterval(timer);
   const elapsed = performance.now() - started;
@@ -283,13 +315,19 @@ test('abort: an already-aborted signal rejects ERR_ABORTED before running', asyn
   const reason = new Error('stop now');
   ac.abort(reason);
   const before = stats();
-  const e = await rejects(s.run({ features: new Tensor('float32', new Float32Array(4), [1, 4]) }, { signal: ac.signal }),
-    'ERR_ABORTED', 'the run was aborted before it started');
+  const e = await rejects(
+    s.run({ features: new Tensor('float32', new Float32Array(4), [1, 4]) }, { signal: ac.signal }),
+    'ERR_ABORTED',
+    'the run was aborted before it started',
+  );
   assert.is(e.cause, reason);
   const after = stats();
   assert.is(after.runsAsync + after.runsInline, before.runsAsync + before.runsInline, 'nothing ran');
-  await rejects(s.run({ features: new Tensor('float32', new Float32Array(4), [1, 4]) }, ['probabilities'], { signal: AbortSignal.abort() }),
-    'ERR_ABORTED', 'the run was aborted before it started');
+  await rejects(
+    s.run({ features: new Tensor('float32', new Float32Array(4), [1, 4]) }, ['probabilities'], { signal: AbortSignal.abort() }),
+    'ERR_ABORTED',
+    'the run was aborted before it started',
+  );
   // A signal that is never aborted changes nothing; aborting after the run finished is harmless.
   const late = new AbortController();
   const ok = await s.run({ features: new Tensor('float32', new Float32Array([1, 2, 3, 4]), [1, 4]) }, { signal: late.signal });

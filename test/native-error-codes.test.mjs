@@ -34,7 +34,8 @@ test('no C++ file writes an error code as a string literal; every code constant 
   const declared = headerCodes();
   const files = readdirSync(NATIVE, { recursive: true }).filter((f) => /\.(cc|h)$/.test(f) && !f.endsWith('error_codes.h'));
   assert.ok(files.length > 10);
-  const literals = [], unknown = [];
+  const literals = [],
+    unknown = [];
   for (const f of files) {
     const text = readFileSync(join(NATIVE, f), 'utf8');
     for (const m of text.matchAll(/"ERR_[A-Z_]*"/g)) literals.push(`${f}: ${m[0]}`);

@@ -1,140 +1,243 @@
-// The addon loader explains itself: every candidate it tried, the real cause, the fix. Each case
-// builds a throwaway package (dist/ copied, its own prebuilds/ and build/) and loads it in a child
-// process, so the environment (ORTEX_NATIVE_PATH) and the loader's cache start clean.
+// The addon loader and the ONNX Runtime choice explain themselves: every candidate tried, the real
+// cause, the fix. Each case builds a throwaway package (dist/ copied, a package.json listing
+// platform packages, its own node_modules/@ortex/<platform>/ and build/) and loads it in a child
+// process (native-loader.child.mjs), so the environment and the loader's cache start clean.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..');
+const { platformId, RUNTIME_LIBRARY_FILE } = await import(pathToFileURL(join(ROOT, 'dist', 'native', 'platform-package.js')).href);
 const ADDON = join(ROOT, 'build', 'Release', 'ortex.node');
-const PLATFORM = `${process.platform}-${process.arch}`;
-const LIBC = process.platform === 'linux' ? (existsSync('/etc/alpine-release') ? 'musl' : 'glibc') : undefined;
-const OTHER_LIBC = LIBC === 'glibc' ? 'musl' : 'glibc';
-const tag = (...t) => ['ortex', 'napi', ...t].join('.') + '.node';
+const ORT = join(
+  ROOT,
+  'node_modules',
+  'onnxruntime-node',
+  'bin',
+  'napi-v6',
+  process.platform,
+  process.arch,
+  RUNTIME_LIBRARY_FILE[process.platform],
+);
+const PLATFORM = platformId();
+const PKG = `@ortex/${PLATFORM}`;
 const NOT_A_BINARY = join(ROOT, 'models', 'demo.onnx');
+const LIB = RUNTIME_LIBRARY_FILE[process.platform];
 const temps = [];
 
-/** A package root with dist/ and node_modules (linked), plus the given files: { 'rel/path': sourcePath }. */
-function fakePackage(files = {}) {
+/**
+ * A package root named ortex@9.9.9 with dist/ and the given files ({ 'rel/path': source }; a
+ * source `{ link }` makes a symbolic link). `platforms`: the ids its optionalDependencies list.
+ */
+function fakePackage(files = {}, { platforms = [PLATFORM, 'plan9-mips'], installed = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ortex-loader-'));
   temps.push(dir);
-  cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'ortex', version: '9.9.9', type: 'module' }));
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'junction');
+  cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'ortex',
+      version: '9.9.9',
+      type: 'module',
+      optionalDependencies: Object.fromEntries(platforms.map((p) => [`@ortex/${p}`, '9.9.9'])),
+    }),
+  );
+  for (const [id, version] of Object.entries(installed)) {
+    mkdirSync(join(dir, 'node_modules', '@ortex', id), { recursive: true });
+    writeFileSync(join(dir, 'node_modules', '@ortex', id, 'package.json'), JSON.stringify({ name: `@ortex/${id}`, version }));
+  }
   for (const [rel, src] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    cpSync(src, join(dir, rel));
+    if (typeof src === 'object') symlinkSync(src.link, join(dir, rel));
+    else cpSync(src, join(dir, rel));
   }
   return dir;
 }
+const inPlatformPackage = (rel) => `node_modules/@ortex/${PLATFORM}/${rel}`;
 
-/** loadNative() in a child: { path } when it loaded, else { code, message, attempts }. */
-function load(pkg, env = {}, entry = 'dist/native/loader.js') {
-  const url = pathToFileURL(join(pkg, entry)).href;
-  const code = `
-    const m = await import(${JSON.stringify(url)});
-    try {
-      const r = m.loadNative ? m.loadNative() : { path: m.runtimeInfo().addonPath };
-      console.log(JSON.stringify({ path: r.path }));
-    } catch (e) {
-      console.log(JSON.stringify({ code: e.code, name: e.name, message: e.message, attempts: e.details?.attempts }));
-    }`;
+/** Runs the child; { path, origin } / runtime info when it loaded, else { code, message, details }. */
+function load(pkg, { env = {}, what = 'addon', library, entry = 'dist/native/loader.js', timeout = 60_000 } = {}) {
   const childEnv = { ...process.env, ...env };
-  if (!('ORTEX_NATIVE_PATH' in env)) delete childEnv.ORTEX_NATIVE_PATH;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { env: childEnv, encoding: 'utf8', timeout: 60_000 });
+  for (const k of ['ORTEX_NATIVE_PATH', 'ORTEX_ORT_LIB']) if (!(k in env)) delete childEnv[k];
+  const args = [join(HERE, 'native-loader.child.mjs'), pathToFileURL(join(pkg, entry)).href, what, ...(library ? [library] : [])];
+  const started = Date.now();
+  const r = spawnSync(process.execPath, args, { env: childEnv, encoding: 'utf8', timeout });
   const line = r.stdout.trim().split('\n').pop();
-  if (!line) throw new Error(`child failed (exit ${r.status}): ${r.stderr}`);
-  return JSON.parse(line);
+  if (!line) throw new Error(`child failed (exit ${r.status}, signal ${r.signal}, ${Date.now() - started} ms): ${r.stderr}`);
+  return { ...JSON.parse(line), ms: Date.now() - started };
 }
 
-test('no addon anywhere: ERR_NATIVE_LOAD lists every place looked at and says how to build', () => {
+test('nothing installed: ERR_NATIVE_LOAD names the platform package, why it can be missing, and the install command', () => {
   const r = load(fakePackage());
   assert.is(r.code, 'ERR_NATIVE_LOAD');
   assert.match(r.message, `cannot load the ortex native addon for ${PLATFORM}`);
   assert.match(r.message, /Tried, in order:/);
-  const origins = r.attempts.map((a) => `${a.origin}:${a.result}`);
-  assert.equal(origins, ['prebuild:not found', 'build/Release:not found', 'build/Debug:not found']);
-  assert.match(r.message, `prebuilds/${PLATFORM}`);
-  assert.match(r.message, /build[\\/]Release[\\/]ortex\.node \(build from source, build\/Release\): not found/);
-  assert.match(r.message, /Fix: .*npm run build/);
+  assert.equal(
+    r.details.attempts.map((a) => `${a.origin}:${a.result}`),
+    ['platform package:not found', 'build/Release:not found', 'build/Debug:not found'],
+  );
+  assert.is(r.details.attempts[0].cause, `${PKG} is not installed`);
+  assert.match(r.message, `Fix: ${PKG}@9.9.9, the package with ortex's binaries for this system, is not installed`);
+  assert.match(r.message, /--omit=optional/);
+  assert.match(r.message, /npm install --include=optional ortex/);
+  assert.match(r.message, `npm install ${PKG}@9.9.9`);
+  const [os, cpu] = PLATFORM.split('-');
+  assert.match(r.message, `npm install --os=${os} --cpu=${cpu} ortex`);
+});
+
+test('the platform package installed: its addon loads, and ONNX Runtime comes from beside it', () => {
+  const pkg = fakePackage(
+    { [inPlatformPackage('ortex.node')]: ADDON, [inPlatformPackage(LIB)]: { link: ORT } },
+    { installed: { [PLATFORM]: '9.9.9' } },
+  );
+  const addon = load(pkg);
+  assert.equal(addon, { path: join(pkg, inPlatformPackage('ortex.node')), origin: 'platform package', ms: addon.ms });
+  const rt = load(pkg, { what: 'runtime', entry: 'dist/index.js' });
+  assert.is(rt.librarySource, 'platform package', JSON.stringify(rt));
+  assert.is(rt.libraryPath, join(pkg, inPlatformPackage(LIB)));
+  assert.is(rt.ortVersion, '1.30.0');
+});
+
+test('the platform package without its ONNX Runtime library: ERR_NATIVE_LOAD lists where it looked', () => {
+  const pkg = fakePackage({ [inPlatformPackage('ortex.node')]: ADDON }, { installed: { [PLATFORM]: '9.9.9' } });
+  const r = load(pkg, { what: 'runtime', entry: 'dist/index.js' });
+  assert.is(r.code, 'ERR_NATIVE_LOAD');
+  assert.match(r.message, `cannot find the ONNX Runtime library for ${PLATFORM}`);
+  assert.ok(
+    r.details.tried.some((t) => t.startsWith(`${join(pkg, inPlatformPackage(LIB))} (platform package): not found`)),
+    r.message,
+  );
+  assert.match(r.message, /Fix: reinstall ortex on this system .*--include=optional.*ORTEX_ORT_LIB=.*init\(\{ runtimeLibrary \}\)/);
+});
+
+test('a platform package of another version is skipped with the versions, and the fix installs the right one', () => {
+  const pkg = fakePackage({ [inPlatformPackage('ortex.node')]: ADDON }, { installed: { [PLATFORM]: '9.9.8' } });
+  const r = load(pkg);
+  assert.is(r.code, 'ERR_NATIVE_LOAD');
+  const a = r.details.attempts[0];
+  assert.is(a.result, 'skipped');
+  assert.is(a.cause, `${PKG}@9.9.8 is installed; ortex 9.9.9 needs exactly 9.9.9`);
+  assert.match(r.message, `Fix: install the matching platform package: npm install ${PKG}@9.9.9`);
+});
+
+test('a platform package whose addon is not a binary: the loader message, its meaning, the fix', () => {
+  const pkg = fakePackage({ [inPlatformPackage('ortex.node')]: NOT_A_BINARY }, { installed: { [PLATFORM]: '9.9.9' } });
+  const r = load(pkg);
+  const failed = r.details.attempts.find((a) => a.result === 'failed');
+  assert.is(failed.origin, 'platform package');
+  assert.ok(failed.cause.length > 10, 'the dynamic loader message is kept');
+  assert.match(failed.hint, /not a binary for this platform/);
+  assert.match(r.message, `Fix: the addon in ${PKG} is there but does not load here`);
+});
+
+test('no platform package for this system: the message lists what ships and how to build', () => {
+  const r = load(fakePackage({}, { platforms: ['plan9-mips', 'aix-ppc64'] }));
+  assert.is(r.code, 'ERR_NATIVE_LOAD');
+  assert.is(r.details.attempts[0].cause, 'ortex has platform packages for plan9-mips, aix-ppc64 only');
+  assert.match(
+    r.message,
+    `ortex 9.9.9 ships binaries for plan9-mips, aix-ppc64 (the platforms ONNX Runtime's own npm build covers), not ${PLATFORM}`,
+  );
+  assert.match(r.message, /ORTEX_NATIVE_PATH=<checkout>\/build\/Release\/ortex\.node and ORTEX_ORT_LIB=/);
+});
+
+test('a source checkout without a build says to build it', () => {
+  const r = load(fakePackage({ 'native/addon.cc': NOT_A_BINARY, 'CMakeLists.txt': NOT_A_BINARY }));
+  assert.match(r.message, /Fix: this is a source checkout: npm install \(or npm run build\) builds build\/Release\/ortex\.node/);
 });
 
 test('ORTEX_NATIVE_PATH is the only candidate, and a file that is not an addon says so', () => {
-  const pkg = fakePackage({ [`prebuilds/${PLATFORM}/${tag(...(LIBC ? [LIBC] : []))}`]: ADDON });
-  const r = load(pkg, { ORTEX_NATIVE_PATH: NOT_A_BINARY });
+  const pkg = fakePackage({ [inPlatformPackage('ortex.node')]: ADDON }, { installed: { [PLATFORM]: '9.9.9' } });
+  const r = load(pkg, { env: { ORTEX_NATIVE_PATH: NOT_A_BINARY } });
   assert.is(r.code, 'ERR_NATIVE_LOAD');
-  assert.is(r.attempts.length, 1, 'no silent fallback to the prebuild');
-  assert.is(r.attempts[0].origin, 'ORTEX_NATIVE_PATH');
-  assert.is(r.attempts[0].result, 'failed');
-  assert.ok(r.attempts[0].cause.length > 10, 'the dynamic loader message is kept');
-  assert.match(r.attempts[0].hint, /not a binary for this platform/);
-  assert.match(r.message, /-> this file is not a binary/);
+  assert.is(r.details.attempts.length, 1, 'no silent fallback to the platform package');
+  assert.is(r.details.attempts[0].origin, 'ORTEX_NATIVE_PATH');
+  assert.match(r.details.attempts[0].hint, /not a binary for this platform/);
   assert.match(r.message, /Fix: ORTEX_NATIVE_PATH is set/);
-
-  const ok = load(pkg, { ORTEX_NATIVE_PATH: ADDON });
-  assert.is(ok.path, ADDON);
+  assert.is(load(pkg, { env: { ORTEX_NATIVE_PATH: ADDON } }).path, ADDON);
 });
 
-test('prebuild choice follows node-gyp-build tags; a mismatched libc is skipped with the reason', () => {
-  if (!LIBC) return console.log(`# libc tags apply to Linux only (here: ${process.platform})`);
-  const pkg = fakePackage({
-    [`prebuilds/${PLATFORM}/${tag(OTHER_LIBC)}`]: ADDON,
-    [`prebuilds/${PLATFORM}/${tag(LIBC)}`]: NOT_A_BINARY,
-  });
-  const r = load(pkg);
-  assert.is(r.code, 'ERR_NATIVE_LOAD');
-  const skipped = r.attempts.find((a) => a.result === 'skipped');
-  assert.match(skipped.path, tag(OTHER_LIBC));
-  assert.is(skipped.cause, `built for ${OTHER_LIBC}, this system uses ${LIBC}`);
-  const failed = r.attempts.find((a) => a.result === 'failed');
-  assert.match(failed.path, tag(LIBC));
-  assert.match(r.message, new RegExp(`Fix: the prebuild for ${PLATFORM} is there but does not load here`));
-
-  const good = fakePackage({ [`prebuilds/${PLATFORM}/${tag(LIBC)}`]: ADDON, [`prebuilds/${PLATFORM}/${tag(OTHER_LIBC)}`]: NOT_A_BINARY });
-  assert.is(load(good).path, join(good, 'prebuilds', PLATFORM, tag(LIBC)));
+test('a FIFO or a directory as ORTEX_NATIVE_PATH / ORTEX_ORT_LIB / runtimeLibrary: a coded error at once, never a hang in dlopen', () => {
+  if (process.platform === 'win32') return console.log('# no FIFOs on Windows');
+  const pkg = fakePackage(
+    { [inPlatformPackage('ortex.node')]: ADDON, [inPlatformPackage(LIB)]: { link: ORT } },
+    { installed: { [PLATFORM]: '9.9.9' } },
+  );
+  const fifo = join(pkg, 'pipe');
+  const mk = spawnSync('mkfifo', [fifo]);
+  if (mk.error || mk.status !== 0) return console.log(`# mkfifo unavailable (${mk.error?.code ?? mk.status}): skipped`);
+  const quick = { timeout: 20_000 };
+  const addon = load(pkg, { ...quick, env: { ORTEX_NATIVE_PATH: fifo } });
+  assert.is(addon.code, 'ERR_NATIVE_LOAD');
+  assert.is(addon.details.attempts[0].cause, 'expected a regular file for ORTEX_NATIVE_PATH, received a named pipe (FIFO)');
+  const env = load(pkg, { ...quick, what: 'runtime', entry: 'dist/index.js', env: { ORTEX_ORT_LIB: fifo } });
+  assert.is(env.code, 'ERR_NATIVE_LOAD');
+  assert.is(
+    env.message,
+    `expected a regular file for ORTEX_ORT_LIB, received a named pipe (FIFO): ${fifo}. Fix: point ORTEX_ORT_LIB at an existing libonnxruntime, or unset it to use the default.`,
+  );
+  const dir = load(pkg, { ...quick, what: 'runtime', entry: 'dist/index.js', library: join(pkg, 'dist') });
+  assert.is(dir.code, 'ERR_NATIVE_LOAD');
+  assert.match(dir.message, `expected a regular file for runtimeLibrary, received a directory: ${join(pkg, 'dist')}`);
+  for (const r of [addon, env, dir]) assert.ok(r.ms < 15_000, `answered in ${r.ms} ms`);
 });
 
-test('only other platforms shipped: the message names them and the way to build for this one', () => {
-  const pkg = fakePackage({ 'prebuilds/plan9-mips/ortex.napi.node': NOT_A_BINARY });
-  const r = load(pkg);
-  assert.is(r.code, 'ERR_NATIVE_LOAD');
-  assert.match(r.attempts[0].cause, `no prebuild for ${PLATFORM}`);
-  assert.match(r.message, `ortex 9.9.9 ships prebuilds for plan9-mips, not ${PLATFORM}`);
-  assert.match(r.message, /ORTEX_NATIVE_PATH=<checkout>\/build\/Release\/ortex\.node/);
+test("ORTEX_ORT_LIB overrides the platform package's library", () => {
+  const pkg = fakePackage(
+    { [inPlatformPackage('ortex.node')]: ADDON, [inPlatformPackage(LIB)]: NOT_A_BINARY },
+    { installed: { [PLATFORM]: '9.9.9' } },
+  );
+  const rt = load(pkg, { what: 'runtime', entry: 'dist/index.js', env: { ORTEX_ORT_LIB: ORT } });
+  assert.is(rt.librarySource, 'ORTEX_ORT_LIB', JSON.stringify(rt));
+  assert.is(rt.libraryPath, ORT);
 });
 
-test('a build from source newer than the prebuild wins; an older one does not', () => {
-  const prebuild = `prebuilds/${PLATFORM}/${tag(...(LIBC ? [LIBC] : []))}`;
-  const pkg = fakePackage({ [prebuild]: ADDON, 'build/Release/ortex.node': ADDON });
+test('a source build without onnxruntime-node takes ORT from the platform package built in the checkout (npm/<platform>/)', () => {
+  const pkg = fakePackage({ 'build/Release/ortex.node': ADDON, [`npm/${PLATFORM}/${LIB}`]: { link: ORT } });
+  const rt = load(pkg, { what: 'runtime', entry: 'dist/index.js' });
+  assert.is(rt.addonPath, join(pkg, 'build', 'Release', 'ortex.node'), JSON.stringify(rt));
+  assert.is(rt.librarySource, 'platform package');
+  assert.is(rt.libraryPath, join(pkg, 'npm', PLATFORM, LIB));
+});
+
+test('ORTEX_NATIVE_PATH into a folder that also holds ORT: the library beside it is used (addon folder)', () => {
+  const pkg = fakePackage({ 'custom/ortex.node': ADDON, [`custom/${LIB}`]: { link: ORT } });
+  const rt = load(pkg, { what: 'runtime', entry: 'dist/index.js', env: { ORTEX_NATIVE_PATH: join(pkg, 'custom', 'ortex.node') } });
+  assert.is(rt.librarySource, 'addon folder', JSON.stringify(rt));
+  assert.is(rt.libraryPath, join(pkg, 'custom', LIB));
+});
+
+test("a build from source newer than the platform package's addon wins; an older one does not", () => {
+  const packaged = inPlatformPackage('ortex.node');
+  const pkg = fakePackage({ [packaged]: ADDON, 'build/Release/ortex.node': ADDON }, { installed: { [PLATFORM]: '9.9.9' } });
   const past = new Date(Date.now() - 3_600_000);
-  utimesSync(join(pkg, prebuild), past, past);
-  assert.is(load(pkg).path, join(pkg, 'build', 'Release', 'ortex.node'), 'fresh npm run build is not shadowed');
+  utimesSync(join(pkg, packaged), past, past);
+  assert.is(load(pkg).path, join(pkg, 'build', 'Release', 'ortex.node'), 'a fresh npm run build is not shadowed');
   utimesSync(join(pkg, 'build', 'Release', 'ortex.node'), new Date(past - 60_000), new Date(past - 60_000));
-  assert.is(load(pkg).path, join(pkg, prebuild), 'the prebuild first otherwise');
+  assert.is(load(pkg).path, join(pkg, packaged), 'the platform package first otherwise');
 });
 
 test('through the public API: init() throws OrtexError ERR_NATIVE_LOAD with the attempts', () => {
-  const r = load(fakePackage(), { ORTEX_NATIVE_PATH: NOT_A_BINARY }, 'dist/index.js');
+  const r = load(fakePackage(), { what: 'runtime', entry: 'dist/index.js', env: { ORTEX_NATIVE_PATH: NOT_A_BINARY } });
   assert.is(r.name, 'OrtexError');
   assert.is(r.code, 'ERR_NATIVE_LOAD');
-  assert.is(r.attempts[0].path, NOT_A_BINARY);
+  assert.is(r.details.attempts[0].path, NOT_A_BINARY);
 });
 
-test('the CommonJS build finds the same package root and addon', () => {
-  const pkg = fakePackage({ 'build/Release/ortex.node': ADDON });
+test('the CommonJS build finds the same package root and platform package', () => {
+  const pkg = fakePackage({ [inPlatformPackage('ortex.node')]: ADDON }, { installed: { [PLATFORM]: '9.9.9' } });
   const code = `const m = require(${JSON.stringify(join(pkg, 'dist', 'cjs', 'native', 'loader.js'))});
     console.log(JSON.stringify({ root: m.packageRoot, path: m.loadNative().path }));`;
   const env = { ...process.env };
   delete env.ORTEX_NATIVE_PATH;
   const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', env, timeout: 60_000 });
   assert.is(r.status, 0, r.stderr);
-  const out = JSON.parse(r.stdout.trim());
-  assert.is(out.root, pkg, 'not dist/cjs (which has its own package.json)');
-  assert.is(out.path, join(pkg, 'build', 'Release', 'ortex.node'));
+  assert.equal(JSON.parse(r.stdout.trim()), { root: pkg, path: join(pkg, inPlatformPackage('ortex.node')) });
 });
 
 test.after(() => {

@@ -7,7 +7,7 @@ import { REAL, closeTo, randomFloat32 } from './helpers/index.mjs';
 import { ort } from './helpers/reference.mjs';
 
 const RTOL = 1e-5;
-const ATOL = 1e-6;  // for values that are (nearly) zero, where a relative bound means nothing
+const ATOL = 1e-6; // for values that are (nearly) zero, where a relative bound means nothing
 
 async function pair(path) {
   const [mine, ref] = await Promise.all([InferenceSession.create(path), ort.InferenceSession.create(path)]);
@@ -18,7 +18,8 @@ async function pair(path) {
 
 async function compare(path, feeds, expectDims) {
   const { mine, ref } = await pair(path);
-  const ours = {}, theirs = {};
+  const ours = {},
+    theirs = {};
   for (const [name, { type, data, dims }] of Object.entries(feeds)) {
     ours[name] = new Tensor(type, data, dims);
     theirs[name] = new ort.Tensor(type, data, dims);
@@ -44,13 +45,24 @@ test('PP-OCRv4 det: metadata and output [1,1,320,320] match onnxruntime-node', a
   assert.is(typeof mine.inputMetadata[0].shape[0], 'string', 'batch is symbolic');
   await mine.release();
   await ref.release();
-  const out = await compare(REAL.det, { x: { type: 'float32', data: randomFloat32(1, 3 * 320 * 320, -1, 1), dims: [1, 3, 320, 320] } }, [1, 1, 320, 320]);
+  const out = await compare(
+    REAL.det,
+    { x: { type: 'float32', data: randomFloat32(1, 3 * 320 * 320, -1, 1), dims: [1, 3, 320, 320] } },
+    [1, 1, 320, 320],
+  );
   const prob = out[Object.keys(out)[0]].data;
-  assert.ok(prob.every((v) => v >= 0 && v <= 1), 'sigmoid output in [0, 1]');
+  assert.ok(
+    prob.every((v) => v >= 0 && v <= 1),
+    'sigmoid output in [0, 1]',
+  );
 });
 
 test('PP-OCRv4 rec: [2,3,48,320] → [2,40,6625] matches onnxruntime-node', async () => {
-  const out = await compare(REAL.rec, { x: { type: 'float32', data: randomFloat32(2, 2 * 3 * 48 * 320, -1, 1), dims: [2, 3, 48, 320] } }, [2, 40, 6625]);
+  const out = await compare(
+    REAL.rec,
+    { x: { type: 'float32', data: randomFloat32(2, 2 * 3 * 48 * 320, -1, 1), dims: [2, 3, 48, 320] } },
+    [2, 40, 6625],
+  );
   const p = out[Object.keys(out)[0]].data;
   let sum = 0;
   for (let c = 0; c < 6625; c++) sum += p[c];
@@ -58,7 +70,11 @@ test('PP-OCRv4 rec: [2,3,48,320] → [2,40,6625] matches onnxruntime-node', asyn
 });
 
 test('PP-OCR cls: [4,3,48,192] → [4,2] matches onnxruntime-node', async () => {
-  const out = await compare(REAL.cls, { x: { type: 'float32', data: randomFloat32(3, 4 * 3 * 48 * 192, -1, 1), dims: [4, 3, 48, 192] } }, [4, 2]);
+  const out = await compare(
+    REAL.cls,
+    { x: { type: 'float32', data: randomFloat32(3, 4 * 3 * 48 * 192, -1, 1), dims: [4, 3, 48, 192] } },
+    [4, 2],
+  );
   const p = out[Object.keys(out)[0]].data;
   for (let r = 0; r < 4; r++) assert.ok(Math.abs(p[2 * r] + p[2 * r + 1] - 1) < 1e-5);
 });
@@ -80,10 +96,14 @@ test('Silero VAD v5: 512-sample chunks carrying the state match onnxruntime-node
       audio[i] = 0.5 * Math.sin(2 * Math.PI * (200 + 800 * t) * t) + noise[chunk * 512 + i];
     }
     const a = await mine.run({
-      input: new Tensor('float32', audio, [1, 512]), state: new Tensor('float32', stateMine, [2, 1, 128]), sr: new Tensor('int64', sr, []),
+      input: new Tensor('float32', audio, [1, 512]),
+      state: new Tensor('float32', stateMine, [2, 1, 128]),
+      sr: new Tensor('int64', sr, []),
     });
     const b = await ref.run({
-      input: new ort.Tensor('float32', audio, [1, 512]), state: new ort.Tensor('float32', stateRef, [2, 1, 128]), sr: new ort.Tensor('int64', sr, []),
+      input: new ort.Tensor('float32', audio, [1, 512]),
+      state: new ort.Tensor('float32', stateRef, [2, 1, 128]),
+      sr: new ort.Tensor('int64', sr, []),
     });
     assert.equal([...a.output.dims], [1, 1]);
     assert.equal([...a.stateN.dims], [2, 1, 128]);
@@ -94,7 +114,10 @@ test('Silero VAD v5: 512-sample chunks carrying the state match onnxruntime-node
     stateMine = a.stateN.data;
     stateRef = b.stateN.data;
   }
-  assert.ok(stateMine.some((v) => v !== 0), 'the state evolves');
+  assert.ok(
+    stateMine.some((v) => v !== 0),
+    'the state evolves',
+  );
   await mine.release();
   await ref.release();
 });

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2] ? new RegExp(process.argv[2]) : null;
@@ -22,13 +23,14 @@ const devBuild = join(root, '..', 'build', 'Release', 'ortex.node');
 const env = { ...process.env, FORCE_COLOR: '0' };
 if (!env.ORTEX_NATIVE_PATH && existsSync(devBuild)) env.ORTEX_NATIVE_PATH = devBuild;
 
-const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 for (const file of files) {
   const name = relative(root, file);
   const started = Date.now();
   const r = spawnSync(process.execPath, ['--expose-gc', file], { encoding: 'utf8', timeout: 10 * 60_000, env });
-  const out = strip((r.stdout ?? '') + (r.stderr ?? ''));
+  const out = stripVTControlCharacters((r.stdout ?? '') + (r.stderr ?? ''));
   const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? NaN);
   const ok = Number(/Passed:\s+(\d+)/.exec(out)?.[1] ?? NaN);
   const skip = Number(/Skipped:\s+(\d+)/.exec(out)?.[1] ?? 0);
@@ -43,7 +45,14 @@ for (const file of files) {
   const bad = total - ok - skip + (r.status !== 0 && total === ok + skip ? 1 : 0);
   failed += bad;
   console.log(`${bad ? '✗' : '✓'} ${name}: ${ok}/${total} passed${skip ? `, ${skip} skipped` : ''} [${secs}s]`);
-  if (bad) console.log(out.split('\n').filter((l) => l.trim()).slice(-60).join('\n'));
+  if (bad)
+    console.log(
+      out
+        .split('\n')
+        .filter((l) => l.trim())
+        .slice(-60)
+        .join('\n'),
+    );
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed ? 1 : 0);

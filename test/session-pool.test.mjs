@@ -32,7 +32,11 @@ test('creates N instances of one model; results equal a plain session', async ()
 test('runs go to the least-busy instance (ties round-robin)', async () => {
   const pool = await SessionPool.create(MLP, { size: 2 });
   const ps = [0, 1, 2, 3].map((i) => pool.run({ x: x(i, 64) }, { mode: 'async' }));
-  assert.equal(pool.stats().instances.map((s) => s.pending), [2, 2], 'spread while in flight');
+  assert.equal(
+    pool.stats().instances.map((s) => s.pending),
+    [2, 2],
+    'spread while in flight',
+  );
   assert.is(pool.pendingRuns, 4);
   assert.is(pool.idle, 0);
   await Promise.all(ps);
@@ -43,20 +47,30 @@ test('runs go to the least-busy instance (ties round-robin)', async () => {
     const busy = pool.run({ x: x(5, 256) }, { mode: 'async' });
     const busyIndex = pool.stats().instances.findIndex((s) => s.pending === 1);
     const quick = pool.run({ x: x(6) }, { mode: 'async' });
-    assert.equal(pool.stats().instances.map((s) => s.pending), [1, 1], `run ${k}: the idle instance (not ${busyIndex}) got it`);
+    assert.equal(
+      pool.stats().instances.map((s) => s.pending),
+      [1, 1],
+      `run ${k}: the idle instance (not ${busyIndex}) got it`,
+    );
     await Promise.all([busy, quick]);
   }
-  assert.equal(pool.stats().instances.map((s) => s.pending), [0, 0]);
+  assert.equal(
+    pool.stats().instances.map((s) => s.pending),
+    [0, 0],
+  );
   await pool.release();
 });
 
 test('least-busy beats round-robin: a busy instance is skipped even when it is next in turn', async () => {
   const pool = await SessionPool.create(MLP, { size: 3 });
-  const long = pool.run({ x: x(1, 8192) }, { mode: 'async' });  // instance 0, busy for a while
-  await pool.run({ x: x(2) }, { mode: 'async' });                 // instance 1, done
-  const c = pool.run({ x: x(3, 8192) }, { mode: 'async' });       // instance 2 (idle, next in turn)
-  const d = pool.run({ x: x(4) }, { mode: 'async' });             // round-robin says 0 (busy); least-busy says 1
-  assert.equal(pool.stats().instances.map((s) => s.runs), [1, 2, 1]);
+  const long = pool.run({ x: x(1, 8192) }, { mode: 'async' }); // instance 0, busy for a while
+  await pool.run({ x: x(2) }, { mode: 'async' }); // instance 1, done
+  const c = pool.run({ x: x(3, 8192) }, { mode: 'async' }); // instance 2 (idle, next in turn)
+  const d = pool.run({ x: x(4) }, { mode: 'async' }); // round-robin says 0 (busy); least-busy says 1
+  assert.equal(
+    pool.stats().instances.map((s) => s.runs),
+    [1, 2, 1],
+  );
   await Promise.all([long, c, d]);
   await pool.release();
 });
@@ -84,15 +98,26 @@ test('default size: cores ÷ intraOpNumThreads; intra-op threads default to 1', 
 });
 
 test('invalid options are ERR_INVALID_ARGUMENT; a load failure releases the instances already made', async () => {
-  await rejects(SessionPool.create(MLP, { size: 0 }), 'ERR_INVALID_ARGUMENT', 'expected an integer from 1 to 1024 for session pool size, received number 0');
-  await rejects(SessionPool.create(MLP, { sise: 2 }), 'ERR_INVALID_ARGUMENT', 'expected only known keys (size, sessionOptions) for session pool options, received unknown key "sise"');
+  await rejects(
+    SessionPool.create(MLP, { size: 0 }),
+    'ERR_INVALID_ARGUMENT',
+    'expected an integer from 1 to 1024 for session pool size, received number 0',
+  );
+  await rejects(
+    SessionPool.create(MLP, { sise: 2 }),
+    'ERR_INVALID_ARGUMENT',
+    'expected only known keys (size, sessionOptions) for session pool options, received unknown key "sise"',
+  );
   await rejects(SessionPool.create(MLP, { sessionOptions: { intraOpNumThreads: -1 } }), 'ERR_INVALID_ARGUMENT', /intraOpNumThreads/);
   const s0 = stats();
   await rejects(SessionPool.create(model('does-not-exist.onnx'), { size: 2 }), 'ERR_MODEL_LOAD');
   const s1 = stats();
   // Live sessions must not grow (the collector may free sessions of earlier tests meanwhile).
   assert.ok(s1.sessionsCreated - s1.sessionsReleased <= s0.sessionsCreated - s0.sessionsReleased, 'nothing left open');
-  assert.throws(() => new SessionPool(Symbol('x'), []), (e) => e.code === 'ERR_INVALID_ARGUMENT');
+  assert.throws(
+    () => new SessionPool(Symbol('x'), []),
+    (e) => e.code === 'ERR_INVALID_ARGUMENT',
+  );
 });
 
 test('release(): waits for runs in flight, releases every instance, idempotent; later runs are rejected', async () => {

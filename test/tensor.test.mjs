@@ -20,8 +20,8 @@ const CASES = {
   uint64: [BigUint64Array, () => new BigUint64Array([0n, 1n, 2n, 2n ** 63n, 2n ** 64n - 2n, 2n ** 64n - 1n])],
   bool: [Uint8Array, () => new Uint8Array([1, 0, 1, 1, 0, 0])],
   string: [Array, () => ['a', '', 'héllo', '😀', 'a\0b', 'x'.repeat(100)]],
-  int4: [Uint8Array, () => new Uint8Array([0x10, 0x32, 0xf8])],  // 6 nibbles: 0,1,2,3,-8,-1
-  uint4: [Uint8Array, () => new Uint8Array([0x10, 0x32, 0xff])],  // 6 nibbles: 0,1,2,3,15,15
+  int4: [Uint8Array, () => new Uint8Array([0x10, 0x32, 0xf8])], // 6 nibbles: 0,1,2,3,-8,-1
+  uint4: [Uint8Array, () => new Uint8Array([0x10, 0x32, 0xff])], // 6 nibbles: 0,1,2,3,15,15
 };
 
 test('TENSOR_TYPES lists every element type', () => {
@@ -100,15 +100,27 @@ test('numbers, booleans and bigints in plain arrays are converted to the storage
 
 test('non-integer numbers for a 64-bit tensor are refused', () => {
   const e = throws(() => new Tensor('int64', [1.5]), 'ERR_INVALID_ARGUMENT');
-  assert.is(e.message, 'expected a BigInt64Array for data of a int64 tensor, received array of length 1');
+  assert.is(
+    e.message,
+    'expected an integer from -9223372036854775808 to 9223372036854775807 (a bigint or a number) for data[0] of a int64 tensor, received number 1.5',
+  );
 });
 
 const INFER = [
-  [new Float32Array(2), 'float32'], [new Float64Array(2), 'float64'], [new Int8Array(2), 'int8'],
-  [new Int16Array(2), 'int16'], [new Int32Array(2), 'int32'], [new BigInt64Array(2), 'int64'],
-  [new Uint8Array(2), 'uint8'], [new Uint16Array(2), 'uint16'], [new Uint32Array(2), 'uint32'],
-  [new BigUint64Array(2), 'uint64'], [Buffer.from([1, 2]), 'uint8'],
-  [['a', 'b'], 'string'], [[true, false], 'bool'], [[1, 2], 'float32'],
+  [new Float32Array(2), 'float32'],
+  [new Float64Array(2), 'float64'],
+  [new Int8Array(2), 'int8'],
+  [new Int16Array(2), 'int16'],
+  [new Int32Array(2), 'int32'],
+  [new BigInt64Array(2), 'int64'],
+  [new Uint8Array(2), 'uint8'],
+  [new Uint16Array(2), 'uint16'],
+  [new Uint32Array(2), 'uint32'],
+  [new BigUint64Array(2), 'uint64'],
+  [Buffer.from([1, 2]), 'uint8'],
+  [['a', 'b'], 'string'],
+  [[true, false], 'bool'],
+  [[1, 2], 'float32'],
 ];
 test('new Tensor(data, dims) infers the type from TypedArrays and arrays', () => {
   for (const [data, type] of INFER) {
@@ -140,20 +152,34 @@ test('an unknown type name is refused', () => {
 
 test('bad dims: negative, non-integer, NaN, not an array', () => {
   const data = new Float32Array(6);
-  assert.is(throws(() => new Tensor('float32', data, [-2, -3]), 'ERR_INVALID_ARGUMENT').message,
-    'expected a non-negative integer for tensor dims[0], received number -2');
-  assert.is(throws(() => new Tensor('float32', data, [2, 1.5]), 'ERR_INVALID_ARGUMENT').message,
-    'expected a non-negative integer for tensor dims[1], received number 1.5');
-  assert.is(throws(() => new Tensor('float32', data, [NaN, 6]), 'ERR_INVALID_ARGUMENT').message,
-    'expected a non-negative integer for tensor dims[0], received number NaN');
-  assert.is(throws(() => new Tensor('float32', data, [6, Infinity]), 'ERR_INVALID_ARGUMENT').message,
-    'expected a non-negative integer for tensor dims[1], received number Infinity');
-  assert.is(throws(() => new Tensor('float32', data, ['6']), 'ERR_INVALID_ARGUMENT').message,
-    'expected a non-negative integer for tensor dims[0], received string "6"');
-  assert.is(throws(() => new Tensor('float32', data, [6n]), 'ERR_INVALID_ARGUMENT').message,
-    'expected a non-negative integer for tensor dims[0], received bigint 6');
-  assert.is(throws(() => new Tensor('float32', data, '6'), 'ERR_INVALID_ARGUMENT').message,
-    'expected an array of non-negative integers for tensor dims, received string "6"');
+  assert.is(
+    throws(() => new Tensor('float32', data, [-2, -3]), 'ERR_INVALID_ARGUMENT').message,
+    'expected a non-negative integer for tensor dims[0], received number -2',
+  );
+  assert.is(
+    throws(() => new Tensor('float32', data, [2, 1.5]), 'ERR_INVALID_ARGUMENT').message,
+    'expected a non-negative integer for tensor dims[1], received number 1.5',
+  );
+  assert.is(
+    throws(() => new Tensor('float32', data, [NaN, 6]), 'ERR_INVALID_ARGUMENT').message,
+    'expected a non-negative integer for tensor dims[0], received number NaN',
+  );
+  assert.is(
+    throws(() => new Tensor('float32', data, [6, Infinity]), 'ERR_INVALID_ARGUMENT').message,
+    'expected a non-negative integer for tensor dims[1], received number Infinity',
+  );
+  assert.is(
+    throws(() => new Tensor('float32', data, ['6']), 'ERR_INVALID_ARGUMENT').message,
+    'expected a non-negative integer for tensor dims[0], received string "6"',
+  );
+  assert.is(
+    throws(() => new Tensor('float32', data, [6n]), 'ERR_INVALID_ARGUMENT').message,
+    'expected a non-negative integer for tensor dims[0], received bigint 6',
+  );
+  assert.is(
+    throws(() => new Tensor('float32', data, '6'), 'ERR_INVALID_ARGUMENT').message,
+    'expected an array of non-negative integers for tensor dims, received string "6"',
+  );
   throws(() => new Tensor('float32', data, null), 'ERR_INVALID_ARGUMENT', /for tensor dims, received null$/);
 });
 
@@ -171,32 +197,68 @@ test('bad dims: element count of 2^53 or more', () => {
 });
 
 test('data length must equal the product of dims', () => {
-  assert.is(throws(() => new Tensor('float32', new Float32Array(5), [2, 3]), 'ERR_INVALID_ARGUMENT').message,
-    'expected 6 elements for data of a float32 tensor with dims [2,3], received 5');
-  assert.is(throws(() => new Tensor('int64', new BigInt64Array(7), [2, 3]), 'ERR_INVALID_ARGUMENT').message,
-    'expected 6 elements for data of a int64 tensor with dims [2,3], received 7');
-  assert.is(throws(() => new Tensor('string', ['a'], [2]), 'ERR_INVALID_ARGUMENT').message,
-    'expected 2 elements for data of a string tensor with dims [2], received 1');
-  assert.is(throws(() => new Tensor('float32', new Float32Array(0), []), 'ERR_INVALID_ARGUMENT').message,
-    'expected 1 elements for data of a float32 tensor with dims [], received 0');
-  assert.is(throws(() => new Tensor('bool', [true, false, true], [2]), 'ERR_INVALID_ARGUMENT').message,
-    'expected 2 elements for data of a bool tensor with dims [2], received 3');
+  assert.is(
+    throws(() => new Tensor('float32', new Float32Array(5), [2, 3]), 'ERR_INVALID_ARGUMENT').message,
+    'expected 6 elements for data of a float32 tensor with dims [2,3], received 5',
+  );
+  assert.is(
+    throws(() => new Tensor('int64', new BigInt64Array(7), [2, 3]), 'ERR_INVALID_ARGUMENT').message,
+    'expected 6 elements for data of a int64 tensor with dims [2,3], received 7',
+  );
+  assert.is(
+    throws(() => new Tensor('string', ['a'], [2]), 'ERR_INVALID_ARGUMENT').message,
+    'expected 2 elements for data of a string tensor with dims [2], received 1',
+  );
+  assert.is(
+    throws(() => new Tensor('float32', new Float32Array(0), []), 'ERR_INVALID_ARGUMENT').message,
+    'expected 1 elements for data of a float32 tensor with dims [], received 0',
+  );
+  assert.is(
+    throws(() => new Tensor('bool', [true, false, true], [2]), 'ERR_INVALID_ARGUMENT').message,
+    'expected 2 elements for data of a bool tensor with dims [2], received 3',
+  );
 });
 
 test('the TypedArray must match the element type', () => {
   const cases = [
-    ['float32', new Float64Array(3), 'expected a Float32Array or an array of numbers for data of a float32 tensor, received Float64Array of length 3'],
-    ['float64', new Float32Array(3), 'expected a Float64Array or an array of numbers for data of a float64 tensor, received Float32Array of length 3'],
+    [
+      'float32',
+      new Float64Array(3),
+      'expected a Float32Array or an array of numbers for data of a float32 tensor, received Float64Array of length 3',
+    ],
+    [
+      'float64',
+      new Float32Array(3),
+      'expected a Float64Array or an array of numbers for data of a float64 tensor, received Float32Array of length 3',
+    ],
     ['int64', new Int32Array(3), 'expected a BigInt64Array for data of a int64 tensor, received Int32Array of length 3'],
     ['uint64', new BigInt64Array(3), 'expected a BigUint64Array for data of a uint64 tensor, received BigInt64Array of length 3'],
-    ['float16', new Float32Array(3), 'expected a Uint16Array or an array of numbers for data of a float16 tensor, received Float32Array of length 3'],
-    ['bfloat16', new Int16Array(3), 'expected a Uint16Array or an array of numbers for data of a bfloat16 tensor, received Int16Array of length 3'],
-    ['bool', new Int8Array(3), 'expected a Uint8Array or an array of numbers for data of a bool tensor, received Int8Array of length 3'],
+    [
+      'float16',
+      new Float32Array(3),
+      'expected a Uint16Array or an array of numbers for data of a float16 tensor, received Float32Array of length 3',
+    ],
+    [
+      'bfloat16',
+      new Int16Array(3),
+      'expected a Uint16Array or an array of numbers for data of a bfloat16 tensor, received Int16Array of length 3',
+    ],
+    ['bool', new Int8Array(3), 'expected a Uint8Array or an array of booleans for data of a bool tensor, received Int8Array of length 3'],
     ['int8', new Uint8Array(3), 'expected a Int8Array or an array of numbers for data of a int8 tensor, received Uint8Array of length 3'],
-    ['int4', new Int8Array(3), 'expected a Uint8Array or an array of numbers for data of a int4 tensor, received Int8Array of length 3'],
+    [
+      'int4',
+      new Int8Array(3),
+      'expected a Uint8Array (two 4-bit values per byte) for data of a int4 tensor, received Int8Array of length 3',
+    ],
+    ['int4', [1, 2], 'expected a Uint8Array (two 4-bit values per byte) for data of a int4 tensor, received array of length 2'],
+    [
+      'float8e4m3fn',
+      [0.5],
+      'expected a Uint8Array (float8e4m3fn bit patterns) for data of a float8e4m3fn tensor, received array of length 1',
+    ],
     ['string', new Float32Array(3), 'expected an array of strings for data of a string tensor, received Float32Array of length 3'],
     ['string', ['a', 1], 'expected an array of strings for data of a string tensor, received array of length 2'],
-    ['float32', ['1', '2'], 'expected a Float32Array or an array of numbers for data of a float32 tensor, received array of length 2'],
+    ['float32', ['1', '2'], 'expected a number for data[0] of a float32 tensor, received string "1"'],
     ['int32', 'abc', 'expected a Int32Array or an array of numbers for data of a int32 tensor, received string "abc"'],
   ];
   for (const [type, data, message] of cases) {

@@ -15,7 +15,6 @@ import {
   ELEMENT_TYPE_BY_NAME,
   ElementType,
   ExternalDataFile,
-  attr,
   buildModel,
   mapType,
   node,
@@ -38,10 +37,22 @@ const SHIPPED_MODELS_DIR = join(REPO_ROOT, 'models');
  * ONNX Runtime only guarantees opset 7+ (below it, every load logs a warning and skips the transpose optimizer).
  */
 export const IDENTITY_OPSET_BY_TYPE = Object.freeze({
-  float32: 7, float64: 7, float16: 7, bfloat16: 13,
-  int8: 7, int16: 7, int32: 7, int64: 7,
-  uint8: 7, uint16: 7, uint32: 7, uint64: 7,
-  bool: 7, string: 7, int4: 21, uint4: 21,
+  float32: 7,
+  float64: 7,
+  float16: 7,
+  bfloat16: 13,
+  int8: 7,
+  int16: 7,
+  int32: 7,
+  int64: 7,
+  uint8: 7,
+  uint16: 7,
+  uint32: 7,
+  uint64: 7,
+  bool: 7,
+  string: 7,
+  int4: 21,
+  uint4: 21,
 });
 
 /** ONNX Runtime 1.30's CPU provider has no Identity (nor Reshape/Flatten) kernel for 4-bit types, but it
@@ -128,7 +139,11 @@ function mlpModel() {
 
 function demoModel() {
   const { nodes, initializers } = denseStack({
-    input: 'features', output: 'probabilities', widths: [4, 8, 3], seed: 0x5eed0002, finalOp: 'Softmax',
+    input: 'features',
+    output: 'probabilities',
+    widths: [4, 8, 3],
+    seed: 0x5eed0002,
+    finalOp: 'Softmax',
   });
   return buildModel({
     opsetImports: { '': 17 },
@@ -210,19 +225,14 @@ function optionalOutModel() {
         valueInfo('some', optionalType(tensorType('float32', ['N']))),
         valueInfo('none', optionalType(tensorType('float32', [null]))),
       ],
-      nodes: [
-        node('Optional', ['x'], ['some']),
-        node('Optional', [], ['none'], { type: tensorType('float32') }),
-      ],
+      nodes: [node('Optional', ['x'], ['some']), node('Optional', [], ['none'], { type: tensorType('float32') })],
     },
   });
 }
 
 /** @param {'string' | 'int64'} labelType */
 function zipMapModel(labelType) {
-  const labels = labelType === 'string'
-    ? { classlabels_strings: ['cat', 'dog', 'bird'] }
-    : { classlabels_int64s: [10, 20, 30] };
+  const labels = labelType === 'string' ? { classlabels_strings: ['cat', 'dog', 'bird'] } : { classlabels_int64s: [10, 20, 30] };
   return buildModel({
     opsetImports: { '': 17, 'ai.onnx.ml': 3 },
     graph: {
@@ -290,10 +300,7 @@ function bfloat16MiddleModel() {
       inputs: [tensorValueInfo('x', 'float32', ['N'])],
       outputs: [tensorValueInfo('y', 'float32', ['N'])],
       valueInfos: [tensorValueInfo('x_bf16', 'bfloat16', ['N'])],
-      nodes: [
-        node('Cast', ['x'], ['x_bf16'], { to: ElementType.BFLOAT16 }),
-        node('Cast', ['x_bf16'], ['y'], { to: ElementType.FLOAT }),
-      ],
+      nodes: [node('Cast', ['x'], ['x_bf16'], { to: ElementType.BFLOAT16 }), node('Cast', ['x_bf16'], ['y'], { to: ElementType.FLOAT })],
     },
   });
 }
@@ -304,7 +311,8 @@ export function generateModelFiles() {
   const files = new Map();
   const addTestModel = (name, bytes) => files.set(join(TEST_MODELS_DIR, name), bytes);
 
-  for (const typeName of /** @type {Array<keyof typeof ELEMENT_TYPE_BY_NAME>} */ (Object.keys(IDENTITY_OPSET_BY_TYPE))) addTestModel(`identity_${typeName}.onnx`, identityModel(typeName));
+  for (const typeName of /** @type {Array<keyof typeof ELEMENT_TYPE_BY_NAME>} */ (Object.keys(IDENTITY_OPSET_BY_TYPE)))
+    addTestModel(`identity_${typeName}.onnx`, identityModel(typeName));
   addTestModel('relu.onnx', reluModel());
   addTestModel('mlp_256_512_512_10.onnx', mlpModel());
   const demo = demoModel();

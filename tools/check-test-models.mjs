@@ -106,7 +106,10 @@ function referenceDense(file, input, rows, softmax) {
   const weights = float32Initializers(parseModel(readFileSync(join(MODELS_DIR, file))));
   let activations = Float64Array.from(input);
   for (let layer = 1; weights.has(`fc${layer}.weight`); layer++) {
-    const { dims: [fanIn, fanOut], values: w } = weights.get(`fc${layer}.weight`);
+    const {
+      dims: [fanIn, fanOut],
+      values: w,
+    } = weights.get(`fc${layer}.weight`);
     const bias = weights.get(`fc${layer}.bias`).values;
     const next = new Float64Array(rows * fanOut);
     for (let r = 0; r < rows; r++) {
@@ -160,7 +163,11 @@ function modelCases() {
       inputs: [['x', 'float32', [3, 4, 5]]],
       outputs: [['y', 'float32', [3, 4, 5]]],
       feeds: () => ({ x: tensorOf('float32', reluInput, [3, 4, 5]) }),
-      expect: ({ y }) => assert.deepEqual(Array.from(y.data), Array.from(reluInput, (v) => Math.max(0, v))),
+      expect: ({ y }) =>
+        assert.deepEqual(
+          Array.from(y.data),
+          Array.from(reluInput, (v) => Math.max(0, v)),
+        ),
     },
     {
       file: 'mlp_256_512_512_10.onnx',
@@ -190,8 +197,14 @@ function modelCases() {
     },
     {
       file: 'shapes.onnx',
-      inputs: [['a', 'float32', [2, 'W']], ['b', 'int64', [3]]],
-      outputs: [['a_doubled', 'float32', [2, 'W']], ['b_plus_one', 'int64', [3]]],
+      inputs: [
+        ['a', 'float32', [2, 'W']],
+        ['b', 'int64', [3]],
+      ],
+      outputs: [
+        ['a_doubled', 'float32', [2, 'W']],
+        ['b_plus_one', 'int64', [3]],
+      ],
       feeds: () => ({ a: tensorOf('float32', [1, 2, 3, 4, 5, 6, 7, 8], [2, 4]), b: tensorOf('int64', [1n, -2n, 9n], [3]) }),
       expect: ({ a_doubled, b_plus_one }) => {
         assert.deepEqual(a_doubled.dims, [2, 4]);
@@ -199,20 +212,31 @@ function modelCases() {
         assert.deepEqual(Array.from(b_plus_one.data), [2n, -1n, 10n]);
       },
       failingRuns: [
-        { why: 'wrong rank', error: /Invalid rank for input: a/,
-          feeds: () => ({ a: tensorOf('float32', [1, 2], [2]), b: tensorOf('int64', [1n, 2n, 3n], [3]) }) },
-        { why: 'wrong static dim', error: /Got invalid dimensions for input: a/,
-          feeds: () => ({ a: tensorOf('float32', [1, 2, 3], [3, 1]), b: tensorOf('int64', [1n, 2n, 3n], [3]) }) },
-        { why: 'wrong element type', error: /Unexpected input data type/,
-          feeds: () => ({ a: tensorOf('float32', [1, 2], [2, 1]), b: tensorOf('int32', [1, 2, 3], [3]) }) },
-        { why: 'missing input', error: /input 'b' is missing in 'feeds'/,
-          feeds: () => ({ a: tensorOf('float32', [1, 2], [2, 1]) }) },
+        {
+          why: 'wrong rank',
+          error: /Invalid rank for input: a/,
+          feeds: () => ({ a: tensorOf('float32', [1, 2], [2]), b: tensorOf('int64', [1n, 2n, 3n], [3]) }),
+        },
+        {
+          why: 'wrong static dim',
+          error: /Got invalid dimensions for input: a/,
+          feeds: () => ({ a: tensorOf('float32', [1, 2, 3], [3, 1]), b: tensorOf('int64', [1n, 2n, 3n], [3]) }),
+        },
+        {
+          why: 'wrong element type',
+          error: /Unexpected input data type/,
+          feeds: () => ({ a: tensorOf('float32', [1, 2], [2, 1]), b: tensorOf('int32', [1, 2, 3], [3]) }),
+        },
+        { why: 'missing input', error: /input 'b' is missing in 'feeds'/, feeds: () => ({ a: tensorOf('float32', [1, 2], [2, 1]) }) },
       ],
     },
     {
       file: 'seq.onnx',
       inputs: [['s', null]],
-      outputs: [['n', 'int64', []], ['cat', 'float32', ['', 3]]],
+      outputs: [
+        ['n', 'int64', []],
+        ['cat', 'float32', ['', 3]],
+      ],
     },
     {
       file: 'seq_out.onnx',
@@ -232,7 +256,10 @@ function modelCases() {
     {
       file: 'optional_out.onnx',
       inputs: [['x', 'float32', ['N']]],
-      outputs: [['some', null], ['none', null]],
+      outputs: [
+        ['some', null],
+        ['none', null],
+      ],
       // No run: onnxruntime-node 1.30 segfaults on the empty optional output 'none' (ORT's C API
       // GetValueType on an OrtValue with HasValue == 0 crashes), so only the session is checked.
     },
@@ -252,13 +279,19 @@ function modelCases() {
     },
     {
       file: 'bad_runtime.onnx',
-      inputs: [['data', 'float32', ['N', 3]], ['indices', 'int64', ['K']]],
+      inputs: [
+        ['data', 'float32', ['N', 3]],
+        ['indices', 'int64', ['K']],
+      ],
       outputs: [['gathered', 'float32', ['K', 3]]],
       feeds: () => ({ data: tensorOf('float32', [1, 2, 3, 4, 5, 6], [2, 3]), indices: tensorOf('int64', [1n, -2n], [2]) }),
       expect: ({ gathered }) => assert.deepEqual(Array.from(gathered.data), [4, 5, 6, 1, 2, 3]),
       failingRuns: [
-        { why: 'index out of range', error: /indices element out of data bounds/,
-          feeds: () => ({ data: tensorOf('float32', [1, 2, 3, 4, 5, 6], [2, 3]), indices: tensorOf('int64', [0n, 5n], [2]) }) },
+        {
+          why: 'index out of range',
+          error: /indices element out of data bounds/,
+          feeds: () => ({ data: tensorOf('float32', [1, 2, 3, 4, 5, 6], [2, 3]), indices: tensorOf('int64', [0n, 5n], [2]) }),
+        },
       ],
     },
     {
@@ -279,7 +312,7 @@ function modelCases() {
       inputs: [['x', 'float32', ['N']]],
       outputs: [['y', 'float32', ['N']]],
       // 1 + 2^-8 is halfway between two bfloat16 values: rounds to even (1); 1 + 3·2^-8 rounds up.
-      feeds: () => ({ x: tensorOf('float32', [1, 1 + 2 ** -8, 1 + 3 * 2 ** -8, -3.14159], [4]) }),
+      feeds: () => ({ x: tensorOf('float32', [1, 1 + 2 ** -8, 1 + 3 * 2 ** -8, -Math.PI], [4]) }),
       expect: ({ y }) => assert.deepEqual(Array.from(y.data), [1, 1, 1 + 2 ** -6, -3.140625]),
     },
   ];

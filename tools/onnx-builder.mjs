@@ -83,30 +83,35 @@ export const ELEMENT_TYPE_BY_NAME = Object.freeze({
  * TypedArray constructor holding each fixed-size element type's values (4-bit types: packed bytes).
  * @type {Map<number, any>}
  */
-const TYPED_ARRAY_BY_ELEMENT_TYPE = new Map(/** @type {Array<[number, any]>} */ ([
-  [ElementType.FLOAT, Float32Array],
-  [ElementType.UINT8, Uint8Array],
-  [ElementType.INT8, Int8Array],
-  [ElementType.UINT16, Uint16Array],
-  [ElementType.INT16, Int16Array],
-  [ElementType.INT32, Int32Array],
-  [ElementType.INT64, BigInt64Array],
-  [ElementType.BOOL, Uint8Array],
-  [ElementType.FLOAT16, Uint16Array],
-  [ElementType.DOUBLE, Float64Array],
-  [ElementType.UINT32, Uint32Array],
-  [ElementType.UINT64, BigUint64Array],
-  [ElementType.BFLOAT16, Uint16Array],
-  [ElementType.UINT4, Uint8Array],
-  [ElementType.INT4, Uint8Array],
-]));
+const TYPED_ARRAY_BY_ELEMENT_TYPE = new Map(
+  /** @type {Array<[number, any]>} */ ([
+    [ElementType.FLOAT, Float32Array],
+    [ElementType.UINT8, Uint8Array],
+    [ElementType.INT8, Int8Array],
+    [ElementType.UINT16, Uint16Array],
+    [ElementType.INT16, Int16Array],
+    [ElementType.INT32, Int32Array],
+    [ElementType.INT64, BigInt64Array],
+    [ElementType.BOOL, Uint8Array],
+    [ElementType.FLOAT16, Uint16Array],
+    [ElementType.DOUBLE, Float64Array],
+    [ElementType.UINT32, Uint32Array],
+    [ElementType.UINT64, BigUint64Array],
+    [ElementType.BFLOAT16, Uint16Array],
+    [ElementType.UINT4, Uint8Array],
+    [ElementType.INT4, Uint8Array],
+  ]),
+);
 
 /** @type {Set<number>} */
 const FOUR_BIT_TYPES = new Set([ElementType.INT4, ElementType.UINT4]);
 
 /** @typedef {number | keyof typeof ELEMENT_TYPE_BY_NAME} ElementTypeLike */
 /** @typedef {number | string | null} Dim  number: static, string: symbolic, null: unknown */
-/** @typedef {Float32Array|Float64Array|Int8Array|Int16Array|Int32Array|BigInt64Array|Uint8Array|Uint16Array|Uint32Array|BigUint64Array} TypedArray */
+/**
+ * @typedef {Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array
+ *   | Uint8Array | Uint16Array | Uint32Array | BigUint64Array} TypedArray
+ */
 
 /**
  * @param {ElementTypeLike} elementType
@@ -271,12 +276,12 @@ export function toFloat16Bits(values) {
       let half = mantissa >>> shift;
       const remainder = mantissa & ((1 << shift) - 1);
       const halfway = 1 << (shift - 1);
-      if (remainder > halfway || (remainder === halfway && (half & 1))) half++;
+      if (remainder > halfway || (remainder === halfway && half & 1)) half++;
       bits[i] = sign | half;
     } else {
       let half = (halfExponent << 10) | (mantissa >>> 13);
       const remainder = mantissa & 0x1fff;
-      if (remainder > 0x1000 || (remainder === 0x1000 && (half & 1))) half++; // may carry into exponent: correct
+      if (remainder > 0x1000 || (remainder === 0x1000 && half & 1)) half++; // may carry into exponent: correct
       bits[i] = sign | half;
     }
   }
@@ -478,17 +483,26 @@ export function attribute(name, value) {
   const plain = /** @type {any} */ (tagged && typeof tagged === 'object' && ATTRIBUTE_KIND in tagged ? tagged.value : value);
   const encoder = new TextEncoder();
   switch (kind) {
-    case 'int': return onnx.AttributeProto.create({ name, type: AttributeType.INT, i: toProtoInt64(plain) });
-    case 'float': return onnx.AttributeProto.create({ name, type: AttributeType.FLOAT, f: plain });
-    case 'string': return onnx.AttributeProto.create({ name, type: AttributeType.STRING, s: encoder.encode(plain) });
-    case 'ints': return onnx.AttributeProto.create({ name, type: AttributeType.INTS, ints: plain.map(toProtoInt64) });
-    case 'floats': return onnx.AttributeProto.create({ name, type: AttributeType.FLOATS, floats: [...plain] });
+    case 'int':
+      return onnx.AttributeProto.create({ name, type: AttributeType.INT, i: toProtoInt64(plain) });
+    case 'float':
+      return onnx.AttributeProto.create({ name, type: AttributeType.FLOAT, f: plain });
+    case 'string':
+      return onnx.AttributeProto.create({ name, type: AttributeType.STRING, s: encoder.encode(plain) });
+    case 'ints':
+      return onnx.AttributeProto.create({ name, type: AttributeType.INTS, ints: plain.map(toProtoInt64) });
+    case 'floats':
+      return onnx.AttributeProto.create({ name, type: AttributeType.FLOATS, floats: [...plain] });
     case 'strings':
       return onnx.AttributeProto.create({ name, type: AttributeType.STRINGS, strings: plain.map((s) => encoder.encode(s)) });
-    case 'tensor': return onnx.AttributeProto.create({ name, type: AttributeType.TENSOR, t: plain });
-    case 'graph': return onnx.AttributeProto.create({ name, type: AttributeType.GRAPH, g: plain });
-    case 'type': return onnx.AttributeProto.create({ name, type: AttributeType.TYPE_PROTO, tp: plain });
-    default: throw new TypeError(`unknown attribute kind ${kind}`);
+    case 'tensor':
+      return onnx.AttributeProto.create({ name, type: AttributeType.TENSOR, t: plain });
+    case 'graph':
+      return onnx.AttributeProto.create({ name, type: AttributeType.GRAPH, g: plain });
+    case 'type':
+      return onnx.AttributeProto.create({ name, type: AttributeType.TYPE_PROTO, tp: plain });
+    default:
+      throw new TypeError(`unknown attribute kind ${kind}`);
   }
 }
 
@@ -593,9 +607,7 @@ export function model({
 }) {
   const opsets = Object.entries(opsetImports);
   if (opsets.length === 0) throw new TypeError('opsetImports must name at least one domain');
-  const graphProto = graphOrOptions instanceof onnx.GraphProto
-    ? graphOrOptions
-    : graph(/** @type {GraphOptions} */ (graphOrOptions));
+  const graphProto = graphOrOptions instanceof onnx.GraphProto ? graphOrOptions : graph(/** @type {GraphOptions} */ (graphOrOptions));
   const proto = onnx.ModelProto.create({
     irVersion: irVersion ?? Math.max(...opsets.map(([d, v]) => minIrVersionForOpset(d, v))),
     producerName,

@@ -10,8 +10,18 @@ import { failureMessage, lastJsonLine, runProcess, specTimeoutMs } from '../lib/
 export const CEILING_BIN = process.env.ORTEX_CEILING_BIN || join(REPO_ROOT, 'bench/native/build/ceiling');
 
 export function ceilingArgs(spec) {
-  const args = ['--model', spec.model, '--batch', spec.batch, '--threads', spec.threads,
-    '--concurrency', spec.concurrency, '--warmup', spec.warmup];
+  const args = [
+    '--model',
+    spec.model,
+    '--batch',
+    spec.batch,
+    '--threads',
+    spec.threads,
+    '--concurrency',
+    spec.concurrency,
+    '--warmup',
+    spec.warmup,
+  ];
   if (spec.runs != null) args.push('--runs', spec.runs);
   else args.push('--seconds', spec.seconds);
   for (const [name, value] of Object.entries(spec.fixDims)) args.push('--fix-dim', `${name}=${value}`);

@@ -26,17 +26,47 @@ export function summarize(rounds) {
   return {
     rounds: rounds.length,
     runs: rounds.reduce((a, r) => a + r.runs, 0),
-    p50_us: round(med(rounds, (r) => r.p50_us), 3),
-    p99_us: round(med(rounds, (r) => r.p99_us), 3),
+    p50_us: round(
+      med(rounds, (r) => r.p50_us),
+      3,
+    ),
+    p99_us: round(
+      med(rounds, (r) => r.p99_us),
+      3,
+    ),
     us_per_run: round(med(rounds, usPerRun), 3),
-    throughput_runs_per_s: round(med(rounds, (r) => r.throughput_runs_per_s), 3),
-    samples_per_s: round(med(rounds, (r) => r.samples_per_s), 3),
-    cpu_us_per_run: round(med(rounds, (r) => ((r.cpu_user_s + r.cpu_sys_s) * 1e6) / r.runs), 3),
-    peak_rss_mb: round(max(rounds, (r) => r.peak_rss_kb / 1024), 1),
-    eld_p99_ms: round(med(rounds, (r) => r.eld_p99_ms), 3),
-    eld_max_ms: round(max(rounds, (r) => r.eld_max_ms), 3),
-    create_ms: round(med(rounds, (r) => r.create_ms), 3),
-    first_run_ms: round(med(rounds, (r) => r.first_run_ms), 3),
+    throughput_runs_per_s: round(
+      med(rounds, (r) => r.throughput_runs_per_s),
+      3,
+    ),
+    samples_per_s: round(
+      med(rounds, (r) => r.samples_per_s),
+      3,
+    ),
+    cpu_us_per_run: round(
+      med(rounds, (r) => ((r.cpu_user_s + r.cpu_sys_s) * 1e6) / r.runs),
+      3,
+    ),
+    peak_rss_mb: round(
+      max(rounds, (r) => r.peak_rss_kb / 1024),
+      1,
+    ),
+    eld_p99_ms: round(
+      med(rounds, (r) => r.eld_p99_ms),
+      3,
+    ),
+    eld_max_ms: round(
+      max(rounds, (r) => r.eld_max_ms),
+      3,
+    ),
+    create_ms: round(
+      med(rounds, (r) => r.create_ms),
+      3,
+    ),
+    first_run_ms: round(
+      med(rounds, (r) => r.first_run_ms),
+      3,
+    ),
     runs_inline: rounds.some((r) => r.runs_inline != null) ? rounds.reduce((a, r) => a + (r.runs_inline ?? 0), 0) : null,
     runs_async: rounds.some((r) => r.runs_async != null) ? rounds.reduce((a, r) => a + (r.runs_async ?? 0), 0) : null,
     ort_version: rounds[0]?.ort_version ?? null,
@@ -70,8 +100,14 @@ export function aggregateWorkload(raw, contenders) {
         const c = raw.find((x) => x.contender === 'ceiling' && x.round === r.round && !x.error);
         if (c) perRound.push({ overhead: usPerRun(r) - usPerRun(c), ratio: usPerRun(r) / usPerRun(c) });
       }
-      s.overhead_us_per_run = round(med(perRound, (p) => p.overhead), 3);
-      s.ratio_us_per_run_paired = round(med(perRound, (p) => p.ratio), 4);
+      s.overhead_us_per_run = round(
+        med(perRound, (p) => p.overhead),
+        3,
+      );
+      s.ratio_us_per_run_paired = round(
+        med(perRound, (p) => p.ratio),
+        4,
+      );
     }
   }
   return out;
@@ -94,27 +130,49 @@ export function checkTargets(byId, workloadDefs) {
     if (def.target === 'overhead') {
       const missing = [o, n, c].some((s) => !s || s.error || s.skipped);
       if (missing) {
-        checks.push({ id: 'overhead', workload: def.id, pass: null, line: `SKIP overhead (${def.id}): needs ortex, onnxruntime-node and ceiling results` });
+        checks.push({
+          id: 'overhead',
+          workload: def.id,
+          pass: null,
+          line: `SKIP overhead (${def.id}): needs ortex, onnxruntime-node and ceiling results`,
+        });
         continue;
       }
       const ratio = o.overhead_us_per_run / n.overhead_us_per_run;
       const pass = ratio <= 0.5;
       checks.push({
-        id: 'overhead', workload: def.id, pass, ratio: round(ratio, 3), limit: 0.5,
-        ortex_overhead_us: o.overhead_us_per_run, onnxruntime_node_overhead_us: n.overhead_us_per_run, ceiling_us: c.us_per_run,
-        line: `${pass ? 'PASS' : 'FAIL'} per-call overhead over the C++ ceiling (${def.id}): ortex +${fmt(o.overhead_us_per_run)} µs, ` +
+        id: 'overhead',
+        workload: def.id,
+        pass,
+        ratio: round(ratio, 3),
+        limit: 0.5,
+        ortex_overhead_us: o.overhead_us_per_run,
+        onnxruntime_node_overhead_us: n.overhead_us_per_run,
+        ceiling_us: c.us_per_run,
+        line:
+          `${pass ? 'PASS' : 'FAIL'} per-call overhead over the C++ ceiling (${def.id}): ortex +${fmt(o.overhead_us_per_run)} µs, ` +
           `onnxruntime-node +${fmt(n.overhead_us_per_run)} µs, ceiling ${fmt(c.us_per_run)} µs/call → ratio ${fmt(ratio)} (target ≤ 0.5)`,
       });
     } else if (def.target === 'rec-b8') {
       if (!o || o.error || o.skipped || !c || c.error) {
-        checks.push({ id: 'rec-b8', workload: def.id, pass: null, line: `SKIP within 5 % of the ceiling (${def.id}): needs ortex and ceiling results` });
+        checks.push({
+          id: 'rec-b8',
+          workload: def.id,
+          pass: null,
+          line: `SKIP within 5 % of the ceiling (${def.id}): needs ortex and ceiling results`,
+        });
         continue;
       }
       const ratio = o.ratio_us_per_run_paired;
       const pass = ratio <= 1.05;
       checks.push({
-        id: 'rec-b8', workload: def.id, pass, ratio, limit: 1.05,
-        line: `${pass ? 'PASS' : 'FAIL'} within 5 % of the C++ ceiling (${def.id}): ortex ${fmt(o.us_per_run / 1000)} ms/run, ` +
+        id: 'rec-b8',
+        workload: def.id,
+        pass,
+        ratio,
+        limit: 1.05,
+        line:
+          `${pass ? 'PASS' : 'FAIL'} within 5 % of the C++ ceiling (${def.id}): ortex ${fmt(o.us_per_run / 1000)} ms/run, ` +
           `ceiling ${fmt(c.us_per_run / 1000)} ms/run → ×${fmt(ratio)} (target ≤ ×1.05)`,
       });
     }

@@ -1,6 +1,7 @@
-// Writing a suite run's report: bench/RESULTS.md and bench/results/sweep.svg, from the run's JSON.
+// Writing a suite run's report (Markdown and the sweep chart) from the run's JSON: new files beside
+// the JSON by default, the committed bench/RESULTS.md and bench/results/sweep.svg only when asked.
 import { writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { aggregateWorkload, checkTargets } from './aggregate.mjs';
 import { resultsMarkdown } from './markdown.mjs';
 import { REPO_ROOT } from './models.mjs';
@@ -13,29 +14,45 @@ export function reaggregate(run) {
   return run;
 }
 
-/** Writes RESULTS.md (and sweep.svg when the run has sweeps); returns the paths written. */
-export function writeReport(run, jsonFile) {
+/**
+ * Writes the report of `run` (its raw data in `jsonFile`). `committed`: the committed
+ * bench/RESULTS.md and bench/results/sweep.svg (only when asked, with --write); otherwise new
+ * files beside the JSON, named after it (<stamp>-<profile>.md and -sweep.svg), so a quick or
+ * filtered run never overwrites the numbers the docs quote.
+ */
+export function writeReport(run, jsonFile, { committed = false } = {}) {
   const written = [];
   const resultsDir = join(REPO_ROOT, 'bench/results');
   const h = run.host;
   const panels = (run.sweeps ?? []).map((s) => ({
     title: s.title,
     subtitle: `${s.id} · ${s.levels.join(', ')} concurrent callers (point labels) · ${run.settings.threads} intra-op thread(s) · ${h.cpu_model}, ${h.logical_cores} cores`,
-    series: s.contenders.map((name) => ({
-      name,
-      points: s.levels.map((level) => ({ level, x: s.summary[name]?.[level] }))
-        .filter(({ x }) => x && !x.error && !x.skipped)
-        .map(({ level, x }) => ({ concurrency: level, throughput: x.throughput_runs_per_s, p99_ms: x.p99_us / 1000 })),
-    })).filter((x) => x.points.length),
+    series: s.contenders
+      .map((name) => ({
+        name,
+        points: s.levels
+          .map((level) => ({ level, x: s.summary[name]?.[level] }))
+          .filter(({ x }) => x && !x.error && !x.skipped)
+          .map(({ level, x }) => ({ concurrency: level, throughput: x.throughput_runs_per_s, p99_ms: x.p99_us / 1000 })),
+      }))
+      .filter((x) => x.points.length),
   }));
   if (panels.length) {
-    const svgFile = join(resultsDir, 'sweep.svg');
-    writeFileSync(svgFile, sweepSvg(panels, `ortex bench · ${run.profile} profile · ${run.started_at.slice(0, 10)} · ${h.git_commit?.slice(0, 10) ?? '?'} · ` +
-      `node ${h.node} · ORT ${run.ort_version ?? '?'}${run.note ? ' · see the note in RESULTS.md' : ''}`));
+    const svgFile = committed ? join(resultsDir, 'sweep.svg') : jsonFile.replace(/\.json$/, '-sweep.svg');
+    writeFileSync(
+      svgFile,
+      sweepSvg(
+        panels,
+        `ortex bench · ${run.profile} profile · ${run.started_at.slice(0, 10)} · ${h.git_commit?.slice(0, 10) ?? '?'} · ` +
+          `node ${h.node} · ORT ${run.ort_version ?? '?'}${run.note ? ' · see the note in RESULTS.md' : ''}`,
+      ),
+    );
     written.push(svgFile);
   }
-  const mdFile = join(REPO_ROOT, 'bench/RESULTS.md');
-  writeFileSync(mdFile, resultsMarkdown(run, { jsonPath: relative(join(REPO_ROOT, 'bench'), jsonFile), svgPath: 'results/sweep.svg' }));
+  const mdFile = committed ? join(REPO_ROOT, 'bench/RESULTS.md') : jsonFile.replace(/\.json$/, '.md');
+  const from = dirname(mdFile);
+  const svgPath = committed ? 'results/sweep.svg' : basename(jsonFile).replace(/\.json$/, '-sweep.svg');
+  writeFileSync(mdFile, resultsMarkdown(run, { jsonPath: relative(from, jsonFile), svgPath }));
   written.push(mdFile);
   return written.map((f) => relative(REPO_ROOT, f));
 }

@@ -1,6 +1,7 @@
 // Spawning helpers: run a child process, and run a contender on a workload spec.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { REPO_ROOT } from './models.mjs';
 
 export const CONTENDERS_DIR = join(REPO_ROOT, 'bench/contenders');
@@ -54,8 +55,12 @@ export function specTimeoutMs(spec) {
 /** Describe a failed child from its output. */
 export function failureMessage(res, what) {
   if (res.timedOut) return `${what} timed out`;
-  // eslint-disable-next-line no-control-regex
-  const tail = res.stderr.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').filter((l) => l.trim()).slice(-5).join(' | ');
+  const tail = stripVTControlCharacters(res.stderr)
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(-5)
+    .join(' | ');
   return `${what} exited with ${res.signal ?? res.code}${tail ? `: ${tail}` : ''}`;
 }
 

@@ -19,7 +19,8 @@ import { resolveModel } from './models.mjs';
 
 function positiveInt(spec, key, fallback, { allowZero = false } = {}) {
   const v = spec[key] ?? fallback;
-  if (!Number.isInteger(v) || v < (allowZero ? 0 : 1)) throw new Error(`workload spec: "${key}" must be an integer >= ${allowZero ? 0 : 1}, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(v) || v < (allowZero ? 0 : 1))
+    throw new Error(`workload spec: "${key}" must be an integer >= ${allowZero ? 0 : 1}, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -29,7 +30,8 @@ const RUN_MODES = ['auto', 'async', 'inline'];
 function stringMap(obj, key, check) {
   if (obj == null) return {};
   if (typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`workload spec: "${key}" must be an object`);
-  for (const [k, v] of Object.entries(obj)) if (!check(v)) throw new Error(`workload spec: ${key}.${k} has an invalid value ${JSON.stringify(v)}`);
+  for (const [k, v] of Object.entries(obj))
+    if (!check(v)) throw new Error(`workload spec: ${key}.${k} has an invalid value ${JSON.stringify(v)}`);
   return { ...obj };
 }
 
@@ -60,9 +62,12 @@ export function normalizeSpec(raw) {
     batching: spec.batching ?? null,
     eldResolutionMs: positiveInt(spec, 'eldResolutionMs', 1),
   };
-  if (!PROVIDERS.includes(out.provider)) throw new Error(`workload spec: "provider" must be one of ${PROVIDERS.join(', ')}, got ${JSON.stringify(out.provider)}`);
-  if (out.runMode !== null && !RUN_MODES.includes(out.runMode)) throw new Error(`workload spec: "runMode" must be one of ${RUN_MODES.join(', ')}`);
-  if (out.batching !== null && (typeof out.batching !== 'object' || Array.isArray(out.batching))) throw new Error('workload spec: "batching" must be an object');
+  if (!PROVIDERS.includes(out.provider))
+    throw new Error(`workload spec: "provider" must be one of ${PROVIDERS.join(', ')}, got ${JSON.stringify(out.provider)}`);
+  if (out.runMode !== null && !RUN_MODES.includes(out.runMode))
+    throw new Error(`workload spec: "runMode" must be one of ${RUN_MODES.join(', ')}`);
+  if (out.batching !== null && (typeof out.batching !== 'object' || Array.isArray(out.batching)))
+    throw new Error('workload spec: "batching" must be an object');
   if (spec.runs != null) out.runs = positiveInt(spec, 'runs');
   else {
     out.seconds = spec.seconds ?? 5;

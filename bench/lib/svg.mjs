@@ -86,9 +86,13 @@ function panel(x0, title, subtitle, series) {
     const d = p.map((q, k) => `${k ? 'L' : 'M'}${sx(q.throughput).toFixed(1)},${sy(q.p99_ms).toFixed(1)}`).join(' ');
     out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
     for (const q of p) {
-      out.push(`<circle cx="${sx(q.throughput).toFixed(1)}" cy="${sy(q.p99_ms).toFixed(1)}" r="3.5" fill="${color}">` +
-        `<title>${esc(`${s.name}, ${q.concurrency} callers: ${fmtNum(q.throughput)} req/s, p99 ${fmtMs(q.p99_ms)}`)}</title></circle>`);
-      out.push(`<text x="${(sx(q.throughput) + 5).toFixed(1)}" y="${(sy(q.p99_ms) - 5).toFixed(1)}" class="pt" fill="${color}">${q.concurrency}</text>`);
+      out.push(
+        `<circle cx="${sx(q.throughput).toFixed(1)}" cy="${sy(q.p99_ms).toFixed(1)}" r="3.5" fill="${color}">` +
+          `<title>${esc(`${s.name}, ${q.concurrency} callers: ${fmtNum(q.throughput)} req/s, p99 ${fmtMs(q.p99_ms)}`)}</title></circle>`,
+      );
+      out.push(
+        `<text x="${(sx(q.throughput) + 5).toFixed(1)}" y="${(sy(q.p99_ms) - 5).toFixed(1)}" class="pt" fill="${color}">${q.concurrency}</text>`,
+      );
     }
     // legend: one row above the plot
     const lx = M.left + i * 150;

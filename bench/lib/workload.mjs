@@ -22,8 +22,13 @@ export function ortVersion(api) {
     info = undefined;
   }
   return (
-    info?.ortVersion ?? info?.onnxruntimeVersion ?? info?.ort ?? info?.version ??
-    api.env?.versions?.node ?? api.env?.versions?.common ?? null
+    info?.ortVersion ??
+    info?.onnxruntimeVersion ??
+    info?.ort ??
+    info?.version ??
+    api.env?.versions?.node ??
+    api.env?.versions?.common ??
+    null
   );
 }
 
@@ -125,7 +130,12 @@ export async function runWorkload(api, spec, { makeRunner } = {}) {
     // tax only the bindings that leave the loop free (a blocked loop never fires the timer).
     const eld = monitorEventLoopDelay({ resolution: spec.eldResolutionMs });
     eld.enable();
-    await phase(run, feedsPerCaller, spec.runs ? { runs: Math.max(3, Math.ceil(spec.runs / 4)) } : { seconds: Math.max(0.5, spec.seconds / 4) }, carry);
+    await phase(
+      run,
+      feedsPerCaller,
+      spec.runs ? { runs: Math.max(3, Math.ceil(spec.runs / 4)) } : { seconds: Math.max(0.5, spec.seconds / 4) },
+      carry,
+    );
     eld.disable();
 
     const throughput = r.seconds > 0 ? r.runs / r.seconds : 0;

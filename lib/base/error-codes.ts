@@ -17,17 +17,51 @@ export interface ErrorCodeInfo {
 }
 
 export const ERROR_CODES = {
-  ERR_INVALID_INPUT: { description: 'A feed (or request body) does not fit the model: unknown or missing input, wrong type, shape, length or value.', httpStatus: 400, native: true },
+  ERR_INVALID_INPUT: {
+    description: 'A feed (or request body) does not fit the model: unknown or missing input, wrong type, shape, length or value.',
+    httpStatus: 400,
+    native: true,
+  },
   ERR_INVALID_ARGUMENT: { description: 'An argument or option of an API call is invalid.', httpStatus: 400, native: true },
-  ERR_MODEL_LOAD: { description: 'The model could not be loaded: missing, unreadable, malformed or unsupported.', httpStatus: 500, native: true },
+  ERR_MODEL_LOAD: {
+    description: 'The model could not be loaded: missing, unreadable, malformed or unsupported.',
+    httpStatus: 500,
+    native: true,
+  },
   ERR_RUNTIME: { description: 'ONNX Runtime failed while running the model.', httpStatus: 500, native: true },
-  ERR_SESSION_RELEASED: { description: 'The session (or pool) was released before or while the call was made.', httpStatus: 503, retryAfter: true, native: true },
-  ERR_PROVIDER_UNAVAILABLE: { description: 'A requested execution provider cannot start here; the message names what is missing and the fix.', httpStatus: 500, native: true },
+  ERR_SESSION_RELEASED: {
+    description: 'The session (or pool) was released before or while the call was made.',
+    httpStatus: 503,
+    retryAfter: true,
+    native: true,
+  },
+  ERR_PROVIDER_UNAVAILABLE: {
+    description: 'A requested execution provider cannot start here; the message names what is missing and the fix.',
+    httpStatus: 500,
+    native: true,
+  },
   ERR_ABORTED: { description: 'The run or request was cancelled through its AbortSignal.', httpStatus: 499, native: true },
-  ERR_NATIVE_LOAD: { description: 'The addon or the ONNX Runtime library could not be loaded; the message lists every path tried.', httpStatus: 500, native: true },
-  ERR_QUEUE_FULL: { description: 'A queue bound was reached (Batcher maxQueueSize, server queue limit): retry later.', httpStatus: 503, retryAfter: true },
+  ERR_NATIVE_LOAD: {
+    description: 'The addon or the ONNX Runtime library could not be loaded; the message lists every path tried.',
+    httpStatus: 500,
+    native: true,
+  },
+  ERR_QUEUE_FULL: {
+    description: 'A queue bound was reached (Batcher maxQueueSize, server queue limit): retry later.',
+    httpStatus: 503,
+    retryAfter: true,
+  },
   ERR_TIMEOUT: { description: 'The request waited longer than its timeout or deadline.', httpStatus: 504 },
   ERR_CLOSED: { description: 'The batcher or server is closing and accepts no new requests.', httpStatus: 503, retryAfter: true },
+  ERR_NOT_FOUND: { description: 'The server has no such model, version or route.', httpStatus: 404 },
+  ERR_MODEL_UNAVAILABLE: {
+    description: 'The model is known to the server but has no version ready to serve (loading, failed to load, or unloaded).',
+    httpStatus: 503,
+    retryAfter: true,
+  },
+  ERR_UNAUTHORIZED: { description: 'The request carries no bearer token, or not the one the server expects.', httpStatus: 401 },
+  ERR_PAYLOAD_TOO_LARGE: { description: 'The request body is larger than the server accepts (bodyLimitBytes).', httpStatus: 413 },
+  ERR_UNSUPPORTED_MEDIA_TYPE: { description: 'The request body has a content type the endpoint does not read.', httpStatus: 415 },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type OrtexErrorCode = keyof typeof ERROR_CODES;
@@ -39,4 +73,7 @@ export function errorCodeInfo(code: string): ErrorCodeInfo | undefined {
 
 /** Codes the addon may raise (those marked `native`). */
 export const NATIVE_ERROR_CODES: ReadonlySet<string> = new Set(
-  Object.entries(ERROR_CODES as Record<string, ErrorCodeInfo>).filter(([, v]) => v.native).map(([k]) => k));
+  Object.entries(ERROR_CODES as Record<string, ErrorCodeInfo>)
+    .filter(([, v]) => v.native)
+    .map(([k]) => k),
+);

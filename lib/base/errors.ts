@@ -31,8 +31,12 @@ export class OrtexError extends Error {
 }
 
 export function isOrtexError(e: unknown, code?: OrtexErrorCode): e is OrtexError {
-  return e instanceof Error && typeof (e as OrtexError).code === 'string' && (e as Error).name === 'OrtexError' &&
-    (code === undefined || (e as OrtexError).code === code);
+  return (
+    e instanceof Error &&
+    typeof (e as OrtexError).code === 'string' &&
+    (e as Error).name === 'OrtexError' &&
+    (code === undefined || (e as OrtexError).code === code)
+  );
 }
 
 /** The one validation message template: "expected X for Y, received Z". */
@@ -47,7 +51,8 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') return value.length > 40 ? `string "${value.slice(0, 37)}..."` : `string "${value}"`;
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
   if (Array.isArray(value)) return `array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name} of length ${(value as unknown as { length?: number }).length ?? value.byteLength}`;
+  if (ArrayBuffer.isView(value))
+    return `${value.constructor.name} of length ${(value as unknown as { length?: number }).length ?? value.byteLength}`;
   if (typeof value === 'function') return 'function';
   const name = (value as object).constructor?.name;
   return name && name !== 'Object' ? `${name} object` : 'object';

@@ -43,7 +43,8 @@ export class Histogram {
 
   /** @param bounds inclusive upper bounds, strictly ascending finite numbers (at least one). */
   constructor(bounds: readonly number[]) {
-    if (!Array.isArray(bounds) || bounds.length === 0) throw invalid('ERR_INVALID_ARGUMENT', 'histogram bounds', 'a non-empty array of ascending numbers', describe(bounds));
+    if (!Array.isArray(bounds) || bounds.length === 0)
+      throw invalid('ERR_INVALID_ARGUMENT', 'histogram bounds', 'a non-empty array of ascending numbers', describe(bounds));
     for (let i = 0; i < bounds.length; i++) {
       const b = bounds[i];
       if (typeof b !== 'number' || !Number.isFinite(b) || (i > 0 && !(b > bounds[i - 1]!))) {
@@ -73,10 +74,10 @@ export class Histogram {
 
   /** Records `value` (`times` times). NaN is ignored. */
   record(value: number, times = 1): void {
-    if (value !== value) return;
+    if (Number.isNaN(value)) return;
     const b = this.#bounds;
     let lo = 0;
-    let hi = b.length;  // bucket index in [0, b.length]
+    let hi = b.length; // bucket index in [0, b.length]
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (value <= b[mid]!) hi = mid;

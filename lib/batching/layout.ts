@@ -4,11 +4,11 @@
  * order with their row count and shape-group key.
  */
 import { elementTypeByName, type ElementTypeInfo, type TensorType } from '../tensor/element-types.js';
-import { describe, invalid, OrtexError } from '../base/errors.js';
+import { describe, invalid, type OrtexError } from '../base/errors.js';
+import { FeedPlan } from '../session/feed-plan.js';
 import type { FeedsType } from '../session/session.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { asTensor, checkTensor } from '../tensor/value-codec.js';
-import { formatType, type Dim, type ValueMetadata } from '../tensor/value-metadata.js';
+import { type Tensor, tensorDims } from '../tensor/tensor.js';
+import { formatType, type Dim, type ValueMetadata, valueType } from '../tensor/value-metadata.js';
 
 /**
  * Opt-in padding of one dynamic axis (e.g. the width of text-line images): requests that differ
@@ -54,9 +54,8 @@ export interface InputLayout {
   readonly padAxis: number;
   /** A non-batch, non-padded axis is free: its size goes into the shape-group key. */
   readonly freeAxes: readonly number[];
+  /** How messages name it: "input 'x'". */
   readonly what: string;
-  readonly expected: string;
-  readonly spec: { kind: 'tensor'; type: TensorType; shape: Dim[] };
 }
 
 /** One model output as the batcher sees it. */
@@ -83,7 +82,7 @@ function isFree(d: Dim | undefined): boolean {
 }
 
 function fmtValue(m: ValueMetadata, kind: string): string {
-  return `${kind} '${m.name}' ${m.isTensor ? formatType({ kind: 'tensor', type: m.type, shape: m.shape }) : formatType(m as never)}`;
+  return `${kind} '${m.name}' ${formatType(valueType(m))}`;
 }
 
 /** Everything the batcher needs to know about how the model batches. */
@@ -97,24 +96,43 @@ export class BatchLayout {
   readonly padding: { readonly value: number | bigint | string; readonly axes: Readonly<Record<string, number>> } | undefined;
   /** No input has a free non-batch axis and nothing is padded: every request has the same key. */
   readonly constantKey: boolean;
-  readonly #byName: Map<string, InputLayout>;
+  /** Feed validation, shared with InferenceSession (undefined when not merging: feeds go to the target as given). */
+  readonly #plan: FeedPlan | undefined;
 
-  constructor(inputMetadata: readonly ValueMetadata[], outputMetadata: readonly ValueMetadata[], axis: number | null, padding: PaddingPolicy | undefined) {
+  constructor(
+    inputMetadata: readonly ValueMetadata[],
+    outputMetadata: readonly ValueMetadata[],
+    axis: number | null,
+    padding: PaddingPolicy | undefined,
+  ) {
     this.axis = axis;
     this.inputNames = inputMetadata.map((m) => m.name);
     if (axis === null) {
-      if (padding !== undefined) throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option padding', 'no padding when batchAxis is null (requests are not merged)', 'a padding policy');
+      if (padding !== undefined)
+        throw invalid(
+          'ERR_INVALID_ARGUMENT',
+          'Batcher option padding',
+          'no padding when batchAxis is null (requests are not merged)',
+          'a padding policy',
+        );
       this.inputs = [];
       this.outputs = [];
       this.padding = undefined;
       this.constantKey = true;
-      this.#byName = new Map();
+      this.#plan = undefined;
       return;
     }
-    const noAxis = (m: ValueMetadata, kind: string, why: string): OrtexError => invalid('ERR_INVALID_ARGUMENT', `the batch axis (batchAxis ${axis}) of the Batcher's model`,
-      `a symbolic or unknown dimension at axis ${axis} of every input and output (set batchAxis to the model's batch axis, or to null to queue requests without merging them)`,
-      `${fmtValue(m, kind)}${why}`);
-    for (const [list, kind] of [[inputMetadata, 'input'], [outputMetadata, 'output']] as const) {
+    const noAxis = (m: ValueMetadata, kind: string, why: string): OrtexError =>
+      invalid(
+        'ERR_INVALID_ARGUMENT',
+        `the batch axis (batchAxis ${axis}) of the Batcher's model`,
+        `a symbolic or unknown dimension at axis ${axis} of every input and output (set batchAxis to the model's batch axis, or to null to queue requests without merging them)`,
+        `${fmtValue(m, kind)}${why}`,
+      );
+    for (const [list, kind] of [
+      [inputMetadata, 'input'],
+      [outputMetadata, 'output'],
+    ] as const) {
       for (const m of list) {
         if (!m.isTensor) throw noAxis(m, kind, ', which is not a tensor');
         const info = elementTypeByName(m.type);
@@ -132,19 +150,33 @@ export class BatchLayout {
       shape.forEach((d, i) => {
         if (i !== axis && i !== padAxis && isFree(d)) freeAxes.push(i);
       });
-      const spec = { kind: 'tensor' as const, type, shape };
       return {
-        name: m.name, index, type, info: elementTypeByName(type)!, shape, padAxis, freeAxes,
-        what: `input '${m.name}'`, expected: `a ${formatType(spec)} tensor`, spec,
+        name: m.name,
+        index,
+        type,
+        info: elementTypeByName(type)!,
+        shape,
+        padAxis,
+        freeAxes,
+        what: `input '${m.name}'`,
       };
     });
     this.outputs = outputMetadata.map((m) => {
       const type = (m as { type: TensorType }).type;
       return { name: m.name, type, info: elementTypeByName(type)! };
     });
-    this.padding = padAxes.size > 0 ? { value: padValue(padding!, this.inputs.filter((i) => i.padAxis >= 0)), axes: Object.freeze(Object.fromEntries(padAxes)) } : undefined;
+    this.padding =
+      padAxes.size > 0
+        ? {
+            value: padValue(
+              padding!,
+              this.inputs.filter((i) => i.padAxis >= 0),
+            ),
+            axes: Object.freeze(Object.fromEntries(padAxes)),
+          }
+        : undefined;
     this.constantKey = padAxes.size === 0 && this.inputs.every((i) => i.shape.length > 0 && i.freeAxes.length === 0);
-    this.#byName = new Map(this.inputs.map((i) => [i.name, i]));
+    this.#plan = new FeedPlan(inputMetadata);
   }
 
   /**
@@ -152,50 +184,47 @@ export class BatchLayout {
    * all inputs) and computes its shape-group key. Throws ERR_INVALID_INPUT.
    */
   prepare(feeds: FeedsType): PreparedRequest {
-    if (feeds === null || typeof feeds !== 'object' || Array.isArray(feeds) || ArrayBuffer.isView(feeds)) {
-      throw invalid('ERR_INVALID_INPUT', 'feeds', 'an object of input name → tensor', describe(feeds));
-    }
     const axis = this.axis!;
     const inputs = this.inputs;
-    const tensors = new Array<Tensor>(inputs.length);
+    const tensors = this.#plan!.tensors(feeds);
     let rows = -1;
     let key = '';
     let padLength = 0;
-    let present = 0;
-    for (const name in feeds) {
-      const input = this.#byName.get(name);
-      if (input === undefined) {
-        throw invalid('ERR_INVALID_INPUT', 'feeds', `only the model's inputs (${this.inputNames.map((n) => `'${n}'`).join(', ')})`, `unknown input '${name}'`);
-      }
-      present++;
-      const t = asTensor(feeds[name], input.what, input.expected);
-      checkTensor(t, input.spec, input.what);
-      const dims = t.dims;
-      if (dims.length <= axis) throw invalid('ERR_INVALID_INPUT', input.what, `a tensor with a batch axis ${axis}`, `dims [${dims.join(',')}]`);
+    for (let j = 0; j < inputs.length; j++) {
+      const input = inputs[j]!;
+      const dims = tensorDims(tensors[j]!);
+      if (dims.length <= axis)
+        throw invalid('ERR_INVALID_INPUT', input.what, `a tensor with a batch axis ${axis}`, `dims [${dims.join(',')}]`);
       const r = dims[axis]!;
       if (rows < 0) rows = r;
       else if (r !== rows) {
-        throw invalid('ERR_INVALID_INPUT', input.what, `the same number of rows along the batch axis as the other inputs (${rows})`, `${r} rows, dims [${dims.join(',')}]`);
+        throw invalid(
+          'ERR_INVALID_INPUT',
+          input.what,
+          `the same number of rows along the batch axis as the other inputs (${rows})`,
+          `${r} rows, dims [${dims.join(',')}]`,
+        );
       }
       if (input.padAxis >= 0) {
         const len = dims[input.padAxis]!;
         if (padLength === 0 || padLength === len) padLength = len;
-        else throw invalid('ERR_INVALID_INPUT', input.what, `the same length along the padded dimension as the other padded inputs (${padLength})`, `${len}`);
+        else
+          throw invalid(
+            'ERR_INVALID_INPUT',
+            input.what,
+            `the same length along the padded dimension as the other padded inputs (${padLength})`,
+            `${len}`,
+          );
       }
-      tensors[input.index] = t;
       if (!this.constantKey) {
         if (input.shape.length === 0) {
-          key += `${name}:${dims.length}:`;
+          key += `${input.name}:${dims.length}:`;
           for (let i = 0; i < dims.length; i++) if (i !== axis && i !== input.padAxis) key += `${dims[i]},`;
         } else {
           for (const i of input.freeAxes) key += `${dims[i]},`;
         }
         key += ';';
       }
-    }
-    if (present !== inputs.length) {
-      const missing = inputs.filter((i) => feeds[i.name] == null).map((i) => `'${i.name}'`);
-      throw invalid('ERR_INVALID_INPUT', 'feeds', 'a value for every input', `no value for ${missing.join(', ')}`);
     }
     return { tensors, rows, key, padLength };
   }
@@ -205,31 +234,62 @@ function resolvePadding(inputs: readonly ValueMetadata[], axis: number, p: Paddi
   const axes = new Map<string, number>();
   if (p === undefined) return axes;
   const what = 'Batcher option padding';
-  if (p === null || typeof p !== 'object') throw invalid('ERR_INVALID_ARGUMENT', what, "{ dim } or { input, axis }, with an optional value", describe(p));
+  if (p === null || typeof p !== 'object')
+    throw invalid('ERR_INVALID_ARGUMENT', what, '{ dim } or { input, axis }, with an optional value', describe(p));
   for (const k of Object.keys(p)) {
-    if (!['dim', 'input', 'axis', 'value'].includes(k)) throw invalid('ERR_INVALID_ARGUMENT', what, 'only the keys dim, input, axis and value', `key '${k}'`);
+    if (!['dim', 'input', 'axis', 'value'].includes(k))
+      throw invalid('ERR_INVALID_ARGUMENT', what, 'only the keys dim, input, axis and value', `key '${k}'`);
   }
   if (p.dim !== undefined) {
-    if (typeof p.dim !== 'string' || p.dim === '') throw invalid('ERR_INVALID_ARGUMENT', `${what}.dim`, 'a symbolic dimension name', describe(p.dim));
+    if (typeof p.dim !== 'string' || p.dim === '')
+      throw invalid('ERR_INVALID_ARGUMENT', `${what}.dim`, 'a symbolic dimension name', describe(p.dim));
     if (p.input !== undefined || p.axis !== undefined) throw invalid('ERR_INVALID_ARGUMENT', what, 'either dim or input and axis', 'both');
     for (const m of inputs) {
       if (!m.isTensor) continue;
       const found = m.shape.map((d, i) => (d === p.dim ? i : -1)).filter((i) => i >= 0);
-      if (found.length > 1) throw invalid('ERR_INVALID_ARGUMENT', `${what}.dim`, 'a dimension that appears once per input', `'${p.dim}' at axes ${found.join(', ')} of input '${m.name}'`);
+      if (found.length > 1)
+        throw invalid(
+          'ERR_INVALID_ARGUMENT',
+          `${what}.dim`,
+          'a dimension that appears once per input',
+          `'${p.dim}' at axes ${found.join(', ')} of input '${m.name}'`,
+        );
       if (found.length === 1) axes.set(m.name, found[0]!);
     }
     if (axes.size === 0) {
       const dims = inputs.flatMap((m) => (m.isTensor ? m.shape.filter((d): d is string => typeof d === 'string') : []));
-      throw invalid('ERR_INVALID_ARGUMENT', `${what}.dim`, `a symbolic dimension of the model's inputs (${[...new Set(dims)].map((d) => `'${d}'`).join(', ') || 'none'})`, `'${p.dim}'`);
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        `${what}.dim`,
+        `a symbolic dimension of the model's inputs (${[...new Set(dims)].map((d) => `'${d}'`).join(', ') || 'none'})`,
+        `'${p.dim}'`,
+      );
     }
   } else {
     const m = inputs.find((i) => i.name === p.input);
-    if (m === undefined || !m.isTensor) throw invalid('ERR_INVALID_ARGUMENT', `${what}.input`, `an input name (${inputs.map((i) => `'${i.name}'`).join(', ')})`, describe(p.input));
+    if (m === undefined || !m.isTensor)
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        `${what}.input`,
+        `an input name (${inputs.map((i) => `'${i.name}'`).join(', ')})`,
+        describe(p.input),
+      );
     const rank = m.shape.length;
     if (typeof p.axis !== 'number' || !Number.isInteger(p.axis) || p.axis < 0 || (rank > 0 && p.axis >= rank)) {
-      throw invalid('ERR_INVALID_ARGUMENT', `${what}.axis`, rank > 0 ? `an integer from 0 to ${rank - 1}` : 'a non-negative integer', describe(p.axis));
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        `${what}.axis`,
+        rank > 0 ? `an integer from 0 to ${rank - 1}` : 'a non-negative integer',
+        describe(p.axis),
+      );
     }
-    if (rank > 0 && !isFree(m.shape[p.axis])) throw invalid('ERR_INVALID_ARGUMENT', `${what}.axis`, 'a dynamic (symbolic or unknown) axis', `axis ${p.axis} of input '${m.name}', fixed at ${m.shape[p.axis]}`);
+    if (rank > 0 && !isFree(m.shape[p.axis]))
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        `${what}.axis`,
+        'a dynamic (symbolic or unknown) axis',
+        `axis ${p.axis} of input '${m.name}', fixed at ${m.shape[p.axis]}`,
+      );
     axes.set(m.name, p.axis);
   }
   for (const [name, a] of axes) {
@@ -242,10 +302,14 @@ function padValue(p: PaddingPolicy, padded: InputLayout[]): number | bigint | st
   const v = p.value ?? 0;
   for (const input of padded) {
     const info = input.info;
-    const ok = info.array === undefined ? typeof v === 'string'
-      : info.array === BigInt64Array || info.array === BigUint64Array ? typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v))
-        : typeof v === 'number';
-    if (!ok) throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option padding.value', `a value for ${input.type} input '${input.name}'`, describe(v));
+    const ok =
+      info.array === undefined
+        ? typeof v === 'string'
+        : info.array === BigInt64Array || info.array === BigUint64Array
+          ? typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v))
+          : typeof v === 'number';
+    if (!ok)
+      throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option padding.value', `a value for ${input.type} input '${input.name}'`, describe(v));
   }
   return v;
 }

@@ -31,7 +31,15 @@ export interface BatcherStats {
   /** Time each batch took to run (from the call to its result), in ms. */
   computeMs: HistogramSnapshot;
   /** Options that shape the schedule, for dashboards. */
-  config: { maxBatchSize: number; maxQueueDelayMs: number; maxQueueSize: number; maxInflightBatches: number; batchAxis: number | null };
+  config: {
+    maxBatchSize: number;
+    maxQueueDelayMs: number;
+    maxQueueSize: number;
+    maxInflightBatches: number;
+    batchAxis: number | null;
+    /** The schedule's name (Batcher option `schedule`). */
+    schedule: string;
+  };
 }
 
 /** Payload of the `'batch'` event, emitted when a batch completes (or fails). */

@@ -11,7 +11,14 @@ import type { Command } from './command.js';
 
 /** Command name → its one-line summary (for --help) and its module. Add a command by adding a file and a line here. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
-  info: { summary: 'the runtime, the usable providers, and a model (default: the bundled demo) timed on generated inputs', load: () => import('./commands/info.js') },
+  info: {
+    summary: 'the runtime, the usable providers, and a model (default: the bundled demo) timed on generated inputs',
+    load: () => import('./commands/info.js'),
+  },
+  serve: {
+    summary: 'serve models over HTTP: Open Inference Protocol (KServe v2), /predict, a hot-reloading repository, /metrics',
+    load: () => import('./commands/serve.js'),
+  },
 };
 
 function version(): string {
@@ -28,7 +35,7 @@ function usage(): string {
     '',
     'Options:',
     '  -v, --version  print the version',
-    '  -h, --help     this help (ortex <command> --help for a command\'s own)',
+    "  -h, --help     this help (ortex <command> --help for a command's own)",
     '',
   ].join('\n');
 }

@@ -37,14 +37,21 @@ export interface NativeSessionMetadata {
   opsets: { domain: string; version: number }[];
 }
 
-/** Flat triples: [code, payload, dims, code, payload, dims, ...]; see native/values.h. */
+/** Flat triples: [code, payload, dims, code, payload, dims, ...]; see native/value_encoding.h. */
 export type Encoded = unknown[];
 
 export interface NativeSession {
   metadata(): NativeSessionMetadata;
   /** Returns the results directly when the run executed inline, else a promise. */
-  run(inputIndices: number[], inputs: Encoded, outputIndices: number[], fetches: Encoded | undefined,
-    runOptions: NativeRunOptions | null, mode: number, outputLocation?: number): Encoded | Promise<Encoded>;
+  run(
+    inputIndices: number[],
+    inputs: Encoded,
+    outputIndices: number[],
+    fetches: Encoded | undefined,
+    runOptions: NativeRunOptions | null,
+    mode: number,
+    outputLocation?: number,
+  ): Encoded | Promise<Encoded>;
   /** Fast path for tensor-only models; see native/session.cc for the header layout. */
   runTensors(header: Float64Array, payloads: unknown[], runOptions: NativeRunOptions | null, mode: number): unknown[] | Promise<Encoded>;
   release(): Promise<void>;
@@ -133,10 +140,20 @@ export interface NativeBinding {
   disposeBuffer(data: ArrayBufferView | ArrayBuffer): boolean;
   /** Reads (and with n, sets) this thread's limit on runs executing on the thread pool at once. */
   runQueue(maxConcurrentRuns?: number): NativeRunQueue;
-  createSession(model: string | Uint8Array, options: NativeNormalizedOptions, inlineThresholdUs: number, copyOutputsBelowBytes: number): Promise<NativeSession>;
+  createSession(
+    model: string | Uint8Array,
+    options: NativeNormalizedOptions,
+    inlineThresholdUs: number,
+    copyOutputsBelowBytes: number,
+  ): Promise<NativeSession>;
   /** Tests only: a promise worker that fails at the step `mode` names (native/worker_probe.h). */
   _probePromiseWorker(mode: 'ok' | 'execute-std' | 'execute-failure' | 'execute-other' | 'result-napi' | 'result-std'): Promise<string>;
-  RunOptions: new (tag?: string, logSeverityLevel?: number, logVerbosityLevel?: number, configEntries?: [string, string][]) => NativeRunOptions;
+  RunOptions: new (
+    tag?: string,
+    logSeverityLevel?: number,
+    logVerbosityLevel?: number,
+    configEntries?: [string, string][],
+  ) => NativeRunOptions;
 }
 
 export const NATIVE_ABI_VERSION = 1;

@@ -3,121 +3,69 @@
  *
  * 1. `ORTEX_NATIVE_PATH`, when set: the only candidate (an explicit choice never falls back
  *    silently to another binary).
- * 2. The prebuilds for this platform, `prebuilds/<platform>-<arch>/`, chosen and ordered with
- *    node-gyp-build's rules (platform/arch folder, then the file's tags: napi, libc, armv, ...).
+ * 2. The platform package for this system (`@ortex/<platform>-<arch>`, an optional dependency
+ *    npm installs by `os`/`cpu`/`libc`): its `ortex.node`. See platform-package.ts.
  * 3. A build from source: `build/Release/ortex.node`, then `build/Debug/ortex.node`. A Release
- *    build newer than the best prebuild is tried before the prebuilds, so a fresh
- *    `npm run build` is never shadowed by an older prebuild.
+ *    build newer than the platform package's addon is tried first, so a fresh `npm run build`
+ *    in a checkout is never shadowed by an installed binary.
  *
- * After loading, the addon's ABI version must match this JS. On failure one ERR_NATIVE_LOAD error
- * lists every path tried with its real cause (the loader's own message) and what to do about it.
+ * A candidate must be a regular file (a FIFO would block dlopen forever). After loading, the
+ * addon's ABI version must match this JS. On failure one ERR_NATIVE_LOAD error lists every
+ * candidate with its real cause (the dynamic loader's message) and says what to do.
  */
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { OrtexError } from '../base/errors.js';
 import { NATIVE_ABI_VERSION, type NativeBinding } from './binding.js';
+import { isSourceCheckout, packageManifest, packageRoot } from './package-root.js';
+import { ADDON_FILE, hostLibc, platformPackage, type PlatformPackage } from './platform-package.js';
+import { fileProblem } from './regular-file.js';
+
+export { packageRoot };
 
 const require = createRequire(import.meta.url);
 
-/** The package root (the folder holding ortex's package.json), from dist/, dist/cjs/ or lib/. */
-export const packageRoot: string = (() => {
-  const here = dirname(fileURLToPath(import.meta.url));
-  let dir = here;
-  for (let i = 0; i < 4; i++) {
-    try {
-      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'ortex') return dir;
-    } catch { /* no package.json here, or not ours (dist/cjs/package.json) */ }
-    dir = dirname(dir);
-  }
-  return resolve(here, '..');
-})();
+/** Where a candidate came from. */
+export type NativeOrigin = 'ORTEX_NATIVE_PATH' | 'platform package' | 'build/Release' | 'build/Debug';
 
 /** How one candidate went. */
 export interface NativeLoadAttempt {
+  /** The file, or the package name when the package is not installed. */
   path: string;
-  /** Where the candidate came from. */
-  origin: 'ORTEX_NATIVE_PATH' | 'prebuild' | 'build/Release' | 'build/Debug';
+  origin: NativeOrigin;
   result: 'loaded' | 'not found' | 'skipped' | 'failed';
-  /** The real cause: the dynamic loader's message, or why the file does not fit this system. */
+  /** The real cause: the dynamic loader's message, or why the candidate does not fit. */
   cause?: string;
   /** What the cause usually means and what to do about it. */
   hint?: string;
 }
 
-interface Tags {
-  file: string;
-  specificity: number;
-  runtime?: string;
-  napi?: boolean;
-  abi?: string;
-  uv?: string;
-  armv?: string;
-  libc?: string;
-}
-
-interface Tuple {
-  name: string;
-  platform: string;
-  architectures: string[];
-}
-
-/** node-gyp-build's matching rules (the same ones its own loader applies to prebuilds/). */
-interface NodeGypBuild {
-  parseTags(file: string): Tags | undefined;
-  matchTags(runtime: string, abi: string | undefined): (tags: Tags | undefined) => boolean;
-  compareTags(runtime: string): (a: Tags, b: Tags) => number;
-  parseTuple(name: string): Tuple | undefined;
-  matchTuple(platform: string, arch: string): (tuple: Tuple | undefined) => boolean;
-  compareTuples(a: Tuple, b: Tuple): number;
-}
-
-/** The running process, as node-gyp-build describes it. */
-function host() {
-  const isAlpine = process.platform === 'linux' && existsSync('/etc/alpine-release');
-  const vars = ((process.config as unknown as { variables?: Record<string, unknown> })?.variables ?? {});
-  const runtime = process.versions.electron || process.env.ELECTRON_RUN_AS_NODE ? 'electron' : (process.versions.nw ? 'node-webkit' : 'node');
-  return {
-    platform: process.env.npm_config_platform || process.platform,
-    arch: process.env.npm_config_arch || process.arch,
-    runtime,
-    abi: process.versions.modules,
-    uv: (process.versions.uv ?? '').split('.')[0] ?? '',
-    armv: process.env.ARM_VERSION || (process.arch === 'arm64' ? '8' : String(vars.arm_version ?? '')),
-    libc: process.env.LIBC || (isAlpine ? 'musl' : 'glibc'),
-  };
-}
-
-function mismatch(tags: Tags, h: ReturnType<typeof host>): string {
-  const why: string[] = [];
-  if (tags.runtime && tags.runtime !== h.runtime && !(tags.runtime === 'node' && tags.napi)) why.push(`built for ${tags.runtime}, this is ${h.runtime}`);
-  if (tags.abi && tags.abi !== h.abi && !tags.napi) why.push(`built for Node ABI ${tags.abi}, this Node has ABI ${h.abi}`);
-  if (tags.uv && tags.uv !== h.uv) why.push(`built for libuv ${tags.uv}, this Node has libuv ${h.uv}`);
-  if (tags.armv && tags.armv !== h.armv) why.push(`built for ARMv${tags.armv}, this CPU is ARMv${h.armv || '?'}`);
-  if (tags.libc && tags.libc !== h.libc) why.push(`built for ${tags.libc}, this system uses ${h.libc}`);
-  return why.join('; ') || 'its tags do not match this system';
-}
-
 /** Turns a dynamic loader message into what it usually means. */
 function diagnose(message: string): string | undefined {
   const m = message;
-  let x: RegExpExecArray | null;
-  if (/invalid ELF header|wrong ELF class|file too short|not a valid Win32 application|incompatible architecture|not a mach-o file|wrong architecture|Exec format error/i.test(m)) {
-    return 'this file is not a binary for this platform and architecture (or it is damaged): reinstall ortex, or build from source';
+  if (
+    /invalid ELF header|wrong ELF class|file too short|not a valid Win32 application|incompatible architecture|not a mach-o file|wrong architecture|Exec format error/i.test(
+      m,
+    )
+  ) {
+    return 'this file is not a binary for this platform and architecture (or it is damaged): reinstall ortex on this system, or build from source';
   }
-  if ((x = /\b(GLIBC|GLIBCXX|CXXABI)_([\d.]+)' not found/.exec(m))) {
-    const lib = x[1] === 'GLIBC' ? 'glibc' : 'libstdc++';
-    return `the binary needs ${lib} ${x[1]}_${x[2]}, newer than this system's: upgrade the system's ${lib}, or build ortex from source on this system`;
+  const tooOld = /\b(GLIBC|GLIBCXX|CXXABI)_([\d.]+)' not found/.exec(m);
+  if (tooOld) {
+    const lib = tooOld[1] === 'GLIBC' ? 'glibc' : 'libstdc++';
+    return `the binary needs ${lib} ${tooOld[1]}_${tooOld[2]}, newer than this system's: upgrade the system's ${lib}, or build ortex from source on this system`;
   }
-  if (/Error relocating|__libc_single_threaded|ld-linux[^\s]*\.so|__(fprintf|memcpy|sprintf)_chk/.test(m) && host().libc === 'musl') {
+  if (/Error relocating|__libc_single_threaded|ld-linux[^\s]*\.so|__(fprintf|memcpy|sprintf)_chk/.test(m) && hostLibc() === 'musl') {
     return 'a glibc binary on a musl system (Alpine): it needs a musl build (build from source on this system)';
   }
-  if ((x = /([^\s:]+\.(?:so(?:\.[\d.]+)?|dylib|dll)): cannot open shared object file/.exec(m)) || /Library not loaded/.test(m)) {
-    return `a library the addon links against is missing${x ? ` (${x[1]})` : ''}: install it (on Debian/Ubuntu: apt-get install libstdc++6)`;
+  const missing = /([^\s:]+\.(?:so(?:\.[\d.]+)?|dylib|dll)): cannot open shared object file/.exec(m);
+  if (missing || /Library not loaded/.test(m)) {
+    return `a library the addon links against is missing${missing ? ` (${missing[1]})` : ''}: install it (on Debian/Ubuntu: apt-get install libstdc++6)`;
   }
-  if ((x = /undefined symbol: ((?:napi|node_api)_\w+)/.exec(m))) {
-    return `this Node does not provide ${x[1]}: ortex needs N-API ${8} (Node >= 20.17); this Node has N-API ${process.versions.napi}`;
+  const napi = /undefined symbol: ((?:napi|node_api)_\w+)/.exec(m);
+  if (napi) {
+    return `this Node does not provide ${napi[1]}: ortex needs N-API ${8} (Node >= 20.17); this Node has N-API ${process.versions.napi}`;
   }
   if (/undefined symbol|symbol not found/i.test(m)) {
     return 'the binary references a symbol this process does not provide: it was built for another runtime or is out of date; rebuild it';
@@ -131,14 +79,6 @@ function diagnose(message: string): string | undefined {
   return undefined;
 }
 
-function list(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
 function mtime(path: string): number {
   try {
     return statSync(path).mtimeMs;
@@ -147,84 +87,86 @@ function mtime(path: string): number {
   }
 }
 
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version?: string }).version ?? '?';
-  } catch {
-    return '?';
-  }
-}
-
 interface Plan {
-  candidates: { path: string; origin: NativeLoadAttempt['origin'] }[];
-  /** Paths looked at and ruled out before loading anything. */
+  candidates: { path: string; origin: NativeOrigin }[];
+  /** Candidates looked at and ruled out before loading anything. */
   ruledOut: NativeLoadAttempt[];
-  /** Platform folders this package ships (for the fix line). */
-  shipped: string[];
+  platform: PlatformPackage;
 }
 
 function plan(): Plan {
+  const platform = platformPackage();
   const explicit = process.env.ORTEX_NATIVE_PATH;
-  if (explicit) return { candidates: [{ path: resolve(explicit), origin: 'ORTEX_NATIVE_PATH' }], ruledOut: [], shipped: [] };
+  if (explicit) return { candidates: [{ path: resolve(explicit), origin: 'ORTEX_NATIVE_PATH' }], ruledOut: [], platform };
 
-  const gyp = require('node-gyp-build/node-gyp-build.js') as NodeGypBuild;
-  const h = host();
   const ruledOut: NativeLoadAttempt[] = [];
-  const prebuilds: Plan['candidates'] = [];
-  const prebuildsDir = join(packageRoot, 'prebuilds');
-  const folders = list(prebuildsDir);
-  const tuples = folders.map((f) => gyp.parseTuple(f)).filter((t): t is Tuple => t !== undefined);
-  const shipped = tuples.filter((t) => list(join(prebuildsDir, t.name)).some((f) => f.endsWith('.node'))).map((t) => t.name);
-  const tuple = tuples.filter(gyp.matchTuple(h.platform, h.arch)).sort(gyp.compareTuples)[0];
-  if (!tuple) {
+  const packaged: Plan['candidates'] = [];
+  if (!platform.name) {
     ruledOut.push({
-      path: join(prebuildsDir, `${h.platform}-${h.arch}`), origin: 'prebuild', result: 'not found',
-      cause: folders.length ? `no prebuild for ${h.platform}-${h.arch}` : 'this copy of ortex has no prebuilds (a source checkout, or a package built without them)',
+      path: `(no package for ${platform.id})`,
+      origin: 'platform package',
+      result: 'not found',
+      cause: platform.shipped.length
+        ? `ortex has platform packages for ${platform.shipped.join(', ')} only`
+        : 'this copy of ortex lists no platform packages',
+    });
+  } else if (!platform.dir) {
+    ruledOut.push({ path: platform.name, origin: 'platform package', result: 'not found', cause: `${platform.name} is not installed` });
+  } else if (platform.installedVersion !== platform.version) {
+    ruledOut.push({
+      path: join(platform.dir, ADDON_FILE),
+      origin: 'platform package',
+      result: 'skipped',
+      cause: `${platform.name}@${platform.installedVersion ?? '?'} is installed; ortex ${packageManifest().version ?? '?'} needs exactly ${platform.version}`,
     });
   } else {
-    const dir = join(prebuildsDir, tuple.name);
-    const parsed = list(dir).map((f) => gyp.parseTags(f)).filter((t): t is Tags => t !== undefined);
-    const match = gyp.matchTags(h.runtime, h.abi);
-    for (const t of parsed.filter((p) => !match(p))) {
-      ruledOut.push({ path: join(dir, t.file), origin: 'prebuild', result: 'skipped', cause: mismatch(t, h) });
-    }
-    for (const t of parsed.filter(match).sort(gyp.compareTags(h.runtime))) prebuilds.push({ path: join(dir, t.file), origin: 'prebuild' });
-    if (parsed.length === 0) ruledOut.push({ path: dir, origin: 'prebuild', result: 'not found', cause: 'the folder holds no .node file' });
+    packaged.push({ path: join(platform.dir, ADDON_FILE), origin: 'platform package' });
   }
   const release = { path: join(packageRoot, 'build', 'Release', 'ortex.node'), origin: 'build/Release' as const };
   const debug = { path: join(packageRoot, 'build', 'Debug', 'ortex.node'), origin: 'build/Debug' as const };
-  const releaseTime = mtime(release.path);
-  const newestPrebuild = Math.max(0, ...prebuilds.map((p) => mtime(p.path)));
-  const candidates = releaseTime > newestPrebuild && prebuilds.length > 0
-    ? [release, ...prebuilds, debug]
-    : [...prebuilds, release, debug];
-  return { candidates, ruledOut, shipped };
+  const releaseFirst = packaged.length > 0 && mtime(release.path) > mtime(packaged[0]!.path);
+  return { candidates: releaseFirst ? [release, ...packaged, debug] : [...packaged, release, debug], ruledOut, platform };
 }
 
 function describeAttempt(a: NativeLoadAttempt, i: number): string {
-  const what = a.origin === 'prebuild' ? 'prebuild' : a.origin === 'ORTEX_NATIVE_PATH' ? 'ORTEX_NATIVE_PATH' : `build from source, ${a.origin}`;
+  const what = a.origin.startsWith('build/') ? `build from source, ${a.origin}` : a.origin;
   let line = `${i + 1}. ${a.path} (${what}): ${a.result}${a.cause ? `: ${a.cause}` : ''}`;
   if (a.hint) line += `\n     -> ${a.hint}`;
   return line;
 }
 
+const FROM_SOURCE =
+  'build from a source checkout (npm install: needs cmake and a C++17 compiler) and set ' +
+  'ORTEX_NATIVE_PATH=<checkout>/build/Release/ortex.node and ORTEX_ORT_LIB=<an ONNX Runtime >= 1.29 library for this platform>';
+
 function fixFor(attempts: NativeLoadAttempt[], p: Plan): string {
-  const platform = `${process.platform}-${process.arch}`;
+  const { platform } = p;
+  const version = packageManifest().version ?? '?';
   if (process.env.ORTEX_NATIVE_PATH) {
-    return 'ORTEX_NATIVE_PATH is set, so nothing else was tried: point it at a working ortex.node, or unset it to use the prebuild shipped with ortex.';
+    return 'ORTEX_NATIVE_PATH is set, so nothing else was tried: point it at a working ortex.node, or unset it to use the platform package.';
   }
-  const fromSource = 'build from a source checkout (npm install && npm run build: needs cmake and a C++17 compiler) and set ' +
-    'ORTEX_NATIVE_PATH=<checkout>/build/Release/ortex.node';
-  const failedPrebuild = attempts.find((a) => a.origin === 'prebuild' && a.result === 'failed');
-  if (failedPrebuild) return `the prebuild for ${platform} is there but does not load here (see its cause above). Otherwise: reinstall ortex, or ${fromSource}.`;
-  if (attempts.some((a) => a.result === 'failed' && /ABI/.test(a.cause ?? ''))) {
-    return 'rebuild the addon (npm run build in a source checkout) or reinstall ortex: the binary and the JavaScript come from different versions.';
+  if (isSourceCheckout() && !attempts.some((a) => a.origin.startsWith('build/') && a.result === 'failed')) {
+    return 'this is a source checkout: npm install (or npm run build) builds build/Release/ortex.node.';
   }
-  if (p.shipped.length && !p.shipped.some((s) => s.startsWith(`${process.platform}-`) && s.split('-')[1]?.split('+').includes(process.arch))) {
-    return `ortex ${packageVersion()} ships prebuilds for ${p.shipped.join(', ')}, not ${platform}: ${fromSource}.`;
+  if (attempts.some((a) => a.result === 'failed' && /ABI version/.test(a.cause ?? ''))) {
+    return 'the binary and the JavaScript come from different ortex versions: reinstall ortex (or npm run build in a checkout).';
   }
-  if (p.ruledOut.some((a) => a.result === 'skipped')) return `no prebuild matches this system (see why above): ${fromSource}.`;
-  return `in a source checkout run npm run build (or npm run prebuild); elsewhere reinstall ortex, or ${fromSource}.`;
+  if (attempts.some((a) => a.origin === 'platform package' && a.result === 'failed')) {
+    return `the addon in ${platform.name} is there but does not load here (see its cause above): reinstall ortex on this system, or ${FROM_SOURCE}.`;
+  }
+  if (!platform.name) {
+    return `ortex ${version} ships binaries for ${platform.shipped.join(', ') || 'no platform'} (the platforms ONNX Runtime's own npm build covers), not ${platform.id}: ${FROM_SOURCE}.`;
+  }
+  const [os, cpu] = platform.id.split('-');
+  const spec = `${platform.name}@${platform.version}`;
+  if (platform.dir) return `install the matching platform package: npm install ${spec} (or reinstall ortex).`;
+  return (
+    `${spec}, the package with ortex's binaries for this system, is not installed. npm installs it with ortex ` +
+    `(an optional dependency chosen by os/cpu/libc) unless optional dependencies were omitted (--omit=optional, --no-optional, ` +
+    `yarn --ignore-optional) or node_modules was installed on another system (e.g. on macOS, then copied into a Linux container). ` +
+    `Reinstall on this system with optional dependencies (npm install --include=optional ortex), or add it yourself: npm install ${spec}; ` +
+    `to install for another system, name it: npm install --os=${os === 'linuxmusl' ? 'linux --libc=musl' : os} --cpu=${cpu} ortex.`
+  );
 }
 
 /**
@@ -238,15 +180,25 @@ function loadFile(path: string): NativeBinding {
   return module.exports;
 }
 
-let cached: { binding: NativeBinding; path: string } | undefined;
+let cached: { binding: NativeBinding; path: string; origin: NativeOrigin } | undefined;
 
-export function loadNative(): { binding: NativeBinding; path: string } {
+export function loadNative(): { binding: NativeBinding; path: string; origin: NativeOrigin } {
   if (cached) return cached;
   const p = plan();
   const attempts: NativeLoadAttempt[] = [...p.ruledOut];
   for (const { path, origin } of p.candidates) {
-    if (!existsSync(path)) {
+    const problem = fileProblem(path);
+    if (problem === 'missing') {
       attempts.push({ path, origin, result: 'not found' });
+      continue;
+    }
+    if (problem) {
+      attempts.push({
+        path,
+        origin,
+        result: 'failed',
+        cause: `expected a regular file for ${origin === 'ORTEX_NATIVE_PATH' ? origin : 'the addon'}, received ${problem}`,
+      });
       continue;
     }
     let binding: NativeBinding;
@@ -254,7 +206,12 @@ export function loadNative(): { binding: NativeBinding; path: string } {
       binding = loadFile(path);
     } catch (e) {
       const message = String((e as Error)?.message ?? e).trim();
-      const attempt: NativeLoadAttempt = { path, origin, result: 'failed', cause: message.length > 600 ? `${message.slice(0, 600)}...` : message };
+      const attempt: NativeLoadAttempt = {
+        path,
+        origin,
+        result: 'failed',
+        cause: message.length > 600 ? `${message.slice(0, 600)}...` : message,
+      };
       const hint = diagnose(message);
       if (hint) attempt.hint = hint;
       attempts.push(attempt);
@@ -262,21 +219,28 @@ export function loadNative(): { binding: NativeBinding; path: string } {
     }
     if (binding?.abiVersion !== NATIVE_ABI_VERSION) {
       attempts.push({
-        path, origin, result: 'failed',
+        path,
+        origin,
+        result: 'failed',
         cause: `addon ABI version ${String(binding?.abiVersion)}, this JavaScript expects ${NATIVE_ABI_VERSION}`,
-        hint: origin === 'prebuild' ? 'a prebuild from another ortex version: reinstall ortex, or run npm run prebuild' : 'a stale build: run npm run build',
+        hint:
+          origin === 'platform package'
+            ? `${p.platform.name} does not match this ortex: reinstall ortex`
+            : 'a stale build: run npm run build',
       });
       continue;
     }
-    cached = { binding, path };
+    cached = { binding, path, origin };
     return cached;
   }
   const napi = Number(process.versions.napi);
   const napiNote = napi < 8 ? ` This Node has N-API ${napi}; ortex needs N-API 8 (Node >= 20.17): upgrade Node.` : '';
-  throw new OrtexError('ERR_NATIVE_LOAD',
-    `cannot load the ortex native addon for ${process.platform}-${process.arch} ` +
-    `(${host().libc === 'musl' ? 'musl, ' : ''}Node ${process.versions.node}, N-API ${process.versions.napi}, ortex ${packageVersion()}).${napiNote}\n` +
-    `Tried, in order:\n  ${attempts.map(describeAttempt).join('\n  ')}\n` +
-    `Fix: ${fixFor(attempts, p)}`,
-    { details: { attempts } });
+  throw new OrtexError(
+    'ERR_NATIVE_LOAD',
+    `cannot load the ortex native addon for ${p.platform.id} ` +
+      `(Node ${process.versions.node}, N-API ${process.versions.napi}, ortex ${packageManifest().version ?? '?'}).${napiNote}\n` +
+      `Tried, in order:\n  ${attempts.map(describeAttempt).join('\n  ')}\n` +
+      `Fix: ${fixFor(attempts, p)}`,
+    { details: { attempts } },
+  );
 }

@@ -1,16 +1,21 @@
 /**
- * Chooses and loads the ONNX Runtime shared library: init({ runtimeLibrary }) before first use,
- * else ORTEX_ORT_LIB, else the library shipped in the onnxruntime-node package for this platform.
+ * Chooses and loads the ONNX Runtime shared library. In order: init({ runtimeLibrary }) before
+ * first use; ORTEX_ORT_LIB; the library beside the loaded addon (in a platform package: the ORT
+ * the addon was built and tested with); the one in the onnxruntime-node package, when it can be
+ * resolved (a source checkout's devDependency, or an app's own, so one ORT serves both); the
+ * platform package's, when the addon came from elsewhere; a platform package built in this
+ * checkout (npm run build:platform). Every path must be a regular file before it is opened.
  */
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { OrtexError, fromNative } from '../base/errors.js';
-import { loadNative } from './loader.js';
+import { describe, fromNative, invalid, OrtexError } from '../base/errors.js';
+import { integer, knownKeys, object } from '../base/validate.js';
+import { loadNative, type NativeOrigin } from './loader.js';
 import type { NativeBinding, NativeRuntimeInfo } from './binding.js';
+import { packageRoot } from './package-root.js';
+import { platformId, platformPackage, RUNTIME_LIBRARY_FILE } from './platform-package.js';
 import { providerByAvailableName } from './provider-names.js';
-
-const require = createRequire(import.meta.url);
+import { fileProblem } from './regular-file.js';
 
 export interface InitOptions {
   /** Path to libonnxruntime (.so/.dylib/.dll), e.g. an ORT GPU build. */
@@ -23,6 +28,9 @@ export interface InitOptions {
   maxConcurrentRuns?: number;
 }
 
+/** How the ONNX Runtime library was chosen. */
+export type LibrarySource = 'init' | 'ORTEX_ORT_LIB' | 'platform package' | 'addon folder' | 'onnxruntime-node';
+
 export interface RuntimeInfo {
   /** ONNX Runtime version string of the loaded library, e.g. "1.30.0". */
   ortVersion: string;
@@ -30,7 +38,7 @@ export interface RuntimeInfo {
   apiVersion: number;
   libraryPath: string;
   /** How the library was chosen. */
-  librarySource: 'init' | 'ORTEX_ORT_LIB' | 'onnxruntime-node';
+  librarySource: LibrarySource;
   addonPath: string;
   /** Providers compiled into the loaded library (short names where known, else ORT's names). */
   providers: string[];
@@ -38,30 +46,45 @@ export interface RuntimeInfo {
   ortProviders: string[];
 }
 
-const LIBRARY_FILE: Record<string, string> = {
-  linux: 'libonnxruntime.so.1',
-  darwin: 'libonnxruntime.1.dylib',
-  win32: 'onnxruntime.dll',
-};
+const libraryFile = (): string | undefined => RUNTIME_LIBRARY_FILE[process.platform];
 
-/** The ORT library inside the onnxruntime-node package for this platform, or why there is none. */
-export function defaultRuntimeLibrary(): { path?: string; problem?: string } {
-  let pkgDir: string;
+/** Where the default library is looked for, in order, given where the addon came from. */
+function defaultCandidates(addon: { path: string; origin: NativeOrigin }): { path: string; source: LibrarySource }[] {
+  const file = libraryFile();
+  if (!file) return [];
+  const candidates: { path: string; source: LibrarySource }[] = [
+    { path: join(dirname(addon.path), file), source: addon.origin === 'platform package' ? 'platform package' : 'addon folder' },
+  ];
   try {
-    pkgDir = dirname(require.resolve('onnxruntime-node/package.json'));
+    const ortNode = dirname(createRequire(join(packageRoot, 'package.json')).resolve('onnxruntime-node/package.json'));
+    candidates.push({ path: join(ortNode, 'bin', 'napi-v6', process.platform, process.arch, file), source: 'onnxruntime-node' });
   } catch {
-    return { problem: 'the onnxruntime-node package is not installed (it is a dependency of ortex: reinstall)' };
+    /* not installed: the usual case outside a checkout */
   }
-  const file = LIBRARY_FILE[process.platform];
-  if (!file) return { problem: `onnxruntime-node ships no ONNX Runtime library for ${process.platform}` };
-  const path = join(pkgDir, 'bin', 'napi-v6', process.platform, process.arch, file);
-  if (!existsSync(path)) return { problem: `${path} does not exist (onnxruntime-node ships none for ${process.platform}-${process.arch})` };
-  return { path };
+  const platform = platformPackage();
+  if (platform.dir) candidates.push({ path: join(platform.dir, file), source: 'platform package' });
+  candidates.push({ path: join(packageRoot, 'npm', platformId(), file), source: 'platform package' });
+  return candidates.filter((c, i) => candidates.findIndex((d) => d.path === c.path) === i);
+}
+
+/** The default ONNX Runtime library for the loaded addon, or every place looked at. */
+export function defaultRuntimeLibrary(addon: { path: string; origin: NativeOrigin }): {
+  path?: string;
+  source?: LibrarySource;
+  tried: string[];
+} {
+  const tried: string[] = [];
+  for (const c of defaultCandidates(addon)) {
+    const problem = fileProblem(c.path);
+    if (!problem) return { path: c.path, source: c.source, tried };
+    tried.push(`${c.path} (${c.source}): ${problem === 'missing' ? 'not found' : `expected a regular file, received ${problem}`}`);
+  }
+  return { tried };
 }
 
 let state: { binding: NativeBinding; info: RuntimeInfo } | undefined;
 
-function toInfo(n: NativeRuntimeInfo, source: RuntimeInfo['librarySource'], addonPath: string): RuntimeInfo {
+function toInfo(n: NativeRuntimeInfo, source: LibrarySource, addonPath: string): RuntimeInfo {
   return {
     ortVersion: n.version,
     apiVersion: n.apiVersion,
@@ -78,13 +101,14 @@ function toInfo(n: NativeRuntimeInfo, source: RuntimeInfo['librarySource'], addo
  * with the same library is a no-op; another library after the first load throws ERR_NATIVE_LOAD.
  */
 export function init(options: InitOptions = {}): RuntimeInfo {
-  if (options === null || typeof options !== 'object') {
-    throw new OrtexError('ERR_INVALID_ARGUMENT', `expected an object for init options, received ${typeof options}`);
-  }
-  const limit = options.maxConcurrentRuns ?? (process.env.ORTEX_MAX_CONCURRENT_RUNS ? Number(process.env.ORTEX_MAX_CONCURRENT_RUNS) : undefined);
-  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1024)) {
-    throw new OrtexError('ERR_INVALID_ARGUMENT', `expected an integer from 1 to 1024 for maxConcurrentRuns, received ${String(limit)}`);
-  }
+  knownKeys(object(options, 'init options'), 'init options', ['runtimeLibrary', 'maxConcurrentRuns']);
+  const fromEnv = process.env.ORTEX_MAX_CONCURRENT_RUNS;
+  const limit =
+    options.maxConcurrentRuns !== undefined
+      ? integer(options.maxConcurrentRuns, 'maxConcurrentRuns', 1, 1024)
+      : fromEnv
+        ? integer(Number(fromEnv), 'ORTEX_MAX_CONCURRENT_RUNS', 1, 1024)
+        : undefined;
   const info = loadRuntime(options);
   if (limit !== undefined) state!.binding.runQueue(limit);
   return info;
@@ -92,11 +116,10 @@ export function init(options: InitOptions = {}): RuntimeInfo {
 
 function loadRuntime(options: InitOptions): RuntimeInfo {
   let path: string | undefined;
-  let source: RuntimeInfo['librarySource'];
+  let source: LibrarySource;
   if (options.runtimeLibrary !== undefined) {
-    if (typeof options.runtimeLibrary !== 'string' || options.runtimeLibrary === '') {
-      throw new OrtexError('ERR_INVALID_ARGUMENT', `expected a file path for runtimeLibrary, received ${typeof options.runtimeLibrary}`);
-    }
+    if (typeof options.runtimeLibrary !== 'string' || options.runtimeLibrary === '')
+      throw invalid('ERR_INVALID_ARGUMENT', 'runtimeLibrary', 'a file path', describe(options.runtimeLibrary));
     path = resolve(options.runtimeLibrary);
     source = 'init';
   } else if (process.env.ORTEX_ORT_LIB) {
@@ -104,22 +127,39 @@ function loadRuntime(options: InitOptions): RuntimeInfo {
     source = 'ORTEX_ORT_LIB';
   } else {
     if (state) return state.info;
-    const found = defaultRuntimeLibrary();
-    if (!found.path) {
-      throw new OrtexError('ERR_NATIVE_LOAD',
-        `cannot find the ONNX Runtime library: ${found.problem}. Fix: set ORTEX_ORT_LIB=/path/to/${LIBRARY_FILE[process.platform] ?? 'libonnxruntime'} or call init({ runtimeLibrary }).`);
+    const addon = loadNative();
+    const found = defaultRuntimeLibrary(addon);
+    if (!found.path || !found.source) {
+      const file = libraryFile() ?? 'libonnxruntime';
+      throw new OrtexError(
+        'ERR_NATIVE_LOAD',
+        `cannot find the ONNX Runtime library for ${platformId()} (the addon loaded from ${addon.path}). Looked at:\n  ${found.tried.map((t, i) => `${i + 1}. ${t}`).join('\n  ') || '(nothing: no ONNX Runtime file name is known for this OS)'}\n` +
+          `Fix: reinstall ortex on this system so that its platform package comes with it (npm install --include=optional ortex), ` +
+          `or set ORTEX_ORT_LIB=/path/to/${file} (an ONNX Runtime >= 1.29), or call init({ runtimeLibrary }).`,
+        { details: { tried: found.tried } },
+      );
     }
     path = found.path;
-    source = 'onnxruntime-node';
+    source = found.source;
   }
   if (state) {
     if (state.info.libraryPath === path) return state.info;
-    throw new OrtexError('ERR_NATIVE_LOAD',
-      `ONNX Runtime is already loaded from ${state.info.libraryPath} (${state.info.librarySource}); it cannot be replaced by ${path} in this process. Call init() before creating any session.`);
+    throw new OrtexError(
+      'ERR_NATIVE_LOAD',
+      `ONNX Runtime is already loaded from ${state.info.libraryPath} (${state.info.librarySource}); it cannot be replaced by ${path} in this process. Call init() before creating any session.`,
+    );
   }
   const { binding, path: addonPath } = loadNative();
-  if (!existsSync(path)) {
-    throw new OrtexError('ERR_NATIVE_LOAD', `the ONNX Runtime library ${path} (from ${source}) does not exist. Fix: point ${source === 'init' ? 'runtimeLibrary' : 'ORTEX_ORT_LIB'} at an existing libonnxruntime, or unset it to use onnxruntime-node's.`);
+  const problem = fileProblem(path);
+  if (problem) {
+    const setting = source === 'init' ? 'runtimeLibrary' : source === 'ORTEX_ORT_LIB' ? 'ORTEX_ORT_LIB' : undefined;
+    const fix = setting ? `point ${setting} at an existing libonnxruntime, or unset it to use the default` : 'reinstall ortex';
+    throw new OrtexError(
+      'ERR_NATIVE_LOAD',
+      problem === 'missing'
+        ? `the ONNX Runtime library ${path} (from ${source}) does not exist. Fix: ${fix}.`
+        : `expected a regular file for ${setting ?? 'the ONNX Runtime library'}, received ${problem}: ${path}. Fix: ${fix}.`,
+    );
   }
   let native: NativeRuntimeInfo;
   try {
@@ -133,7 +173,8 @@ function loadRuntime(options: InitOptions): RuntimeInfo {
 
 /** The loaded binding, loading the default runtime on first use. */
 export function binding(): NativeBinding {
-  return (state ?? (init(), state!)).binding;
+  if (!state) init();
+  return state!.binding;
 }
 
 /** Facts about the loaded runtime (loads the default one if nothing is loaded yet). */

@@ -24,8 +24,9 @@ export function shortProviderName(appendName: string): string {
 
 export function diagnoseProvider(provider: string, message: string, ortLibrary: string): ProviderDiagnosis {
   const paths = searchPaths(ortLibrary);
-  const missing = /([\w.+-]+\.(?:so[\w.]*|dylib|dll))\s*:\s*cannot open shared object file/.exec(message)?.[1]
-    ?? /Failed to load library\s+(\S+)/.exec(message)?.[1];
+  const missing =
+    /([\w.+-]+\.(?:so[\w.]*|dylib|dll))\s*:\s*cannot open shared object file/.exec(message)?.[1] ??
+    /Failed to load library\s+(\S+)/.exec(message)?.[1];
   const diagnosis: ProviderDiagnosis = { provider, searchPaths: paths, fix: '' };
   if (missing) diagnosis.missingLibrary = missing;
   if (/not supported in this build|not enabled in this build/i.test(message)) {
@@ -33,9 +34,10 @@ export function diagnoseProvider(provider: string, message: string, ortLibrary: 
   } else if (provider === 'cuda' || provider === 'tensorrt') {
     diagnosis.fix = `The ${provider} provider needs libonnxruntime_providers_shared and libonnxruntime_providers_${provider === 'cuda' ? 'cuda' : 'tensorrt'} beside the ONNX Runtime library (${dirname(ortLibrary)}; onnxruntime-node's build ships none, so point ORTEX_ORT_LIB at an ORT GPU build), plus the CUDA runtime, cuBLAS and cuDNN 9${provider === 'tensorrt' ? ' and TensorRT' : ''} on ${process.platform === 'win32' ? 'PATH' : 'LD_LIBRARY_PATH'}. Searched: ${paths.join(', ')}.`;
   } else if (provider === 'webgpu') {
-    diagnosis.fix = /vulkan/i.test(message) || /adapter/i.test(message)
-      ? 'WebGPU found no usable GPU adapter: it needs a GPU driver with Vulkan (Linux), Metal (macOS) or D3D12 (Windows); on Linux also the Vulkan loader libvulkan.so.1 (Debian: apt-get install libvulkan1).'
-      : 'WebGPU could not start: check the GPU driver.';
+    diagnosis.fix =
+      /vulkan/i.test(message) || /adapter/i.test(message)
+        ? 'WebGPU found no usable GPU adapter: it needs a GPU driver with Vulkan (Linux), Metal (macOS) or D3D12 (Windows); on Linux also the Vulkan loader libvulkan.so.1 (Debian: apt-get install libvulkan1).'
+        : 'WebGPU could not start: check the GPU driver.';
   } else {
     diagnosis.fix = `Check that the ${provider} provider's libraries and drivers are installed, or request it with onFailure: 'fallback'.`;
   }

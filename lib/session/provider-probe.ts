@@ -3,7 +3,7 @@
  * process (a broken GPU stack can crash or hang the process that loads it): the child creates a
  * session on the bundled demo model with only that provider and runs it once.
  */
-import { spawn } from 'node:child_process';
+import type { spawn as Spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../native/loader.js';
@@ -30,7 +30,7 @@ export interface ProbeOptions {
 
 const CHILD = join(fileURLToPath(new URL('.', import.meta.url)), 'provider-probe-child.js');
 
-function probeOne(name: string, timeoutMs: number): Promise<ProviderProbe> {
+function probeOne(spawn: typeof Spawn, name: string, timeoutMs: number): Promise<ProviderProbe> {
   const info = runtimeInfo();
   const started = Date.now();
   return new Promise((resolve) => {
@@ -55,7 +55,11 @@ function probeOne(name: string, timeoutMs: number): Promise<ProviderProbe> {
         parsed = undefined;
       }
       if (parsed?.usable) return resolve({ ...base, usable: true });
-      const error = parsed?.error ?? (signal === 'SIGKILL' && ms >= timeoutMs ? `probe timed out after ${timeoutMs} ms` : `probe process ended with ${signal ?? `exit code ${code}`}: ${err.trim().split('\n').slice(-3).join(' ')}`);
+      const error =
+        parsed?.error ??
+        (signal === 'SIGKILL' && ms >= timeoutMs
+          ? `probe timed out after ${timeoutMs} ms`
+          : `probe process ended with ${signal ?? `exit code ${code}`}: ${err.trim().split('\n').slice(-3).join(' ')}`);
       const d = diagnoseProvider(name, error, info.libraryPath);
       resolve({ ...base, usable: false, error, fix: d.fix, ...(d.missingLibrary ? { missingLibrary: d.missingLibrary } : {}) });
     });
@@ -65,7 +69,10 @@ function probeOne(name: string, timeoutMs: number): Promise<ProviderProbe> {
 /** Probes providers one after another, each in its own child process. */
 export async function probeProviders(options: ProbeOptions = {}): Promise<ProviderProbe[]> {
   const names = options.providers ?? runtimeInfo().providers;
+  // Loaded here, not at the top: node:child_process brings node:net and node:dgram with it, and
+  // `import 'ortex'` loads no socket module (test/architecture/layers.test.mjs).
+  const { spawn } = await import('node:child_process');
   const results: ProviderProbe[] = [];
-  for (const name of names) results.push(await probeOne(name, options.timeoutMs ?? 60_000));
+  for (const name of names) results.push(await probeOne(spawn, name, options.timeoutMs ?? 60_000));
   return results;
 }

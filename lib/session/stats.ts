@@ -1,6 +1,6 @@
 import type { NativeRunQueue, NativeStats } from '../native/binding.js';
 import { binding } from '../native/runtime.js';
-import { tsCopiedBytes } from './session.js';
+import { tsCopiedBytes } from './feed-plan.js';
 
 /**
  * Also this thread's run pool: runs executing now and waiting for a slot, the threads started,

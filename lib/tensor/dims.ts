@@ -3,7 +3,11 @@ import { describe, invalid } from '../base/errors.js';
 export const MAX_RANK = 64;
 
 /** Validates dims (non-negative safe integers, rank ≤ 64, product a safe integer) and copies them. */
-export function checkDims(dims: unknown, what: string, code: 'ERR_INVALID_ARGUMENT' | 'ERR_INVALID_INPUT' = 'ERR_INVALID_ARGUMENT'): number[] {
+export function checkDims(
+  dims: unknown,
+  what: string,
+  code: 'ERR_INVALID_ARGUMENT' | 'ERR_INVALID_INPUT' = 'ERR_INVALID_ARGUMENT',
+): number[] {
   if (!Array.isArray(dims)) throw invalid(code, what, 'an array of non-negative integers', describe(dims));
   if (dims.length > MAX_RANK) throw invalid(code, what, `at most ${MAX_RANK} dimensions`, `${dims.length}`);
   const out = new Array<number>(dims.length);

@@ -1,7 +1,15 @@
 /** Tensor: the onnxruntime-common shape (type, data, dims) plus explicit native-memory disposal. */
-import { elementTypeByCode, elementTypeByName, storageLength, type ElementTypeInfo, type TensorData, type TensorType } from './element-types.js';
+import {
+  elementTypeByCode,
+  elementTypeByName,
+  storageLength,
+  type ElementTypeInfo,
+  type TensorData,
+  type TensorType,
+} from './element-types.js';
 import { describe, fromNative, invalid, OrtexError } from '../base/errors.js';
 import type { NativeDeviceTensor } from '../native/binding.js';
+import { fromArray } from './convert.js';
 import { checkDims } from './dims.js';
 
 const FROM_NATIVE = Symbol('fromNative');
@@ -27,12 +35,22 @@ function inferType(data: unknown): TensorType | undefined {
   if (data instanceof Uint32Array) return 'uint32';
   if (data instanceof BigUint64Array) return 'uint64';
   if (Array.isArray(data)) {
-    if (data.length === 0) return undefined;  // nothing to infer from: the caller must name the type
+    if (data.length === 0) return undefined; // nothing to infer from: the caller must name the type
     if (data.every((v) => typeof v === 'string')) return 'string';
     if (data.every((v) => typeof v === 'boolean')) return 'bool';
     if (data.every((v) => typeof v === 'number')) return 'float32';
   }
   return undefined;
+}
+
+/** Forms a typed array of this type may be given in, for messages. */
+function acceptedForms(info: ElementTypeInfo): string {
+  const ctor = info.array!.name;
+  if (info.packed4) return `a ${ctor} (two 4-bit values per byte)`;
+  if (info.name.startsWith('float8')) return `a ${ctor} (${info.name} bit patterns)`;
+  if (info.name === 'bool') return `a ${ctor} or an array of booleans`;
+  if (info.array === BigInt64Array || info.array === BigUint64Array) return `a ${ctor}`;
+  return `a ${ctor} or an array of numbers`;
 }
 
 function toStorage(info: ElementTypeInfo, data: unknown): TensorData {
@@ -41,44 +59,83 @@ function toStorage(info: ElementTypeInfo, data: unknown): TensorData {
     if (Array.isArray(data) && data.every((v) => typeof v === 'string')) return data as string[];
     throw invalid('ERR_INVALID_ARGUMENT', what, 'an array of strings', describe(data));
   }
-  const Ctor = info.array!;
-  if (data instanceof Ctor) return data as TensorData;
-  if (info.name === 'bool' && Array.isArray(data) && data.every((v) => typeof v === 'boolean')) {
-    return Uint8Array.from(data as boolean[], (b) => (b ? 1 : 0));
-  }
-  if (Array.isArray(data)) {
-    const big = Ctor === BigInt64Array || Ctor === BigUint64Array;
-    const ok = data.every((v) => (big ? typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)) : typeof v === 'number'));
-    if (ok) return big ? (Ctor as BigInt64ArrayConstructor).from(data as number[], (v) => BigInt(v)) : (Ctor as Float32ArrayConstructor).from(data as number[]);
-  }
-  throw invalid('ERR_INVALID_ARGUMENT', what, `a ${Ctor.name}${big(info) ? '' : ' or an array of numbers'}`, describe(data));
-}
-
-function big(info: ElementTypeInfo): boolean {
-  return info.array === BigInt64Array || info.array === BigUint64Array;
+  if (data instanceof info.array!) return data as TensorData;
+  const converted = Array.isArray(data) ? fromArray(info, data) : undefined;
+  if (converted === undefined) throw invalid('ERR_INVALID_ARGUMENT', what, acceptedForms(info), describe(data));
+  return converted;
 }
 
 /** True when ORT must not read the buffer in place (another thread or a resize may change it). */
 function mustCopy(data: TensorData): boolean {
   if (Array.isArray(data)) return false;
   const buffer = data.buffer as ArrayBuffer & { resizable?: boolean; growable?: boolean };
-  return (typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer) || buffer.resizable === true ||
-    (buffer as unknown as { growable?: boolean }).growable === true;
+  return (
+    (typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer) ||
+    buffer.resizable === true ||
+    (buffer as unknown as { growable?: boolean }).growable === true
+  );
+}
+
+type Location = 'cpu' | 'cpu-pinned' | 'gpu';
+
+// Readers of a Tensor's own state, for lib/: they read the private fields, so neither a subclass's
+// getters nor anything a caller assigns can change what ortex validates and hands to the addon.
+let readType!: (t: Tensor) => TensorType;
+let readCode!: (t: Tensor) => number;
+let readDims!: (t: Tensor) => readonly number[];
+let readData!: (t: Tensor) => TensorData | undefined;
+let readDevice!: (t: Tensor) => NativeDeviceTensor | undefined;
+let readMustCopy!: (t: Tensor) => boolean;
+let brand!: (v: object) => boolean;
+
+/** @internal True for a Tensor made by this copy of ortex (a brand check: a look-alike object is not one). */
+export function isTensor(v: unknown): v is Tensor {
+  return typeof v === 'object' && v !== null && brand(v);
+}
+/** @internal The tensor's element type, as constructed. */
+export function tensorType(t: Tensor): TensorType {
+  return readType(t);
+}
+/** @internal ONNX element code. */
+export function tensorCode(t: Tensor): number {
+  return readCode(t);
+}
+/** @internal The tensor's dims (a frozen array), as constructed. */
+export function tensorDims(t: Tensor): readonly number[] {
+  return readDims(t);
+}
+/** @internal The tensor's CPU data; undefined once disposed or for a GPU tensor. */
+export function tensorData(t: Tensor): TensorData | undefined {
+  return readData(t);
+}
+/** @internal The addon's handle of a GPU tensor. */
+export function tensorDevice(t: Tensor): NativeDeviceTensor | undefined {
+  return readDevice(t);
+}
+/** @internal Data must be copied before ORT reads it (shared or resizable buffer). */
+export function tensorMustCopy(t: Tensor): boolean {
+  return readMustCopy(t);
 }
 
 export class Tensor {
-  readonly type: TensorType;
-  readonly dims: readonly number[];
-  readonly size: number;
-  /**
-   * 'cpu'; 'cpu-pinned' for page-locked host memory from session.allocatePinned() (faster
-   * uploads to a CUDA device); 'gpu' for outputs kept in a GPU provider's memory.
-   */
-  readonly location: 'cpu' | 'cpu-pinned' | 'gpu' = 'cpu';
-  /** @internal ONNX element code. */
-  readonly code: number;
-  /** @internal Data must be copied before ORT reads it (shared or resizable buffer). */
-  readonly mustCopy: boolean;
+  static {
+    readType = (t) => t.#type;
+    readCode = (t) => t.#code;
+    readDims = (t) => t.#dims;
+    readData = (t) => t.#data;
+    readDevice = (t) => t.#device;
+    readMustCopy = (t) => t.#mustCopy;
+    brand = (v) => #code in v;
+  }
+
+  // Fields are private behind getters: none can be reassigned after construction (a tensor that
+  // said float32 over int32 data, or a shared buffer with its copy flag cleared, would reach ORT).
+  #type: TensorType;
+  #code: number;
+  #dims: readonly number[];
+  #size: number;
+  #location: Location = 'cpu';
+  #mustCopy: boolean;
   #data: TensorData | undefined;
   #native: boolean;
   #device: NativeDeviceTensor | undefined;
@@ -93,20 +150,20 @@ export class Tensor {
       const dims = d as number[];
       let count = 1;
       for (const x of dims) count *= x;
-      this.type = info.name;
-      this.code = info.code;
-      this.dims = dims;
-      this.size = count;
-      this.mustCopy = false;
+      this.#type = info.name;
+      this.#code = info.code;
+      this.#dims = Object.freeze(dims);
+      this.#size = count;
+      this.#mustCopy = false;
       if (e === DEVICE) {
-        this.location = 'gpu';
+        this.#location = 'gpu';
         this.#device = c as NativeDeviceTensor;
         this.#native = true;
         return;
       }
       this.#data = c as TensorData;
       this.#native = e === true;
-      if (e === PINNED) this.location = 'cpu-pinned';
+      if (e === PINNED) this.#location = 'cpu-pinned';
       return;
     }
     let typeName: unknown;
@@ -120,25 +177,59 @@ export class Tensor {
       typeName = inferType(a);
       data = a;
       dims = b;
-      if (typeName === undefined) throw invalid('ERR_INVALID_ARGUMENT', 'tensor data', 'a TypedArray or an array of numbers, booleans or strings', describe(a));
+      if (typeName === undefined)
+        throw invalid('ERR_INVALID_ARGUMENT', 'tensor data', 'a TypedArray or an array of numbers, booleans or strings', describe(a));
     }
     const info = elementTypeByName(typeName as string);
-    if (!info) throw invalid('ERR_INVALID_ARGUMENT', 'tensor type', 'one of float32, float64, float16, bfloat16, int8..int64, uint8..uint64, bool, string, int4, uint4', describe(typeName));
+    if (!info)
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        'tensor type',
+        'one of float32, float64, float16, bfloat16, int8..int64, uint8..uint64, bool, string, int4, uint4',
+        describe(typeName),
+      );
     const storage = toStorage(info, data);
     const shape = dims === undefined ? [info.packed4 ? storage.length * 2 : storage.length] : checkDims(dims, 'tensor dims');
     let count = 1;
     for (const d of shape) count *= d;
     const expected = storageLength(info, count);
     if (storage.length !== expected) {
-      throw invalid('ERR_INVALID_ARGUMENT', `data of a ${info.name} tensor with dims [${shape.join(',')}]`, `${expected} ${info.packed4 ? 'bytes' : 'elements'}`, `${storage.length}`);
+      throw invalid(
+        'ERR_INVALID_ARGUMENT',
+        `data of a ${info.name} tensor with dims [${shape.join(',')}]`,
+        `${expected} ${info.packed4 ? 'bytes' : 'elements'}`,
+        `${storage.length}`,
+      );
     }
-    this.type = info.name;
-    this.code = info.code;
-    this.dims = shape;
-    this.size = count;
+    this.#type = info.name;
+    this.#code = info.code;
+    this.#dims = Object.freeze(shape);
+    this.#size = count;
     this.#data = storage;
     this.#native = false;
-    this.mustCopy = mustCopy(storage);
+    this.#mustCopy = mustCopy(storage);
+  }
+
+  get type(): TensorType {
+    return this.#type;
+  }
+
+  /** The shape (a frozen array). */
+  get dims(): readonly number[] {
+    return this.#dims;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /**
+   * 'cpu'; 'cpu-pinned' for page-locked host memory from session.allocatePinned() (faster
+   * uploads to a CUDA device); 'gpu' for outputs kept in a GPU provider's memory.
+   */
+  get location(): Location {
+    return this.#location;
   }
 
   /**
@@ -159,15 +250,11 @@ export class Tensor {
     return new (Tensor as unknown as new (...args: unknown[]) => Tensor)(FROM_NATIVE, info, data, dims, PINNED);
   }
 
-  /** @internal The addon's handle of a GPU tensor. */
-  get deviceHandle(): NativeDeviceTensor | undefined {
-    return this.#device;
-  }
-
   /** The tensor's data. Outputs are views of ONNX Runtime's memory (no copy). */
   get data(): TensorData {
     if (this.#data === undefined) {
-      if (this.#device) throw new OrtexError('ERR_INVALID_ARGUMENT', `the tensor is in GPU memory: use await tensor.download() for a CPU copy`);
+      if (this.#device)
+        throw new OrtexError('ERR_INVALID_ARGUMENT', `the tensor is in GPU memory: use await tensor.download() for a CPU copy`);
       throw new OrtexError('ERR_INVALID_ARGUMENT', 'the tensor has been disposed');
     }
     return this.#data;
@@ -180,7 +267,7 @@ export class Tensor {
 
   /** onnxruntime-common compatibility: the data, downloaded first for a GPU tensor. */
   async getData(): Promise<TensorData> {
-    if (this.location === 'gpu') return (await this.download()).data;
+    if (this.#location === 'gpu') return (await this.download()).data;
     return this.data;
   }
 
@@ -191,7 +278,7 @@ export class Tensor {
   async download(): Promise<Tensor> {
     const device = this.#device;
     if (device === undefined) {
-      if (this.location === 'gpu') throw new OrtexError('ERR_INVALID_ARGUMENT', 'the tensor has been disposed');
+      if (this.#location === 'gpu') throw new OrtexError('ERR_INVALID_ARGUMENT', 'the tensor has been disposed');
       return this;
     }
     let raw: [number, ArrayBuffer, number[]];
@@ -207,7 +294,7 @@ export class Tensor {
 
   /** A tensor with new dims over the same data. */
   reshape(dims: readonly number[]): Tensor {
-    return new Tensor(this.type, this.data as TensorData, dims);
+    return new Tensor(this.#type, this.data as TensorData, dims);
   }
 
   /**
@@ -227,6 +314,6 @@ export class Tensor {
   }
 
   toString(): string {
-    return `Tensor(${this.type}, [${this.dims.join(',')}])`;
+    return `Tensor(${this.#type}, [${this.#dims.join(',')}])`;
   }
 }

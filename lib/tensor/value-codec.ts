@@ -4,13 +4,16 @@
  */
 import { elementTypeByCode, elementTypeByName, type TensorData, type TensorType } from './element-types.js';
 import { describe, invalid, OrtexError } from '../base/errors.js';
-import { Tensor } from './tensor.js';
+import { isTensor, Tensor, tensorCode, tensorData, tensorDevice, tensorDims, tensorMustCopy, tensorType } from './tensor.js';
 import type { Encoded, NativeDeviceTensor } from '../native/binding.js';
 import { formatType, type TypeMetadata } from './value-metadata.js';
 
 export type OnnxValue = Tensor | OnnxValue[] | Map<string | number | bigint, unknown> | null;
 
-const CODE_SEQUENCE = 100, CODE_MAP = 101, CODE_NONE = 102, CODE_DEVICE = 103;
+const CODE_SEQUENCE = 100,
+  CODE_MAP = 101,
+  CODE_NONE = 102,
+  CODE_DEVICE = 103;
 
 export interface CopyCounter {
   bytes: number;
@@ -22,20 +25,30 @@ function fmtDims(dims: readonly unknown[]): string {
 
 /** Accepts ortex Tensors and, for drop-in use, onnxruntime-common tensors ({ type, data, dims }). */
 export function asTensor(v: unknown, what: string, expected: string): Tensor {
-  if (v instanceof Tensor) return v;
+  if (isTensor(v)) return v;
+  // Tensor.prototype without a Tensor's state (Object.create): its getters would throw.
+  if (v instanceof Tensor) throw invalid('ERR_INVALID_INPUT', what, expected, describe(v));
   const o = v as { type?: unknown; data?: unknown; dims?: unknown } | null;
-  if (o && typeof o === 'object' && typeof o.type === 'string' && Array.isArray(o.dims) && o.data !== undefined && elementTypeByName(o.type)) {
+  if (
+    o &&
+    typeof o === 'object' &&
+    typeof o.type === 'string' &&
+    Array.isArray(o.dims) &&
+    o.data !== undefined &&
+    elementTypeByName(o.type)
+  ) {
     return new Tensor(o.type as TensorType, o.data as TensorData, o.dims as number[]);
   }
   throw invalid('ERR_INVALID_INPUT', what, expected, describe(v));
 }
 
 export function checkTensor(t: Tensor, spec: Extract<TypeMetadata, { kind: 'tensor' }>, what: string): void {
-  if (t.type !== spec.type) {
-    throw invalid('ERR_INVALID_INPUT', what, `a ${spec.type} tensor`, `a ${t.type} tensor`);
+  const type = tensorType(t);
+  if (type !== spec.type) {
+    throw invalid('ERR_INVALID_INPUT', what, `a ${spec.type} tensor`, `a ${type} tensor`);
   }
   const shape = spec.shape;
-  const dims = t.dims;
+  const dims = tensorDims(t);
   // ORT reports no shape as rank 0: a scalar and "unknown" look alike, so ORT checks those.
   if (shape.length === 0) return;
   if (shape.length !== dims.length) {
@@ -44,23 +57,60 @@ export function checkTensor(t: Tensor, spec: Extract<TypeMetadata, { kind: 'tens
   for (let i = 0; i < shape.length; i++) {
     const s = shape[i];
     if (typeof s === 'number' && s !== dims[i]) {
-      throw invalid('ERR_INVALID_INPUT', what, `dims ${fmtDims(shape)}`, `${fmtDims(dims)} (dimension ${i} is ${dims[i]}, the model requires ${s})`);
+      throw invalid(
+        'ERR_INVALID_INPUT',
+        what,
+        `dims ${fmtDims(shape)}`,
+        `${fmtDims(dims)} (dimension ${i} is ${dims[i]}, the model requires ${s})`,
+      );
     }
   }
 }
 
-function pushTensor(out: Encoded, t: Tensor, copies: CopyCounter): void {
-  const device = t.deviceHandle;
+/** The error for a disposed tensor given as a feed or a fetch. */
+export function disposedError(what: string): OrtexError {
+  return invalid('ERR_INVALID_ARGUMENT', what, 'a tensor that is not disposed', 'a disposed tensor');
+}
+
+/**
+ * A copy of a string tensor's elements, each checked to be a string. Reading the caller's array
+ * runs whatever getters it has, here and not inside the native call.
+ */
+export function snapshotStrings(data: readonly unknown[], what: string): string[] {
+  const n = data.length;
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const s = data[i];
+    if (typeof s !== 'string') throw invalid('ERR_INVALID_INPUT', `data[${i}] of ${what}`, 'a string', describe(s));
+    out[i] = s;
+  }
+  return out;
+}
+
+/**
+ * The data ORT reads for `t`: its own, a snapshot of a string tensor's elements, or a copy when
+ * the buffer may change under ORT (counted in `copies`).
+ */
+export function payloadOf(t: Tensor, copies: CopyCounter, what = 'a tensor'): TensorData {
+  const data = tensorData(t);
+  if (data === undefined) throw disposedError(what);
+  if (Array.isArray(data)) return snapshotStrings(data, what);
+  if (!tensorMustCopy(t)) return data;
+  // A fresh array of the element type's own constructor: never the data's `slice`, which a
+  // subclass or a replaced `constructor` could redirect.
+  const Ctor = elementTypeByCode(tensorCode(t))!.array! as unknown as new (src: ArrayLike<number> | ArrayLike<bigint>) => TensorData;
+  const copy = new Ctor(data as ArrayLike<number>);
+  copies.bytes += (copy as Uint8Array).byteLength;
+  return copy;
+}
+
+function pushTensor(out: Encoded, t: Tensor, copies: CopyCounter, what: string): void {
+  const device = tensorDevice(t);
   if (device !== undefined) {
-    out.push(CODE_DEVICE, [t.code, device], t.dims);
+    out.push(CODE_DEVICE, [tensorCode(t), device], tensorDims(t));
     return;
   }
-  let data = t.data;
-  if (t.mustCopy) {
-    data = (data as Float32Array).slice() as TensorData;
-    copies.bytes += (data as Float32Array).byteLength;
-  }
-  out.push(t.code, data, t.dims);
+  out.push(tensorCode(t), payloadOf(t, copies, what), tensorDims(t));
 }
 
 function tensorOfKeys(keys: unknown[], type: TensorType, what: string): Tensor {
@@ -79,7 +129,7 @@ export function encodeValue(v: unknown, spec: TypeMetadata, what: string, out: E
     case 'tensor': {
       const t = asTensor(v, what, `a ${spec.type} tensor`);
       checkTensor(t, spec, what);
-      pushTensor(out, t, copies);
+      pushTensor(out, t, copies, what);
       return;
     }
     case 'optional':
@@ -91,7 +141,7 @@ export function encodeValue(v: unknown, spec: TypeMetadata, what: string, out: E
       const items: Encoded = [];
       for (let i = 0; i < v.length; i++) encodeValue(v[i], spec.element, `${what}[${i}]`, items, copies);
       // The element type lets the addon build an empty sequence (ORT's C API cannot).
-      const elementCode = spec.element.kind === 'tensor' ? elementTypeByName(spec.element.type)?.code ?? 0 : 0;
+      const elementCode = spec.element.kind === 'tensor' ? (elementTypeByName(spec.element.type)?.code ?? 0) : 0;
       out.push(CODE_SEQUENCE, items, elementCode);
       return;
     }
@@ -101,8 +151,8 @@ export function encodeValue(v: unknown, spec: TypeMetadata, what: string, out: E
       const keys = tensorOfKeys([...v.keys()], spec.keyType, `keys of ${what}`);
       const values = tensorOfKeys([...v.values()], spec.value.type, `values of ${what}`);
       const items: Encoded = [];
-      pushTensor(items, keys, copies);
-      pushTensor(items, values, copies);
+      pushTensor(items, keys, copies, `keys of ${what}`);
+      pushTensor(items, values, copies, `values of ${what}`);
       out.push(CODE_MAP, items, null);
       return;
     }
@@ -138,7 +188,8 @@ export function decodeValue(encoded: Encoded, at: number, fetched: Tensor | unde
     const keys = decodeValue(items, 0, undefined, copyBelowBytes) as Tensor;
     const values = decodeValue(items, 3, undefined, copyBelowBytes) as Tensor;
     const map = new Map<string | number | bigint, unknown>();
-    const kd = keys.data, vd = values.data;
+    const kd = keys.data,
+      vd = values.data;
     for (let i = 0; i < keys.size; i++) map.set(mapKey(kd, i), mapKey(vd, i));
     return map;
   }

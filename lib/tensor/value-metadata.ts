@@ -16,7 +16,11 @@ export type ValueMetadata =
   | { name: string; isTensor: true; kind: 'tensor'; type: TensorType; shape: Dim[] }
   | ({ name: string; isTensor: false } & Exclude<TypeMetadata, { kind: 'tensor' }>);
 
-const ONNX_TENSOR = 1, ONNX_SEQUENCE = 2, ONNX_MAP = 3, ONNX_SPARSE = 5, ONNX_OPTIONAL = 6;
+const ONNX_TENSOR = 1,
+  ONNX_SEQUENCE = 2,
+  ONNX_MAP = 3,
+  ONNX_SPARSE = 5,
+  ONNX_OPTIONAL = 6;
 
 function typeName(code: number | undefined): TensorType {
   return (elementTypeByCode(code ?? 0)?.name ?? `type${code}`) as TensorType;
@@ -43,12 +47,22 @@ export function toValueMetadata(name: string, t: NativeTypeInfo): ValueMetadata 
   return m.kind === 'tensor' ? { name, isTensor: true, ...m } : { name, isTensor: false, ...m };
 }
 
+/** The type of a model input or output, without its name. */
+export function valueType(m: ValueMetadata): TypeMetadata {
+  return m.isTensor ? { kind: 'tensor', type: m.type, shape: m.shape } : (m as unknown as TypeMetadata);
+}
+
 export function formatType(t: TypeMetadata): string {
   switch (t.kind) {
-    case 'tensor': return `${t.type}[${t.shape.map((d) => (d === null ? '?' : d)).join(',')}]`;
-    case 'sequence': return `sequence<${formatType(t.element)}>`;
-    case 'map': return `map<${t.keyType},${formatType(t.value)}>`;
-    case 'optional': return `optional<${formatType(t.element)}>`;
-    default: return `onnx-type-${t.onnxType}`;
+    case 'tensor':
+      return `${t.type}[${t.shape.map((d) => (d === null ? '?' : d)).join(',')}]`;
+    case 'sequence':
+      return `sequence<${formatType(t.element)}>`;
+    case 'map':
+      return `map<${t.keyType},${formatType(t.value)}>`;
+    case 'optional':
+      return `optional<${formatType(t.element)}>`;
+    default:
+      return `onnx-type-${t.onnxType}`;
   }
 }

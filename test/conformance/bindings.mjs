@@ -25,7 +25,9 @@ export const SESSION_OPTIONS = Object.freeze({
 });
 
 // The ortex build in this repo; ORTEX_ENTRY (a file path) may point at another build.
-const ORTEX_ENTRY = process.env.ORTEX_ENTRY ? pathToFileURL(path.resolve(process.env.ORTEX_ENTRY)) : new URL('../../dist/index.js', import.meta.url);
+const ORTEX_ENTRY = process.env.ORTEX_ENTRY
+  ? pathToFileURL(path.resolve(process.env.ORTEX_ENTRY))
+  : new URL('../../dist/index.js', import.meta.url);
 
 function makeAdapter({ name, version, InferenceSession, Tensor, classify }) {
   const toValue = (v) => {
@@ -106,7 +108,12 @@ export const BINDINGS = {
   ortex: {
     available() {
       if (!fs.existsSync(fileURLToPath(ORTEX_ENTRY))) {
-        return { ok: false, reason: process.env.ORTEX_ENTRY ? `ortex not found at ${fileURLToPath(ORTEX_ENTRY)} (ORTEX_ENTRY)` : 'ortex not built: run npm run build' };
+        return {
+          ok: false,
+          reason: process.env.ORTEX_ENTRY
+            ? `ortex not found at ${fileURLToPath(ORTEX_ENTRY)} (ORTEX_ENTRY)`
+            : 'ortex not built: run npm run build',
+        };
       }
       return { ok: true };
     },
@@ -120,7 +127,9 @@ export const BINDINGS = {
         const info = typeof ortex.runtimeInfo === 'function' ? await ortex.runtimeInfo() : ortex.runtimeInfo;
         const ortVersion = info && (info.ortVersion ?? info.onnxruntimeVersion ?? info.version);
         if (ortVersion) version += ` (ONNX Runtime ${ortVersion})`;
-      } catch { /* version string only */ }
+      } catch {
+        /* version string only */
+      }
       return makeAdapter({
         name: 'ortex',
         version,

@@ -43,7 +43,8 @@ export function closeEnough(e, a, rtol, atol) {
 
 const fmt = (v) => (typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : String(v));
 
-export const isTensorLike = (v) => v != null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Map) && 'type' in v && 'data' in v && 'dims' in v;
+export const isTensorLike = (v) =>
+  v != null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Map) && 'type' in v && 'data' in v && 'dims' in v;
 
 function describe(v) {
   if (v === null) return 'none (null)';
@@ -76,7 +77,8 @@ function compareTensor(e, a, where, tol) {
         if (Number.isFinite(d) && d > maxAbs) maxAbs = d;
       }
     }
-    if (bad) return `${where}: ${bad}/${n} elements differ beyond rtol=${tol.rtol} atol=${tol.atol}; first at [${first}]: expected ${ev(first)}, got ${av(first)}; max abs diff ${maxAbs.toPrecision(4)}`;
+    if (bad)
+      return `${where}: ${bad}/${n} elements differ beyond rtol=${tol.rtol} atol=${tol.atol}; first at [${first}]: expected ${ev(first)}, got ${av(first)}; max abs diff ${maxAbs.toPrecision(4)}`;
     return null;
   }
   const eq = e.type === 'bool' ? (x, y) => !x === !y : (x, y) => x === y;
@@ -93,8 +95,10 @@ function compareTensor(e, a, where, tol) {
 const keyOf = (k) => (typeof k === 'bigint' || typeof k === 'number' ? `#${k}` : `s:${k}`);
 
 function compareScalar(e, a, where, tol) {
-  if (typeof e === 'number' && typeof a === 'number') return closeEnough(e, a, tol.rtol, tol.atol) ? null : `${where}: expected ${e}, got ${a}`;
-  if (typeof e === 'bigint' && (typeof a === 'bigint' || typeof a === 'number')) return BigInt(a) === e ? null : `${where}: expected ${e}, got ${a}`;
+  if (typeof e === 'number' && typeof a === 'number')
+    return closeEnough(e, a, tol.rtol, tol.atol) ? null : `${where}: expected ${e}, got ${a}`;
+  if (typeof e === 'bigint' && (typeof a === 'bigint' || typeof a === 'number'))
+    return BigInt(a) === e ? null : `${where}: expected ${e}, got ${a}`;
   return e === a ? null : `${where}: expected ${fmt(e)} (${typeof e}), got ${fmt(a)} (${typeof a})`;
 }
 

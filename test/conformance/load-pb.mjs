@@ -29,18 +29,46 @@ if (os.endianness() !== 'LE') throw new Error('load-pb.mjs assumes a little-endi
 
 // TensorProto.DataType -> onnxruntime-common type name
 export const ELEM_TYPES = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64',
-  8: 'string', 9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64',
-  14: 'complex64', 15: 'complex128', 16: 'bfloat16',
-  17: 'float8e4m3fn', 18: 'float8e4m3fnuz', 19: 'float8e5m2', 20: 'float8e5m2fnuz',
-  21: 'uint4', 22: 'int4',
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  14: 'complex64',
+  15: 'complex128',
+  16: 'bfloat16',
+  17: 'float8e4m3fn',
+  18: 'float8e4m3fnuz',
+  19: 'float8e5m2',
+  20: 'float8e5m2fnuz',
+  21: 'uint4',
+  22: 'int4',
 };
 
 const ARRAY_CTORS = {
-  float32: Float32Array, float64: Float64Array, float16: Uint16Array, bfloat16: Uint16Array,
-  int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array,
-  int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array, uint64: BigUint64Array,
-  bool: Uint8Array, complex64: Float32Array, complex128: Float64Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  float16: Uint16Array,
+  bfloat16: Uint16Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
+  bool: Uint8Array,
+  complex64: Float32Array,
+  complex128: Float64Array,
 };
 
 const toNumber = (v) => (typeof v === 'number' ? v : Number(v.toString()));
@@ -50,7 +78,7 @@ const toBigInt = (v) => (typeof v === 'number' ? BigInt(v) : BigInt(v.toString()
 
 /** TypeProto -> { kind: 'tensor'|'sequence'|'map'|'optional'|'sparse'|'unknown', ... } */
 export function describeType(tp) {
-  if (!tp || !tp.value) return { kind: 'unknown' };
+  if (!tp?.value) return { kind: 'unknown' };
   switch (tp.value) {
     case 'tensorType': {
       const t = tp.tensorType;
@@ -73,12 +101,18 @@ export function describeType(tp) {
 /** Human-readable type string, e.g. "optional(seq(tensor(float32)))". */
 export function typeToString(d) {
   switch (d?.kind) {
-    case 'tensor': return `tensor(${d.elem})`;
-    case 'sequence': return `seq(${typeToString(d.elem)})`;
-    case 'map': return `map(${d.key},${typeToString(d.value)})`;
-    case 'optional': return `optional(${typeToString(d.elem)})`;
-    case 'sparse': return `sparse_tensor(${d.elem})`;
-    default: return 'unknown';
+    case 'tensor':
+      return `tensor(${d.elem})`;
+    case 'sequence':
+      return `seq(${typeToString(d.elem)})`;
+    case 'map':
+      return `map(${d.key},${typeToString(d.value)})`;
+    case 'optional':
+      return `optional(${typeToString(d.elem)})`;
+    case 'sparse':
+      return `sparse_tensor(${d.elem})`;
+    default:
+      return 'unknown';
   }
 }
 
@@ -105,7 +139,8 @@ function copyRaw(raw, Ctor) {
   // raw_data is a view into the file buffer, possibly unaligned: copy it.
   const bytes = new Uint8Array(raw.byteLength);
   bytes.set(raw);
-  if (bytes.byteLength % Ctor.BYTES_PER_ELEMENT !== 0) throw new Error(`raw_data length ${bytes.byteLength} is not a multiple of ${Ctor.BYTES_PER_ELEMENT}`);
+  if (bytes.byteLength % Ctor.BYTES_PER_ELEMENT !== 0)
+    throw new Error(`raw_data length ${bytes.byteLength} is not a multiple of ${Ctor.BYTES_PER_ELEMENT}`);
   return new Ctor(bytes.buffer, 0, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
 }
 
@@ -115,7 +150,7 @@ const utf8 = new TextDecoder('utf-8');
 export function tensorFromProto(t) {
   const type = ELEM_TYPES[t.dataType];
   if (!type) throw new Error(`TensorProto '${t.name}': unsupported data_type ${t.dataType}`);
-  if (t.dataLocation === 1 || (t.externalData && t.externalData.length)) throw new Error(`TensorProto '${t.name}': external data is not supported`);
+  if (t.dataLocation === 1 || t.externalData?.length) throw new Error(`TensorProto '${t.name}': external data is not supported`);
   const dims = t.dims.map(toNumber);
   const size = dims.reduce((a, b) => a * b, 1);
   const hasRaw = t.rawData && t.rawData.length > 0;
@@ -131,14 +166,28 @@ export function tensorFromProto(t) {
       data = copyRaw(t.rawData, Ctor);
     } else {
       switch (type) {
-        case 'float32': case 'complex64': data = Float32Array.from(t.floatData); break;
-        case 'float64': case 'complex128': data = Float64Array.from(t.doubleData); break;
-        case 'int64': data = BigInt64Array.from(t.int64Data, toBigInt); break;
-        case 'uint32': data = Uint32Array.from(t.uint64Data, toNumber); break;
-        case 'uint64': data = BigUint64Array.from(t.uint64Data, toBigInt); break;
+        case 'float32':
+        case 'complex64':
+          data = Float32Array.from(t.floatData);
+          break;
+        case 'float64':
+        case 'complex128':
+          data = Float64Array.from(t.doubleData);
+          break;
+        case 'int64':
+          data = BigInt64Array.from(t.int64Data, toBigInt);
+          break;
+        case 'uint32':
+          data = Uint32Array.from(t.uint64Data, toNumber);
+          break;
+        case 'uint64':
+          data = BigUint64Array.from(t.uint64Data, toBigInt);
+          break;
         // int32_data carries int32, int16, int8, uint16, uint8, bool, and the bit
         // patterns of float16 / bfloat16.
-        default: data = Ctor.from(t.int32Data); break;
+        default:
+          data = Ctor.from(t.int32Data);
+          break;
       }
     }
   }
@@ -175,9 +224,13 @@ function readFields(buf) {
       if (pos + len > buf.length) throw new Error('truncated length-delimited field');
       value = buf.subarray(pos, pos + len);
       pos += len;
-    } else if (wire === 1) { value = buf.subarray(pos, pos + 8); pos += 8; }
-    else if (wire === 5) { value = buf.subarray(pos, pos + 4); pos += 4; }
-    else throw new Error(`unsupported wire type ${wire}`);
+    } else if (wire === 1) {
+      value = buf.subarray(pos, pos + 8);
+      pos += 8;
+    } else if (wire === 5) {
+      value = buf.subarray(pos, pos + 4);
+      pos += 4;
+    } else throw new Error(`unsupported wire type ${wire}`);
     out.push({ field, wire, value });
   }
   return out;
@@ -215,13 +268,25 @@ export function decodeSequence(bytes) {
   const items = [];
   for (const f of readFields(bytes)) {
     switch (f.field) {
-      case 2: elemType = Number(f.value); break;
-      case 3: items.push(decodeTensorBytes(f.value)); break;
-      case 4: throw new Error('SequenceProto: sparse tensors are not supported');
-      case 5: items.push(decodeSequence(f.value)); break;
-      case 6: items.push(decodeMap(f.value)); break;
-      case 7: items.push(decodeOptional(f.value)); break;
-      default: break; // 1 = name
+      case 2:
+        elemType = Number(f.value);
+        break;
+      case 3:
+        items.push(decodeTensorBytes(f.value));
+        break;
+      case 4:
+        throw new Error('SequenceProto: sparse tensors are not supported');
+      case 5:
+        items.push(decodeSequence(f.value));
+        break;
+      case 6:
+        items.push(decodeMap(f.value));
+        break;
+      case 7:
+        items.push(decodeOptional(f.value));
+        break;
+      default:
+        break; // 1 = name
     }
   }
   if (items.length && elemType === 0) throw new Error('SequenceProto: elements without elem_type');
@@ -242,14 +307,21 @@ export function decodeMap(bytes) {
   let values = [];
   for (const f of readFields(bytes)) {
     switch (f.field) {
-      case 2: keyType = Number(f.value); break;
+      case 2:
+        keyType = Number(f.value);
+        break;
       case 3:
         if (f.wire === 2) intKeys.push(...packedVarints(f.value).map(asInt64));
         else intKeys.push(asInt64(f.value));
         break;
-      case 4: strKeys.push(utf8.decode(f.value)); break;
-      case 5: values = decodeSequence(f.value); break;
-      default: break;
+      case 4:
+        strKeys.push(utf8.decode(f.value));
+        break;
+      case 5:
+        values = decodeSequence(f.value);
+        break;
+      default:
+        break;
     }
   }
   const keys = ELEM_TYPES[keyType] === 'string' ? strKeys : intKeys;
@@ -267,12 +339,22 @@ export function decodeOptional(bytes) {
   let value = null;
   for (const f of readFields(bytes)) {
     switch (f.field) {
-      case 3: value = decodeTensorBytes(f.value); break;
-      case 4: throw new Error('OptionalProto: sparse tensors are not supported');
-      case 5: value = decodeSequence(f.value); break;
-      case 6: value = decodeMap(f.value); break;
-      case 7: value = decodeOptional(f.value); break;
-      default: break; // 1 = name, 2 = elem_type (set even when there is no value)
+      case 3:
+        value = decodeTensorBytes(f.value);
+        break;
+      case 4:
+        throw new Error('OptionalProto: sparse tensors are not supported');
+      case 5:
+        value = decodeSequence(f.value);
+        break;
+      case 6:
+        value = decodeMap(f.value);
+        break;
+      case 7:
+        value = decodeOptional(f.value);
+        break;
+      default:
+        break; // 1 = name, 2 = elem_type (set even when there is no value)
     }
   }
   return value;
@@ -309,14 +391,26 @@ export function loadPb(pathOrBytes, type) {
   const bytes = typeof pathOrBytes === 'string' ? new Uint8Array(fs.readFileSync(pathOrBytes)) : pathOrBytes;
   let kind = type?.kind;
   let guessed = false;
-  if (!kind || kind === 'unknown') { kind = guessKind(bytes); guessed = true; }
+  if (!kind || kind === 'unknown') {
+    kind = guessKind(bytes);
+    guessed = true;
+  }
   let value;
   switch (kind) {
-    case 'tensor': value = decodeTensorBytes(bytes); break;
-    case 'sequence': value = decodeSequence(bytes); break;
-    case 'map': value = decodeMap(bytes); break;
-    case 'optional': value = decodeOptional(bytes); break;
-    default: throw new Error(`cannot decode a value of type ${typeToString(type)}`);
+    case 'tensor':
+      value = decodeTensorBytes(bytes);
+      break;
+    case 'sequence':
+      value = decodeSequence(bytes);
+      break;
+    case 'map':
+      value = decodeMap(bytes);
+      break;
+    case 'optional':
+      value = decodeOptional(bytes);
+      break;
+    default:
+      throw new Error(`cannot decode a value of type ${typeToString(type)}`);
   }
   const notes = [];
   value = retag(value, type, notes);

@@ -83,19 +83,32 @@ test('SequenceProto, OptionalProto, MapProto', () => {
   const opt = (body) => u8([...fBytes(1, str('o')), ...body]);
   assert.is(loadPb(opt(fVarint(2, 1)), { kind: 'optional', elem: tensorType(6) }).value, null);
   assert.equal(loadPb(opt([...fVarint(2, 3), ...fBytes(5, [...fVarint(2, 1)])]), { kind: 'optional', elem: seqType }).value, []);
-  assert.equal(loadPb(opt([...fVarint(2, 1), ...fBytes(3, t1)]), { kind: 'optional', elem: tensorType(6) }).value.data, new Int32Array([7]));
+  assert.equal(
+    loadPb(opt([...fVarint(2, 1), ...fBytes(3, t1)]), { kind: 'optional', elem: tensorType(6) }).value.data,
+    new Int32Array([7]),
+  );
   // map(int64, float), keys packed and unpacked, values a sequence of scalar tensors
   const f = (x) => fBytes(3, [...T({ dataType: 1, dims: [], floatData: [x] })]);
   const values = fBytes(5, [...fVarint(2, 1), ...f(0.5), ...f(2), ...f(-1)]);
   const m = loadPb(u8([...fVarint(2, 7), ...fBytes(3, [...varint(-1), ...varint(5)]), ...fVarint(3, 9), ...values]), { kind: 'map' }).value;
-  assert.equal([...m], [[-1n, 0.5], [5n, 2], [9n, -1]]);
+  assert.equal(
+    [...m],
+    [
+      [-1n, 0.5],
+      [5n, 2],
+      [9n, -1],
+    ],
+  );
   const sm = loadPb(u8([...fVarint(2, 8), ...fBytes(4, str('a')), ...fBytes(5, [...fVarint(2, 1), ...f(1)])]), { kind: 'map' }).value;
   assert.equal([...sm], [['a', 1]]);
 });
 
 test('guessKind without a declared type', () => {
   assert.is(guessKind(T({ dataType: 1, dims: [1], floatData: [1], name: 'x' })), 'tensor');
-  assert.is(guessKind(u8([...fBytes(1, str('s')), ...fVarint(2, 1), ...fBytes(3, [...T({ dataType: 1, dims: [1], floatData: [1] })])])), 'sequence');
+  assert.is(
+    guessKind(u8([...fBytes(1, str('s')), ...fVarint(2, 1), ...fBytes(3, [...T({ dataType: 1, dims: [1], floatData: [1] })])])),
+    'sequence',
+  );
 });
 
 test('compareValue', () => {

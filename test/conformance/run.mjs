@@ -44,38 +44,74 @@ const BINDING_ORDER = ['onnxruntime-node', 'ortex'];
 
 function usage(msg) {
   if (msg) console.error(`run.mjs: ${msg}`);
-  console.error('usage: node test/conformance/run.mjs [--binding ortex|onnxruntime-node|both] [--filter REGEX] [--json OUT.json] [--write-results] [--timeout SEC] [--data DIR] [--verbose]');
+  console.error(
+    'usage: node test/conformance/run.mjs [--binding ortex|onnxruntime-node|both] [--filter REGEX] [--json OUT.json] [--write-results] [--timeout SEC] [--data DIR] [--verbose]',
+  );
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { binding: 'both', filter: null, json: null, writeResults: false, timeout: 60, data: process.env.ONNX_TESTDATA || DEFAULT_DATA, verbose: false, child: false };
+  const o = {
+    binding: 'both',
+    filter: null,
+    json: null,
+    writeResults: false,
+    timeout: 60,
+    data: process.env.ONNX_TESTDATA || DEFAULT_DATA,
+    verbose: false,
+    child: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const val = () => {
       if (inline !== undefined) return inline;
       if (i + 1 >= argv.length) usage(`${flag} needs a value`);
       return argv[++i];
     };
     switch (flag) {
-      case '--binding': o.binding = val(); break;
-      case '--filter': o.filter = val(); break;
-      case '--json': o.json = val(); break;
-      case '--write-results': o.writeResults = true; break;
-      case '--timeout': o.timeout = Number(val()); break;
-      case '--data': o.data = val(); break;
-      case '--verbose': o.verbose = true; break;
-      case '--child': o.child = val(); break;
-      case '-h': case '--help': usage();
-      // falls through
-      default: usage(`unknown argument ${a}`);
+      case '--binding':
+        o.binding = val();
+        break;
+      case '--filter':
+        o.filter = val();
+        break;
+      case '--json':
+        o.json = val();
+        break;
+      case '--write-results':
+        o.writeResults = true;
+        break;
+      case '--timeout':
+        o.timeout = Number(val());
+        break;
+      case '--data':
+        o.data = val();
+        break;
+      case '--verbose':
+        o.verbose = true;
+        break;
+      case '--child':
+        o.child = val();
+        break;
+      case '-h':
+      case '--help':
+        usage(); // exits
+        break;
+      default:
+        usage(`unknown argument ${a}`);
     }
   }
-  if (!o.child && !['both', ...BINDING_ORDER].includes(o.binding)) usage(`--binding must be ortex, onnxruntime-node or both (got ${o.binding})`);
+  if (!o.child && !['both', ...BINDING_ORDER].includes(o.binding))
+    usage(`--binding must be ortex, onnxruntime-node or both (got ${o.binding})`);
   if (!(o.timeout > 0)) usage('--timeout must be a positive number of seconds');
   if (o.filter !== null) {
-    try { new RegExp(o.filter); } catch (e) { usage(`bad --filter: ${e.message}`); }
+    try {
+      new RegExp(o.filter);
+    } catch (e) {
+      usage(`bad --filter: ${e.message}`);
+    }
   }
   return o;
 }
@@ -94,7 +130,10 @@ function discoverCases(root, filter) {
       if (!fs.statSync(dir).isDirectory()) continue;
       const id = `${group}/${name}`;
       if (re && !re.test(id)) continue;
-      if (!fs.existsSync(path.join(dir, 'model.onnx'))) { skippedNoModel++; continue; } // real/*: model is downloaded on demand
+      if (!fs.existsSync(path.join(dir, 'model.onnx'))) {
+        skippedNoModel++;
+        continue;
+      } // real/*: model is downloaded on demand
       cases.push({ id, dir });
     }
   }
@@ -124,7 +163,16 @@ async function childMain(opts) {
 
   let current = null;
   const dieWith = (kind, err) => {
-    if (current) send({ t: 'result', i: current.i, id: current.id, status: 'fail', class: 'crash', error: shorten(`${kind}: ${err?.stack ?? err}`, 400), ms: Date.now() - current.t0 });
+    if (current)
+      send({
+        t: 'result',
+        i: current.i,
+        id: current.id,
+        status: 'fail',
+        class: 'crash',
+        error: shorten(`${kind}: ${err?.stack ?? err}`, 400),
+        ms: Date.now() - current.t0,
+      });
     process.exit(70);
   };
   process.on('uncaughtException', (e) => dieWith('uncaught exception', e));
@@ -172,18 +220,22 @@ async function runCase(c, A, { loadModelInfo, loadPb, typeToString, compareValue
       const j = JSON.parse(fs.readFileSync(dj, 'utf8'));
       tol = { rtol: j.rtol ?? DEFAULT_TOL.rtol, atol: j.atol ?? DEFAULT_TOL.atol };
     }
-    const dsNames = fs.readdirSync(c.dir).filter((d) => /^test_data_set_\d+$/.test(d)).sort((a, b) => Number(a.slice(14)) - Number(b.slice(14)));
+    const dsNames = fs
+      .readdirSync(c.dir)
+      .filter((d) => /^test_data_set_\d+$/.test(d))
+      .sort((a, b) => Number(a.slice(14)) - Number(b.slice(14)));
     sets = dsNames.map((ds) => {
       const files = fs.readdirSync(path.join(c.dir, ds));
       const count = (p) => files.filter((f) => new RegExp(`^${p}_\\d+\\.pb$`).test(f)).length;
-      const read = (p, list) => Array.from({ length: count(p) }, (_, k) => {
-        const decl = list[k];
-        if (!decl) throw new Error(`${ds}/${p}_${k}.pb has no matching graph ${p} (model has ${list.length})`);
-        const r = loadPb(path.join(c.dir, ds, `${p}_${k}.pb`), decl.type);
-        r.notes.forEach((n) => notes.add(n));
-        if (r.guessed) notes.add(`${p} '${decl.name}' has no declared type; decoded as ${r.kind}`);
-        return { name: decl.name, type: decl.type, value: r.value };
-      });
+      const read = (p, list) =>
+        Array.from({ length: count(p) }, (_, k) => {
+          const decl = list[k];
+          if (!decl) throw new Error(`${ds}/${p}_${k}.pb has no matching graph ${p} (model has ${list.length})`);
+          const r = loadPb(path.join(c.dir, ds, `${p}_${k}.pb`), decl.type);
+          for (const n of r.notes) notes.add(n);
+          if (r.guessed) notes.add(`${p} '${decl.name}' has no declared type; decoded as ${r.kind}`);
+          return { name: decl.name, type: decl.type, value: r.value };
+        });
       return { ds, inputs: read('input', info.inputs), outputs: read('output', info.outputs) };
     });
   } catch (e) {
@@ -193,7 +245,14 @@ async function runCase(c, A, { loadModelInfo, loadPb, typeToString, compareValue
     inputs: info.inputs.map((v) => typeToString(v.type)),
     outputs: info.outputs.map((v) => typeToString(v.type)),
   };
-  const fail = (cls, phase, err, extra = '') => ({ status: 'fail', class: cls, phase, error: shorten(`${extra}${err?.message ?? err}`, 600), types, notes: [...notes] });
+  const fail = (cls, phase, err, extra = '') => ({
+    status: 'fail',
+    class: cls,
+    phase,
+    error: shorten(`${extra}${err?.message ?? err}`, 600),
+    types,
+    notes: [...notes],
+  });
 
   // 2. Session.
   let session;
@@ -232,11 +291,19 @@ async function runCase(c, A, { loadModelInfo, loadPb, typeToString, compareValue
           if (d) return fail('mismatch', 'compare', d, where);
         }
       } finally {
-        try { A.disposeOutputs(out); } catch { /* ignore */ }
+        try {
+          A.disposeOutputs(out);
+        } catch {
+          /* ignore */
+        }
       }
     }
   } finally {
-    try { await A.release(session); } catch { /* ignore */ }
+    try {
+      await A.release(session);
+    } catch {
+      /* ignore */
+    }
   }
   return { status: 'pass', notes: notes.size ? [...notes] : undefined };
 }
@@ -253,7 +320,8 @@ async function runBinding(name, cases, opts) {
   let done = 0;
   let passed = 0;
   const progress = (force) => {
-    if (force || done % 50 === 0) console.error(`[${name}] ${done}/${cases.length} cases, ${passed} passed, ${done - passed} failed (${fmtS(Date.now() - t0)})`);
+    if (force || done % 50 === 0)
+      console.error(`[${name}] ${done}/${cases.length} cases, ${passed} passed, ${done - passed} failed (${fmtS(Date.now() - t0)})`);
   };
   const record = (i, r) => {
     if (results[i]) return;
@@ -286,7 +354,11 @@ async function runBinding(name, cases, opts) {
       const onLine = (line) => {
         if (!line.trim()) return;
         let m;
-        try { m = JSON.parse(line); } catch { return; }
+        try {
+          m = JSON.parse(line);
+        } catch {
+          return;
+        }
         if (m.t === 'ready') version = m.version;
         else if (m.t === 'fatal') fatal = m.error;
         else if (m.t === 'start') {
@@ -306,8 +378,7 @@ async function runBinding(name, cases, opts) {
       };
       child.stdio[3].on('data', (d) => {
         buf += d.toString();
-        let nl;
-        while ((nl = buf.indexOf('\n')) >= 0) {
+        for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
           onLine(buf.slice(0, nl));
           buf = buf.slice(nl + 1);
         }
@@ -320,10 +391,17 @@ async function runBinding(name, cases, opts) {
         if (fatal) return resolve({ fatal });
         if (cur >= 0 && !results[cur]) {
           const ms = Date.now() - curStart;
-          if (timedOut) record(cur, { id: cases[cur].id, status: 'fail', class: 'timeout', error: `no result after ${opts.timeout}s (killed)`, ms });
+          if (timedOut)
+            record(cur, { id: cases[cur].id, status: 'fail', class: 'timeout', error: `no result after ${opts.timeout}s (killed)`, ms });
           else {
             const tail = shorten(stderrTail.split('\n').filter(Boolean).slice(-3).join(' | '), 300);
-            record(cur, { id: cases[cur].id, status: 'fail', class: 'crash', error: `child died (${signal ? `signal ${signal}` : `exit code ${code}`})${tail ? `: ${tail}` : ''}`, ms });
+            record(cur, {
+              id: cases[cur].id,
+              status: 'fail',
+              class: 'crash',
+              error: `child died (${signal ? `signal ${signal}` : `exit code ${code}`})${tail ? `: ${tail}` : ''}`,
+              ms,
+            });
           }
         }
         // resume after the last case that has a result
@@ -351,61 +429,90 @@ async function runBinding(name, cases, opts) {
 function causeOf(id, r) {
   const e = r.error ?? '';
   const [group, name] = id.split('/');
-  let m;
   if (r.class === 'bind') return 'binding cannot represent a value';
   if (r.class === 'crash') return 'child process died (crash)';
   if (r.class === 'timeout') return 'timeout';
   if (r.class === 'harness') return 'test-data decoding failed (runner bug)';
   if (/ai\.onnx\.preview\.training/.test(e)) return 'training operators (ai.onnx.preview.training) are not in the inference runtime';
   if (/Failed to construct locale/.test(e)) return 'StringNormalizer: locale en_US.UTF-8 not installed (locale-gen en_US.UTF-8)';
-  if (/Batchwise recurrent operations \(layout == 1\) are not supported/.test(e)) return 'RNN/GRU/LSTM with layout=1 (batchwise) not supported by the CPU kernels';
-  if ((m = /Could not find an implementation for (\w+)\((\d+)\)/.exec(e))) {
-    const v = Number(m[2]);
-    if (group.startsWith('pytorch') || v < 7) return `old opset: no CPU kernel for ${m[1]}-${v} (ORT's kernels for ${m[1]} start at a later version)`;
-    return `no CPU kernel for ${m[1]}-${v} with this element type`;
+  if (/Batchwise recurrent operations \(layout == 1\) are not supported/.test(e))
+    return 'RNN/GRU/LSTM with layout=1 (batchwise) not supported by the CPU kernels';
+  const noKernel = /Could not find an implementation for (\w+)\((\d+)\)/.exec(e);
+  if (noKernel) {
+    const [, op, version] = noKernel;
+    const v = Number(version);
+    if (group.startsWith('pytorch') || v < 7)
+      return `old opset: no CPU kernel for ${op}-${v} (ORT's kernels for ${op} start at a later version)`;
+    return `no CPU kernel for ${op}-${v} with this element type`;
   }
   if (r.class === 'mismatch') {
-    if (/^test_(bernoulli|training_dropout)/.test(name)) return 'random operator: output depends on the RNG (ONNX reference used numpy\'s)';
-    if (/^test_(cast|castlike)_FLOAT_to_STRING/.test(name)) return 'float->string formatting: ORT prints more digits than numpy (e.g. "0.60484552" vs "0.6048455")';
+    if (/^test_(bernoulli|training_dropout)/.test(name)) return "random operator: output depends on the RNG (ONNX reference used numpy's)";
+    if (/^test_(cast|castlike)_FLOAT_to_STRING/.test(name))
+      return 'float->string formatting: ORT prints more digits than numpy (e.g. "0.60484552" vs "0.6048455")';
     if (/^test_(dft|stft)/.test(name)) return 'DFT/STFT round-off: ~1e-4 errors where the expected value is 0 (atol=1e-7)';
-    if (/^test_resize_downsample_.*align_corners/.test(name)) return 'Resize downsample with align_corners: ORT differs from the ONNX 1.12 reference';
-    if (/^test_maxunpool_export_with_output_shape/.test(name)) return 'MaxUnpool with output_shape: ORT places values differently than the ONNX 1.12 reference';
+    if (/^test_resize_downsample_.*align_corners/.test(name))
+      return 'Resize downsample with align_corners: ORT differs from the ONNX 1.12 reference';
+    if (/^test_maxunpool_export_with_output_shape/.test(name))
+      return 'MaxUnpool with output_shape: ORT places values differently than the ONNX 1.12 reference';
     return 'wrong values';
   }
   if (r.class === 'load') return `model load: ${e.replace(/'[^']*'/g, "'…'").slice(0, 100)}`;
-  if (r.class === 'run') return `runtime error: ${e.replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'N').slice(0, 100)}`;
+  if (r.class === 'run')
+    return `runtime error: ${e
+      .replace(/'[^']*'/g, "'…'")
+      .replace(/\d+/g, 'N')
+      .slice(0, 100)}`;
   return r.class;
 }
 
 // ------------------------------------------------------------------ report
 
 function summarize(runs, cases) {
-  const lines = [];
   const byName = Object.fromEntries(runs.map((r) => [r.name, r]));
   const counts = (run) => {
     const c = { passed: 0, failed: 0 };
     for (const k of CLASSES) c[k] = 0;
     run.results.forEach((r) => {
       if (r.status === 'pass') c.passed++;
-      else { c.failed++; c[r.class] = (c[r.class] ?? 0) + 1; }
+      else {
+        c.failed++;
+        c[r.class] = (c[r.class] ?? 0) + 1;
+      }
     });
     return c;
   };
-  const shownClasses = CLASSES.filter((k) => k !== 'harness' || runs.some((r) => r.available && r.results.some((x) => x.class === 'harness')));
+  const shownClasses = CLASSES.filter(
+    (k) => k !== 'harness' || runs.some((r) => r.available && r.results.some((x) => x.class === 'harness')),
+  );
   const table = [['binding', 'passed', 'failed', ...shownClasses, 'time', 'restarts']];
   for (const run of runs) {
-    if (!run.available) { table.push([run.name, '-', '-', ...shownClasses.map(() => '-'), '-', '-']); continue; }
+    if (!run.available) {
+      table.push([run.name, '-', '-', ...shownClasses.map(() => '-'), '-', '-']);
+      continue;
+    }
     const c = counts(run);
     table.push([run.name, c.passed, c.failed, ...shownClasses.map((k) => c[k]), fmtS(run.ms), run.restarts]);
   }
   const widths = table[0].map((_, j) => Math.max(...table.map((row) => String(row[j]).length)));
-  const tableText = table.map((row) => row.map((v, j) => (j === 0 ? String(v).padEnd(widths[j]) : String(v).padStart(widths[j]))).join('  ').trimEnd());
+  const tableText = table.map((row) =>
+    row
+      .map((v, j) => (j === 0 ? String(v).padEnd(widths[j]) : String(v).padStart(widths[j])))
+      .join('  ')
+      .trimEnd(),
+  );
 
   const base = byName['onnxruntime-node']?.available ? byName['onnxruntime-node'] : null;
   const ox = byName.ortex?.available ? byName.ortex : null;
   const regressions = [];
-  if (base && ox) cases.forEach((c, i) => { if (base.results[i].status === 'pass' && ox.results[i].status !== 'pass') regressions.push({ id: c.id, r: ox.results[i] }); });
-  const bindOnly = base ? cases.map((c, i) => ({ id: c.id, r: base.results[i], o: ox?.results[i] })).filter((x) => x.r.status !== 'pass' && x.r.class === 'bind') : [];
+  if (base && ox)
+    cases.forEach((c, i) => {
+      if (base.results[i].status === 'pass' && ox.results[i].status !== 'pass') regressions.push({ id: c.id, r: ox.results[i] });
+    });
+  const bindOnly = base
+    ? cases
+        .map((c, i) => ({ id: c.id, r: base.results[i], o: ox?.results[i] }))
+        .filter((x) => x.r.status !== 'pass' && x.r.class === 'bind')
+    : [];
 
   // Remaining failures: everything that is not a regression and not a baseline bind failure.
   const skip = new Set([...regressions.map((x) => x.id), ...bindOnly.map((x) => x.id)]);
@@ -423,8 +530,18 @@ function summarize(runs, cases) {
       g.get(c.id).byBinding[run.name] = r;
     }
   });
-  const sortedGroups = [...groups].map(([cause, m]) => ({ cause, items: [...m.values()] })).sort((a, b) => b.items.length - a.items.length || a.cause.localeCompare(b.cause));
-  return { tableText, counts: Object.fromEntries(runs.filter((r) => r.available).map((r) => [r.name, counts(r)])), regressions, bindOnly, groups: sortedGroups, base, ox };
+  const sortedGroups = [...groups]
+    .map(([cause, m]) => ({ cause, items: [...m.values()] }))
+    .sort((a, b) => b.items.length - a.items.length || a.cause.localeCompare(b.cause));
+  return {
+    tableText,
+    counts: Object.fromEntries(runs.filter((r) => r.available).map((r) => [r.name, counts(r)])),
+    regressions,
+    bindOnly,
+    groups: sortedGroups,
+    base,
+    ox,
+  };
 }
 
 function itemText(it) {
@@ -443,13 +560,20 @@ function printReport(S, runs) {
     out.push('', `Cases ortex fails that onnxruntime-node passes: ${S.regressions.length}${S.regressions.length ? '' : ' (none)'}`);
     for (const x of S.regressions) out.push(`  ${x.id} [${x.r.class}]: ${shorten(x.r.error, 200)}`);
   } else if (runs.some((r) => !r.available)) {
-    out.push('', `Regression check (ortex vs onnxruntime-node) not done: ${runs.filter((r) => !r.available).map((r) => r.reason).join('; ')}`);
+    out.push(
+      '',
+      `Regression check (ortex vs onnxruntime-node) not done: ${runs
+        .filter((r) => !r.available)
+        .map((r) => r.reason)
+        .join('; ')}`,
+    );
   } else {
     out.push('', 'Regression check (ortex vs onnxruntime-node) not done: only one binding was run (use --binding both)');
   }
   if (S.base) {
     out.push('', `Cases onnxruntime-node fails only because of its binding (bind): ${S.bindOnly.length}`);
-    for (const x of S.bindOnly) out.push(`  ${x.id}: ${shorten(x.r.error, 140)}${x.o ? `  -> ortex: ${x.o.status === 'pass' ? 'pass' : `${x.o.class}`}` : ''}`);
+    for (const x of S.bindOnly)
+      out.push(`  ${x.id}: ${shorten(x.r.error, 140)}${x.o ? `  -> ortex: ${x.o.status === 'pass' ? 'pass' : `${x.o.class}`}` : ''}`);
   }
   const nRemaining = S.groups.reduce((a, g) => a + g.items.length, 0);
   out.push('', `Remaining failures (ONNX Runtime's own), ${nRemaining} cases in ${S.groups.length} groups:${nRemaining ? '' : ' (none)'}`);
@@ -464,15 +588,24 @@ function resultsMarkdown(S, runs, meta) {
   const L = [];
   L.push('# Conformance results: ONNX backend test data', '');
   L.push(`Generated by \`node test/conformance/run.mjs${meta.argsText}\` on ${meta.date} (${meta.host}).`);
-  L.push(`Data: \`${meta.data}\` (libonnx-testdata ${meta.dataVersion}), ${meta.nCases} runnable cases${meta.filter ? ` matching \`${meta.filter}\`` : ''}; ${meta.skippedNoModel} cases without a model.onnx (real/*, downloaded on demand by ONNX) are not counted.`);
-  L.push(`Comparison: rtol=${DEFAULT_TOL.rtol}, atol=${DEFAULT_TOL.atol} (data.json overrides), NaN==NaN, ±Inf exact, ints/bools/strings exact; outputs matched by model output order. Sessions: 1 intra-op thread, default graph optimizations.`);
+  L.push(
+    `Data: \`${meta.data}\` (libonnx-testdata ${meta.dataVersion}), ${meta.nCases} runnable cases${meta.filter ? ` matching \`${meta.filter}\`` : ''}; ${meta.skippedNoModel} cases without a model.onnx (real/*, downloaded on demand by ONNX) are not counted.`,
+  );
+  L.push(
+    `Comparison: rtol=${DEFAULT_TOL.rtol}, atol=${DEFAULT_TOL.atol} (data.json overrides), NaN==NaN, ±Inf exact, ints/bools/strings exact; outputs matched by model output order. Sessions: 1 intra-op thread, default graph optimizations.`,
+  );
   L.push(`Locale en_US.UTF-8 available: ${meta.locale ? 'yes' : 'no'}.`, '');
-  L.push('| binding | version | passed | failed | ' + CLASSES.join(' | ') + ' | time |');
-  L.push('|---|---|---:|---:|' + CLASSES.map(() => '---:').join('|') + '|---:|');
+  L.push(`| binding | version | passed | failed | ${CLASSES.join(' | ')} | time |`);
+  L.push(`|---|---|---:|---:|${CLASSES.map(() => '---:').join('|')}|---:|`);
   for (const run of runs) {
-    if (!run.available) { L.push(`| ${run.name} | — | — | — | ${CLASSES.map(() => '—').join(' | ')} | ${run.reason} |`); continue; }
+    if (!run.available) {
+      L.push(`| ${run.name} | — | — | — | ${CLASSES.map(() => '—').join(' | ')} | ${run.reason} |`);
+      continue;
+    }
     const c = S.counts[run.name];
-    L.push(`| ${run.name} | ${run.version ?? ''} | ${c.passed} | ${c.failed} | ${CLASSES.map((k) => c[k]).join(' | ')} | ${fmtS(run.ms)} |`);
+    L.push(
+      `| ${run.name} | ${run.version ?? ''} | ${c.passed} | ${c.failed} | ${CLASSES.map((k) => c[k]).join(' | ')} | ${fmtS(run.ms)} |`,
+    );
   }
   L.push('');
   if (S.base && S.ox) {
@@ -483,8 +616,12 @@ function resultsMarkdown(S, runs, meta) {
   }
   if (S.base) {
     L.push(`## onnxruntime-node failures caused by its binding (${S.bindOnly.length})`, '');
-    L.push('onnxruntime-node cannot represent bfloat16 tensors (session metadata throws "Unsupported data type: 16"), sequences, or optionals (its `OnnxValue` is `Tensor` only): these are not ONNX Runtime failures.', '');
-    for (const x of S.bindOnly) L.push(`- \`${x.id}\`: ${shorten(x.r.error, 140)}${x.o ? ` — ortex: ${x.o.status === 'pass' ? 'pass' : x.o.class}` : ''}`);
+    L.push(
+      'onnxruntime-node cannot represent bfloat16 tensors (session metadata throws "Unsupported data type: 16"), sequences, or optionals (its `OnnxValue` is `Tensor` only): these are not ONNX Runtime failures.',
+      '',
+    );
+    for (const x of S.bindOnly)
+      L.push(`- \`${x.id}\`: ${shorten(x.r.error, 140)}${x.o ? ` — ortex: ${x.o.status === 'pass' ? 'pass' : x.o.class}` : ''}`);
     L.push('');
   }
   const nRemaining = S.groups.reduce((a, g) => a + g.items.length, 0);
@@ -501,9 +638,15 @@ const sh = (cmd) => execSync(cmd, { encoding: 'utf8', stdio: ['ignore', 'pipe', 
 
 /** true/false, or null when `locale -a` is unavailable */
 function hasLocale(name) {
-  const norm = (x) => x.trim().toLowerCase().replace(/utf-?8/, 'utf8');
+  const norm = (x) =>
+    x
+      .trim()
+      .toLowerCase()
+      .replace(/utf-?8/, 'utf8');
   try {
-    return sh('locale -a').split('\n').some((l) => norm(l) === norm(name));
+    return sh('locale -a')
+      .split('\n')
+      .some((l) => norm(l) === norm(name));
   } catch {
     return null;
   }
@@ -516,7 +659,9 @@ async function main() {
   if (opts.child) return childMain(opts);
 
   if (!fs.existsSync(opts.data)) {
-    console.error(`ONNX backend test data not found at ${opts.data}.\nInstall it with: sudo apt-get install libonnx-testdata   (or point --data / $ONNX_TESTDATA at a copy)`);
+    console.error(
+      `ONNX backend test data not found at ${opts.data}.\nInstall it with: sudo apt-get install libonnx-testdata   (or point --data / $ONNX_TESTDATA at a copy)`,
+    );
     console.log('conformance: 0 passed, 0 failed');
     process.exit(1);
   }
@@ -528,8 +673,11 @@ async function main() {
   const { BINDINGS } = await import('./bindings.mjs');
   const wanted = opts.binding === 'both' ? BINDING_ORDER : [opts.binding];
   const locale = hasLocale('en_US.UTF-8');
-  console.log(`conformance: ${cases.length} cases from ${opts.data}${opts.filter ? ` matching /${opts.filter}/` : ''} (${skippedNoModel} without model.onnx skipped), bindings: ${wanted.join(', ')}, timeout ${opts.timeout}s/case`);
-  if (locale === false) console.log('note: locale en_US.UTF-8 is not installed; StringNormalizer cases may fail (CI generates it: locale-gen en_US.UTF-8)');
+  console.log(
+    `conformance: ${cases.length} cases from ${opts.data}${opts.filter ? ` matching /${opts.filter}/` : ''} (${skippedNoModel} without model.onnx skipped), bindings: ${wanted.join(', ')}, timeout ${opts.timeout}s/case`,
+  );
+  if (locale === false)
+    console.log('note: locale en_US.UTF-8 is not installed; StringNormalizer cases may fail (CI generates it: locale-gen en_US.UTF-8)');
 
   const runs = [];
   for (const name of wanted) {
@@ -556,9 +704,20 @@ async function main() {
       date: new Date().toISOString(),
       tolerance: DEFAULT_TOL,
       cases: cases.map((c) => c.id),
-      bindings: Object.fromEntries(runs.map((r) => [r.name, r.available
-        ? { version: r.version, ms: r.ms, restarts: r.restarts, counts: S.counts[r.name], results: Object.fromEntries(cases.map((c, i) => [c.id, (({ id, ...x }) => x)(r.results[i])])) }
-        : { skipped: r.reason }])),
+      bindings: Object.fromEntries(
+        runs.map((r) => [
+          r.name,
+          r.available
+            ? {
+                version: r.version,
+                ms: r.ms,
+                restarts: r.restarts,
+                counts: S.counts[r.name],
+                results: Object.fromEntries(cases.map((c, i) => [c.id, (({ id, ...x }) => x)(r.results[i])])),
+              }
+            : { skipped: r.reason },
+        ]),
+      ),
       regressions: S ? S.regressions.map((x) => x.id) : [],
       bindOnly: S ? S.bindOnly.map((x) => x.id) : [],
     };
@@ -567,7 +726,12 @@ async function main() {
   }
   if (opts.writeResults && S) {
     let dataVersion = '?';
-    try { dataVersion = sh("dpkg-query -W -f='${Version}' libonnx-testdata").trim(); } catch { /* not dpkg */ }
+    try {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${Version} is dpkg-query's format syntax, not a JS placeholder
+      dataVersion = sh("dpkg-query -W -f='${Version}' libonnx-testdata").trim();
+    } catch {
+      /* not dpkg */
+    }
     const md = resultsMarkdown(S, runs, {
       argsText: process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : '',
       date: new Date().toISOString().slice(0, 10),
@@ -589,7 +753,7 @@ async function main() {
   const c = subject && S ? S.counts[subject.name] : { passed: 0, failed: 0 };
   let code = 0;
   if (ox && !ox.available) code = 1; // ortex requested but not built / not loadable
-  if (S && S.regressions.length) code = 1;
+  if (S?.regressions.length) code = 1;
   if (!ran.length) code = 1;
   // With both bindings, a case ortex fails counts as failed only when onnxruntime-node passes it
   // (a regression); cases both fail are the runtime's own (listed above with their cause): skipped.

@@ -16,8 +16,13 @@ const { InferenceSession, Tensor, runtimeInfo, probeProviders } = await import(j
 
 const ocr = process.env.ORTEX_OCR_MODELS ?? join(root, 'node_modules', '@gutenye', 'ocr-models', 'assets');
 const seconds = Number(process.env.ORTEX_GPU_SECONDS ?? 3);
-const wanted = (process.env.ORTEX_GPU_PROVIDERS ?? 'cuda,webgpu,tensorrt').split(',').map((s) => s.trim()).filter(Boolean);
-let passed = 0, failed = 0, skipped = 0;
+const wanted = (process.env.ORTEX_GPU_PROVIDERS ?? 'cuda,webgpu,tensorrt')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 const report = { runtime: runtimeInfo(), providers: [], checks: [], throughput: [] };
 
 function check(name, ok, detail = '') {
@@ -38,7 +43,8 @@ function seeded(n, seed) {
 }
 
 function maxError(a, b) {
-  let abs = 0, rel = 0;
+  let abs = 0,
+    rel = 0;
   for (let i = 0; i < a.length; i++) {
     const d = Math.abs(a[i] - b[i]);
     abs = Math.max(abs, d);
@@ -79,7 +85,11 @@ const probes = await probeProviders({ providers: wanted, timeoutMs: 120_000 });
 for (const p of wanted) {
   const probe = probes.find((x) => x.name === p);
   report.providers.push(probe);
-  console.log(probe.usable ? `usable ${p} (${probe.ms} ms to start)` : `skip ${p}: ${probe.error?.split('\n')[0].slice(0, 300)}\n     fix: ${probe.fix}`);
+  console.log(
+    probe.usable
+      ? `usable ${p} (${probe.ms} ms to start)`
+      : `skip ${p}: ${probe.error?.split('\n')[0].slice(0, 300)}\n     fix: ${probe.fix}`,
+  );
 }
 const usable = probes.filter((p) => p.usable && p.name !== 'cpu');
 if (!usable.length) {
@@ -105,7 +115,11 @@ for (const probe of usable) {
       const b = await gpu.run(feeds);
       for (const name of cpu.outputNames) {
         const e = maxError(b[name].data, a[name].data);
-        check(`${ep}/${w.name}: output '${name}' matches CPU`, e.abs <= w.atol, `max abs ${e.abs.toExponential(2)}, max rel ${e.rel.toExponential(2)}`);
+        check(
+          `${ep}/${w.name}: output '${name}' matches CPU`,
+          e.abs <= w.atol,
+          `max abs ${e.abs.toExponential(2)}, max rel ${e.rel.toExponential(2)}`,
+        );
       }
       // Device-resident output: stays on the GPU until download().
       const d = await gpu.run(feeds, { outputLocation: 'gpu' });
@@ -122,14 +136,21 @@ for (const probe of usable) {
         pinned.data.set(feeds[w.input].data);
         const p = await gpu.run({ [w.input]: pinned });
         const e3 = maxError(p[gpu.outputNames[0]].data, b[gpu.outputNames[0]].data);
-        check(`${ep}/${w.name}: pinned input (location ${pinned.location}) gives the same output`, pinned.location === 'cpu-pinned' && e3.abs === 0, `max abs ${e3.abs}`);
+        check(
+          `${ep}/${w.name}: pinned input (location ${pinned.location}) gives the same output`,
+          pinned.location === 'cpu-pinned' && e3.abs === 0,
+          `max abs ${e3.abs}`,
+        );
         pinnedRate = await throughput(gpu, { [w.input]: pinned });
       }
       const cpuRate = await throughput(cpu, feeds);
       const gpuRate = await throughput(gpu, feeds);
-      if (pinnedRate !== undefined) console.log(`     ${ep}/${w.name}: pinned input ${pinnedRate.toFixed(2)} runs/s vs pageable ${gpuRate.toFixed(2)}`);
+      if (pinnedRate !== undefined)
+        console.log(`     ${ep}/${w.name}: pinned input ${pinnedRate.toFixed(2)} runs/s vs pageable ${gpuRate.toFixed(2)}`);
       report.throughput.push({ provider: ep, workload: w.name, dims: w.dims, cpuRunsPerS: cpuRate, gpuRunsPerS: gpuRate });
-      console.log(`     ${ep}/${w.name} [${w.dims}]: CPU ${cpuRate.toFixed(2)} runs/s, ${ep} ${gpuRate.toFixed(2)} runs/s (${(gpuRate / cpuRate).toFixed(1)}x)`);
+      console.log(
+        `     ${ep}/${w.name} [${w.dims}]: CPU ${cpuRate.toFixed(2)} runs/s, ${ep} ${gpuRate.toFixed(2)} runs/s (${(gpuRate / cpuRate).toFixed(1)}x)`,
+      );
       await cpu.release();
       await gpu.release();
     } catch (e) {
@@ -139,7 +160,9 @@ for (const probe of usable) {
   // Chaining: demo model → identity, the intermediate tensor never leaves the GPU.
   try {
     const head = await InferenceSession.create(join(root, 'models', 'demo.onnx'), { executionProviders: [providerConfig(ep)] });
-    const tail = await InferenceSession.create(join(root, 'test', 'models', 'identity_float32.onnx'), { executionProviders: [providerConfig(ep)] });
+    const tail = await InferenceSession.create(join(root, 'test', 'models', 'identity_float32.onnx'), {
+      executionProviders: [providerConfig(ep)],
+    });
     const features = new Tensor('float32', seeded(4096 * 4, 3), [4096, 4]);
     const mid = await head.run({ features }, { outputLocation: 'gpu' });
     const onDevice = mid.probabilities;

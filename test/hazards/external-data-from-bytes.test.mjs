@@ -15,7 +15,7 @@ const SECRET = 'SECRET!!';
 const root = mkdtempSync(join(tmpdir(), 'ortex-external-'));
 const weights = join(root, 'weights');
 mkdirSync(weights);
-writeFileSync(join(root, 'secret.txt'), SECRET);  // outside the weights folder
+writeFileSync(join(root, 'secret.txt'), SECRET); // outside the weights folder
 writeFileSync(join(weights, 'w.bin'), 'WEIGHTS!');
 symlinkSync(join(root, 'secret.txt'), join(weights, 'link.bin'));
 
@@ -39,7 +39,7 @@ const QUIET = { logSeverityLevel: 3 };
 
 test('by default a model from bytes is refused before any file is read, whatever the working directory holds', async () => {
   const cwd = process.cwd();
-  process.chdir(root);  // secret.txt is right here
+  process.chdir(root); // secret.txt is right here
   try {
     for (const location of ['secret.txt', './secret.txt', 'weights/w.bin', '../secret.txt', join(root, 'secret.txt')]) {
       const e = await rejects(InferenceSession.create(model(location), QUIET), 'ERR_MODEL_LOAD', /set externalDataDirectory/);
@@ -68,13 +68,20 @@ test('externalDataDirectory opts in: the data is read from that folder, and only
 
 test('locations that leave externalDataDirectory are refused: ../, absolute, a link out of it', async () => {
   for (const location of ['../secret.txt', 'sub/../../secret.txt', join(root, 'secret.txt'), 'link.bin']) {
-    await rejects(InferenceSession.create(model(location), { externalDataDirectory: weights, ...QUIET }), 'ERR_MODEL_LOAD',
-      /External data path|escapes|Absolute path/);
+    await rejects(
+      InferenceSession.create(model(location), { externalDataDirectory: weights, ...QUIET }),
+      'ERR_MODEL_LOAD',
+      /External data path|escapes|Absolute path/,
+    );
   }
 });
 
 test('a model loaded from its path keeps to its own folder the same way', async () => {
-  for (const [location, ok] of [['w.bin', true], ['../secret.txt', false], ['link.bin', false]]) {
+  for (const [location, ok] of [
+    ['w.bin', true],
+    ['../secret.txt', false],
+    ['link.bin', false],
+  ]) {
     const path = join(weights, `model-${location.replace(/\W/g, '_')}.onnx`);
     writeFileSync(path, model(location));
     if (ok) {
@@ -90,10 +97,17 @@ test('a model loaded from its path keeps to its own folder the same way', async 
 test('externalDataDirectory is validated: an existing directory, set by this option only', async () => {
   const expected = 'the path of an existing directory for externalDataDirectory';
   for (const bad of ['', 42, join(root, 'missing'), join(root, 'secret.txt')]) {
-    await rejects(InferenceSession.create(model('w.bin'), { externalDataDirectory: bad }), 'ERR_INVALID_ARGUMENT', new RegExp(`^expected ${expected}, received `));
+    await rejects(
+      InferenceSession.create(model('w.bin'), { externalDataDirectory: bad }),
+      'ERR_INVALID_ARGUMENT',
+      new RegExp(`^expected ${expected}, received `),
+    );
   }
-  await rejects(InferenceSession.create(model('w.bin'), { configEntries: { 'session.model_external_initializers_file_folder_path': weights } }),
-    'ERR_INVALID_ARGUMENT', /set externalDataDirectory instead/);
+  await rejects(
+    InferenceSession.create(model('w.bin'), { configEntries: { 'session.model_external_initializers_file_folder_path': weights } }),
+    'ERR_INVALID_ARGUMENT',
+    /set externalDataDirectory instead/,
+  );
 });
 
 test.after(() => rmSync(root, { recursive: true, force: true }));

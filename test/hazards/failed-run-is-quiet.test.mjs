@@ -6,7 +6,8 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 
 const CHILD = new URL('./children/failed-run-output.mjs', import.meta.url).pathname;
-const run = (...args) => spawnSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, FORCE_COLOR: '0' } });
+const run = (...args) =>
+  spawnSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, FORCE_COLOR: '0' } });
 
 test('at the default level a failed run prints nothing', () => {
   const r = run();

@@ -18,8 +18,21 @@ test(`libFuzzer: ModelScan for ${seconds} s finds nothing`, () => {
   let keep = false;
   try {
     const binary = join(dir, 'model_scan_fuzzer');
-    const build = spawnSync(clang, ['-std=c++17', '-g', '-O1', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined',
-      new URL('./children/model_scan_fuzzer.cc', import.meta.url).pathname, join(ROOT, 'native', 'model_scan.cc'), '-o', binary], { encoding: 'utf8' });
+    const build = spawnSync(
+      clang,
+      [
+        '-std=c++17',
+        '-g',
+        '-O1',
+        '-fsanitize=fuzzer,address,undefined',
+        '-fno-sanitize-recover=undefined',
+        new URL('./children/model_scan_fuzzer.cc', import.meta.url).pathname,
+        join(ROOT, 'native', 'model_scan.cc'),
+        '-o',
+        binary,
+      ],
+      { encoding: 'utf8' },
+    );
     if (build.error || build.status !== 0) {
       console.log(`  skipped: ${clang} with libFuzzer is not available (${build.error?.code ?? build.stderr.split('\n')[0]})`);
       return;
@@ -27,8 +40,11 @@ test(`libFuzzer: ModelScan for ${seconds} s finds nothing`, () => {
     const corpus = join(dir, 'corpus');
     cpSync(MODELS, corpus, { recursive: true, filter: (src) => !src.endsWith('.bin') && !src.endsWith('.md') });
     assert.ok(readdirSync(corpus).length > 10, 'seeded with the test models');
-    const r = spawnSync(binary, [`-max_total_time=${seconds}`, '-rss_limit_mb=2048', '-max_len=65536', `-artifact_prefix=${dir}/`, corpus],
-      { encoding: 'utf8', timeout: (seconds + 60) * 1000, maxBuffer: 64 << 20 });
+    const r = spawnSync(
+      binary,
+      [`-max_total_time=${seconds}`, '-rss_limit_mb=2048', '-max_len=65536', `-artifact_prefix=${dir}/`, corpus],
+      { encoding: 'utf8', timeout: (seconds + 60) * 1000, maxBuffer: 64 << 20 },
+    );
     const runs = Number(/Done (\d+) runs/.exec(r.stderr)?.[1] ?? 0);
     console.log(`  libFuzzer: ${runs} inputs in ${seconds} s`);
     keep = r.status !== 0;

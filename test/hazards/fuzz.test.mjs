@@ -13,7 +13,9 @@ const seconds = Number(process.env.ORTEX_FUZZ_SECONDS ?? 30);
 
 test(`fuzz: ${seconds} s from seed ${seed} finds nothing`, () => {
   const report = childJsonLines(CHILD, [seed, seconds], { timeoutMs: (seconds + 60) * 1000 }).pop();
-  console.log(`  fuzz: ${report.cases} cases from seed ${seed} in ${seconds} s: ${report.resolved} resolved, ${report.rejected} rejected ${JSON.stringify(report.codes)}`);
+  console.log(
+    `  fuzz: ${report.cases} cases from seed ${seed} in ${seconds} s: ${report.resolved} resolved, ${report.rejected} rejected ${JSON.stringify(report.codes)}`,
+  );
   assert.ok(report.cases > 500, `only ${report.cases} cases ran`);
   assert.ok(report.resolved > 0 && report.rejected > 0, 'the generator reaches both outcomes');
   assert.equal(report.findings, [], `seed ${seed}: ${JSON.stringify(report.findings, null, 1)}`);

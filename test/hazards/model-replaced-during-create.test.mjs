@@ -22,7 +22,10 @@ let known;
 
 test.before(async () => {
   known = {};
-  for (const [name, path] of [['A', A], ['B', B]]) {
+  for (const [name, path] of [
+    ['A', A],
+    ['B', B],
+  ]) {
     const s = await InferenceSession.create(path, QUIET);
     assert.ok(s.modelMetadata.opsets.length > 0, `${name} has opsets`);
     known[identity(s)] = name;

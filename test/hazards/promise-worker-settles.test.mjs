@@ -10,7 +10,9 @@ import { model, rejects } from '../helpers/index.mjs';
 /** Rejects when `p` has not settled within `ms`. */
 function settlesWithin(p, ms, what) {
   let timer;
-  const hang = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms); });
+  const hang = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+  });
   return Promise.race([p, hang]).finally(() => clearTimeout(timer));
 }
 
@@ -23,7 +25,7 @@ const CASES = [
 ];
 
 test('the promise-worker base: each failing step rejects with a coded error', async () => {
-  await InferenceSession.create(model('demo.onnx')).then((s) => s.release());  // loads the runtime
+  await InferenceSession.create(model('demo.onnx')).then((s) => s.release()); // loads the runtime
   const b = binding();
   assert.is(await settlesWithin(b._probePromiseWorker('ok'), 5000, 'ok'), 'ok');
   for (const [mode, code, message] of CASES) {
@@ -48,20 +50,36 @@ test('the base under load: 200 failing workers at once all settle', async () => 
 
 test('a failing create settles with ERR_MODEL_LOAD: garbage bytes, a missing file, a directory', async () => {
   const garbage = new Uint8Array(4096).map((_, i) => (i * 7919) & 0xff);
-  await rejects(settlesWithin(InferenceSession.create(garbage), 10_000, 'create from garbage'), 'ERR_MODEL_LOAD', /cannot load model from 4096 bytes/);
-  await rejects(settlesWithin(InferenceSession.create(model('no-such-model.onnx')), 10_000, 'create from a missing file'), 'ERR_MODEL_LOAD', /no-such-model\.onnx/);
+  await rejects(
+    settlesWithin(InferenceSession.create(garbage), 10_000, 'create from garbage'),
+    'ERR_MODEL_LOAD',
+    /cannot load model from 4096 bytes/,
+  );
+  await rejects(
+    settlesWithin(InferenceSession.create(model('no-such-model.onnx')), 10_000, 'create from a missing file'),
+    'ERR_MODEL_LOAD',
+    /no-such-model\.onnx/,
+  );
   await rejects(settlesWithin(InferenceSession.create(model('')), 10_000, 'create from a directory'), 'ERR_MODEL_LOAD');
   // Many at once, interleaved with good ones.
-  const all = await settlesWithin(Promise.allSettled(Array.from({ length: 24 }, (_, i) =>
-    InferenceSession.create(i % 3 ? garbage : model('demo.onnx')))), 30_000, '24 creates');
+  const all = await settlesWithin(
+    Promise.allSettled(Array.from({ length: 24 }, (_, i) => InferenceSession.create(i % 3 ? garbage : model('demo.onnx')))),
+    30_000,
+    '24 creates',
+  );
   for (const [i, r] of all.entries()) {
     if (i % 3) assert.ok(r.status === 'rejected' && isOrtexError(r.reason, 'ERR_MODEL_LOAD'), `create ${i}: ${r.reason?.code}`);
-    else { assert.is(r.status, 'fulfilled', `create ${i}: ${r.reason?.message}`); await r.value.release(); }
+    else {
+      assert.is(r.status, 'fulfilled', `create ${i}: ${r.reason?.message}`);
+      await r.value.release();
+    }
   }
 });
 
 test('a failing device download settles with a coded error (needs a GPU provider)', async () => {
-  const s = await InferenceSession.create(model('identity_float32.onnx'), { executionProviders: [{ name: 'cuda', onFailure: 'fallback' }, 'cpu'] });
+  const s = await InferenceSession.create(model('identity_float32.onnx'), {
+    executionProviders: [{ name: 'cuda', onFailure: 'fallback' }, 'cpu'],
+  });
   if (!s.providers.includes('cuda')) {
     console.log('  skipped: CUDA cannot start here (the worker base is covered above)');
     await s.release();

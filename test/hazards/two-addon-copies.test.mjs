@@ -33,8 +33,15 @@ test('sessions and run options of one copy are refused by the other, with ERR_IN
       assert.match(p.message, message, probe);
     }
     // Methods called on the other copy's objects: V8 refuses the receiver (the class signature).
-    for (const probe of ['b.metadata on a session of a', 'b.run on a session of a', 'b.scheduling on a session of a',
-      'b.endProfiling on a session of a', 'b.release on a session of a', 'b.RunOptions.terminate on run options of a', 'b.run on a plain object']) {
+    for (const probe of [
+      'b.metadata on a session of a',
+      'b.run on a session of a',
+      'b.scheduling on a session of a',
+      'b.endProfiling on a session of a',
+      'b.release on a session of a',
+      'b.RunOptions.terminate on run options of a',
+      'b.run on a plain object',
+    ]) {
       const p = probes[probe];
       assert.ok(p && !p.ok, `${probe}: accepted (${JSON.stringify(p)})`);
       assert.is(p.message, 'Illegal invocation', probe);

@@ -41,16 +41,25 @@ export function randomFloat32(seed, n, lo = -1, hi = 1) {
  */
 export function closeTo(actual, expected, { rtol = 1e-5, atol = 0, what = 'values' } = {}) {
   assert.is(actual.length, expected.length, `${what}: length ${actual.length} ≠ ${expected.length}`);
-  let worst = -1, worstErr = 0;
+  let worst = -1,
+    worstErr = 0;
   for (let i = 0; i < expected.length; i++) {
-    const a = Number(actual[i]), e = Number(expected[i]);
+    const a = Number(actual[i]),
+      e = Number(expected[i]);
     if (Number.isNaN(e) || Number.isNaN(a)) {
-      if (Number.isNaN(e) !== Number.isNaN(a)) { worst = i; worstErr = Infinity; break; }
+      if (Number.isNaN(e) !== Number.isNaN(a)) {
+        worst = i;
+        worstErr = Infinity;
+        break;
+      }
       continue;
     }
     if (a === e) continue;
     const err = Math.abs(a - e) - (atol + rtol * Math.max(Math.abs(a), Math.abs(e)));
-    if (err > 0 && err > worstErr) { worst = i; worstErr = err; }
+    if (err > 0 && err > worstErr) {
+      worst = i;
+      worstErr = err;
+    }
   }
   if (worst >= 0) {
     assert.unreachable(`${what}: element ${worst} is ${actual[worst]}, expected ${expected[worst]} (rtol ${rtol}, atol ${atol})`);
@@ -171,15 +180,32 @@ export async function settle(promises) {
  * Resolves to { code, signal, stdout, stderr }. The code can import DIST_URL.
  */
 export function runNode(code, { env = {}, timeoutMs = 60_000, args = [] } = {}) {
+  return spawnNode([...args, '--input-type=module', '-e', code], { env, timeoutMs });
+}
+
+/**
+ * Runs the script `file` (a child script beside its test) with `args` in a child process (cwd: repo
+ * root). Resolves to { code, signal, stdout, stderr }; killed after `timeoutMs`.
+ */
+export function runScript(file, args = [], { env = {}, timeoutMs = 60_000, nodeArgs = [] } = {}) {
+  return spawnNode([...nodeArgs, file, ...args], { env, timeoutMs });
+}
+
+function spawnNode(argv, { env, timeoutMs }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...args, '--input-type=module', '-e', code], {
+    const child = spawn(process.execPath, argv, {
       cwd: ROOT,
       env: { ...process.env, FORCE_COLOR: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    let stdout = '',
+      stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -194,11 +220,19 @@ export function runNode(code, { env = {}, timeoutMs = 60_000, args = [] } = {}) 
  * parsed JSON lines. A crash (a signal) or a non-zero exit fails the calling test.
  */
 export function childJsonLines(script, args = [], { timeoutMs = 120_000 } = {}) {
-  const r = spawnSync(process.execPath, ['--expose-gc', script, ...args.map(String)], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, ['--expose-gc', script, ...args.map(String)], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 << 20,
+  });
   const what = [script.split('/').pop(), ...args].join(' ');
   assert.is(r.signal, null, `${what}: the child died with ${r.signal}: ${r.stderr.slice(-1500)}`);
   assert.is(r.status, 0, `${what}: exit ${r.status}: ${r.stderr.slice(-1500)}`);
-  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 /** The last line of a child's stdout parsed as JSON. */

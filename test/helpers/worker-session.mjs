@@ -20,6 +20,6 @@ if (mode === 'loop') {
 } else {
   const a = await session.run(feeds, { mode: 'async' });
   const b = await session.run(feeds);
-  globalThis.keep = [session, a, b];  // alive at exit
+  globalThis.keep = [session, a, b]; // alive at exit
   parentPort.postMessage({ logits: Array.from(a.logits.data), same: a.logits.data.every((v, i) => v === b.logits.data[i]) });
 }

@@ -7,12 +7,19 @@ import { InferenceSession, Tensor } from '../../../dist/index.js';
 const scenario = process.argv[2];
 const models = new URL('../../models/', import.meta.url);
 const MLP = new URL('mlp_256_512_512_10.onnx', models).pathname;
-const BATCH = 1024;  // 1 MiB inputs: runs long enough to overlap a collection; freed memory is unmapped
+const BATCH = 1024; // 1 MiB inputs: runs long enough to overlap a collection; freed memory is unmapped
 const transfer = (buffer) => structuredClone(buffer, { transfer: [buffer] });
 // Collects and refills the heap until `promise` settles, so memory freed under a run is reused.
 const churn = async (promise) => {
   let settled = false;
-  promise.then(() => { settled = true; }, () => { settled = true; });
+  promise.then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
   const garbage = [];
   while (!settled) {
     globalThis.gc?.();
@@ -45,8 +52,11 @@ for (let round = 0; round < 6; round++) {
       const run = session.run({ x: new Tensor('float32', x, [BATCH, 256]) }, { logits: y }, { mode: 'async' });
       const moved = new Float32Array(transfer(y.data.buffer)).fill(7);
       await churn(run);
-      const untouched = moved.every((v) => v === 7);  // ORT must not write into memory given away
-      await run.then(() => report(round, { ok: true, untouched }), (e) => report(round, { ...failure(e), untouched }));
+      const untouched = moved.every((v) => v === 7); // ORT must not write into memory given away
+      await run.then(
+        () => report(round, { ok: true, untouched }),
+        (e) => report(round, { ...failure(e), untouched }),
+      );
     } else if (scenario === 'model') {
       // The model bytes are transferred away while ORT parses them, and overwritten.
       const bytes = new Uint8Array(readFileSync(MLP));
@@ -61,7 +71,10 @@ for (let round = 0; round < 6; round++) {
       // Detached before the call: refused with a coded error, not read.
       const t = new Tensor('float32', x, [BATCH, 256]);
       transfer(x.buffer);
-      await session.run({ x: t }, { mode: round % 2 ? 'async' : 'inline' }).then(() => report(round, { ok: true }), (e) => report(round, failure(e)));
+      await session.run({ x: t }, { mode: round % 2 ? 'async' : 'inline' }).then(
+        () => report(round, { ok: true }),
+        (e) => report(round, failure(e)),
+      );
     }
   } catch (e) {
     report(round, failure(e));

@@ -6,7 +6,7 @@ import { InferenceSession, Tensor } from '../../../dist/index.js';
 
 const scenario = process.argv[2];
 const models = new URL('../../models/', import.meta.url);
-const ROWS = 768;  // MLP rows; its input is 768 x 256 floats = 65536 rows of the identity's [N, 3]
+const ROWS = 768; // MLP rows; its input is 768 x 256 floats = 65536 rows of the identity's [N, 3]
 const identity = await InferenceSession.create(new URL('identity_float32.onnx', models).pathname);
 const mlp = await InferenceSession.create(new URL('mlp_256_512_512_10.onnx', models).pathname, { intraOpNumThreads: 1 });
 const values = (seed, n) => new Float32Array(n).map((_, i) => Math.sin(seed + i * 0.37));

@@ -12,13 +12,60 @@ const seed = Number(process.argv[2] ?? 1);
 const seconds = Number(process.argv[3] ?? 20);
 const random = createSeededRandom(seed);
 const models = new URL('../../models/', import.meta.url);
-const MODELS = ['identity_float32', 'identity_int64', 'identity_uint8', 'identity_bool', 'identity_string', 'identity_float16',
-  'identity_int4', 'mlp_256_512_512_10', 'demo', 'shapes', 'seq', 'seq_out', 'optional', 'zipmap', 'row_gather', 'bad_runtime', 'relu'];
-const TYPES = ['float32', 'float64', 'float16', 'bfloat16', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64',
-  'bool', 'string', 'int4', 'uint4'];
-const ARRAYS = { float32: Float32Array, float64: Float64Array, float16: Uint16Array, bfloat16: Uint16Array, int8: Int8Array,
-  int16: Int16Array, int32: Int32Array, int64: BigInt64Array, uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array,
-  uint64: BigUint64Array, bool: Uint8Array, int4: Uint8Array, uint4: Uint8Array };
+const MODELS = [
+  'identity_float32',
+  'identity_int64',
+  'identity_uint8',
+  'identity_bool',
+  'identity_string',
+  'identity_float16',
+  'identity_int4',
+  'mlp_256_512_512_10',
+  'demo',
+  'shapes',
+  'seq',
+  'seq_out',
+  'optional',
+  'zipmap',
+  'row_gather',
+  'bad_runtime',
+  'relu',
+];
+const TYPES = [
+  'float32',
+  'float64',
+  'float16',
+  'bfloat16',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'bool',
+  'string',
+  'int4',
+  'uint4',
+];
+const ARRAYS = {
+  float32: Float32Array,
+  float64: Float64Array,
+  float16: Uint16Array,
+  bfloat16: Uint16Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+  uint64: BigUint64Array,
+  bool: Uint8Array,
+  int4: Uint8Array,
+  uint4: Uint8Array,
+};
 const ORACLE = new Set(MODELS.filter((m) => m.startsWith('identity_')));
 
 const int = (n) => Math.floor(random() * n);
@@ -46,8 +93,10 @@ function data(type, count) {
   const Ctor = ARRAYS[type];
   const storage = type === 'int4' || type === 'uint4' ? Math.ceil(n / 2) : n;
   switch (int(9)) {
-    case 0: return Array.from({ length: n }, () => (type === 'string' ? `s${int(100)}` : int(7) - 3));
-    case 1: return type === 'string' ? Array.from({ length: n }, () => pick(['', 'a', 'é', '\u0000x', 'long'.repeat(20)])) : new Float32Array(n);
+    case 0:
+      return Array.from({ length: n }, () => (type === 'string' ? `s${int(100)}` : int(7) - 3));
+    case 1:
+      return type === 'string' ? Array.from({ length: n }, () => pick(['', 'a', 'é', '\u0000x', 'long'.repeat(20)])) : new Float32Array(n);
     case 2: {
       if (!Ctor) return pick([null, 42, {}, 'text']);
       const shared = new Ctor(new SharedArrayBuffer(storage * Ctor.BYTES_PER_ELEMENT));
@@ -61,10 +110,11 @@ function data(type, count) {
     case 4: {
       if (!Ctor) return ['a'];
       const a = new Ctor(storage);
-      if (chance(0.5)) structuredClone(a.buffer, { transfer: [a.buffer] });  // detached
+      if (chance(0.5)) structuredClone(a.buffer, { transfer: [a.buffer] }); // detached
       return a;
     }
-    case 5: return pick([null, undefined, 7, 'x', {}, [], [[1]], new DataView(new ArrayBuffer(8))]);
+    case 5:
+      return pick([null, undefined, 7, 'x', {}, [], [[1]], new DataView(new ArrayBuffer(8))]);
     default: {
       if (!Ctor) return Array.from({ length: n }, () => 'z');
       const a = new Ctor(storage);
@@ -99,20 +149,32 @@ function value(meta, depth = 0) {
     t = chance(0.1) ? { type, data: d, dims } : new Tensor(type, d, dims);
   } catch (e) {
     if (!isOrtexError(e)) finding('new Tensor threw a non-OrtexError', `${e?.constructor?.name}: ${e?.message}`);
-    return d;  // feed the raw data instead
+    return d; // feed the raw data instead
   }
   if (t instanceof Tensor && chance(0.05)) {
     // Hostile: a dims array with a getter (replacing dims may be refused: fine).
     const hostile = [...dims];
-    Object.defineProperty(hostile, 0, { get: () => { globalThis.gc?.(); return dims[0]; }, enumerable: true });
-    try { Object.defineProperty(t, 'dims', { value: hostile }); } catch { /* immutable tensors */ }
+    Object.defineProperty(hostile, 0, {
+      get: () => {
+        globalThis.gc?.();
+        return dims[0];
+      },
+      enumerable: true,
+    });
+    try {
+      Object.defineProperty(t, 'dims', { value: hostile });
+    } catch {
+      /* immutable tensors */
+    }
   }
   return t;
 }
 
 function feedsFor(session) {
   const feeds = chance(0.05) ? Object.create({ inherited: new Tensor('float32', [1], [1]) }) : {};
-  session.inputMetadata.forEach((m) => { if (chance(0.93)) feeds[m.name] = value(m); });
+  session.inputMetadata.forEach((m) => {
+    if (chance(0.93)) feeds[m.name] = value(m);
+  });
   if (chance(0.05)) feeds[pick(['extra', '__proto__', 'constructor', ''])] = value(undefined);
   return chance(0.03) ? pick([null, [], new Tensor('float32', [1], [1]), 'feeds']) : feeds;
 }
@@ -171,19 +233,20 @@ let targets = new Set();
  */
 function meddle(feeds, fetches) {
   let racy = false;
-  const tensors = [...Object.values(feeds ?? {}), ...Object.values(fetches && !Array.isArray(fetches) ? fetches : {})]
-    .filter((v) => v instanceof Tensor && !v.disposed && v.location === 'cpu');
+  const tensors = [...Object.values(feeds ?? {}), ...Object.values(fetches && !Array.isArray(fetches) ? fetches : {})].filter(
+    (v) => v instanceof Tensor && !v.disposed && v.location === 'cpu',
+  );
   for (const t of tensors) {
     const action = int(4);
     const view = ArrayBuffer.isView(t.data) && t.data.byteLength > 0 ? t.data : undefined;
     if (action === 0) {
-      t.dispose();  // frees an output's memory early; a no-op for other tensors
+      t.dispose(); // frees an output's memory early; a no-op for other tensors
     } else if (action === 1 && view && !(view.buffer instanceof SharedArrayBuffer)) {
       // Taken back (transferred) and overwritten by its new owner; ortex's own memory is copied
       // by structuredClone instead (not transferable).
       new Uint8Array(structuredClone(view.buffer, { transfer: [view.buffer] })).fill(0xee);
     } else if (action === 2 && view) {
-      new Uint8Array(view.buffer, view.byteOffset, view.byteLength).fill(0xdd);  // overwritten in place
+      new Uint8Array(view.buffer, view.byteOffset, view.byteLength).fill(0xdd); // overwritten in place
       racy ||= outputs.has(t) || recent.some((o) => !o.disposed && o.data.buffer === view.buffer);
     }
   }
@@ -192,7 +255,7 @@ function meddle(feeds, fetches) {
 }
 
 /** Checks a resolved result: every fetched output a well-formed value. */
-function checkResult(session, result, feeds, modelName, sent) {
+function checkResult(session, result, modelName, sent) {
   if (result === null || typeof result !== 'object') return finding('run resolved to a non-object', typeof result);
   for (const [name, v] of Object.entries(result)) {
     if (!session.outputNames.includes(name)) finding('unknown output in the result', name);
@@ -200,7 +263,8 @@ function checkResult(session, result, feeds, modelName, sent) {
     if (v instanceof Tensor && !v.disposed && v.location === 'cpu') {
       const size = v.dims.reduce((a, b) => a * b, 1);
       const length = v.type === 'int4' || v.type === 'uint4' ? Math.ceil(size / 2) : size;
-      if (v.size !== size || v.data.length !== length) finding('output data does not match its dims', `${name} ${v.type} [${v.dims}] ${v.data.length}`);
+      if (v.size !== size || v.data.length !== length)
+        finding('output data does not match its dims', `${name} ${v.type} [${v.dims}] ${v.data.length}`);
       if (ORACLE.has(modelName) && name === 'y' && sent && sent.length === v.data.length) {
         const same = Array.from(v.data).every((e, i) => Object.is(e, sent[i]) || (Number.isNaN(e) && Number.isNaN(sent[i])));
         if (!same) finding('identity returned other values than it was given', `${modelName} [${v.dims}]`);
@@ -220,7 +284,10 @@ function classify(outcome) {
   stats.rejected++;
   const e = outcome.reason;
   if (!isOrtexError(e) || !Object.hasOwn(ERROR_CODES, e.code)) {
-    finding('rejected with something other than a coded OrtexError', `${e?.constructor?.name} ${e?.code}: ${e?.message}\n${e?.stack?.split('\n').slice(1, 4).join(' | ')}`);
+    finding(
+      'rejected with something other than a coded OrtexError',
+      `${e?.constructor?.name} ${e?.code}: ${e?.message}\n${e?.stack?.split('\n').slice(1, 4).join(' | ')}`,
+    );
     return;
   }
   stats.codes[e.code] = (stats.codes[e.code] ?? 0) + 1;
@@ -271,7 +338,7 @@ while (Date.now() < deadline) {
     const r = await running;
     classify(r);
     if (r.status === 'fulfilled') {
-      checkResult(s, r.value, feeds, name, racy ? undefined : sent);
+      checkResult(s, r.value, name, racy ? undefined : sent);
       for (const v of Object.values(r.value)) if (v instanceof Tensor && chance(0.3)) v.dispose();
     }
   } else if (op <= 8) {

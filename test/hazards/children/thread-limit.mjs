@@ -30,7 +30,8 @@ console.log(JSON.stringify({ ready: true, vmKb: vmKb() }));
 for await (const line of createInterface({ input: process.stdin })) {
   const [command, arg] = line.split(' ');
   if (command === 'exit') break;
-  const report = command === 'runs' ? await runs(Number(arg)) : (init({ maxConcurrentRuns: 1024 }), pool());
+  if (command === 'retry') init({ maxConcurrentRuns: 1024 });
+  const report = command === 'runs' ? await runs(Number(arg)) : pool();
   console.log(JSON.stringify({ ...report, vmKb: vmKb() }));
 }
 await session.release();

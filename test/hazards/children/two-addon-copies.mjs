@@ -4,7 +4,7 @@
 // argv[2]: the addon; argv[3]: a temp directory for the copy.
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultRuntimeLibrary } from '../../../dist/native/runtime.js';
+import { init } from '../../../dist/index.js';
 
 const [addon, tmp] = process.argv.slice(2);
 const copy = join(tmp, 'ortex-copy.node');
@@ -16,7 +16,8 @@ const load = (file) => {
 };
 const a = load(addon);
 const b = load(copy);
-const lib = defaultRuntimeLibrary().path;
+// The ONNX Runtime library ortex itself would load (the copies dlopen the same one).
+const lib = init().libraryPath;
 a.init(lib);
 b.init(lib);
 

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// The load generator, in its own process: autocannon against one URL for a fixed duration.
+//   node bench/serve/load.mjs '{"url":..., "body":"...", "bodyFile":..., "headers":{}, "connections":64, "seconds":5}'
+// Prints one JSON line: requests/s, latency p50/p99 (ms), errors, non-2xx answers.
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+
+const o = JSON.parse(process.argv[2]);
+const body = o.bodyFile ? readFileSync(o.bodyFile) : o.body;
+const result = await autocannon({
+  url: o.url,
+  method: 'POST',
+  body,
+  headers: o.headers ?? {},
+  connections: o.connections ?? 64,
+  duration: o.seconds ?? 5,
+  pipelining: 1,
+});
+console.log(
+  JSON.stringify({
+    rps: result.requests.average,
+    total: result.requests.total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  }),
+);

@@ -1,0 +1,352 @@
+#!/usr/bin/env node
+// npm run bench:serve: the same Iris model (and PP-OCR cls) behind each contender, each server
+// in its own process, load from another process on loopback (autocannon, 64 connections, a
+// fixed duration), rounds interleaved (every contender once per round, fresh process each time);
+// medians over rounds. Prints the table and the goals next to the measurements, and writes
+// bench/results/<timestamp>-serve.json (a new file every run). --write also rewrites the
+// committed table bench/results/serve.md.
+//
+//   node bench/serve/run.mjs [--seconds 10] [--rounds 3] [--connections 64] [--only a,b] [--write]
+//
+// Contenders: ortex serve (/predict, /v2 JSON; binary v2 for PP-OCR cls), Fastify's empty route
+// (the ceiling), node:http + onnxruntime-node, Flask + gunicorn (2 workers) and FastAPI +
+// uvicorn (2 workers) with onnxruntime in a venv under bench/serve/.venv made from pip's
+// configured (local) index — skipped with a message where that fails — and, for PP-OCR cls,
+// the in-process Batcher.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..', '..');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const SECONDS = Number(arg('seconds', 10));
+const ROUNDS = Number(arg('rounds', 3));
+const CONNECTIONS = Number(arg('connections', 64));
+const ONLY = arg('only', '')?.split(',').filter(Boolean);
+const WRITE = process.argv.includes('--write');
+const IRIS_DIR = join(ROOT, 'models', 'iris');
+const IRIS = join(IRIS_DIR, '1', 'model.onnx');
+const CLS = join(ROOT, 'node_modules', '@gutenye', 'ocr-models', 'assets', 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
+const NATIVE = join(ROOT, 'build', 'Release', 'ortex.node');
+const VENV = join(HERE, '.venv');
+const work = mkdtempSync(join(tmpdir(), 'ortex-bench-serve-'));
+
+// Request bodies.
+const predictBody = JSON.stringify({ features: [5.1, 3.5, 1.4, 0.2] });
+const v2Body = JSON.stringify({ inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }] });
+const image = new Float32Array(3 * 48 * 192).fill(0.5);
+const clsHeader = Buffer.from(
+  JSON.stringify({
+    inputs: [{ name: 'x', shape: [1, 3, 48, 192], datatype: 'FP32', parameters: { binary_data_size: image.byteLength } }],
+    outputs: [{ name: 'softmax_0.tmp_0', parameters: { binary_data: true } }],
+  }),
+);
+const clsFile = join(work, 'cls.bin');
+writeFileSync(clsFile, Buffer.concat([clsHeader, Buffer.from(image.buffer)]));
+// A repository with both models for ortex serve.
+const repo = join(work, 'repo');
+for (const [name, file] of [
+  ['iris', IRIS],
+  ['cls', CLS],
+]) {
+  mkdirSync(join(repo, name, '1'), { recursive: true });
+  writeFileSync(join(repo, name, '1', 'model.onnx'), readFileSync(file));
+}
+writeFileSync(join(repo, 'iris', 'config.yaml'), 'outputs:\n  probabilities:\n    labels: [setosa, versicolor, virginica]\n');
+
+function pythonReady() {
+  if (existsSync(join(VENV, 'bin', 'gunicorn')) && existsSync(join(VENV, 'bin', 'uvicorn'))) return true;
+  const mk = spawnSync('python3', ['-m', 'venv', VENV], { encoding: 'utf8' });
+  if (mk.status !== 0) return `python3 -m venv failed: ${mk.stderr.trim().split('\n').pop()}`;
+  const pip = spawnSync(
+    join(VENV, 'bin', 'pip'),
+    ['install', '--quiet', 'flask', 'gunicorn', 'fastapi', 'uvicorn', 'onnxruntime', 'numpy'],
+    { encoding: 'utf8', timeout: 600_000 },
+  );
+  if (pip.status !== 0) return `pip install from the configured index failed: ${(pip.stderr || pip.stdout).trim().split('\n').pop()}`;
+  return true;
+}
+
+let port = 18600;
+const node = (script, extra = []) => [process.execPath, ['--import', join(HERE, 'eld-probe.mjs'), ...extra, script]];
+const CONTENDERS = [
+  {
+    name: 'fastify-empty',
+    label: 'Fastify empty route (ceiling)',
+    cmd: () => node(join(HERE, 'contenders', 'fastify-empty.mjs')),
+    path: '/predict',
+    body: predictBody,
+    ct: 'application/json',
+  },
+  {
+    name: 'ortex-predict',
+    label: 'ortex serve /predict',
+    cmd: () => [
+      process.execPath,
+      [
+        '--import',
+        join(HERE, 'eld-probe.mjs'),
+        join(ROOT, 'bin', 'ortex.js'),
+        'serve',
+        repo,
+        '--no-watch',
+        '--log-level',
+        'warn',
+        '--config',
+        join(work, 'ortex.yaml'),
+      ],
+    ],
+    path: '/v1/models/iris/predict',
+    body: predictBody,
+    ct: 'application/json',
+  },
+  {
+    name: 'ortex-v2-json',
+    label: 'ortex serve /v2 infer (JSON)',
+    same: 'ortex-predict',
+    path: '/v2/models/iris/infer',
+    body: v2Body,
+    ct: 'application/json',
+  },
+  {
+    name: 'node-http-ort',
+    label: 'node:http + onnxruntime-node',
+    cmd: () => node(join(HERE, 'contenders', 'node-http-ort.mjs')),
+    path: '/predict',
+    body: predictBody,
+    ct: 'application/json',
+  },
+  {
+    name: 'flask-gunicorn',
+    label: 'Flask + gunicorn (2 workers)',
+    python: true,
+    cmd: (p) => [
+      join(VENV, 'bin', 'gunicorn'),
+      ['-w', '2', '-b', `127.0.0.1:${p}`, '--chdir', join(HERE, 'contenders'), '--log-level', 'warning', 'py_app:app'],
+    ],
+    path: '/predict',
+    body: predictBody,
+    ct: 'application/json',
+  },
+  {
+    name: 'fastapi-uvicorn',
+    label: 'FastAPI + uvicorn (2 workers)',
+    python: true,
+    env: { FRAMEWORK: 'fastapi' },
+    cmd: (p) => [
+      join(VENV, 'bin', 'uvicorn'),
+      ['--workers', '2', '--port', String(p), '--log-level', 'warning', '--app-dir', join(HERE, 'contenders'), 'py_app:app'],
+    ],
+    path: '/predict',
+    body: predictBody,
+    ct: 'application/json',
+  },
+  {
+    name: 'ortex-cls-binary',
+    label: 'ortex serve PP-OCR cls, binary v2',
+    same: 'ortex-predict',
+    path: '/v2/models/cls/infer',
+    bodyFile: clsFile,
+    ct: 'application/octet-stream',
+    headers: { 'inference-header-content-length': String(clsHeader.byteLength) },
+  },
+  { name: 'batcher-cls', label: 'in-process Batcher, PP-OCR cls', inprocess: true },
+];
+writeFileSync(join(work, 'ortex.yaml'), 'logLevel: warn\nshutdownGraceMs: 2000\n');
+
+async function waitUp(url, init) {
+  const end = Date.now() + 120_000;
+  while (Date.now() < end) {
+    try {
+      const r = await fetch(url, init);
+      await r.arrayBuffer();
+      if (r.status === 200) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} never answered 200`);
+}
+
+function runLoad(spec) {
+  const r = spawnSync(process.execPath, [join(HERE, 'load.mjs'), JSON.stringify(spec)], {
+    encoding: 'utf8',
+    timeout: (spec.seconds + 60) * 1000,
+  });
+  if (r.status !== 0) throw new Error(`load generator failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+/** One measurement of a group of contenders sharing one server process. */
+async function measureGroup({ owner: lead, measured: group }) {
+  if (lead.inprocess) {
+    const r = spawnSync(
+      process.execPath,
+      [join(HERE, 'contenders', 'batcher-inprocess.mjs'), JSON.stringify({ model: CLS, seconds: SECONDS, connections: CONNECTIONS })],
+      { encoding: 'utf8', env: { ...process.env, ORTEX_NATIVE_PATH: NATIVE } },
+    );
+    return { [lead.name]: JSON.parse(r.stdout.trim().split('\n').pop()) };
+  }
+  const p = port++;
+  const eldFile = join(work, `eld-${lead.name}-${p}.json`);
+  const [cmd, args] = lead.cmd(p);
+  const child = spawn(cmd, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, PORT: String(p), MODEL: IRIS, ORTEX_NATIVE_PATH: NATIVE, ORTEX_BENCH_ELD: eldFile, ...(lead.env ?? {}) },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const out = {};
+  try {
+    await waitUp(`http://127.0.0.1:${p}${lead.path}`, { method: 'POST', headers: { 'content-type': lead.ct }, body: lead.body });
+    for (const c of group) {
+      if (c !== group[0]) child.kill('SIGUSR2');
+      const spec = {
+        url: `http://127.0.0.1:${p}${c.path}`,
+        headers: { 'content-type': c.ct, ...(c.headers ?? {}) },
+        connections: CONNECTIONS,
+        seconds: 1,
+        ...(c.bodyFile ? { bodyFile: c.bodyFile } : { body: c.body }),
+      };
+      runLoad(spec); // warm-up
+      child.kill('SIGUSR2'); // the server's event-loop measurement starts now (Node contenders)
+      out[c.name] = runLoad({ ...spec, seconds: SECONDS });
+    }
+  } catch (e) {
+    throw new Error(`${lead.name}: ${e.message}\n${stderr.slice(-2000)}`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+  if (existsSync(eldFile) && group.length === 1) out[group[0].name].eventLoop = JSON.parse(readFileSync(eldFile, 'utf8'));
+  return out;
+}
+
+const median = (xs) => {
+  const s = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
+  return s.length ? s[(s.length - 1) >> 1] : undefined;
+};
+
+async function main() {
+  let selected = CONTENDERS.filter((c) => !ONLY?.length || ONLY.includes(c.name) || ONLY.includes(c.same));
+  const py = selected.some((c) => c.python) ? pythonReady() : true;
+  const skipped = [];
+  if (py !== true) {
+    skipped.push(`Python contenders skipped: ${py}`);
+    selected = selected.filter((c) => !c.python);
+  }
+  // Contenders on the same server process are measured one after another on one process.
+  const groups = [];
+  for (const c of selected) {
+    const owner = c.same ? CONTENDERS.find((x) => x.name === c.same) : c;
+    const g = groups.find((x) => x.owner === owner);
+    if (g) g.measured.push(c);
+    else groups.push({ owner, measured: [c] });
+  }
+  const runs = {};
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const g of groups) {
+      const r = await measureGroup(g);
+      for (const [name, v] of Object.entries(r)) {
+        runs[name] ??= [];
+        runs[name].push(v);
+      }
+      console.error(
+        `round ${round}: ${Object.entries(r)
+          .map(([n, v]) => `${n} ${Math.round(v.rps)} req/s p99 ${v.p99} ms`)
+          .join(', ')}`,
+      );
+    }
+  }
+  const results = {};
+  for (const [name, rs] of Object.entries(runs)) {
+    results[name] = {
+      rps: median(rs.map((r) => r.rps)),
+      p50: median(rs.map((r) => r.p50)),
+      p99: median(rs.map((r) => r.p99)),
+      errors: rs.reduce((n, r) => n + r.errors + r.non2xx, 0),
+      eventLoopP99: median(rs.map((r) => r.eventLoop?.p99)),
+      rounds: rs,
+    };
+  }
+  const get = (n) => results[n];
+  const goals = [];
+  const o = get('ortex-predict');
+  if (o && get('fastify-empty'))
+    goals.push({
+      goal: 'ortex /predict ≥ 80 % of the Fastify ceiling',
+      value: `${((100 * o.rps) / get('fastify-empty').rps).toFixed(0)} %`,
+      met: o.rps >= 0.8 * get('fastify-empty').rps,
+    });
+  if (o && get('node-http-ort'))
+    goals.push({
+      goal: 'ortex /predict ≥ 1.8× node:http + onnxruntime-node',
+      value: `${(o.rps / get('node-http-ort').rps).toFixed(2)}×`,
+      met: o.rps >= 1.8 * get('node-http-ort').rps,
+    });
+  if (o) goals.push({ goal: 'ortex /predict p99 ≤ 10 ms', value: `${o.p99} ms`, met: o.p99 <= 10 });
+  if (get('ortex-cls-binary') && get('batcher-cls'))
+    goals.push({
+      goal: 'PP-OCR cls binary v2 ≥ 90 % of the in-process Batcher',
+      value: `${((100 * get('ortex-cls-binary').rps) / get('batcher-cls').rps).toFixed(0)} %`,
+      met: get('ortex-cls-binary').rps >= 0.9 * get('batcher-cls').rps,
+    });
+
+  const stamp = new Date().toISOString().replace(/[:T]/g, '-').slice(0, 19);
+  const host = {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    node: process.version,
+    seconds: SECONDS,
+    rounds: ROUNDS,
+    connections: CONNECTIONS,
+  };
+  const lines = [
+    `| contender | req/s | p50 ms | p99 ms | errors | server event-loop p99 ms |`,
+    `|---|---:|---:|---:|---:|---:|`,
+    ...CONTENDERS.filter((c) => results[c.name]).map((c) => {
+      const r = results[c.name];
+      return `| ${c.label} | ${Math.round(r.rps).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.eventLoopP99 === undefined ? '—' : r.eventLoopP99.toFixed(1)} |`;
+    }),
+    '',
+    '| goal | measured | met |',
+    '|---|---:|:---:|',
+    ...goals.map((g) => `| ${g.goal} | ${g.value} | ${g.met ? 'yes' : 'no'} |`),
+  ];
+  console.log(`\n${SECONDS} s × ${ROUNDS} rounds, ${CONNECTIONS} connections, ${host.cpus} × ${host.cpu}, Node ${host.node}\n`);
+  console.log(lines.join('\n'));
+  for (const s of skipped) console.log(`\n${s}`);
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  const file = join(ROOT, 'bench', 'results', `${stamp}-serve.json`);
+  writeFileSync(file, JSON.stringify({ host, results, goals, skipped }, null, 2));
+  console.log(`\nwrote ${file}`);
+  if (WRITE) {
+    const md = join(ROOT, 'bench', 'results', 'serve.md');
+    writeFileSync(
+      md,
+      [
+        `# npm run bench:serve (${stamp})`,
+        '',
+        `\`node bench/serve/run.mjs --seconds ${SECONDS} --rounds ${ROUNDS}\`: ${CONNECTIONS} connections, ${host.cpus} × ${host.cpu}, Node ${host.node}.`,
+        '',
+        ...lines,
+        '',
+        ...skipped,
+        '',
+      ].join('\n'),
+    );
+    console.log(`wrote ${md}`);
+  }
+}
+
+await main();

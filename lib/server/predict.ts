@@ -1,0 +1,159 @@
+/**
+ * The seed's service: `POST /predict` with `{"features": [...]}` (one row) or
+ * `{"features": [[...], ...]}` (rows) → `{"prediction": [...], "status": "success"}`. dtype and
+ * row shape come from the model's input (the only one, or `predict.input`); for an output with
+ * labels (config `outputs.<name>.labels`, or the ONNX metadata key `labels`) `prediction` holds
+ * the label of each row's highest score and `probabilities` the scores.
+ */
+import { invalid, describe, OrtexError } from '../base/errors.js';
+import type { FeedsType, ReturnType } from '../session/session.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { ValueMetadata } from '../tensor/value-metadata.js';
+import { datatypeOfTensorType } from './datatypes.js';
+import type { ModelVersion } from './model-version.js';
+import { checkElementCount, tensorFromJson, tensorToJson } from './tensor-codec.js';
+
+export const PREDICT_REQUEST_SCHEMA = {
+  type: 'object',
+  required: ['features'],
+  properties: {
+    features: { anyOf: [{ type: 'array' }, { type: 'object' }] },
+  },
+} as const;
+
+/**
+ * Turns named features (`{"features": {"sepal_length": 5.1, ...}}`) into one positional row.
+ * The server has none by default; an input schema (monitoring) installs one per model.
+ */
+export type FeatureMapper = (features: Record<string, unknown>, version: ModelVersion) => unknown[];
+
+type TensorMeta = Extract<ValueMetadata, { isTensor: true }>;
+
+/** What /predict needs to know about a version, computed once per version. */
+export interface PredictPlan {
+  input: TensorMeta;
+  output: TensorMeta;
+  /** The input has a first dimension that counts rows (symbolic, or fixed at 1). */
+  batched: boolean;
+  /** Most rows per request: Infinity, or 1 for a first dimension fixed at 1. */
+  maxRows: number;
+  /** Dims after the batch dim when all are fixed, else undefined (one symbolic dim: the row's length). */
+  rowDims: number[] | undefined;
+  labels: string[] | undefined;
+}
+
+const plans = new WeakMap<ModelVersion, PredictPlan>();
+
+function pick(list: readonly ValueMetadata[], name: string | undefined, what: string, model: string): TensorMeta {
+  const m = name !== undefined ? list.find((x) => x.name === name) : list.length === 1 ? list[0] : undefined;
+  if (!m) {
+    throw new OrtexError(
+      'ERR_INVALID_INPUT',
+      `/predict needs a model with one ${what}, or predict.${what} in its config: model '${model}' has ${list.map((x) => `'${x.name}'`).join(', ')}`,
+    );
+  }
+  if (!m.isTensor)
+    throw new OrtexError('ERR_INVALID_INPUT', `/predict needs a tensor ${what}; '${m.name}' of model '${model}' is a ${m.kind}`);
+  return m;
+}
+
+function labelsOf(version: ModelVersion, output: string): string[] | undefined {
+  const configured = version.config.outputs?.[output]?.labels;
+  if (configured) return configured;
+  const raw = version.modelMetadata.labels;
+  if (raw === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (Array.isArray(parsed) && parsed.every((s) => typeof s === 'string')) return parsed;
+  } catch {
+    /* comma-separated */
+  }
+  return raw.split(',').map((s) => s.trim());
+}
+
+export function predictPlan(version: ModelVersion): PredictPlan {
+  let plan = plans.get(version);
+  if (plan) return plan;
+  const input = pick(version.inputMetadata, version.config.predict?.input, 'input', version.model);
+  const output = pick(version.outputMetadata, version.config.predict?.output, 'output', version.model);
+  const shape = input.shape;
+  const batched = shape.length >= 2 && (typeof shape[0] !== 'number' || shape[0] === 1);
+  const rest = batched ? shape.slice(1) : shape;
+  const fixed = rest.every((d) => typeof d === 'number');
+  if (!fixed && rest.length !== 1) {
+    throw new OrtexError(
+      'ERR_INVALID_INPUT',
+      `/predict cannot shape rows for input '${input.name}' [${shape.map((d) => d ?? '?').join(',')}]: more than one dimension besides the batch is symbolic; use /v2/models/${version.model}/infer`,
+    );
+  }
+  plan = {
+    input,
+    output,
+    batched,
+    labels: labelsOf(version, output.name),
+    maxRows: batched && shape[0] === 1 ? 1 : Infinity,
+    rowDims: fixed ? (rest as number[]) : undefined,
+  };
+  plans.set(version, plan);
+  return plan;
+}
+
+/** Feeds for a /predict body. */
+export function decodePredict(features: unknown, version: ModelVersion, mapper: FeatureMapper | undefined): FeedsType {
+  const plan = predictPlan(version);
+  const type = datatypeOfTensorType(plan.input.type);
+  if (!type) throw new OrtexError('ERR_INVALID_INPUT', `/predict cannot feed input '${plan.input.name}' of type ${plan.input.type}`);
+  let rows: unknown[];
+  if (!Array.isArray(features)) {
+    if (!mapper) {
+      throw invalid(
+        'ERR_INVALID_INPUT',
+        'features',
+        'an array (one row) or an array of rows; named features need an input schema for the model',
+        describe(features),
+      );
+    }
+    rows = [mapper(features as Record<string, unknown>, version)];
+  } else {
+    rows = features.length > 0 && Array.isArray(features[0]) && plan.batched ? features : [features];
+  }
+  const what = `features (input '${plan.input.name}')`;
+  if (rows.length > plan.maxRows || (!plan.batched && rows.length !== 1)) {
+    throw invalid('ERR_INVALID_INPUT', what, '1 row (the model takes one at a time)', `${rows.length} rows`);
+  }
+  const max = version.limits.maxElementsPerTensor;
+  let rowLength = plan.rowDims?.reduce((a, b) => a * b, 1);
+  const flat: unknown[] = [];
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    if (!Array.isArray(row)) throw invalid('ERR_INVALID_INPUT', `row ${r} of ${what}`, 'an array of values', describe(row));
+    const values = row.length > 0 && Array.isArray(row[0]) ? row.flat(Infinity) : row;
+    rowLength ??= values.length;
+    if (values.length !== rowLength) throw invalid('ERR_INVALID_INPUT', `row ${r} of ${what}`, `${rowLength} values`, `${values.length}`);
+    checkElementCount(flat.length + values.length, max, what);
+    for (let i = 0; i < values.length; i++) flat.push(values[i]);
+  }
+  const dims = plan.batched ? [rows.length, ...(plan.rowDims ?? [rowLength!])] : (plan.rowDims ?? [rowLength!]);
+  return { [plan.input.name]: tensorFromJson(type, flat, dims, what) };
+}
+
+/** The /predict answer for a version's outputs. */
+export function encodePredict(outputs: ReturnType, version: ModelVersion): { prediction: unknown[]; probabilities?: unknown[][] } {
+  const plan = predictPlan(version);
+  const t = outputs[plan.output.name] as Tensor;
+  const values = tensorToJson(t);
+  const rows = t.dims.length === 0 ? 1 : t.dims[0]!;
+  const per = rows === 0 ? 0 : values.length / rows;
+  const byRow: unknown[][] = [];
+  for (let r = 0; r < rows; r++) byRow.push(values.slice(r * per, (r + 1) * per));
+  const labels = plan.labels;
+  if (labels && per === labels.length) {
+    const prediction = byRow.map((row) => {
+      let best = 0;
+      for (let i = 1; i < row.length; i++) if ((row[i] as number) > (row[best] as number)) best = i;
+      return labels[best];
+    });
+    return { prediction, probabilities: byRow };
+  }
+  return { prediction: byRow.map((row) => (row.length === 1 ? row[0] : row)) };
+}

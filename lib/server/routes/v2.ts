@@ -1,0 +1,160 @@
+/**
+ * The Open Inference Protocol (KServe v2) REST API: server and model metadata, health, infer,
+ * Triton's model configuration (perf_analyzer needs it), and the repository extension.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { OrtexError } from '../../base/errors.js';
+import { datatypeOfTensorType, oipName } from '../datatypes.js';
+import { findModel, infer, type InferenceHost } from '../infer.js';
+import type { ModelVersion } from '../model-version.js';
+import { decodeInputs, encodeResponse, requestedOutputs, splitBody, type InferRequest } from '../oip.js';
+import type { ModelEntry } from '../repository.js';
+import type { ValueMetadata } from '../../tensor/value-metadata.js';
+import { sendJson } from './reply.js';
+
+export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'model_configuration', 'schedule_policy'];
+
+interface ModelParams {
+  model: string;
+  version?: string;
+}
+
+function dimsOf(m: ValueMetadata): number[] {
+  return m.isTensor ? m.shape.map((d) => (typeof d === 'number' ? d : -1)) : [];
+}
+
+function tensorList(list: readonly ValueMetadata[]) {
+  return list.map((m) => ({ name: m.name, datatype: m.isTensor ? oipName(m.type) : m.kind.toUpperCase(), shape: dimsOf(m) }));
+}
+
+export function modelMetadata(entry: ModelEntry, v: ModelVersion) {
+  return {
+    name: entry.name,
+    versions: [...entry.versions.keys()].sort((a, b) => Number(a) - Number(b)),
+    platform: 'onnxruntime_onnx',
+    inputs: tensorList(v.inputMetadata),
+    outputs: tensorList(v.outputMetadata),
+  };
+}
+
+/** Triton's model configuration JSON: max_batch_size, and dims without the batch dim when it is > 0. */
+export function tritonConfig(entry: ModelEntry, v: ModelVersion) {
+  const batching = v.batching;
+  const b = v.batcher;
+  const stats = b.stats().config;
+  const io = (list: readonly ValueMetadata[], labels: boolean) =>
+    list.map((m) => ({
+      name: m.name,
+      data_type: (m.isTensor ? datatypeOfTensorType(m.type)?.triton : undefined) ?? 'TYPE_INVALID',
+      dims: batching ? dimsOf(m).slice(1) : dimsOf(m),
+      ...(labels ? { label_filename: '' } : { format: 'FORMAT_NONE', optional: !m.isTensor && m.kind === 'optional' }),
+    }));
+  const policy = v.config.versionPolicy;
+  const instances = v.config.instances ?? 1;
+  return {
+    name: entry.name,
+    platform: 'onnxruntime_onnx',
+    backend: 'onnxruntime',
+    version_policy:
+      !policy || 'latest' in policy
+        ? { latest: { num_versions: policy && 'latest' in policy ? policy.latest : 1 } }
+        : 'all' in policy
+          ? { all: {} }
+          : { specific: { versions: policy.specific.map(Number) } },
+    max_batch_size: batching ? b.maxBatchSize : 0,
+    input: io(v.inputMetadata, false),
+    output: io(v.outputMetadata, true),
+    ...(batching
+      ? {
+          dynamic_batching: {
+            preferred_batch_size:
+              v.config.batching && typeof v.config.batching === 'object' ? (v.config.batching.preferredBatchSizes ?? []) : [],
+            max_queue_delay_microseconds: Math.round(stats.maxQueueDelayMs * 1000),
+            default_queue_policy: {
+              max_queue_size: stats.maxQueueSize === Infinity ? 0 : stats.maxQueueSize,
+              default_timeout_microseconds: Math.round(v.limits.timeoutMs * 1000),
+              timeout_action: 'REJECT',
+            },
+          },
+        }
+      : {}),
+    instance_group: [{ name: `${entry.name}_0`, kind: 'KIND_CPU', count: instances }],
+    parameters: {},
+  };
+}
+
+export function registerV2Routes(app: FastifyInstance, host: InferenceHost, serverVersion: string): void {
+  const repo = host.repository;
+  const route = (req: FastifyRequest<{ Params: ModelParams }>) => ({ requestId: String(req.id), headers: req.headers });
+  const selected = (req: FastifyRequest<{ Params: ModelParams }>) => {
+    const entry = findModel(host, req.params.model);
+    return { entry, version: host.router.select(entry, req.params.version, route(req)) };
+  };
+
+  app.get('/v2', async (_req, reply) => sendJson(reply, 200, { name: 'ortex', version: serverVersion, extensions: EXTENSIONS }));
+  app.get('/v2/health/live', async (_req, reply) => sendJson(reply, 200, { live: true }));
+  app.get('/v2/health/ready', async (_req, reply) => {
+    const ready = repo.ready;
+    return sendJson(reply, ready ? 200 : 503, { ready });
+  });
+
+  for (const base of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
+    app.get(base, async (req: FastifyRequest<{ Params: ModelParams }>, reply) => {
+      const { entry, version } = selected(req);
+      return sendJson(reply, 200, modelMetadata(entry, version));
+    });
+    app.get(`${base}/ready`, async (req: FastifyRequest<{ Params: ModelParams }>, reply) => {
+      const entry = findModel(host, req.params.model);
+      let ready = false;
+      try {
+        ready = host.router.select(entry, req.params.version, route(req)).ready;
+      } catch (e) {
+        if ((e as OrtexError).code === 'ERR_NOT_FOUND') throw e;
+      }
+      return sendJson(reply, ready ? 200 : 503, { name: entry.name, ready });
+    });
+    app.get(`${base}/config`, async (req: FastifyRequest<{ Params: ModelParams }>, reply) => {
+      const { entry, version } = selected(req);
+      return sendJson(reply, 200, tritonConfig(entry, version));
+    });
+    app.post(`${base}/infer`, { config: { rawBody: true } }, async (req: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
+      const body = req.body as Buffer | undefined;
+      if (!body || body.byteLength === 0)
+        throw new OrtexError('ERR_INVALID_INPUT', 'expected an inference request body, received an empty body');
+      const lengthHeader = req.headers['inference-header-content-length'];
+      const { header, binary } = splitBody(body, Array.isArray(lengthHeader) ? lengthHeader[0] : lengthHeader);
+      const request: InferRequest = header;
+      const id = request.id ?? String(req.id);
+      let wanted: { name: string; binary: boolean }[] = [];
+      const answer = await infer(
+        host,
+        { ...route(req), protocol: 'v2', model: req.params.model, version: req.params.version, response: reply.raw },
+        (v) => {
+          wanted = requestedOutputs(request, v);
+          return decodeInputs(request, binary, v);
+        },
+        (v, out) => encodeResponse(v, id, out, wanted),
+      );
+      if (answer.headerLength !== undefined) {
+        reply.header('inference-header-content-length', String(answer.headerLength));
+        reply.header('content-type', 'application/octet-stream');
+      } else {
+        reply.header('content-type', 'application/json');
+      }
+      return reply.code(200).send(answer.body);
+    });
+  }
+
+  app.post('/v2/repository/index', async (req, reply) => {
+    const body = req.body as { ready?: unknown } | undefined;
+    return sendJson(reply, 200, repo.index(body?.ready === true));
+  });
+  app.post('/v2/repository/models/:model/load', async (req: FastifyRequest<{ Params: ModelParams }>, reply) => {
+    await repo.load(req.params.model);
+    return sendJson(reply, 200, {});
+  });
+  app.post('/v2/repository/models/:model/unload', async (req: FastifyRequest<{ Params: ModelParams }>, reply) => {
+    await repo.unload(req.params.model);
+    return sendJson(reply, 200, {});
+  });
+}
