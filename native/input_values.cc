@@ -82,8 +82,9 @@ void DecodeAggregate(Napi::Env env, const Napi::Value& payload, const Napi::Valu
 
 // Phase 2 helpers --------------------------------------------------------------------------
 
-// The memory of a numeric tensor's TypedArray, checked against what phase 1 read.
-void* TypedArrayData(Napi::Env env, const PendingValue& v) {
+// The memory of a numeric tensor's TypedArray, checked against what phase 1 read. `*shared`:
+// it is a SharedArrayBuffer's (another thread may write it while ORT reads).
+void* TypedArrayData(Napi::Env env, const PendingValue& v, bool* shared) {
   napi_typedarray_type kind;
   size_t length = 0;
   void* data = nullptr;
@@ -104,6 +105,9 @@ void* TypedArrayData(Napi::Env env, const PendingValue& v) {
     }
     Throw(env, code::kInvalidInput, "tensor data length does not match dims");
   }
+  bool plain = false;  // false for a SharedArrayBuffer
+  napi_is_arraybuffer(env, arrayBuffer, &plain);
+  *shared = !plain;
   return bytes == 0 || data == nullptr ? EmptyTensorData() : data;
 }
 
@@ -209,10 +213,12 @@ Ort::Value MaterializeInput(Napi::Env env, PendingValue& v, InputContext& ctx) {
     ctx.copiedBytes += size;
     return std::move(v.ready);
   }
-  void* data = TypedArrayData(env, v);
+  bool shared = false;
+  void* data = TypedArrayData(env, v, &shared);
   std::shared_ptr<NativeBuffer> owner = Owner(ctx, data, v.bytes);
-  if (ctx.offThread && !owner && v.bytes > 0) {
-    // V8 memory the run would read after this call returns: copy it now.
+  if ((shared || (ctx.offThread && !owner)) && v.bytes > 0) {
+    // V8 memory the run would read after this call returns, or memory another thread may
+    // write while ORT reads it: copy it now.
     void* copy = nullptr;
     Ort::Value value = Allocated(env, v, ctx, &copy);
     std::memcpy(copy, data, v.bytes);
@@ -230,7 +236,9 @@ Ort::Value MaterializeFetch(Napi::Env env, PendingValue& v, InputContext& ctx, b
   if (v.device || v.code == kCodeSequence || v.code == kCodeMap || v.ready) {
     Throw(env, code::kInvalidInput, "only a numeric CPU tensor can receive an output in place");
   }
-  void* data = TypedArrayData(env, v);
+  bool shared = false;
+  void* data = TypedArrayData(env, v, &shared);
+  if (shared) Throw(env, code::kInvalidInput, "a tensor over a SharedArrayBuffer cannot receive an output in place");
   std::shared_ptr<NativeBuffer> owner = Owner(ctx, data, v.bytes);
   if (ctx.offThread && !owner && v.bytes > 0) {
     // ORT writes after this call returns, when the target may be gone: into memory of the run's

@@ -7,7 +7,9 @@
 //      read the data (inline runs) or ortex has copied it (runs that leave the JS thread).
 // Runs off the JS thread copy V8 memory, since an ArrayBuffer can be detached (transferred) at
 // any moment and its memory freed, but read and write ortex's own native memory in place,
-// holding a share of it for the run (native_buffers.h).
+// holding a share of it for the run (native_buffers.h). A SharedArrayBuffer is always copied:
+// another thread may write it while ORT reads. (A resizable buffer cannot change during an
+// inline run: no JS runs then.)
 #pragma once
 #include <napi.h>
 

@@ -1,6 +1,5 @@
 import type { NativeRunQueue, NativeStats } from '../native/binding.js';
 import { binding } from '../native/runtime.js';
-import { tsCopiedBytes } from './feed-plan.js';
 
 /**
  * Also this thread's run pool: runs executing now and waiting for a slot, the threads started,
@@ -9,15 +8,11 @@ import { tsCopiedBytes } from './feed-plan.js';
 export interface Stats extends NativeStats, NativeRunQueue {}
 
 /**
- * Process-wide counters: bytes handed to ORT without a copy vs copied (shared/resizable input
- * buffers, strings, sequences), output bytes exposed in place vs copied, runs inline vs async.
+ * Process-wide counters: bytes handed to ORT without a copy vs copied (shared buffers, strings,
+ * sequences, V8 memory of runs that leave the JS thread), output bytes exposed in place vs
+ * copied, runs inline vs async.
  */
 export function stats(): Stats {
   const b = binding();
-  const s = b.stats();
-  // Buffers copied in JS (shared/resizable) reach the addon as fresh copies it counts as zero-copy.
-  const copied = tsCopiedBytes();
-  s.inputBytesCopied += copied;
-  s.inputBytesZeroCopy -= copied;
-  return { ...s, ...b.runQueue() };
+  return { ...b.stats(), ...b.runQueue() };
 }
