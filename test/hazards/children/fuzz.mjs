@@ -5,7 +5,8 @@
 // oracle exists) or reject with an OrtexError of a code in the error table. Anything else —
 // another exception, a malformed result — is a finding; a crash is found by the parent.
 // argv: seed, seconds. Prints one JSON line: { seed, cases, resolved, rejected, codes, findings }.
-import { InferenceSession, Tensor, ERROR_CODES, isOrtexError } from '../../../dist/index.js';
+import { ERROR_CODES, InferenceSession, isOrtexError, TENSOR_TYPES, Tensor } from '../../../dist/index.js';
+import { elementTypeByName } from '../../../dist/tensor/element-types.js';
 import { createSeededRandom } from '../../../tools/seeded-random.mjs';
 
 const seed = Number(process.argv[2] ?? 1);
@@ -31,41 +32,10 @@ const MODELS = [
   'bad_runtime',
   'relu',
 ];
-const TYPES = [
-  'float32',
-  'float64',
-  'float16',
-  'bfloat16',
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'uint8',
-  'uint16',
-  'uint32',
-  'uint64',
-  'bool',
-  'string',
-  'int4',
-  'uint4',
-];
-const ARRAYS = {
-  float32: Float32Array,
-  float64: Float64Array,
-  float16: Uint16Array,
-  bfloat16: Uint16Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  int32: Int32Array,
-  int64: BigInt64Array,
-  uint8: Uint8Array,
-  uint16: Uint16Array,
-  uint32: Uint32Array,
-  uint64: BigUint64Array,
-  bool: Uint8Array,
-  int4: Uint8Array,
-  uint4: Uint8Array,
-};
+const TYPES = [...TENSOR_TYPES];
+// The TypedArray each type is stored in (float16 and bfloat16 as Uint16Array, 4-bit types packed
+// in Uint8Array), from the library's own table; undefined for string.
+const ARRAYS = Object.fromEntries(TYPES.map((t) => [t, elementTypeByName(t).array]));
 const ORACLE = new Set(MODELS.filter((m) => m.startsWith('identity_')));
 
 const int = (n) => Math.floor(random() * n);
