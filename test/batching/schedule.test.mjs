@@ -37,8 +37,11 @@ test("names: 'fixed' is registered and is the default; an unknown name is refuse
 });
 
 test('fixed: full batches and preferred sizes run at once; otherwise wait maxQueueDelayMs', () => {
-  const f = resolveSchedule('fixed', { maxBatchSize: 8, maxQueueDelayMs: 5, preferredBatchSizes: [4, 2] });
+  const options = { maxInflightBatches: 3, targetParallelism: 3, maxLatencyMs: Infinity };
+  const f = resolveSchedule('fixed', { maxBatchSize: 8, maxQueueDelayMs: 5, preferredBatchSizes: [4, 2], ...options });
   assert.is(f.name, 'fixed');
+  assert.is(f.inflightLimit(state({ maxInflightBatches: 3 })), 3, 'every slot');
+  assert.equal(f.report(), { name: 'fixed', batchSizeCap: 8, inflightBatches: 3 });
   assert.is(f.batchSize(group(9), state()), 8);
   assert.is(f.batchSize(group(5), state()), 4, 'the largest reachable preferred size');
   assert.is(f.batchSize(group(3), state()), 2);
@@ -46,7 +49,7 @@ test('fixed: full batches and preferred sizes run at once; otherwise wait maxQue
   assert.is(f.wakeAt(group(1, 1000), state()), 1005);
   assert.is(f.batchSize(group(1, 1000), state({ now: 1005 })), 8, 'its delay is up');
   assert.is(f.batchSize(group(1), state({ flushing: true })), 8, 'draining runs everything');
-  const eager = resolveSchedule('fixed', { maxBatchSize: 8, maxQueueDelayMs: 0, preferredBatchSizes: [] });
+  const eager = resolveSchedule('fixed', { maxBatchSize: 8, maxQueueDelayMs: 0, preferredBatchSizes: [], ...options });
   assert.is(eager.batchSize(group(1), state()), 8);
   assert.is(eager.wakeAt(group(1), state()), Infinity);
 });
