@@ -191,7 +191,7 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     const parallelism = typeof hint === 'number' && Number.isInteger(hint) && hint >= 1 ? Math.min(hint, 1024) : 1;
     // The adaptive schedule may go above the hint (batches queued in the runtime overlap the JS
     // thread's merge and split work with native compute), within a bound.
-    this.maxInflightBatches = o.maxInflightBatches ?? parallelism;
+    this.maxInflightBatches = o.maxInflightBatches ?? (o.schedule === 'adaptive' ? Math.min(1024, 2 * parallelism + 2) : parallelism);
     // Batches run off the JS thread unless told otherwise: the next batch forms (and, with more
     // than one in flight, starts) while one runs.
     this.#runOptions = { mode: 'async', ...(o.runOptions ?? {}) };
@@ -201,7 +201,7 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
       preferredBatchSizes: o.preferredBatchSizes,
       maxInflightBatches: this.maxInflightBatches,
       targetParallelism: parallelism,
-      maxLatencyMs: Infinity,
+      maxLatencyMs: o.maxLatencyMs,
     });
     this.#stateView.maxBatchSize = this.maxBatchSize;
     this.#stateView.maxInflightBatches = this.maxInflightBatches;

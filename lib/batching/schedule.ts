@@ -16,6 +16,7 @@
  * To add a schedule: write schedules/<name>.ts exporting a ScheduleFactory, and add one line to
  * SCHEDULES below.
  */
+import { adaptiveSchedule } from './schedules/adaptive.js';
 import { fixedSchedule } from './schedules/fixed.js';
 
 /** The batcher's state when a schedule decides. Valid during the call only (the object is reused). */
@@ -147,6 +148,7 @@ export type ScheduleFactory = (options: ScheduleOptions) => BatchSchedule;
 
 /** Every schedule, by name. */
 const SCHEDULES: Readonly<Record<string, ScheduleFactory>> = {
+  adaptive: adaptiveSchedule,
   fixed: fixedSchedule,
 };
 
