@@ -88,7 +88,7 @@ const WORKLOADS = {
   },
   det: {
     title: 'PP-OCR det [1,3,640,640], 8 callers x batch-1',
-    spec: { model: 'ocr-det', batch: 1, concurrency: 8, warmup: 16 },
+    spec: { model: 'ocr-det', batch: 1, concurrency: 8, warmup: 32 },
     targets: {},
     ceilingBatches: [1, 2, 4], // 64 images of 640x640 would take seconds per run and 300 MB per input
   },

@@ -11,7 +11,7 @@
  * flight from measured throughput and latency; 'fixed' waits until the group holds `maxBatchSize`
  * rows, or the largest reachable preferred size, or its oldest request has waited
  * `maxQueueDelayMs` (default 0: at once). Dispatch happens at most once per event-loop turn
- * (requests made in the same turn share a batch) and whenever a batch completes; one timer serves
+ * (requests made in the same turn are dispatched together) and whenever a batch completes; one timer serves
  * all queue delays and one all request deadlines (no per-request timers). While every slot is
  * busy, requests pile up and form bigger batches.
  *

@@ -1,10 +1,11 @@
 // The adaptive schedule follows the load: a ramp from a couple of callers to many, an idle period
-// and a burst, a model whose cost per row changes while it serves, and far more callers than fit
-// in the batches. Synthetic targets on a fake clock (virtual-time.mjs): deterministic.
+// and a burst, a model whose cost per row changes while it serves, far more callers than fit in
+// the batches, and a noisy neighbour that slows the model down and up while it measures.
+// Synthetic targets on a fake clock (virtual-time.mjs): deterministic.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Batcher } from '../../dist/index.js';
-import { closedLoop, CostTarget, installClock, linear, row } from './virtual-time.mjs';
+import { closedLoop, CostTarget, installClock, linear, neighbour, row } from './virtual-time.mjs';
 
 let clock;
 test.before.each(() => {
@@ -85,6 +86,23 @@ test('256 callers on batches of at most 32: full batches on every slot, nobody r
   assert.ok(s.inflightBatches >= 2, 'every run busy (a third batch queued behind them hides the dispatch turn)');
   assert.ok(r.perSecond >= 0.95 * ((2 * 32) / ((42 + TURN) / 1000)), `${r.perSecond.toFixed(0)} rows/s`);
   await b.close();
+});
+
+test('a noisy neighbour (cost × 1 ± 30 %, a new level every 300 ms): the same choices as on a quiet machine', async () => {
+  for (const seed of [1, 2, 3]) {
+    const noisy = (cost) => new CostTarget({ cost, parallel: 2, slowdown: neighbour(seed, 0.3, 300) });
+    const fixedCost = new Batcher(noisy(linear(10, 1)));
+    await closedLoop(clock, fixedCost, 32, 15_000);
+    const a = fixedCost.stats().schedule;
+    assert.is(a.inflightBatches, 2, `seed ${seed}: slots`);
+    assert.is(a.measured.meanBatchRows, 16, `seed ${seed}: batches of 16`);
+    const growing = new Batcher(noisy(superlinear));
+    await closedLoop(clock, growing, 16, 20_000);
+    const b = growing.stats().schedule;
+    assert.ok(b.batchSizeCap <= 2, `seed ${seed}: cap ${b.batchSizeCap}`);
+    assert.ok(b.inflightBatches >= 2);
+    await Promise.all([fixedCost.close(), growing.close()]);
+  }
 });
 
 test.run();

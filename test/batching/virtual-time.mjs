@@ -4,6 +4,7 @@
 // setImmediate). Nothing depends on how busy the machine is: time only moves when the test
 // advances it, so every run of a test decides the same way.
 import FakeTimers from '@sinonjs/fake-timers';
+import { createSeededRandom } from '../../tools/seeded-random.mjs';
 import { Batcher, Tensor } from '../../dist/index.js';
 
 /** Fakes the clock and timers until `uninstall()`. */
@@ -154,21 +155,9 @@ export async function bestFixed(clock, makeTarget, callers, duration, caps, slot
   return best;
 }
 
-/** A seeded pseudo-random sequence in [0, 1) (mulberry32): noise that is the same on every run. */
-export function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A noisy neighbour: the cost is multiplied by 1 ± `amplitude`, a new random level every `periodMs`. */
 export function neighbour(seed, amplitude, periodMs) {
-  const next = random(seed);
+  const next = createSeededRandom(seed);
   const levels = [];
   return (now) => {
     const i = Math.floor(now / periodMs);
