@@ -17,11 +17,12 @@
  * alternating with the current choice (A B A B …), each of its windows against the mean of the
  * current choice's windows just before and just after it, so a load or a machine that drifts
  * during the test does not decide; it is adopted when it answers more rows per second by a
- * margin (or as many, with lower latency), dropped as soon as it is clearly worse, and judged
- * after at most three pairs. When no neighbour is better it settles; it searches again when the
- * load changes (rows in the system by 1.5×, or throughput at that load by a third) and after 30
- * windows (doubling each time nothing better is found, up to 16×). Too little load for the choice to
- * matter (fewer rows in the system than slots + 1) keeps the last choice.
+ * margin in at least two pairs (two of two, or two of three; or as many, with lower latency),
+ * dropped as soon as it is clearly worse, and judged after at most three pairs. When no
+ * neighbour is better it settles; it searches again when the load changes (rows in the system
+ * by 1.5×, or throughput at that load by a third) and after 30 windows (doubling each time
+ * nothing better is found, up to 16×). Too little load for the choice to matter (fewer rows in
+ * the system than slots + 1) keeps the last choice.
  *
  * Latency target (maxLatencyMs): the cap never lets a batch's predicted compute time exceed half
  * of it (a line fitted to recent batches' compute time against their rows, as BentoML's
@@ -79,8 +80,9 @@ interface Probe {
   before: ScheduleMeasurement;
   /** The neighbour's latest window. */
   window: ScheduleMeasurement | undefined;
-  /** Pairs measured, and the sums of log(neighbour ÷ current) of throughput and latency. */
+  /** Pairs measured, those the neighbour won on throughput, and the sums of log(neighbour ÷ current) of throughput and latency. */
   pairs: number;
+  wins: number;
   rate: number;
   latency: number;
   /** The current choice's and the neighbour's windows meeting the latency target. */
@@ -251,7 +253,9 @@ class AdaptiveSchedule implements BatchSchedule {
     const b = p.window!;
     const a1 = p.before;
     p.pairs++;
-    p.rate += Math.log(b.rowsPerSecond / ((a1.rowsPerSecond + after.rowsPerSecond) / 2));
+    const r = Math.log(b.rowsPerSecond / ((a1.rowsPerSecond + after.rowsPerSecond) / 2));
+    if (r > 0) p.wins++;
+    p.rate += r;
     p.latency += Math.log(b.latencyMs / ((a1.latencyMs + after.latencyMs) / 2));
     const target = this.#target;
     if (target !== Infinity) {
@@ -271,7 +275,9 @@ class AdaptiveSchedule implements BatchSchedule {
       if (!neighbourMeets && !currentMeets) return latency < -up ? (n >= 2 ? 1 : 0) : last || latency > up ? -1 : 0;
     }
     if (rate < -up) return -1; // clearly worse: stop paying for it
-    if (rate > up) return n >= 2 || rate > 4 * up ? 1 : 0;
+    // Better: in two pairs out of two, or two out of three (one lucky window is not enough).
+    if (rate > up && n >= 2 && p.wins >= Math.min(n, MAX_PAIRS - 1)) return 1;
+    if (rate > up && !last) return 0;
     // As fast: lower latency decides, else another pair until the last.
     if (last || (n >= 2 && Math.abs(rate) < up / 2)) return latency < -2 * up ? 1 : -1;
     return 0;
@@ -315,6 +321,7 @@ class AdaptiveSchedule implements BatchSchedule {
         before: a,
         window: undefined,
         pairs: 0,
+        wins: 0,
         rate: 0,
         latency: 0,
         currentMeets: 0,
