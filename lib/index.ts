@@ -20,6 +20,7 @@ export type { BatchTarget, BatchResult } from './batching/batcher.js';
 export type { BatcherOptions, BatcherCreateOptions, BatchRunOptions, BatchSessionRunOptions } from './batching/options.js';
 export type { PaddingPolicy, PaddingInfo } from './batching/layout.js';
 export type { BatcherStats, BatchEvent, RejectEvent } from './batching/stats.js';
+export type { ScheduleReport, ScheduleMeasurement } from './batching/schedule.js';
 export { SessionPool } from './session/session-pool.js';
 export type { SessionPoolOptions, SessionPoolStats, SessionPoolInstanceStats } from './session/session-pool.js';
 export { Histogram } from './base/histogram.js';
