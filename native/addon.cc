@@ -99,6 +99,20 @@ Napi::Value SetMaxConcurrentRuns(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// setLogLevel(level): the environment's default log level (0 verbose .. 4 fatal); ortex.env.logLevel.
+Napi::Value SetLogLevelJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  double level = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
+  if (!(level >= 0 && level <= 4) || level != static_cast<int>(level))
+    Throw(env, "ERR_INVALID_ARGUMENT", "setLogLevel(level: 0..4)");
+  try {
+    SetLogLevel(static_cast<int>(level));
+  } catch (const std::runtime_error& e) {
+    Throw(env, "ERR_RUNTIME", e.what());
+  }
+  return env.Undefined();
+}
+
 Napi::Value DisposeBuffer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Value v = info[0];
@@ -122,6 +136,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("stats", Napi::Function::New<StatsJs>(env, "stats"));
   exports.Set("runQueue", Napi::Function::New<SetMaxConcurrentRuns>(env, "runQueue"));
   exports.Set("disposeBuffer", Napi::Function::New<DisposeBuffer>(env, "disposeBuffer"));
+  exports.Set("setLogLevel", Napi::Function::New<SetLogLevelJs>(env, "setLogLevel"));
   exports.Set("createSession", Napi::Function::New<SessionWrap::Create>(env, "createSession"));
   exports.Set("RunOptions", runOptions);
   exports.Set("abiVersion", Napi::Number::New(env, 1));
