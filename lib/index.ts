@@ -1,14 +1,14 @@
 export { InferenceSession } from './session/session.js';
 export type { FeedsType, FetchesType, ReturnType, TensorMap, RunOptions, ModelMetadata } from './session/session.js';
 export { Tensor } from './tensor/tensor.js';
-export type { TypedTensor, TensorConstructor } from './tensor/tensor.js';
+export type { TypedTensor, TensorConstructor, OrtexTensor, NumberTypes } from './tensor/tensor.js';
 export type { TensorType, TensorData, TensorDataTypeMap, TensorElementTypeMap } from './tensor/element-types.js';
 export { TENSOR_TYPES } from './tensor/element-types.js';
 export type { OnnxValue } from './tensor/value-codec.js';
 export type { ValueMetadata, TensorValueMetadata, NonTensorValueMetadata, TypeMetadata, Dim } from './tensor/value-metadata.js';
 export type { SessionOptions, ExecutionProvider, ExecutionProviderConfig } from './session/session-options.js';
 export { OrtexError, OrtexTypeError, OrtexRangeError, isOrtexError } from './base/errors.js';
-export type { OrtexErrorCode } from './base/errors.js';
+export type { OrtexErrorCode, OrtexErrorFields, OrtexErrorOptions } from './base/errors.js';
 export { ERROR_CODES } from './base/error-codes.js';
 export type { ErrorCodeInfo } from './base/error-codes.js';
 export type { ModelIO, Runnable, BaseRunOptions } from './session/model-io.js';

@@ -33,7 +33,7 @@ export interface OrtexErrorOptions {
 const BRAND = Symbol.for('ortex.error');
 
 /** The fields every ortex error carries, whatever its built-in class. */
-interface OrtexErrorFields {
+export interface OrtexErrorFields {
   readonly code: OrtexErrorCode;
   readonly ortCode?: number;
   readonly ortCodeName?: string;

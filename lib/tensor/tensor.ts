@@ -135,7 +135,11 @@ export function tensorMustCopy(t: Tensor): boolean {
   return readMustCopy(t);
 }
 
-class OrtexTensor<T extends TensorType = TensorType> {
+/**
+ * The Tensor class: `Tensor` and `TypedTensor<T>` name its instances, `new Tensor(...)` (see
+ * {@link TensorConstructor}) makes them. At run time its name is `Tensor`.
+ */
+export class OrtexTensor<T extends TensorType = TensorType> {
   static {
     readType = (t) => t.#type;
     readCode = (t) => t.#code;
@@ -375,7 +379,7 @@ export type Tensor<T extends TensorType = TensorType> = OrtexTensor<T>;
 export type TypedTensor<T extends TensorType> = OrtexTensor<T>;
 
 /** Element types that number arrays convert to (each element exactly, or a RangeError/TypeError names it). */
-type NumberTypes = Exclude<TensorType, 'string' | 'bool' | 'int64' | 'uint64'>;
+export type NumberTypes = Exclude<TensorType, 'string' | 'bool' | 'int64' | 'uint64'>;
 
 /**
  * The Tensor constructor's forms (onnxruntime-common's): `new Tensor(type, data, dims?)`, or
