@@ -27,8 +27,8 @@ void* OpenLibrary(const std::string& path, std::string& error) {
   int wlen = MultiByteToWideChar(CP_UTF8, 0, path.c_str(), -1, nullptr, 0);
   std::wstring wpath(wlen, L'\0');
   MultiByteToWideChar(CP_UTF8, 0, path.c_str(), -1, wpath.data(), wlen);
-  HMODULE h = LoadLibraryExW(wpath.c_str(), nullptr,
-                             LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR | LOAD_LIBRARY_SEARCH_DEFAULT_DIRS);
+  HMODULE h =
+      LoadLibraryExW(wpath.c_str(), nullptr, LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR | LOAD_LIBRARY_SEARCH_DEFAULT_DIRS);
   if (!h) error = "LoadLibrary failed with Windows error " + std::to_string(GetLastError());
   return reinterpret_cast<void*>(h);
 #else

@@ -14,7 +14,7 @@ import { describe, invalid, type OrtexError } from '../base/errors.js';
 import type { Encoded } from '../native/binding.js';
 import { elementTypeByName, type TensorData } from '../tensor/element-types.js';
 import { isTensor, Tensor, tensorCode, tensorData, tensorDevice, tensorDims } from '../tensor/tensor.js';
-import { asTensor, type CopyCounter, checkTensor, disposedError, encodeValue, payloadOf, snapshotStrings } from '../tensor/value-codec.js';
+import { asTensor, checkTensor, disposedError, encodeValue, payloadOf, snapshotStrings } from '../tensor/value-codec.js';
 import { formatType, type TypeMetadata, type ValueMetadata, valueType } from '../tensor/value-metadata.js';
 
 type TensorMetadata = Extract<TypeMetadata, { kind: 'tensor' }>;
@@ -42,12 +42,6 @@ export interface CollectedFeeds {
   readonly fed: readonly number[];
   /** Every fed input is a CPU tensor (the header fast path applies). */
   readonly cpuTensors: boolean;
-}
-
-let copiedInTs = 0;
-/** @internal Bytes copied in TypeScript before reaching the addon (shared or resizable input buffers). */
-export function tsCopiedBytes(): number {
-  return copiedInTs;
 }
 
 const STRING = elementTypeByName('string')!;
@@ -136,7 +130,7 @@ export class FeedPlan {
 
   /**
    * Phase two, fast path (every fed input a CPU tensor): writes shapes into `h` from position 2
-   * and returns the payloads (input data, snapshots of strings, copies of shared buffers) followed
+   * and returns the payloads (input data, snapshots of strings) followed
    * by the data of each caller-provided output. Reads only what ortex made: no user code runs.
    */
   encodeTensors(
@@ -146,7 +140,6 @@ export class FeedPlan {
     h: Float64Array,
   ): TensorData[] {
     const payloads: TensorData[] = [];
-    const copies: CopyCounter = { bytes: 0 };
     let p = 2;
     for (const index of collected.fed) {
       const t = collected.values[index] as Tensor;
@@ -158,7 +151,7 @@ export class FeedPlan {
       h[p++] = rank;
       for (let d = 0; d < rank; d++) h[p++] = dims[d]!;
       const data = tensorData(t)!;
-      payloads.push(Array.isArray(data) ? data : payloadOf(t, copies)); // strings: collect() took a snapshot
+      payloads.push(Array.isArray(data) ? data : payloadOf(t)); // strings: collect() took a snapshot
     }
     h[0] = collected.fed.length;
     h[1] = outputs.length;
@@ -178,19 +171,16 @@ export class FeedPlan {
         h[p++] = 0;
       }
     }
-    if (copies.bytes) copiedInTs += copies.bytes;
     return payloads;
   }
 
   /** General path: any value kind, as [input indices, [code, payload, dims] triples]. */
   encodeValues(collected: CollectedFeeds): [number[], Encoded] {
     const encoded: Encoded = [];
-    const copies: CopyCounter = { bytes: 0 };
     for (const index of collected.fed) {
       const spec = this.specs[index]!;
-      encodeValue(collected.values[index], spec.type, spec.what, encoded, copies);
+      encodeValue(collected.values[index], spec.type, spec.what, encoded);
     }
-    if (copies.bytes) copiedInTs += copies.bytes;
     return [collected.fed as number[], encoded];
   }
 

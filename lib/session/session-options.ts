@@ -1,4 +1,5 @@
 /** Session options: the public, typed shape and its validation into the addon's flat form. */
+import { realpathSync, statSync } from 'node:fs';
 import { describe, invalid } from '../base/errors.js';
 import { boolean, integer, isPlainObject, knownKeys, nonNegativeNumber, object, oneOf, string } from '../base/validate.js';
 import type { NativeNormalizedOptions } from '../native/binding.js';
@@ -51,6 +52,13 @@ export interface SessionOptions {
    * than tracking an external buffer through GC. 0 = never copy. Default 4096.
    */
   copyOutputsBelowBytes?: number;
+  /**
+   * The folder that holds the model's external data files (tensors stored outside the .onnx
+   * file). A model given as bytes reads no files unless this is set; a model given as a path
+   * reads them from its own folder unless this names another. ONNX Runtime refuses locations
+   * that leave the folder (`../`, absolute paths, symbolic links out of it). See docs/safety.md.
+   */
+  externalDataDirectory?: string;
 }
 
 const OPT_LEVELS = { disabled: 0, basic: 1, extended: 2, layout: 3, all: 99 } as const;
@@ -79,6 +87,7 @@ const KNOWN_KEYS = new Set([
   'copyOutputsBelowBytes',
   'preferredOutputLocation',
   'enableGraphCapture',
+  'externalDataDirectory',
 ]);
 
 /** onnxruntime-common keys ortex does not take, and what to do instead. */
@@ -100,6 +109,19 @@ function checkOutputLocation(v: unknown): void {
 function dimPairs(v: unknown, what: string): [string, string][] {
   if (!isPlainObject(v)) throw invalid('ERR_INVALID_ARGUMENT', what, 'an object of dimension name → size', describe(v));
   return Object.entries(v).map(([k, n]) => [k, String(integer(n, `${what}.${k}`, 0))]);
+}
+
+/** An existing directory, as its real absolute path (links resolved once, here). */
+function directory(v: unknown, what: string): string {
+  const expected = 'the path of an existing directory';
+  if (typeof v !== 'string' || v === '') throw invalid('ERR_INVALID_ARGUMENT', what, expected, describe(v));
+  try {
+    const real = realpathSync(v);
+    if (statSync(real).isDirectory()) return real;
+  } catch {
+    // missing or unreadable: refused below
+  }
+  throw invalid('ERR_INVALID_ARGUMENT', what, expected, describe(v));
 }
 
 /** Validates options and converts them to the addon's flat form. */
@@ -142,6 +164,7 @@ export function normalizeSessionOptions(options: SessionOptions | undefined): { 
   const entries = configEntries(o.configEntries, o.extra, 'configEntries');
   if (entries.length) native.configEntries = entries;
   set('executionProviders', normalizeProviders);
+  set('externalDataDirectory', directory);
   const inlineThresholdUs = o.inlineThresholdUs === undefined ? 250 : nonNegativeNumber(o.inlineThresholdUs, 'inlineThresholdUs');
   const copyOutputsBelowBytes = o.copyOutputsBelowBytes === undefined ? 4096 : integer(o.copyOutputsBelowBytes, 'copyOutputsBelowBytes', 0);
   return { native, inlineThresholdUs, copyOutputsBelowBytes };

@@ -3,7 +3,6 @@ import { onAbort } from '../base/abort.js';
 import { describe, fromNative, invalid, OrtexError } from '../base/errors.js';
 import { integer, isPlainObject } from '../base/validate.js';
 import { checkFreeDimensionOverrides } from './model-dims.js';
-import { readModelHeader, type ModelHeader } from './model-proto.js';
 import type { Encoded, NativeRunOptions, NativeSession, NativeSessionMetadata } from '../native/binding.js';
 import { providerByAppendName } from '../native/provider-names.js';
 import { binding, runtimeInfo } from '../native/runtime.js';
@@ -67,12 +66,8 @@ function toModelBytes(model: unknown): string | Uint8Array {
   else if (typeof SharedArrayBuffer !== 'undefined' && model instanceof SharedArrayBuffer) bytes = new Uint8Array(model);
   if (!bytes) throw invalid('ERR_INVALID_ARGUMENT', 'model', 'a file path, Uint8Array or ArrayBuffer', describe(model));
   if (bytes.byteLength === 0) throw invalid('ERR_INVALID_ARGUMENT', 'model', 'non-empty model bytes', '0 bytes', 'value');
-  const buffer = bytes.buffer as ArrayBuffer & { resizable?: boolean };
-  if ((typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer) || buffer.resizable) {
-    bytes = bytes.slice(); // another thread or a resize could change it while ORT parses
-  } else if (bytes.constructor !== Uint8Array) {
-    bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
+  // The addon copies the bytes before it returns (JS may detach or change them while ORT parses).
+  if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return bytes;
 }
 
@@ -120,14 +115,7 @@ export class InferenceSession implements Runnable {
   // Private rather than tagged internal: stripInternal would drop it, and the .d.ts would then declare an
   // implicit public `new InferenceSession()`.
   /** Use InferenceSession.create(). */
-  private constructor(
-    token: symbol,
-    native: NativeSession,
-    meta: NativeSessionMetadata,
-    header: ModelHeader | undefined,
-    copyBelow: number,
-    parallelism: number,
-  ) {
+  private constructor(token: symbol, native: NativeSession, meta: NativeSessionMetadata, copyBelow: number, parallelism: number) {
     if (token !== CREATE_TOKEN) throw new OrtexError('ERR_INVALID_ARGUMENT', 'use InferenceSession.create() to make a session');
     this.parallelism = parallelism;
     this.#copyBelow = copyBelow;
@@ -150,13 +138,14 @@ export class InferenceSession implements Runnable {
       domain: meta.domain,
       description: meta.description,
       graphDescription: meta.graphDescription,
-      opsets: header?.opsets ?? [],
+      // From the very bytes ORT loaded (the addon reads a model file once).
+      opsets: meta.opsets,
       custom: meta.custom,
     };
     // ORT reports INT64_MAX when the model has no version.
     if (meta.version < 2 ** 53) metadata.version = meta.version;
-    if (header?.irVersion !== undefined) metadata.irVersion = header.irVersion;
-    if (header?.producerVersion) metadata.producerVersion = header.producerVersion;
+    if (meta.irVersion !== undefined) metadata.irVersion = meta.irVersion;
+    if (meta.producerVersion) metadata.producerVersion = meta.producerVersion;
     this.modelMetadata = metadata;
     this.#feeds = new FeedPlan(this.inputMetadata);
     this.#outputs = new OutputPlan(this.outputMetadata);
@@ -176,14 +165,30 @@ export class InferenceSession implements Runnable {
   static async create(model: unknown, a1?: unknown, a2?: unknown, a3?: unknown): Promise<InferenceSession> {
     const [bytes, options] =
       typeof a1 === 'number' ? bufferSlice(model, a1, a2, a3) : [toModelBytes(model), a1 as SessionOptions | undefined];
+    const where = typeof bytes === 'string' ? `cannot load model ${bytes}` : `cannot load model from ${bytes.byteLength} bytes`;
     const { native: opts, inlineThresholdUs, copyOutputsBelowBytes } = normalizeSessionOptions(options);
-    await checkFreeDimensionOverrides(bytes, opts.freeDimensionOverrides, opts.freeDimensionOverridesByDenotation);
     const b = binding();
+    // Started before any await: the addon copies model bytes when called, and the caller may
+    // detach (transfer) them as soon as create() yields.
+    let creating: Promise<NativeSession>;
+    try {
+      creating = b.createSession(bytes, opts, inlineThresholdUs, copyOutputsBelowBytes);
+    } catch (e) {
+      creating = Promise.reject(e);
+    }
+    try {
+      await checkFreeDimensionOverrides(bytes, opts.freeDimensionOverrides, opts.freeDimensionOverridesByDenotation);
+    } catch (e) {
+      creating.then(
+        (s) => s.release(),
+        () => {},
+      );
+      throw e;
+    }
     let native: NativeSession;
     try {
-      native = await b.createSession(bytes, opts, inlineThresholdUs, copyOutputsBelowBytes);
+      native = await creating;
     } catch (e) {
-      const where = typeof bytes === 'string' ? `cannot load model ${bytes}` : `cannot load model from ${bytes.byteLength} bytes`;
       const err = fromNative(e, 'ERR_MODEL_LOAD', where);
       if (err.code !== 'ERR_PROVIDER_UNAVAILABLE') throw err;
       // Name the provider as the user did, what is missing, and the fix.
@@ -197,10 +202,9 @@ export class InferenceSession implements Runnable {
         ...(err.ortCode !== undefined ? { ortCode: err.ortCode, ortCodeName: err.ortCodeName! } : {}),
       });
     }
-    const header = await readModelHeader(bytes);
     const intra = opts.intraOpNumThreads;
     const parallelism = typeof intra === 'number' && intra >= 1 ? defaultPoolSize(intra) : 1;
-    return new InferenceSession(CREATE_TOKEN, native, native.metadata(), header, copyOutputsBelowBytes, parallelism);
+    return new InferenceSession(CREATE_TOKEN, native, native.metadata(), copyOutputsBelowBytes, parallelism);
   }
 
   /**

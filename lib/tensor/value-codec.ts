@@ -4,7 +4,7 @@
  */
 import { elementTypeByCode, elementTypeByName, type TensorData, type TensorType } from './element-types.js';
 import { describe, invalid, OrtexError } from '../base/errors.js';
-import { isTensor, Tensor, tensorCode, tensorData, tensorDevice, tensorDims, tensorMustCopy, tensorType } from './tensor.js';
+import { isTensor, Tensor, tensorCode, tensorData, tensorDevice, tensorDims, tensorType } from './tensor.js';
 import type { Encoded, NativeDeviceTensor } from '../native/binding.js';
 import { formatType, type TypeMetadata } from './value-metadata.js';
 
@@ -14,10 +14,6 @@ const CODE_SEQUENCE = 100,
   CODE_MAP = 101,
   CODE_NONE = 102,
   CODE_DEVICE = 103;
-
-export interface CopyCounter {
-  bytes: number;
-}
 
 function fmtDims(dims: readonly unknown[]): string {
   return `[${dims.map((d) => (d === '' ? '?' : d)).join(',')}]`;
@@ -88,29 +84,23 @@ export function snapshotStrings(data: readonly unknown[], what: string): string[
 }
 
 /**
- * The data ORT reads for `t`: its own, a snapshot of a string tensor's elements, or a copy when
- * the buffer may change under ORT (counted in `copies`).
+ * The data ORT reads for `t`: its own, or a snapshot of a string tensor's elements. The addon
+ * copies what it must (shared buffers; V8 memory of runs that leave the JS thread).
  */
-export function payloadOf(t: Tensor, copies: CopyCounter, what = 'a tensor'): TensorData {
+export function payloadOf(t: Tensor, what = 'a tensor'): TensorData {
   const data = tensorData(t);
   if (data === undefined) throw disposedError(what);
   if (Array.isArray(data)) return snapshotStrings(data, what);
-  if (!tensorMustCopy(t)) return data;
-  // A fresh array of the element type's own constructor: never the data's `slice`, which a
-  // subclass or a replaced `constructor` could redirect.
-  const Ctor = elementTypeByCode(tensorCode(t))!.array! as unknown as new (src: ArrayLike<number> | ArrayLike<bigint>) => TensorData;
-  const copy = new Ctor(data as ArrayLike<number>);
-  copies.bytes += (copy as Uint8Array).byteLength;
-  return copy;
+  return data;
 }
 
-function pushTensor(out: Encoded, t: Tensor, copies: CopyCounter, what: string): void {
+function pushTensor(out: Encoded, t: Tensor, what: string): void {
   const device = tensorDevice(t);
   if (device !== undefined) {
     out.push(CODE_DEVICE, [tensorCode(t), device], tensorDims(t));
     return;
   }
-  out.push(tensorCode(t), payloadOf(t, copies, what), tensorDims(t));
+  out.push(tensorCode(t), payloadOf(t, what), tensorDims(t));
 }
 
 function tensorOfKeys(keys: unknown[], type: TensorType, what: string): Tensor {
@@ -124,22 +114,22 @@ function tensorOfKeys(keys: unknown[], type: TensorType, what: string): Tensor {
 }
 
 /** Validates `v` against `spec` and appends its encoding to `out`. */
-export function encodeValue(v: unknown, spec: TypeMetadata, what: string, out: Encoded, copies: CopyCounter): void {
+export function encodeValue(v: unknown, spec: TypeMetadata, what: string, out: Encoded): void {
   switch (spec.kind) {
     case 'tensor': {
       const t = asTensor(v, what, `a ${spec.type} tensor`);
       checkTensor(t, spec, what);
-      pushTensor(out, t, copies, what);
+      pushTensor(out, t, what);
       return;
     }
     case 'optional':
       // null (no value) is handled by the caller: the input is simply not fed.
-      encodeValue(v, spec.element, what, out, copies);
+      encodeValue(v, spec.element, what, out);
       return;
     case 'sequence': {
       if (!Array.isArray(v)) throw invalid('ERR_INVALID_INPUT', what, `an array (${formatType(spec)})`, describe(v), 'type');
       const items: Encoded = [];
-      for (let i = 0; i < v.length; i++) encodeValue(v[i], spec.element, `${what}[${i}]`, items, copies);
+      for (let i = 0; i < v.length; i++) encodeValue(v[i], spec.element, `${what}[${i}]`, items);
       // The element type lets the addon build an empty sequence (ORT's C API cannot).
       const elementCode = spec.element.kind === 'tensor' ? (elementTypeByName(spec.element.type)?.code ?? 0) : 0;
       out.push(CODE_SEQUENCE, items, elementCode);
@@ -151,8 +141,8 @@ export function encodeValue(v: unknown, spec: TypeMetadata, what: string, out: E
       const keys = tensorOfKeys([...v.keys()], spec.keyType, `keys of ${what}`);
       const values = tensorOfKeys([...v.values()], spec.value.type, `values of ${what}`);
       const items: Encoded = [];
-      pushTensor(items, keys, copies, `keys of ${what}`);
-      pushTensor(items, values, copies, `values of ${what}`);
+      pushTensor(items, keys, `keys of ${what}`);
+      pushTensor(items, values, `values of ${what}`);
       out.push(CODE_MAP, items, null);
       return;
     }

@@ -1,6 +1,6 @@
 // Shared test helpers: model paths, seeded random data, numeric comparison, coded-error assertions,
 // float16/bfloat16 bit conversions and child-process runners.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as assert from 'uvu/assert';
@@ -125,9 +125,27 @@ export function throws(fn, code, message) {
 /** Escapes a literal for use in a RegExp. */
 export const re = (s) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
-/** Runs `fn` and returns [result, difference of stats() counters]. */
+/**
+ * Collects (under --expose-gc) until garbage of earlier tests has been finalized: their output
+ * buffers and sessions stop changing stats() counters while a test measures. Returns stats().
+ */
+export async function settledStats() {
+  if (typeof globalThis.gc !== 'function') return stats();
+  let last = '';
+  for (let round = 0; round < 20; round++) {
+    globalThis.gc();
+    await new Promise((resolve) => setImmediate(resolve));
+    const { outputBuffersLive, sessionsReleased } = stats();
+    const now = `${outputBuffersLive}/${sessionsReleased}`;
+    if (now === last) break;
+    last = now;
+  }
+  return stats();
+}
+
+/** Runs `fn` and returns [result, difference of stats() counters], counted from a settled heap. */
 export async function statsDelta(fn) {
-  const before = stats();
+  const before = await settledStats();
   const result = await fn();
   const after = stats();
   const delta = {};
@@ -196,6 +214,26 @@ function spawnNode(argv, { env, timeoutMs }) {
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/**
+ * Runs a child script (a real file, with --expose-gc) to completion and returns its stdout as
+ * parsed JSON lines. A crash (a signal) or a non-zero exit fails the calling test.
+ */
+export function childJsonLines(script, args = [], { timeoutMs = 120_000 } = {}) {
+  const r = spawnSync(process.execPath, ['--expose-gc', script, ...args.map(String)], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 << 20,
+  });
+  const what = [script.split('/').pop(), ...args].join(' ');
+  assert.is(r.signal, null, `${what}: the child died with ${r.signal}: ${r.stderr.slice(-1500)}`);
+  assert.is(r.status, 0, `${what}: exit ${r.status}: ${r.stderr.slice(-1500)}`);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 /** The last line of a child's stdout parsed as JSON. */
