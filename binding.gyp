@@ -1,6 +1,7 @@
 # node-gyp build of the same addon CMakeLists.txt builds (cmake-js, `npm run build:native`).
 # Used by `npm run prebuild` (prebuildify) and by test/gyp-build.test.mjs. Same sources (every
-# native/*.cc), C++17, N-API 8, C++ exceptions on, hidden symbols, ORT dlopen'ed (never linked).
+# native/*.cc), C++17, C++ exceptions on, hidden symbols, ORT dlopen'ed (never linked). The N-API
+# version and the defines come from native/build.json, which CMakeLists.txt reads too.
 # ORT headers: ORT_INCLUDE_DIR, else the pinned devDependency com.github.asus4.onnxruntime.
 {
   'targets': [
@@ -14,10 +15,8 @@
         "<!(node -p \"process.env.ORT_INCLUDE_DIR || require('path').join(require('path').dirname(require.resolve('com.github.asus4.onnxruntime/package.json')), 'Plugins/iOS~/onnxruntime.xcframework/ios-arm64_x86_64-simulator/onnxruntime.framework/Headers')\")"
       ],
       'defines': [
-        'NAPI_VERSION=8',
-        'NAPI_CPP_EXCEPTIONS',
-        'NODE_ADDON_API_DISABLE_DEPRECATED',
-        'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS'
+        "NAPI_VERSION=<!(node -p \"require('./native/build.json').napiVersion\")",
+        "<!@(node -p \"require('./native/build.json').defines.join(' ')\")"
       ],
       'cflags!': ['-fno-exceptions'],
       'cflags_cc!': ['-fno-exceptions', '-fno-rtti', '-std=gnu++17', '-std=gnu++20'],

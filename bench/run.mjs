@@ -7,12 +7,15 @@
 //                                          ocr-cls-b8, ocr-rec-b1, ocr-rec-b8, ocr-det, vad-stream,
 //                                          mlp-b1, mlp-b64, sweep-mlp, sweep-cls, soak, micro)
 //   options: --provider cpu|cuda|tensorrt|webgpu  --threads N (intra-op, default 1)  --rounds N
-//            --note TEXT (printed in RESULTS.md)  --no-write (JSON only)  --write (also with --filter)
+//            --note TEXT (printed in the report)  --no-write (JSON only)
+//            --write (write the committed bench/RESULTS.md and bench/results/sweep.svg)
 //            --check (exit 1 when a target FAILs)  --list (print the plan and exit)
-//            --render FILE (rewrite RESULTS.md and the chart from a saved results JSON, no benchmarking)
+//            --render FILE (rewrite the report and the chart from a saved results JSON, no benchmarking;
+//                           with --write, the committed ones)
 //
-// Writes bench/results/<timestamp>-<profile>.json always; bench/RESULTS.md and
-// bench/results/sweep.svg for complete runs (no --filter) unless --no-write.
+// Writes bench/results/<timestamp>-<profile>.json always, and the report beside it
+// (<timestamp>-<profile>.md, -sweep.svg) unless --no-write. The committed bench/RESULTS.md and
+// bench/results/sweep.svg change only with --write: a quick run never overwrites quoted numbers.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -26,7 +29,7 @@ import { formatTable } from './lib/report.mjs';
 import { PROVIDERS } from './lib/spec.mjs';
 import { round } from './lib/stats.mjs';
 import { PROFILES, SIDE_BY_SIDE_CONTENDERS, SWEEP_CONTENDERS, SWEEP_LEVELS, sweeps, workloads } from './lib/suite.mjs';
-import { runSoak, soakTable } from './soak.mjs';
+import { runSoak, SOAK_NOTE, soakTable } from './soak.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -50,11 +53,12 @@ function die(msg) {
   process.exit(2);
 }
 
+if (opt.write && opt['no-write']) die('give --write or --no-write, not both');
 if (opt.render) {
   // Re-render RESULTS.md and the chart from a saved run (summaries recomputed from its raw rounds).
   const file = resolve(opt.render);
   const run = reaggregate(JSON.parse(readFileSync(file, 'utf8')));
-  for (const f of writeReport(run, file)) console.log(`wrote ${f}`);
+  for (const f of writeReport(run, file, { committed: opt.write })) console.log(`wrote ${f}`);
   process.exit(0);
 }
 if (opt.full && opt.quick) die('give --full or --quick, not both');
@@ -394,6 +398,7 @@ if (soak) {
     `\nmemory soak (${soak.runs} runs, ${soak.cycles} create/release cycles${profileName === 'quick' ? '; quick profile: the full profile does 100,000 and 50' : ''})`,
   );
   console.log(soakTable(soak.results));
+  console.log(SOAK_NOTE);
   for (const r of soak.results.filter((x) => x.error)) console.log(`${r.binding}: ${r.error}`);
 }
 if (micro) {
@@ -418,12 +423,11 @@ if (targets.length) {
   for (const t of targets) console.log(t.line);
 }
 
-const write = opt['no-write'] ? false : opt.write || !opt.filter;
 console.log(`\nwrote ${relative(REPO_ROOT, jsonFile)}`);
-if (write) {
-  for (const f of writeReport(run, jsonFile)) console.log(`wrote ${f}`);
-} else {
-  console.log(`RESULTS.md and sweep.svg not written (${opt['no-write'] ? '--no-write' : '--filter given; add --write to write them'})`);
+if (opt['no-write']) console.log('report not written (--no-write)');
+else {
+  for (const f of writeReport(run, jsonFile, { committed: opt.write })) console.log(`wrote ${f}`);
+  if (!opt.write) console.log('bench/RESULTS.md and bench/results/sweep.svg unchanged (add --write to replace them with this run)');
 }
 console.log(`total ${clock()}`);
 if (opt.check && targets.some((t) => t.pass === false)) process.exitCode = 1;

@@ -4,8 +4,11 @@
 //      are dropped without dispose() (what most code does: the GC must reclaim them);
 //      RSS after a forced GC at 10 %, 50 % and 100 % of N.
 //   2. cycles: C times create a PP-OCR cls session, run it once, release it; RSS after a forced GC
-//      after the first 10 % of cycles and at the end.
-// Growth is measured from the 10 % mark (allocator and JIT warm) to the end.
+//      after the first 10 % of cycles, halfway through the rest, and at the end.
+// Growth is measured from the 10 % mark (allocator and JIT warm) to the end. RSS after a GC still
+// holds what allocators cache (glibc arenas, ORT's and V8's pools), which settles over the first
+// cycles: a leak shows as growth that stays steady from the early half of the cycles to the late
+// half (and, for ortex, as sessions or output buffers still live at the end); warm-up shrinks.
 //
 //   node bench/soak.mjs [--runs 100000] [--cycles 50] [--bindings ortex,onnxruntime-node]
 //                       [--model relu|PATH] [--cycle-model ocr-cls|PATH] [--provider cpu]
@@ -80,7 +83,9 @@ async function child(name) {
   // 2. create/release cycles
   const cycleSpec = normalizeSpec({ model: opt['cycle-model'], provider: opt.provider, runs: 1 });
   const warmCycles = Math.max(1, Math.round(cycles * 0.1));
+  const midCycles = warmCycles + Math.max(1, Math.round((cycles - warmCycles) / 2));
   let rssWarmCycles = null;
+  let rssMidCycles = null;
   const c0 = performance.now();
   for (let i = 1; i <= cycles; i++) {
     const s = await api.InferenceSession.create(cycleSpec.model, options);
@@ -88,6 +93,7 @@ async function child(name) {
     sink += Object.keys(out).length;
     await s.release?.();
     if (i === warmCycles) rssWarmCycles = (await settle()).rss;
+    if (i === midCycles) rssMidCycles = (await settle()).rss;
   }
   const cycleSeconds = (performance.now() - c0) / 1000;
   const end = await settle();
@@ -120,6 +126,11 @@ async function child(name) {
     rss_after_cycles_mb: mb(end.rss),
     cycle_growth_mb: mb(end.rss - rssWarmCycles),
     cycle_growth_kb_per_cycle: round((end.rss - rssWarmCycles) / 1024 / Math.max(1, cycles - warmCycles), 1),
+    // The same growth split into the early and the late half of the measured cycles (a leak keeps its rate).
+    cycle_growth_kb_per_cycle_early:
+      rssMidCycles === null ? null : round((rssMidCycles - rssWarmCycles) / 1024 / (midCycles - warmCycles), 1),
+    cycle_growth_kb_per_cycle_late:
+      rssMidCycles === null || cycles <= midCycles ? null : round((end.rss - rssMidCycles) / 1024 / (cycles - midCycles), 1),
     heap_used_end_mb: mb(end.heapUsed),
     external_end_mb: mb(end.external),
     peak_rss_mb: mb(process.resourceUsage().maxRSS * 1024),
@@ -161,12 +172,31 @@ export async function runSoak({ runs, cycles, bindings, model, cycleModel, provi
   return results;
 }
 
+/** What the soak table's cycle columns measure, printed under it (RSS after GC is not live memory). */
+export const SOAK_NOTE =
+  'RSS change per cycle, early and late half of the measured cycles: RSS after a forced GC still holds allocator caches, ' +
+  'which settle over the first cycles, so warm-up shows as early growth that shrinks; a leak keeps its rate in both halves ' +
+  "and leaves sessions or output buffers live (ortex's own counters, 0 when nothing is retained).";
+
 export function soakTable(results) {
   return formatTable(
-    ['binding', 'runs', 'RSS start MB', 'after runs', 'growth MB', 'B/1k runs', 'cycles', 'after cycles', 'KB/cycle', 'µs/run'],
+    [
+      'binding',
+      'runs',
+      'RSS start MB',
+      'after runs',
+      'growth MB',
+      'B/1k runs',
+      'cycles',
+      'after cycles',
+      'KB/cycle early',
+      'late',
+      'live',
+      'µs/run',
+    ],
     results.map((r) =>
       r.error
-        ? [r.binding, null, null, null, null, null, null, null, null, 'error']
+        ? [r.binding, null, null, null, null, null, null, null, null, null, null, 'error']
         : [
             r.binding,
             r.runs,
@@ -176,7 +206,9 @@ export function soakTable(results) {
             r.run_growth_bytes_per_1k_runs,
             r.cycles,
             r.rss_after_cycles_mb,
-            r.cycle_growth_kb_per_cycle,
+            r.cycle_growth_kb_per_cycle_early,
+            r.cycle_growth_kb_per_cycle_late,
+            r.sessions_live === undefined ? null : `${r.sessions_live}/${r.output_buffers_live}`,
             round((r.run_seconds * 1e6) / r.runs, 2),
           ],
     ),
@@ -207,6 +239,7 @@ if (isMain) {
       `memory soak: ${opt.runs} runs of ${opt.model}, ${opt.cycles} create/run/release cycles of ${opt['cycle-model']} (RSS after forced GC)`,
     );
     console.log(soakTable(results));
+    console.log(SOAK_NOTE);
     for (const r of results.filter((x) => x.error)) console.log(`${r.binding}: ${r.error}`);
     console.log(JSON.stringify({ bench: 'soak', results }));
   }

@@ -7,15 +7,17 @@
 #include <thread>
 
 #include "device_tensor.h"
-#include "loop_watch.h"
 #include "errors.h"
+#include "limits.h"
+#include "loop_watch.h"
+#include "native_buffers.h"
 #include "ort_runtime.h"
 #include "run_options.h"
 #include "run_pool.h"
 #include "session.h"
+#include "session_create.h"
 #include "stats.h"
-#include "values.h"
-
+#include "worker_probe.h"
 
 namespace ortex {
 
@@ -50,11 +52,11 @@ Napi::Object InfoToJs(Napi::Env env, const RuntimeInfo& info) {
 // init(libraryPath) → RuntimeInfo. Idempotent for the same path.
 Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsString()) Throw(env, "ERR_INVALID_ARGUMENT", "init(libraryPath: string)");
+  if (!info[0].IsString()) Throw(env, code::kInvalidArgument, "init(libraryPath: string)");
   try {
     return InfoToJs(env, LoadRuntime(info[0].As<Napi::String>().Utf8Value()));
   } catch (const std::runtime_error& e) {
-    Throw(env, "ERR_NATIVE_LOAD", e.what());
+    Throw(env, code::kNativeLoad, e.what());
   }
 }
 
@@ -74,6 +76,7 @@ Napi::Value StatsJs(const Napi::CallbackInfo& info) {
   set("outputBytesZeroCopy", static_cast<double>(s.outputBytesZeroCopy.load()));
   set("outputBytesCopied", static_cast<double>(s.outputBytesCopied.load()));
   set("fetchBytesInPlace", static_cast<double>(s.fetchBytesInPlace.load()));
+  set("fetchBytesCopied", static_cast<double>(s.fetchBytesCopied.load()));
   set("runsInline", static_cast<double>(s.runsInline.load()));
   set("runsAsync", static_cast<double>(s.runsAsync.load()));
   set("sessionsCreated", static_cast<double>(s.sessionsCreated.load()));
@@ -86,17 +89,37 @@ Napi::Value StatsJs(const Napi::CallbackInfo& info) {
 Napi::Value SetMaxConcurrentRuns(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   AddonData& data = GetAddonData(env);
-  if (!data.runPool) Throw(env, "ERR_RUNTIME", "the run thread pool could not be started");
+  if (!data.runPool) Throw(env, code::kRuntime, "the run thread pool could not be started");
   if (info[0].IsNumber()) {
     double n = info[0].As<Napi::Number>().DoubleValue();
-    if (!(n >= 1 && n <= 1024)) Throw(env, "ERR_INVALID_ARGUMENT", "maxConcurrentRuns must be from 1 to 1024");
+    if (!(n >= 1 && n <= kMaxConcurrentRuns)) {
+      Throw(env, code::kInvalidArgument, "maxConcurrentRuns must be from 1 to " + std::to_string(kMaxConcurrentRuns));
+    }
     data.runPool->SetThreads(static_cast<unsigned>(n));
   }
   Napi::Object o = Napi::Object::New(env);
   o.Set("maxConcurrentRuns", Napi::Number::New(env, data.runPool->threads()));
   o.Set("activeRuns", Napi::Number::New(env, data.runPool->executing()));
   o.Set("waitingRuns", Napi::Number::New(env, static_cast<double>(data.runPool->queued())));
+  o.Set("runThreads", Napi::Number::New(env, static_cast<double>(data.runPool->started())));
+  o.Set("runThreadStartFailures", Napi::Number::New(env, static_cast<double>(data.runPool->startFailures())));
+  std::string error = data.runPool->startError();
+  if (!error.empty()) o.Set("runThreadStartError", Napi::String::New(env, error));
   return o;
+}
+
+// setLogLevel(level): the environment's default log level (0 verbose .. 4 fatal); ortex.env.logLevel.
+Napi::Value SetLogLevelJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  double level = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
+  if (!(level >= 0 && level <= 4) || level != static_cast<int>(level))
+    Throw(env, code::kInvalidArgument, "setLogLevel(level: 0..4)");
+  try {
+    SetLogLevel(static_cast<int>(level));
+  } catch (const std::runtime_error& e) {
+    Throw(env, code::kRuntime, e.what());
+  }
+  return env.Undefined();
 }
 
 Napi::Value DisposeBuffer(const Napi::CallbackInfo& info) {
@@ -104,7 +127,7 @@ Napi::Value DisposeBuffer(const Napi::CallbackInfo& info) {
   Napi::Value v = info[0];
   if (v.IsTypedArray()) v = v.As<Napi::TypedArray>().ArrayBuffer();
   if (!v.IsArrayBuffer()) return Napi::Boolean::New(env, false);
-  return Napi::Boolean::New(env, DisposeOutputBuffer(env, v.As<Napi::ArrayBuffer>()));
+  return Napi::Boolean::New(env, DisposeOutputBuffer(env, v));
 }
 
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
@@ -122,8 +145,15 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("stats", Napi::Function::New<StatsJs>(env, "stats"));
   exports.Set("runQueue", Napi::Function::New<SetMaxConcurrentRuns>(env, "runQueue"));
   exports.Set("disposeBuffer", Napi::Function::New<DisposeBuffer>(env, "disposeBuffer"));
-  exports.Set("createSession", Napi::Function::New<SessionWrap::Create>(env, "createSession"));
+  exports.Set("setLogLevel", Napi::Function::New<SetLogLevelJs>(env, "setLogLevel"));
+  exports.Set("createSession", Napi::Function::New<CreateSession>(env, "createSession"));
   exports.Set("RunOptions", runOptions);
+  exports.Set("_probePromiseWorker", Napi::Function::New<ProbePromiseWorker>(env, "_probePromiseWorker"));
+  Napi::Object limits = Napi::Object::New(env);
+  limits.Set("maxRank", Napi::Number::New(env, static_cast<double>(kMaxRank)));
+  limits.Set("maxConcurrentRuns", Napi::Number::New(env, kMaxConcurrentRuns));
+  exports.Set("limits", limits);
+  exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   exports.Set("abiVersion", Napi::Number::New(env, 1));
   return exports;
 }

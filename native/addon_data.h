@@ -16,7 +16,7 @@ struct AddonData {
   Napi::FunctionReference sessionConstructor;
   Napi::FunctionReference deviceTensorConstructor;
   std::shared_ptr<DeviceValue> pendingDevice;  // handed to the DeviceTensorWrap constructor
-  LoopWatch* loopWatch = nullptr;  // null if the loop could not be watched: never run inline
+  LoopWatch* loopWatch = nullptr;              // null if the loop could not be watched: never run inline
   // Handed from CreateSessionWorker to the SessionWrap constructor; the constructor refuses
   // to run without it, so JS cannot forge sessions.
   std::shared_ptr<SessionCore> pendingCore;

@@ -5,70 +5,55 @@
 #include "addon_data.h"
 #include "errors.h"
 #include "ort_runtime.h"
-#include "session_core.h"
+#include "promise_worker.h"
 #include "session_config.h"
+#include "session_core.h"
 #include "stats.h"
 #include "tiny_models.h"
-#include "values.h"
+#include "type_tags.h"
+#include "value_encoding.h"
 
 namespace ortex {
 namespace {
 
-const napi_type_tag kDeviceTensorTag = {0x6f72746578446576ULL, 0x54656e736f72212bULL};
-
-class DownloadWorker : public Napi::AsyncWorker {
+// download(): copies a device tensor to the host off the JS thread.
+class DownloadWorker : public PromiseWorker {
  public:
   DownloadWorker(Napi::Env env, std::shared_ptr<DeviceValue> value)
-      : Napi::AsyncWorker(env, "ortex:download"), value_(std::move(value)), deferred_(Napi::Promise::Deferred::New(env)) {
-    napi_typedarray_type kind;
-    // Host buffer in V8 memory: ORT writes the copy straight into it.
+      : PromiseWorker(env, "ortex:downloadDeviceTensor", code::kRuntime), value_(std::move(value)) {
+    // Host buffer in V8 memory, unreachable from JS until the promise resolves: ORT writes the
+    // copy straight into it.
     Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, value_->bytes);
     buffer_ = Napi::Persistent(buffer);
-    (void)kind;
     OrtValue* raw = nullptr;
-    alignas(64) static char empty[64];
-    void* data = value_->bytes ? buffer.Data() : empty;
+    void* data = value_->bytes ? buffer.Data() : EmptyTensorData();
     Ort::ThrowOnError(Ort::GetApi().CreateTensorWithDataAsOrtValue(
         CpuMemoryInfo(), data, value_->bytes, value_->dims.data(), value_->dims.size(),
         static_cast<ONNXTensorElementDataType>(value_->elementType), &raw));
     host_ = Ort::Value(raw);
   }
-  Napi::Promise Promise() { return deferred_.Promise(); }
 
  protected:
-  void Execute() override {
-    try {
-      if (value_->bytes) CopyDeviceToHost(*value_, host_);
-    } catch (const std::exception& e) {
-      failure_ = FromException(e, "ERR_RUNTIME");
-    }
+  void DoExecute() override {
+    if (value_->bytes) CopyDeviceToHost(*value_, host_);
   }
-  void OnOK() override {
-    Napi::Env env = Env();
-    try {
-      if (failure_.failed()) {
-        deferred_.Reject(ToJsError(env, failure_).Value());
-        return;
-      }
-      GlobalStats().outputBytesCopied += value_->bytes;
-      Napi::Array out = Napi::Array::New(env, 3);
-      out.Set(0u, Napi::Number::New(env, value_->elementType));
-      out.Set(1u, buffer_.Value());
-      Napi::Array dims = Napi::Array::New(env, value_->dims.size());
-      for (size_t i = 0; i < value_->dims.size(); ++i)
-        dims.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(value_->dims[i])));
-      out.Set(2u, dims);
-      deferred_.Resolve(out);
-    } catch (const Napi::Error&) {
-    }
+  Napi::Value DoResult(Napi::Env env) override {
+    GlobalStats().outputBytesCopied += value_->bytes;
+    Napi::Array out = Napi::Array::New(env, 3);
+    out.Set(0u, Napi::Number::New(env, value_->elementType));
+    out.Set(1u, buffer_.Value());
+    Napi::Array dims = Napi::Array::New(env, value_->dims.size());
+    for (size_t i = 0; i < value_->dims.size(); ++i)
+      dims.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(value_->dims[i])));
+    out.Set(2u, dims);
+    return out;
   }
+  void DoFinally(Napi::Env env) override { buffer_.Reset(); }
 
  private:
   std::shared_ptr<DeviceValue> value_;
   Napi::Reference<Napi::ArrayBuffer> buffer_;
   Ort::Value host_{nullptr};
-  Failure failure_;
-  Napi::Promise::Deferred deferred_;
 };
 
 }  // namespace
@@ -106,16 +91,16 @@ void CopyDeviceToHost(DeviceValue& value, OrtValue* host) {
 }
 
 Napi::Function DeviceTensorWrap::Define(Napi::Env env) {
-  return DefineClass(env, "DeviceTensor",
-                     {InstanceMethod<&DeviceTensorWrap::Download>("download"),
-                      InstanceMethod<&DeviceTensorWrap::Dispose>("dispose")});
+  return DefineClass(
+      env, "DeviceTensor",
+      {InstanceMethod<&DeviceTensorWrap::Download>("download"), InstanceMethod<&DeviceTensorWrap::Dispose>("dispose")});
 }
 
 DeviceTensorWrap::DeviceTensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<DeviceTensorWrap>(info) {
   AddonData& data = GetAddonData(info.Env());
-  if (!data.pendingDevice) Throw(info.Env(), "ERR_INVALID_ARGUMENT", "device tensors come from session.run()");
+  if (!data.pendingDevice) Throw(info.Env(), code::kInvalidArgument, "device tensors come from session.run()");
   value_ = std::move(data.pendingDevice);
-  napi_type_tag_object(info.Env(), info.This(), &kDeviceTensorTag);
+  TagObject(info.Env(), info.This().As<Napi::Object>(), TagKind::kDeviceTensor);
   GlobalStats().outputBuffersLive++;
 }
 
@@ -130,23 +115,21 @@ Napi::Object DeviceTensorWrap::Wrap(Napi::Env env, std::shared_ptr<DeviceValue> 
 }
 
 std::shared_ptr<DeviceValue> DeviceTensorWrap::From(Napi::Env env, const Napi::Value& value) {
-  if (!value.IsObject()) return nullptr;
-  bool tagged = false;
-  if (napi_check_object_type_tag(env, value, &kDeviceTensorTag, &tagged) != napi_ok || !tagged) return nullptr;
-  return Unwrap(value.As<Napi::Object>())->value_;
+  DeviceTensorWrap* wrap = UnwrapTagged<DeviceTensorWrap>(env, value, TagKind::kDeviceTensor);
+  if (!wrap) Throw(env, code::kInvalidInput, "expected a device tensor of this copy of ortex");
+  return wrap->value_;
 }
 
 Napi::Value DeviceTensorWrap::Download(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!value_) Throw(env, "ERR_INVALID_ARGUMENT", "the device tensor has been disposed");
+  if (!value_) Throw(env, code::kInvalidArgument, "the device tensor has been disposed");
+  DownloadWorker* worker;
   try {
-    auto* worker = new DownloadWorker(env, value_);
-    Napi::Promise promise = worker->Promise();
-    worker->Queue();
-    return promise;
+    worker = new DownloadWorker(env, value_);
   } catch (const Ort::Exception& e) {
-    throw ToJsError(env, FromException(e, "ERR_RUNTIME"));
+    throw ToJsError(env, FromException(e, code::kRuntime));
   }
+  return worker->Start();
 }
 
 Napi::Value DeviceTensorWrap::Dispose(const Napi::CallbackInfo& info) {

@@ -30,7 +30,8 @@ class DeviceTensorWrap : public Napi::ObjectWrap<DeviceTensorWrap> {
   explicit DeviceTensorWrap(const Napi::CallbackInfo& info);
   ~DeviceTensorWrap() override;
   static Napi::Object Wrap(Napi::Env env, std::shared_ptr<DeviceValue> value);
-  // The device value behind `value`, or nullptr if it is not a live device tensor of this addon.
+  // The device value behind `value`; nullptr once disposed. Throws ERR_INVALID_INPUT when `value`
+  // is not a device tensor of this copy of the addon.
   static std::shared_ptr<DeviceValue> From(Napi::Env env, const Napi::Value& value);
 
  private:

@@ -23,7 +23,7 @@ const char* OrtCodeName(int ortCode) {
   }
 }
 
-Failure FromStatus(OrtStatus* status, const char* code) {
+Failure FromStatus(OrtStatus* status, ErrorCode code) {
   const OrtApi& api = Ort::GetApi();
   Failure f;
   f.code = code;
@@ -33,7 +33,7 @@ Failure FromStatus(OrtStatus* status, const char* code) {
   return f;
 }
 
-Failure FromException(const std::exception& e, const char* code) {
+Failure FromException(const std::exception& e, ErrorCode code) {
   Failure f;
   f.code = code;
   if (auto* ort = dynamic_cast<const Ort::Exception*>(&e)) f.ortCode = static_cast<int>(ort->GetOrtErrorCode());
@@ -43,7 +43,7 @@ Failure FromException(const std::exception& e, const char* code) {
 
 Napi::Error ToJsError(Napi::Env env, const Failure& failure) {
   Napi::Error err = Napi::Error::New(env, failure.message);
-  err.Set("code", Napi::String::New(env, failure.code));
+  err.Set("code", Napi::String::New(env, failure.code.name()));
   if (failure.ortCode >= 0) {
     err.Set("ortCode", Napi::Number::New(env, failure.ortCode));
     err.Set("ortCodeName", Napi::String::New(env, OrtCodeName(failure.ortCode)));
@@ -51,7 +51,7 @@ Napi::Error ToJsError(Napi::Env env, const Failure& failure) {
   return err;
 }
 
-void Throw(Napi::Env env, const char* code, const std::string& message) {
+void Throw(Napi::Env env, ErrorCode code, const std::string& message) {
   Failure f{code, message, -1};
   throw ToJsError(env, f);
 }

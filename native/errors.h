@@ -5,23 +5,24 @@
 
 #include <string>
 
+#include "error_codes.h"
 #include "ort_api.h"
 
 namespace ortex {
 
 struct Failure {
-  std::string code;  // ERR_RUNTIME, ERR_MODEL_LOAD, ERR_INVALID_INPUT, ...
+  ErrorCode code;  // empty: no failure
   std::string message;
   int ortCode = -1;  // OrtErrorCode or -1
   bool failed() const { return !code.empty(); }
 };
 
 // Converts an OrtStatus (takes ownership) into a Failure with the given ortex code.
-Failure FromStatus(OrtStatus* status, const char* code);
-Failure FromException(const std::exception& e, const char* code);
+Failure FromStatus(OrtStatus* status, ErrorCode code);
+Failure FromException(const std::exception& e, ErrorCode code);
 
 Napi::Error ToJsError(Napi::Env env, const Failure& failure);
-[[noreturn]] void Throw(Napi::Env env, const char* code, const std::string& message);
+[[noreturn]] void Throw(Napi::Env env, ErrorCode code, const std::string& message);
 
 const char* OrtCodeName(int ortCode);
 

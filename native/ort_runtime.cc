@@ -27,8 +27,8 @@ void* OpenLibrary(const std::string& path, std::string& error) {
   int wlen = MultiByteToWideChar(CP_UTF8, 0, path.c_str(), -1, nullptr, 0);
   std::wstring wpath(wlen, L'\0');
   MultiByteToWideChar(CP_UTF8, 0, path.c_str(), -1, wpath.data(), wlen);
-  HMODULE h = LoadLibraryExW(wpath.c_str(), nullptr,
-                             LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR | LOAD_LIBRARY_SEARCH_DEFAULT_DIRS);
+  HMODULE h =
+      LoadLibraryExW(wpath.c_str(), nullptr, LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR | LOAD_LIBRARY_SEARCH_DEFAULT_DIRS);
   if (!h) error = "LoadLibrary failed with Windows error " + std::to_string(GetLastError());
   return reinterpret_cast<void*>(h);
 #else
@@ -119,6 +119,14 @@ const RuntimeInfo& LoadRuntime(const std::string& libraryPath) {
   g_info.availableProviders = std::move(providerNames);
   g_loaded = true;
   return g_info;
+}
+
+void SetLogLevel(int level) {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  if (!g_loaded) throw std::runtime_error("ONNX Runtime is not loaded");
+  if (OrtStatus* st = Ort::GetApi().UpdateEnvWithCustomLogLevel(g_env, static_cast<OrtLoggingLevel>(level))) {
+    throw std::runtime_error("cannot set the ONNX Runtime log level: " + StatusMessage(st, &Ort::GetApi()));
+  }
 }
 
 bool RuntimeLoaded() {

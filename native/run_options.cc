@@ -2,23 +2,23 @@
 
 #include "errors.h"
 #include "ort_runtime.h"
+#include "type_tags.h"
 
 namespace ortex {
-namespace {
-const napi_type_tag kRunOptionsTag = {0x6f72746578524f50ULL, 0x52756e4f7074732bULL};
-}
-
 Napi::Function RunOptionsWrap::Define(Napi::Env env) {
   return DefineClass(env, "RunOptions", {InstanceMethod<&RunOptionsWrap::Terminate>("terminate")});
 }
 
 RunOptionsWrap::RunOptionsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RunOptionsWrap>(info) {
   Napi::Env env = info.Env();
-  if (!RuntimeLoaded()) Throw(env, "ERR_NATIVE_LOAD", "ONNX Runtime is not loaded");
+  if (!RuntimeLoaded()) Throw(env, code::kNativeLoad, "ONNX Runtime is not loaded");
   core_ = std::make_shared<RunOptionsCore>();
   try {
     if (info[0].IsString()) core_->options.SetRunTag(info[0].As<Napi::String>().Utf8Value().c_str());
-    if (info[1].IsNumber()) core_->options.SetRunLogSeverityLevel(info[1].As<Napi::Number>().Int32Value());
+    if (info[1].IsNumber()) {
+      core_->options.SetRunLogSeverityLevel(info[1].As<Napi::Number>().Int32Value());
+      core_->logSeverityChosen = true;
+    }
     if (info[2].IsNumber()) core_->options.SetRunLogVerbosityLevel(info[2].As<Napi::Number>().Int32Value());
     if (info[3].IsArray()) {
       Napi::Array entries = info[3].As<Napi::Array>();
@@ -29,16 +29,16 @@ RunOptionsWrap::RunOptionsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWra
       }
     }
   } catch (const Ort::Exception& e) {
-    throw ToJsError(env, FromException(e, "ERR_INVALID_ARGUMENT"));
+    throw ToJsError(env, FromException(e, code::kInvalidArgument));
   }
-  napi_type_tag_object(env, info.This(), &kRunOptionsTag);
+  TagObject(env, info.This().As<Napi::Object>(), TagKind::kRunOptions);
 }
 
 std::shared_ptr<RunOptionsCore> RunOptionsWrap::From(Napi::Env env, const Napi::Value& value) {
-  if (!value.IsObject()) return nullptr;
-  bool tagged = false;
-  if (napi_check_object_type_tag(env, value, &kRunOptionsTag, &tagged) != napi_ok || !tagged) return nullptr;
-  return Unwrap(value.As<Napi::Object>())->core_;
+  if (value.IsNull() || value.IsUndefined()) return nullptr;
+  RunOptionsWrap* wrap = UnwrapTagged<RunOptionsWrap>(env, value, TagKind::kRunOptions);
+  if (!wrap) Throw(env, code::kInvalidArgument, "run options must come from this copy of ortex");
+  return wrap->core_;
 }
 
 Napi::Value RunOptionsWrap::Terminate(const Napi::CallbackInfo& info) {

@@ -12,13 +12,15 @@ namespace ortex {
 struct RunOptionsCore {
   Ort::RunOptions options;
   std::atomic<bool> terminated{false};
+  bool logSeverityChosen = false;  // the caller set logSeverityLevel
 };
 
 class RunOptionsWrap : public Napi::ObjectWrap<RunOptionsWrap> {
  public:
   static Napi::Function Define(Napi::Env env);
   explicit RunOptionsWrap(const Napi::CallbackInfo& info);
-  // Returns the core if `value` is a RunOptionsWrap made by this addon, else nullptr.
+  // The core behind `value`; nullptr for null/undefined. Throws ERR_INVALID_ARGUMENT for anything
+  // else that is not run options made by this copy of the addon.
   static std::shared_ptr<RunOptionsCore> From(Napi::Env env, const Napi::Value& value);
 
  private:

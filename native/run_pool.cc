@@ -18,30 +18,55 @@ RunPool* RunPool::Start(Napi::Env env, unsigned threads) {
 
 RunPool::RunPool(Napi::Env env, unsigned threads) : env_(env), limit_(threads ? threads : 1) {}
 
-void RunPool::Submit(std::unique_ptr<PoolTask> task) {
-  if (outstanding_++ == 0) napi_ref_threadsafe_function(env_, tsfn_);
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    queue_.push_back(std::move(task));
-    // Threads start on demand, up to the limit.
-    if (workers_.size() < limit_ && executing_ + queue_.size() > workers_.size() - 0) {
-      unsigned index = static_cast<unsigned>(workers_.size());
+void RunPool::StartThreadsLocked(size_t wanted) {
+  while (!refused_ && workers_.size() < wanted && workers_.size() < limit_) {
+    unsigned index = static_cast<unsigned>(workers_.size());
+    try {
       workers_.emplace_back([this, index] { WorkerLoop(index); });
+    } catch (const std::exception& e) {  // std::system_error: EAGAIN from a thread or pid limit
+      refused_ = true;
+      startFailures_++;
+      startError_ = e.what();
     }
   }
+}
+
+bool RunPool::Submit(std::unique_ptr<PoolTask>& task) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // Threads start on demand, up to the limit.
+    StartThreadsLocked(executing_ + queue_.size() + 1);
+    if (workers_.empty()) return false;
+    queue_.push_back(std::move(task));
+  }
+  if (outstanding_++ == 0) napi_ref_threadsafe_function(env_, tsfn_);
   wake_.notify_one();
+  return true;
 }
 
 void RunPool::SetThreads(unsigned threads) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     limit_ = threads ? threads : 1;
-    while (workers_.size() < limit_ && workers_.size() < executing_ + queue_.size()) {
-      unsigned index = static_cast<unsigned>(workers_.size());
-      workers_.emplace_back([this, index] { WorkerLoop(index); });
-    }
+    refused_ = false;
+    StartThreadsLocked(executing_ + queue_.size());
   }
   wake_.notify_all();
+}
+
+size_t RunPool::started() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return workers_.size();
+}
+
+uint64_t RunPool::startFailures() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return startFailures_;
+}
+
+std::string RunPool::startError() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return startError_;
 }
 
 unsigned RunPool::executing() {

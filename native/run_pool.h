@@ -2,6 +2,8 @@
 // runs may execute at once (default: the core count). Workers take the next queued run as soon
 // as they finish one, without waiting for the JS thread (a libuv work item would sit idle until
 // the loop turned to queue it); completions reach the JS thread through one thread-safe function.
+// When the OS refuses a thread (a thread or pid limit, address space), the pool keeps working with
+// the threads it has and reports it; only with no thread at all does a run fail (coded error).
 #pragma once
 #include <napi.h>
 
@@ -9,6 +11,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -25,17 +28,24 @@ class PoolTask {
 class RunPool {
  public:
   static RunPool* Start(Napi::Env env, unsigned threads);
-  // JS thread. Takes ownership of `task`.
-  void Submit(std::unique_ptr<PoolTask> task);
-  // JS thread. Changes how many runs may execute at once.
+  // JS thread. Takes `task` and returns true, or returns false (leaving `task` to the caller)
+  // when no thread exists and none can be started.
+  bool Submit(std::unique_ptr<PoolTask>& task);
+  // JS thread. Changes how many runs may execute at once (and retries refused threads).
   void SetThreads(unsigned threads);
   unsigned threads() const { return limit_; }
   unsigned executing();
   size_t queued();
+  // Threads running now; threads the OS refused so far, and why the last one was refused.
+  size_t started();
+  uint64_t startFailures();
+  std::string startError();
 
  private:
   RunPool(Napi::Env env, unsigned threads);
   void WorkerLoop(unsigned index);
+  // Starts threads (lock held) until `wanted` exist or the OS refuses one.
+  void StartThreadsLocked(size_t wanted);
   void Drain(Napi::Env env);
   static void OnDone(napi_env env, napi_value, void* context, void*);
   static void OnCleanup(void* arg);
@@ -50,6 +60,9 @@ class RunPool {
   unsigned limit_;
   unsigned executing_ = 0;
   bool stopping_ = false;
+  bool refused_ = false;  // the OS refused a thread: no more attempts until SetThreads()
+  uint64_t startFailures_ = 0;
+  std::string startError_;
   size_t outstanding_ = 0;  // JS thread: submitted and not yet settled (keeps the loop alive)
 };
 

@@ -24,7 +24,7 @@ KeyValues ReadPairs(Napi::Env env, const Napi::Value& v) {
   Napi::Array arr = v.As<Napi::Array>();
   for (uint32_t i = 0; i < arr.Length(); ++i) {
     Napi::Value pair = arr.Get(i);
-    if (!pair.IsArray()) Throw(env, "ERR_INVALID_ARGUMENT", "expected [key, value] pairs");
+    if (!pair.IsArray()) Throw(env, code::kInvalidArgument, "expected [key, value] pairs");
     Napi::Array p = pair.As<Napi::Array>();
     out.emplace_back(p.Get(0u).ToString().Utf8Value(), p.Get(1u).ToString().Utf8Value());
   }
@@ -37,8 +37,22 @@ std::vector<std::pair<std::string, int64_t>> ReadDimPairs(Napi::Env env, const N
   return out;
 }
 
-void CheckStatus(OrtStatus* status, const char* code) {
+void CheckStatus(OrtStatus* status, ErrorCode code) {
   if (status) throw FromStatus(status, code);
+}
+
+// CUDA and TensorRT take their options through an options object of their own: create it, fill
+// it, append it, release it.
+template <typename ProviderOptions, typename Create, typename Update, typename Append, typename Release>
+void AppendThroughOptionsObject(Ort::SessionOptions& options, const std::vector<const char*>& keys,
+                                const std::vector<const char*>& values, Create create, Update update, Append append,
+                                Release release) {
+  ProviderOptions* provider = nullptr;
+  CheckStatus(create(&provider), code::kProviderUnavailable);
+  OrtStatus* st = update(provider, keys.data(), values.data(), keys.size());
+  if (!st) st = append(options, provider);
+  release(provider);
+  CheckStatus(st, code::kProviderUnavailable);
 }
 
 void AppendProvider(Ort::SessionOptions& options, const ProviderRequest& p) {
@@ -56,26 +70,18 @@ void AppendProvider(Ort::SessionOptions& options, const ProviderRequest& p) {
     return;
   }
   if (p.name == "CUDA") {
-    OrtCUDAProviderOptionsV2* cuda = nullptr;
-    CheckStatus(api.CreateCUDAProviderOptions(&cuda), "ERR_PROVIDER_UNAVAILABLE");
-    OrtStatus* st = api.UpdateCUDAProviderOptions(cuda, keys.data(), values.data(), keys.size());
-    if (!st) st = api.SessionOptionsAppendExecutionProvider_CUDA_V2(options, cuda);
-    api.ReleaseCUDAProviderOptions(cuda);
-    CheckStatus(st, "ERR_PROVIDER_UNAVAILABLE");
-    return;
+    return AppendThroughOptionsObject<OrtCUDAProviderOptionsV2>(
+        options, keys, values, api.CreateCUDAProviderOptions, api.UpdateCUDAProviderOptions,
+        api.SessionOptionsAppendExecutionProvider_CUDA_V2, api.ReleaseCUDAProviderOptions);
   }
   if (p.name == "TensorRT") {
-    OrtTensorRTProviderOptionsV2* trt = nullptr;
-    CheckStatus(api.CreateTensorRTProviderOptions(&trt), "ERR_PROVIDER_UNAVAILABLE");
-    OrtStatus* st = api.UpdateTensorRTProviderOptions(trt, keys.data(), values.data(), keys.size());
-    if (!st) st = api.SessionOptionsAppendExecutionProvider_TensorRT_V2(options, trt);
-    api.ReleaseTensorRTProviderOptions(trt);
-    CheckStatus(st, "ERR_PROVIDER_UNAVAILABLE");
-    return;
+    return AppendThroughOptionsObject<OrtTensorRTProviderOptionsV2>(
+        options, keys, values, api.CreateTensorRTProviderOptions, api.UpdateTensorRTProviderOptions,
+        api.SessionOptionsAppendExecutionProvider_TensorRT_V2, api.ReleaseTensorRTProviderOptions);
   }
-  CheckStatus(api.SessionOptionsAppendExecutionProvider(options, p.name.c_str(), keys.data(), values.data(),
-                                                        keys.size()),
-              "ERR_PROVIDER_UNAVAILABLE");
+  CheckStatus(
+      api.SessionOptionsAppendExecutionProvider(options, p.name.c_str(), keys.data(), values.data(), keys.size()),
+      code::kProviderUnavailable);
 }
 
 }  // namespace
@@ -96,6 +102,7 @@ SessionConfig ReadSessionConfig(Napi::Env env, const Napi::Value& value) {
   c.profiling = ReadTriState(o, "enableProfiling") == 1;
   c.profilePrefix = ReadString(o, "profileFilePrefix");
   c.optimizedModelPath = ReadString(o, "optimizedModelFilePath");
+  c.externalDataDirectory = ReadString(o, "externalDataDirectory");
   c.freeDimsByName = ReadDimPairs(env, o.Get("freeDimensionOverrides"));
   c.freeDimsByDenotation = ReadDimPairs(env, o.Get("freeDimensionOverridesByDenotation"));
   c.configEntries = ReadPairs(env, o.Get("configEntries"));
@@ -115,8 +122,7 @@ SessionConfig ReadSessionConfig(Napi::Env env, const Napi::Value& value) {
 }
 
 Ort::SessionOptions BuildSessionOptions(const SessionConfig& c, const std::vector<ProviderRequest>& providers,
-                                        std::vector<std::string>& registered,
-                                        std::vector<ProviderFailure>& failures) {
+                                        std::vector<std::string>& registered, std::vector<ProviderFailure>& failures) {
   Ort::SessionOptions o;
   if (c.intraOpThreads >= 0) o.SetIntraOpNumThreads(c.intraOpThreads);
   if (c.interOpThreads >= 0) o.SetInterOpNumThreads(c.interOpThreads);
@@ -134,7 +140,9 @@ Ort::SessionOptions BuildSessionOptions(const SessionConfig& c, const std::vecto
   if (c.profiling) o.EnableProfiling(ToOrtPath(c.profilePrefix.empty() ? "ortex_profile" : c.profilePrefix).c_str());
   if (!c.optimizedModelPath.empty()) o.SetOptimizedModelFilePath(ToOrtPath(c.optimizedModelPath).c_str());
   for (auto& d : c.freeDimsByName) o.AddFreeDimensionOverrideByName(d.first.c_str(), d.second);
-  for (auto& d : c.freeDimsByDenotation) o.AddFreeDimensionOverride(d.first.c_str(), d.second);
+  // Not Ort::SessionOptions::AddFreeDimensionOverride: in ORT's C++ header it calls the by-name C function.
+  for (auto& d : c.freeDimsByDenotation)
+    Ort::ThrowOnError(Ort::GetApi().AddFreeDimensionOverride(o, d.first.c_str(), d.second));
   for (auto& kv : c.configEntries) o.AddConfigEntry(kv.first.c_str(), kv.second.c_str());
   for (auto& p : providers) {
     try {
@@ -149,7 +157,7 @@ Ort::SessionOptions BuildSessionOptions(const SessionConfig& c, const std::vecto
       failures.push_back({p.name, f.message});
     } catch (const Ort::Exception& e) {
       if (!p.fallback) {
-        Failure named = FromException(e, "ERR_PROVIDER_UNAVAILABLE");
+        Failure named = FromException(e, code::kProviderUnavailable);
         named.message = "execution provider '" + p.name + "' is unavailable: " + named.message;
         throw named;
       }

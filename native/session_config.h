@@ -37,6 +37,9 @@ struct SessionConfig {
   bool profiling = false;
   std::string profilePrefix;
   std::string optimizedModelPath;
+  // Folder external data files are read from (validated by lib/): for a model given as bytes,
+  // the opt-in to read any; for a path, overrides the model's own folder. Empty: not given.
+  std::string externalDataDirectory;
   std::vector<std::pair<std::string, int64_t>> freeDimsByName;
   std::vector<std::pair<std::string, int64_t>> freeDimsByDenotation;
   KeyValues configEntries;
@@ -49,7 +52,6 @@ SessionConfig ReadSessionConfig(Napi::Env env, const Napi::Value& value);
 // Builds ORT session options using `providers` (a subset of config.providers). Provider
 // registration failures with fallback are appended to `failures`; others throw Failure.
 Ort::SessionOptions BuildSessionOptions(const SessionConfig& config, const std::vector<ProviderRequest>& providers,
-                                        std::vector<std::string>& registered,
-                                        std::vector<ProviderFailure>& failures);
+                                        std::vector<std::string>& registered, std::vector<ProviderFailure>& failures);
 
 }  // namespace ortex

@@ -65,6 +65,7 @@ void SessionCore::RecordRun(double ns) {
 }
 
 SessionCore::~SessionCore() {
+  if (cpuAllocator) Ort::GetApi().ReleaseAllocator(cpuAllocator);
   for (auto& kv : copySessions) Ort::GetApi().ReleaseSession(kv.second);
   if (session) GlobalStats().sessionsReleased++;
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "limits.h"
+#include "model_scan.h"
 #include "ort_api.h"
 #include "session_config.h"
 
@@ -34,6 +36,14 @@ struct ModelInfo {
 struct SessionCore {
   Ort::Session session{nullptr};
   ModelInfo model;
+  // Read by ortex from the very bytes ORT loaded (IR version, producer version, opsets).
+  ModelScan header;
+  // Run options for runs that bring none, when the session's log level was not chosen: a
+  // failed run already reaches the caller as an error, so ORT does not print it as well.
+  Ort::RunOptions quietRunOptions{nullptr};
+  // The session's CPU allocator (its arena, or the environment's shared one): where runs that
+  // leave the JS thread copy their inputs. Released before the session (declared after it).
+  OrtAllocator* cpuAllocator = nullptr;
   std::vector<const char*> inputNamePtrs, outputNamePtrs;
   std::vector<std::string> providers;
   std::vector<ProviderFailure> providerFailures;
@@ -50,7 +60,7 @@ struct SessionCore {
   std::vector<ProviderRequest> deviceProviders;  // to build copy sessions on the same device
   std::mutex copyMutex;
   std::map<int, OrtSession*> copySessions;  // Identity graphs per element type, for download()
-  double inlineThresholdNs = 250e3;
+  double inlineThresholdNs = kDefaultInlineThresholdUs * 1e3;
   size_t copyOutputsBelowBytes = 0;  // outputs smaller than this are copied, larger ones zero-copy
 
   void RecordRun(double ns);

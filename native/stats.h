@@ -12,6 +12,7 @@ struct Stats {
   std::atomic<uint64_t> outputBytesZeroCopy{0};
   std::atomic<uint64_t> outputBytesCopied{0};
   std::atomic<uint64_t> fetchBytesInPlace{0};
+  std::atomic<uint64_t> fetchBytesCopied{0};  // fetch targets in V8 memory of runs off the JS thread
   std::atomic<uint64_t> runsInline{0};
   std::atomic<uint64_t> runsAsync{0};
   std::atomic<uint64_t> sessionsCreated{0};

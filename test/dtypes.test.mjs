@@ -80,7 +80,8 @@ const DATA = {
 for (const [type, make] of Object.entries(DATA)) {
   test(`${type} round-trips exactly through identity_${type}.onnx`, async () => {
     const s = await identity(type);
-    assert.equal(s.inputMetadata[0], { name: 'x', isTensor: true, kind: 'tensor', type, shape: ['N', 3] });
+    assert.equal(s.inputMetadata[0], { name: 'x', isTensor: true, type, shape: ['N', 3] });
+    assert.is(s.inputMetadata[0].kind, 'tensor');
     const x = make();
     const expected = make();
     const out = await s.run({ x: new Tensor(type, x, [4, 3]) });
@@ -228,22 +229,30 @@ test('copied (shared/resizable) input bytes are not also counted as zero-copy', 
   assert.is(d.inputBytesZeroCopy, 0, `inputBytesZeroCopy grew by ${d.inputBytesZeroCopy} for a copied input`);
 });
 
-test('resizable-ArrayBuffer-backed input works and is copied', async () => {
+test('resizable-ArrayBuffer-backed input works: read in place inline, copied by runs that leave the JS thread', async () => {
   const s = await identity('float32');
   const rab = new ArrayBuffer(48, { maxByteLength: 256 });
   assert.is(rab.resizable, true);
   const fixed = new Float32Array(rab, 0, 12);
   fixed.set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-  const [out, d] = await statsDelta(() => s.run({ x: new Tensor('float32', fixed, [4, 3]) }));
+  // Inline: no JS runs during the call, so nothing can resize the buffer while ORT reads it.
+  const [out, d] = await statsDelta(() => s.run({ x: new Tensor('float32', fixed, [4, 3]) }, { mode: 'inline' }));
   assert.equal([...out.y.data], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-  assert.is(d.inputBytesCopied, 48);
-  // A length-tracking view: its length is read when the tensor is made.
+  assert.is(d.inputBytesCopied, 0);
+  assert.is(d.inputBytesZeroCopy, 48);
+  // A length-tracking view, async: copied at the call, so shrinking the buffer right after the
+  // call changes nothing for the run.
   const tracking = new Float32Array(rab);
   assert.is(tracking.length, 12);
   const t = new Tensor('float32', tracking, [4, 3]);
-  const [out2, d2] = await statsDelta(() => s.run({ x: t }));
+  const [out2, d2] = await statsDelta(() => {
+    const run = s.run({ x: t }, { mode: 'async' });
+    rab.resize(8);
+    return run;
+  });
   assert.equal([...out2.y.data], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   assert.is(d2.inputBytesCopied, 48);
+  assert.is(d2.inputBytesZeroCopy, 0);
   // Growing the buffer afterwards does not affect the outputs already produced.
   rab.resize(96);
   assert.equal([...out2.y.data], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);

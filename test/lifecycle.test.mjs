@@ -2,8 +2,8 @@
 // abort, worker threads, process exit with pending runs, dispose(), concurrency, event-loop health.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InferenceSession, Tensor, stats, isOrtexError } from '../dist/index.js';
-import { DIST_URL, REAL, closeTo, lastJson, model, randomFloat32, rejects, runNode, settle } from './helpers/index.mjs';
+import { InferenceSession, Tensor, init, stats, isOrtexError } from '../dist/index.js';
+import { DIST_URL, REAL, closeTo, lastJson, model, randomFloat32, rejects, runNode, settle, settledStats } from './helpers/index.mjs';
 import { refRun } from './helpers/reference.mjs';
 
 const MLP = model('mlp_256_512_512_10.onnx');
@@ -99,26 +99,37 @@ test('Symbol.asyncDispose releases the session (same promise as release())', asy
 
 test('GC during run: global.gc() in a loop while 20 async MLP runs (batch 1024) are in flight', async () => {
   const s = await InferenceSession.create(MLP);
-  // Big enough batches that the runs outlast several collections on the run pool.
   const batch = 1024;
+  const inputs = Array.from({ length: 20 }, (_, i) => mlpInput(200 + i, batch));
   const refs = [];
-  for (let i = 0; i < 20; i++) refs.push(await mlpRef(mlpInput(200 + i, batch), batch));
-  // Inputs are created inside the call and not kept: only the run can keep them alive.
-  const runs = [];
-  for (let i = 0; i < 20; i++) runs.push(s.run({ x: new Tensor('float32', mlpInput(200 + i, batch), [batch, 256]) }, { mode: 'async' }));
-  let done = false;
-  const all = Promise.allSettled(runs).finally(() => {
-    done = true;
-  });
-  let collections = 0;
-  while (!done) {
-    global.gc();
-    collections++;
-    // Garbage that looks like inputs, to reuse any freed memory.
-    new Float32Array(batch * 256).fill(123456);
-    await tick();
+  for (const x of inputs) refs.push(await mlpRef(x, batch));
+  // One run thread, and a long run queued first: the 20 runs wait behind it, so collections
+  // surely happen while they are queued and running (a fast machine otherwise finished them
+  // before the first collection).
+  const { maxConcurrentRuns } = stats();
+  init({ maxConcurrentRuns: 1 });
+  let results,
+    collections = 0;
+  try {
+    const blocker = s.run({ x: new Tensor('float32', mlpInput(199, 32 * batch), [32 * batch, 256]) }, { mode: 'async' });
+    // Tensors are made inside the call and not kept: only the run can keep their data alive.
+    const runs = inputs.map((x) => s.run({ x: new Tensor('float32', x.slice(), [batch, 256]) }, { mode: 'async' }));
+    let done = false;
+    const all = Promise.allSettled(runs).finally(() => {
+      done = true;
+    });
+    while (!done) {
+      global.gc();
+      collections++;
+      // Garbage that looks like inputs, to reuse any freed memory.
+      new Float32Array(batch * 256).fill(123456);
+      await tick();
+    }
+    results = await all;
+    (await blocker).logits.dispose();
+  } finally {
+    init({ maxConcurrentRuns });
   }
-  const results = await all;
   assert.ok(collections > 1, `gc ran ${collections} times`);
   results.forEach((r, i) => {
     assert.is(r.status, 'fulfilled', `run ${i}: ${r.reason?.message}`);
@@ -133,7 +144,7 @@ test('GC during run: global.gc() in a loop while 20 async MLP runs (batch 1024) 
 });
 
 test('a session that is never released is freed by GC', async () => {
-  const released0 = stats().sessionsReleased;
+  const released0 = (await settledStats()).sessionsReleased;
   await (async () => {
     const s = await InferenceSession.create(model('demo.onnx'));
     const out = await s.run({ features: new Tensor('float32', new Float32Array([1, 2, 3, 4]), [1, 4]) });
@@ -147,7 +158,7 @@ test('tensor.dispose() on outputs frees them now: outputBuffersLive drops, old v
   const s = await InferenceSession.create(MLP);
   const x = mlpInput(3, 128);
   const ref = await mlpRef(x, 128);
-  const live0 = stats().outputBuffersLive;
+  const live0 = (await settledStats()).outputBuffersLive;
   const out = await s.run({ x: new Tensor('float32', x, [128, 256]) });
   assert.is(stats().outputBuffersLive - live0, 1);
   const view = out.logits.data;

@@ -75,7 +75,18 @@ test('bad provider options are refused before anything loads', async () => {
   await rejects(
     create({ name: 'cuda', gpuMemLimit: -1 }),
     'ERR_INVALID_ARGUMENT',
-    re('expected a non-negative integer for executionProviders[0].gpuMemLimit, received number -1'),
+    re('expected a positive integer for executionProviders[0].gpuMemLimit, received number -1'),
+  );
+  // 4 << 30 is 0 in JavaScript (32-bit shift): a zero-byte arena is refused, not passed on.
+  await rejects(
+    create({ name: 'cuda', gpuMemLimit: 4 << 30 }),
+    'ERR_INVALID_ARGUMENT',
+    re('expected a positive integer for executionProviders[0].gpuMemLimit, received number 0'),
+  );
+  await rejects(
+    create({ name: 'tensorrt', maxWorkspaceSize: 0 }),
+    'ERR_INVALID_ARGUMENT',
+    /positive integer for executionProviders\[0\]\.maxWorkspaceSize/,
   );
   await rejects(
     create({ name: 'cuda', cudnnConvAlgoSearch: 'fast' }),
@@ -85,7 +96,7 @@ test('bad provider options are refused before anything loads', async () => {
   await rejects(
     create({ name: 'cuda', fp16: true }),
     'ERR_INVALID_ARGUMENT',
-    /expected only known cuda options .* for executionProviders\[0\], received 'fp16'/,
+    /^expected only known keys \(name, onFailure, options, deviceId, gpuMemLimit, .*\) for executionProviders\[0\] \(cuda\), received unknown key "fp16"$/,
   );
   await rejects(create({ name: 'webgpu', powerPreference: 'max' }), 'ERR_INVALID_ARGUMENT', /powerPreference/);
   await rejects(
@@ -99,7 +110,7 @@ test('bad provider options are refused before anything loads', async () => {
     re("expected 'error' or 'fallback' for executionProviders[0].onFailure"),
   );
   await rejects(create({ name: 'cuda', options: { gpu_mem_limit: {} } }), 'ERR_INVALID_ARGUMENT', /options\.gpu_mem_limit/);
-  await rejects(create('npu'), 'ERR_INVALID_ARGUMENT', /expected one of cpu, cuda, tensorrt, webgpu/);
+  await rejects(create('npu'), 'ERR_INVALID_ARGUMENT', /expected one of 'cpu', 'cuda', 'tensorrt', 'webgpu'/);
 });
 
 test('CUDA without its libraries: ERR_PROVIDER_UNAVAILABLE names the missing library and the fix', async () => {

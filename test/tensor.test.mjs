@@ -100,7 +100,10 @@ test('numbers, booleans and bigints in plain arrays are converted to the storage
 
 test('non-integer numbers for a 64-bit tensor are refused', () => {
   const e = throws(() => new Tensor('int64', [1.5]), 'ERR_INVALID_ARGUMENT');
-  assert.is(e.message, 'expected a BigInt64Array for data of a int64 tensor, received array of length 1');
+  assert.is(
+    e.message,
+    'expected an integer from -9223372036854775808 to 9223372036854775807 (a bigint or a number) for data[0] of a int64 tensor, received number 1.5',
+  );
 });
 
 const INFER = [
@@ -240,12 +243,22 @@ test('the TypedArray must match the element type', () => {
       new Int16Array(3),
       'expected a Uint16Array or an array of numbers for data of a bfloat16 tensor, received Int16Array of length 3',
     ],
-    ['bool', new Int8Array(3), 'expected a Uint8Array or an array of numbers for data of a bool tensor, received Int8Array of length 3'],
+    ['bool', new Int8Array(3), 'expected a Uint8Array or an array of booleans for data of a bool tensor, received Int8Array of length 3'],
     ['int8', new Uint8Array(3), 'expected a Int8Array or an array of numbers for data of a int8 tensor, received Uint8Array of length 3'],
-    ['int4', new Int8Array(3), 'expected a Uint8Array or an array of numbers for data of a int4 tensor, received Int8Array of length 3'],
+    [
+      'int4',
+      new Int8Array(3),
+      'expected a Uint8Array (two 4-bit values per byte) for data of a int4 tensor, received Int8Array of length 3',
+    ],
+    ['int4', [1, 2], 'expected a Uint8Array (two 4-bit values per byte) for data of a int4 tensor, received array of length 2'],
+    [
+      'float8e4m3fn',
+      [0.5],
+      'expected a Uint8Array (float8e4m3fn bit patterns) for data of a float8e4m3fn tensor, received array of length 1',
+    ],
     ['string', new Float32Array(3), 'expected an array of strings for data of a string tensor, received Float32Array of length 3'],
     ['string', ['a', 1], 'expected an array of strings for data of a string tensor, received array of length 2'],
-    ['float32', ['1', '2'], 'expected a Float32Array or an array of numbers for data of a float32 tensor, received array of length 2'],
+    ['float32', ['1', '2'], 'expected a number for data[0] of a float32 tensor, received string "1"'],
     ['int32', 'abc', 'expected a Int32Array or an array of numbers for data of a int32 tensor, received string "abc"'],
   ];
   for (const [type, data, message] of cases) {

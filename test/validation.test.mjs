@@ -196,7 +196,7 @@ test('bad run options: unknown key, bad mode, bad signal, bad tag, bad log level
   await rejects(
     shapes.run(feeds, { mode: 'fast' }),
     'ERR_INVALID_ARGUMENT',
-    `expected 'auto', 'async' or 'inline' for run options mode, received string "fast"`,
+    `expected one of 'auto', 'async', 'inline' for run options mode, received string "fast"`,
   );
   await rejects(shapes.run(feeds, { mode: 1 }), 'ERR_INVALID_ARGUMENT', /for run options mode, received number 1$/);
   await rejects(
@@ -263,11 +263,14 @@ const sessionOptionCases = [
   [{ intraOpNumThreads: 5000 }, 'expected an integer from 0 to 1024 for intraOpNumThreads, received number 5000'],
   [
     { graphOptimizationLevel: 'max' },
-    'expected one of disabled, basic, extended, layout, all for graphOptimizationLevel, received string "max"',
+    `expected one of 'disabled', 'basic', 'extended', 'layout', 'all' for graphOptimizationLevel, received string "max"`,
   ],
-  [{ graphOptimizationLevel: 99 }, 'expected one of disabled, basic, extended, layout, all for graphOptimizationLevel, received number 99'],
-  [{ executionMode: 'serial' }, 'expected one of sequential, parallel for executionMode, received string "serial"'],
-  [{ executionProviders: ['gpu'] }, /^expected one of cpu, cuda, .* for executionProviders\[0\]\.name, received string "gpu"$/],
+  [
+    { graphOptimizationLevel: 99 },
+    `expected one of 'disabled', 'basic', 'extended', 'layout', 'all' for graphOptimizationLevel, received number 99`,
+  ],
+  [{ executionMode: 'serial' }, `expected 'sequential' or 'parallel' for executionMode, received string "serial"`],
+  [{ executionProviders: ['gpu'] }, /^expected one of 'cpu', 'cuda', .* for executionProviders\[0\]\.name, received string "gpu"$/],
   [
     { executionProviders: 'cpu' },
     'expected an array of provider names or { name, ... } objects for executionProviders, received string "cpu"',

@@ -219,26 +219,42 @@ export function resultsMarkdown(run, { jsonPath, svgPath }) {
     L.push(
       `${fmtN(run.soak.runs)} sequential runs of the near-empty model (outputs left to the GC, no dispose()), then ` +
         `${run.soak.cycles} cycles of create → run → release of PP-OCR cls; RSS after a forced GC. Growth is measured from the ` +
-        '10 % mark (allocators and JIT warm) to the end. Each binding in its own process.',
+        '10 % mark (allocators and JIT warm) to the end. Each binding in its own process. What the cycle columns say: RSS after a ' +
+        'GC still holds allocator caches (glibc arenas, ORT and V8 pools), which settle over the first cycles, so warm-up shows as ' +
+        'early growth that shrinks in the late half; a leak keeps its rate in both halves and leaves sessions or output buffers ' +
+        "live (ortex's own counters, sessions/buffers, 0/0 when nothing is retained).",
     );
     L.push('');
+    const kb = (v) => (v === null || v === undefined ? '–' : `${v} KB`);
     L.push(
       table(
-        ['binding', 'RSS start', 'after runs', 'growth over runs', 'after cycles', 'growth per cycle', 'µs/run'],
+        [
+          'binding',
+          'RSS start',
+          'after runs',
+          'growth over runs',
+          'after cycles',
+          'per cycle, early half',
+          'per cycle, late half',
+          'live',
+          'µs/run',
+        ],
         run.soak.results.map((r) =>
           r.error
-            ? [r.binding, `error: ${r.error}`, '', '', '', '', '']
+            ? [r.binding, `error: ${r.error}`, '', '', '', '', '', '', '']
             : [
                 r.binding,
                 `${r.rss_start_mb} MB`,
                 `${r.rss_after_runs_mb} MB`,
                 `${r.run_growth_mb} MB`,
                 `${r.rss_after_cycles_mb} MB`,
-                `${r.cycle_growth_kb_per_cycle} KB`,
+                kb(r.cycle_growth_kb_per_cycle_early),
+                kb(r.cycle_growth_kb_per_cycle_late),
+                r.sessions_live === undefined ? '–' : `${r.sessions_live}/${r.output_buffers_live}`,
                 fmtN((r.run_seconds * 1e6) / r.runs, 2),
               ],
         ),
-        [':--', '--:', '--:', '--:', '--:', '--:', '--:'],
+        [':--', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:'],
       ),
     );
     L.push('');

@@ -1,6 +1,7 @@
-// Writing a suite run's report: bench/RESULTS.md and bench/results/sweep.svg, from the run's JSON.
+// Writing a suite run's report (Markdown and the sweep chart) from the run's JSON: new files beside
+// the JSON by default, the committed bench/RESULTS.md and bench/results/sweep.svg only when asked.
 import { writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { aggregateWorkload, checkTargets } from './aggregate.mjs';
 import { resultsMarkdown } from './markdown.mjs';
 import { REPO_ROOT } from './models.mjs';
@@ -13,8 +14,13 @@ export function reaggregate(run) {
   return run;
 }
 
-/** Writes RESULTS.md (and sweep.svg when the run has sweeps); returns the paths written. */
-export function writeReport(run, jsonFile) {
+/**
+ * Writes the report of `run` (its raw data in `jsonFile`). `committed`: the committed
+ * bench/RESULTS.md and bench/results/sweep.svg (only when asked, with --write); otherwise new
+ * files beside the JSON, named after it (<stamp>-<profile>.md and -sweep.svg), so a quick or
+ * filtered run never overwrites the numbers the docs quote.
+ */
+export function writeReport(run, jsonFile, { committed = false } = {}) {
   const written = [];
   const resultsDir = join(REPO_ROOT, 'bench/results');
   const h = run.host;
@@ -32,7 +38,7 @@ export function writeReport(run, jsonFile) {
       .filter((x) => x.points.length),
   }));
   if (panels.length) {
-    const svgFile = join(resultsDir, 'sweep.svg');
+    const svgFile = committed ? join(resultsDir, 'sweep.svg') : jsonFile.replace(/\.json$/, '-sweep.svg');
     writeFileSync(
       svgFile,
       sweepSvg(
@@ -43,8 +49,10 @@ export function writeReport(run, jsonFile) {
     );
     written.push(svgFile);
   }
-  const mdFile = join(REPO_ROOT, 'bench/RESULTS.md');
-  writeFileSync(mdFile, resultsMarkdown(run, { jsonPath: relative(join(REPO_ROOT, 'bench'), jsonFile), svgPath: 'results/sweep.svg' }));
+  const mdFile = committed ? join(REPO_ROOT, 'bench/RESULTS.md') : jsonFile.replace(/\.json$/, '.md');
+  const from = dirname(mdFile);
+  const svgPath = committed ? 'results/sweep.svg' : basename(jsonFile).replace(/\.json$/, '-sweep.svg');
+  writeFileSync(mdFile, resultsMarkdown(run, { jsonPath: relative(from, jsonFile), svgPath }));
   written.push(mdFile);
   return written.map((f) => relative(REPO_ROOT, f));
 }

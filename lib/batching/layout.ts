@@ -5,10 +5,10 @@
  */
 import { elementTypeByName, type ElementTypeInfo, type TensorType } from '../tensor/element-types.js';
 import { describe, invalid, type OrtexError } from '../base/errors.js';
+import { FeedPlan } from '../session/feed-plan.js';
 import type { FeedsType } from '../session/session.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { asTensor, checkTensor } from '../tensor/value-codec.js';
-import { formatType, type Dim, type ValueMetadata } from '../tensor/value-metadata.js';
+import { type Tensor, tensorDims } from '../tensor/tensor.js';
+import { formatType, type Dim, type ValueMetadata, valueType } from '../tensor/value-metadata.js';
 
 /**
  * Opt-in padding of one dynamic axis (e.g. the width of text-line images): requests that differ
@@ -54,9 +54,8 @@ export interface InputLayout {
   readonly padAxis: number;
   /** A non-batch, non-padded axis is free: its size goes into the shape-group key. */
   readonly freeAxes: readonly number[];
+  /** How messages name it: "input 'x'". */
   readonly what: string;
-  readonly expected: string;
-  readonly spec: { kind: 'tensor'; type: TensorType; shape: Dim[] };
 }
 
 /** One model output as the batcher sees it. */
@@ -83,7 +82,7 @@ function isFree(d: Dim | undefined): boolean {
 }
 
 function fmtValue(m: ValueMetadata, kind: string): string {
-  return `${kind} '${m.name}' ${m.isTensor ? formatType({ kind: 'tensor', type: m.type, shape: m.shape }) : formatType(m as never)}`;
+  return `${kind} '${m.name}' ${formatType(valueType(m))}`;
 }
 
 /** Everything the batcher needs to know about how the model batches. */
@@ -97,7 +96,8 @@ export class BatchLayout {
   readonly padding: { readonly value: number | bigint | string; readonly axes: Readonly<Record<string, number>> } | undefined;
   /** No input has a free non-batch axis and nothing is padded: every request has the same key. */
   readonly constantKey: boolean;
-  readonly #byName: Map<string, InputLayout>;
+  /** Feed validation, shared with InferenceSession (undefined when not merging: feeds go to the target as given). */
+  readonly #plan: FeedPlan | undefined;
 
   constructor(
     inputMetadata: readonly ValueMetadata[],
@@ -119,7 +119,7 @@ export class BatchLayout {
       this.outputs = [];
       this.padding = undefined;
       this.constantKey = true;
-      this.#byName = new Map();
+      this.#plan = undefined;
       return;
     }
     const noAxis = (m: ValueMetadata, kind: string, why: string): OrtexError =>
@@ -143,14 +143,13 @@ export class BatchLayout {
     }
     const padAxes = resolvePadding(inputMetadata, axis, padding);
     this.inputs = inputMetadata.map((m, index) => {
-      const shape = (m as { shape: Dim[] }).shape;
-      const type = (m as { type: TensorType }).type;
+      const shape = (m as Extract<ValueMetadata, { isTensor: true }>).shape;
+      const type = (m as Extract<ValueMetadata, { isTensor: true }>).type;
       const padAxis = padAxes.get(m.name) ?? -1;
       const freeAxes: number[] = [];
       shape.forEach((d, i) => {
         if (i !== axis && i !== padAxis && isFree(d)) freeAxes.push(i);
       });
-      const spec = { kind: 'tensor' as const, type, shape };
       return {
         name: m.name,
         index,
@@ -160,8 +159,6 @@ export class BatchLayout {
         padAxis,
         freeAxes,
         what: `input '${m.name}'`,
-        expected: `a ${formatType(spec)} tensor`,
-        spec,
       };
     });
     this.outputs = outputMetadata.map((m) => {
@@ -179,7 +176,7 @@ export class BatchLayout {
           }
         : undefined;
     this.constantKey = padAxes.size === 0 && this.inputs.every((i) => i.shape.length > 0 && i.freeAxes.length === 0);
-    this.#byName = new Map(this.inputs.map((i) => [i.name, i]));
+    this.#plan = new FeedPlan(inputMetadata);
   }
 
   /**
@@ -187,30 +184,15 @@ export class BatchLayout {
    * all inputs) and computes its shape-group key. Throws ERR_INVALID_INPUT.
    */
   prepare(feeds: FeedsType): PreparedRequest {
-    if (feeds === null || typeof feeds !== 'object' || Array.isArray(feeds) || ArrayBuffer.isView(feeds)) {
-      throw invalid('ERR_INVALID_INPUT', 'feeds', 'an object of input name → tensor', describe(feeds));
-    }
     const axis = this.axis!;
     const inputs = this.inputs;
-    const tensors = new Array<Tensor>(inputs.length);
+    const tensors = this.#plan!.tensors(feeds);
     let rows = -1;
     let key = '';
     let padLength = 0;
-    let present = 0;
-    for (const name in feeds) {
-      const input = this.#byName.get(name);
-      if (input === undefined) {
-        throw invalid(
-          'ERR_INVALID_INPUT',
-          'feeds',
-          `only the model's inputs (${this.inputNames.map((n) => `'${n}'`).join(', ')})`,
-          `unknown input '${name}'`,
-        );
-      }
-      present++;
-      const t = asTensor(feeds[name], input.what, input.expected);
-      checkTensor(t, input.spec, input.what);
-      const dims = t.dims;
+    for (let j = 0; j < inputs.length; j++) {
+      const input = inputs[j]!;
+      const dims = tensorDims(tensors[j]!);
       if (dims.length <= axis)
         throw invalid('ERR_INVALID_INPUT', input.what, `a tensor with a batch axis ${axis}`, `dims [${dims.join(',')}]`);
       const r = dims[axis]!;
@@ -234,20 +216,15 @@ export class BatchLayout {
             `${len}`,
           );
       }
-      tensors[input.index] = t;
       if (!this.constantKey) {
         if (input.shape.length === 0) {
-          key += `${name}:${dims.length}:`;
+          key += `${input.name}:${dims.length}:`;
           for (let i = 0; i < dims.length; i++) if (i !== axis && i !== input.padAxis) key += `${dims[i]},`;
         } else {
           for (const i of input.freeAxes) key += `${dims[i]},`;
         }
         key += ';';
       }
-    }
-    if (present !== inputs.length) {
-      const missing = inputs.filter((i) => feeds[i.name] == null).map((i) => `'${i.name}'`);
-      throw invalid('ERR_INVALID_INPUT', 'feeds', 'a value for every input', `no value for ${missing.join(', ')}`);
     }
     return { tensors, rows, key, padLength };
   }

@@ -2,10 +2,11 @@
  * Tensor plumbing for batching: concatenate request tensors along the batch axis (optionally
  * padding one axis), and cut batch outputs back into per-request tensors. Along axis 0 the cut is
  * a view (`subarray`, no copy); along any other axis rows are not contiguous and are copied.
+ * Tensors are read through ortex's own readers (tensorData/tensorDims), never a subclass's getters.
  */
 import type { ElementTypeInfo, TensorData } from '../tensor/element-types.js';
 import { OrtexError } from '../base/errors.js';
-import { Tensor } from '../tensor/tensor.js';
+import { isTensor, Tensor, tensorData, tensorDims } from '../tensor/tensor.js';
 
 type Indexed = { [i: number]: unknown; length: number };
 export type Typed = Exclude<TensorData, string[]>;
@@ -82,10 +83,11 @@ export function concatTensors(
   padValue: number | bigint | string = 0,
 ): Tensor {
   const first = tensors[0]!;
-  if (tensors.length === 1 && (padAxis < 0 || first.dims[padAxis] === padTo)) return first;
+  const firstDims = tensorDims(first);
+  if (tensors.length === 1 && (padAxis < 0 || firstDims[padAxis] === padTo)) return first;
   let rows = 0;
-  for (let i = 0; i < tensors.length; i++) rows += tensors[i]!.dims[axis]!;
-  const dims = first.dims.slice();
+  for (let i = 0; i < tensors.length; i++) rows += tensorDims(tensors[i]!)[axis]!;
+  const dims = firstDims.slice();
   dims[axis] = rows;
   if (padAxis >= 0) dims[padAxis] = padTo;
   const count = product(dims);
@@ -94,13 +96,13 @@ export function concatTensors(
     let off = 0;
     if (!Array.isArray(out)) {
       for (let i = 0; i < tensors.length; i++) {
-        const data = tensors[i]!.data as Typed;
+        const data = tensorData(tensors[i]!) as Typed;
         (out as Typed).set(data as never, off);
         off += data.length;
       }
     } else {
       for (let i = 0; i < tensors.length; i++) {
-        const data = tensors[i]!.data as string[];
+        const data = tensorData(tensors[i]!) as string[];
         for (let k = 0; k < data.length; k++) out[off + k] = data[k]!;
         off += data.length;
       }
@@ -113,8 +115,9 @@ export function concatTensors(
     const offsets = new Array<number>(dims.length).fill(0);
     for (let i = 0; i < tensors.length; i++) {
       const t = tensors[i]!;
-      copyBlock(t.data, t.dims, out, dims, offsets, true);
-      offsets[axis] = offsets[axis]! + t.dims[axis]!;
+      const tDims = tensorDims(t);
+      copyBlock(tensorData(t)!, tDims, out, dims, offsets, true);
+      offsets[axis] = offsets[axis]! + tDims[axis]!;
     }
   }
   return Tensor.fromNative(info, out, dims, false);
@@ -137,28 +140,30 @@ export class MergeBuffers {
   }
 
   /**
-   * Concatenates `tensors` (numeric, same non-batch dims) along axis 0 into a pooled buffer of at
-   * least `capacity` elements. Returns the merged tensor and the buffer to give back after the run.
+   * Concatenates `tensors` (numeric, same non-batch dims) along axis 0 into a pooled buffer.
+   * A new buffer has room for the next power of two of elements, up to `capacity` (a full batch),
+   * so buffers grow with the batches actually run, never to a full batch up front. Returns the
+   * merged tensor and the buffer to give back after the run.
    */
   concat(input: number, tensors: readonly Tensor[], info: ElementTypeInfo, capacity: number): [Tensor, Typed] {
     let count = 0;
     let rows = 0;
     for (let i = 0; i < tensors.length; i++) {
-      count += (tensors[i]!.data as Typed).length;
-      rows += tensors[i]!.dims[0]!;
+      count += (tensorData(tensors[i]!) as Typed).length;
+      rows += tensorDims(tensors[i]!)[0]!;
     }
     const free = this.#free[input]!;
     let base = free.pop();
     while (base !== undefined && base.length < count) base = free.pop();
-    base ??= new info.array!(Math.max(count, capacity)) as Typed;
+    base ??= new info.array!(Math.max(count, Math.min(capacity, 2 ** Math.ceil(Math.log2(Math.max(count, 1)))))) as Typed;
     const out = base.length === count ? base : base.subarray(0, count);
     let off = 0;
     for (let i = 0; i < tensors.length; i++) {
-      const data = tensors[i]!.data as Typed;
+      const data = tensorData(tensors[i]!) as Typed;
       out.set(data as never, off);
       off += data.length;
     }
-    const dims = tensors[0]!.dims.slice();
+    const dims = tensorDims(tensors[0]!).slice();
     dims[0] = rows;
     return [Tensor.fromNative(info, out as TensorData, dims, false), base];
   }
@@ -177,8 +182,8 @@ export class MergeBuffers {
  */
 export function splitTensor(t: Tensor, info: ElementTypeInfo, axis: number, rows: readonly number[]): Tensor[] {
   if (rows.length === 1) return [t];
-  const data = t.data;
-  const dims = t.dims;
+  const data = tensorData(t)!;
+  const dims = tensorDims(t);
   const out = new Array<Tensor>(rows.length);
   if (axis === 0) {
     const rowSize = product(dims, 1);
@@ -207,11 +212,12 @@ export function splitTensor(t: Tensor, info: ElementTypeInfo, axis: number, rows
 
 /** `count` rows of `t` from row `start` along `axis` (a view along axis 0). */
 export function sliceRows(t: Tensor, info: ElementTypeInfo, axis: number, start: number, count: number): Tensor {
-  const dims = t.dims.slice();
+  const tDims = tensorDims(t);
+  const data = tensorData(t)!;
+  const dims = tDims.slice();
   dims[axis] = count;
   if (axis === 0) {
-    const rowSize = product(t.dims, 1);
-    const data = t.data;
+    const rowSize = product(tDims, 1);
     const piece = Array.isArray(data)
       ? data.slice(start * rowSize, (start + count) * rowSize)
       : (data as Typed).subarray(start * rowSize, (start + count) * rowSize);
@@ -220,18 +226,19 @@ export function sliceRows(t: Tensor, info: ElementTypeInfo, axis: number, start:
   const offsets = new Array<number>(dims.length).fill(0);
   offsets[axis] = start;
   const piece = allocate(info, product(dims));
-  copyBlock(piece, dims, t.data, t.dims, offsets, false);
+  copyBlock(piece, dims, data, tDims, offsets, false);
   return Tensor.fromNative(info, piece, dims, false);
 }
 
 /** Throws unless `t` is a tensor with `rows` rows along `axis`. */
 export function checkOutputRows(t: unknown, name: string, axis: number, rows: number): asserts t is Tensor {
-  if (!(t instanceof Tensor))
-    throw new OrtexError('ERR_RUNTIME', `the model's output '${name}' is not a tensor, so the batch cannot be split into requests`);
-  if (t.dims.length <= axis || t.dims[axis] !== rows) {
+  if (!isTensor(t) || tensorData(t) === undefined)
+    throw new OrtexError('ERR_RUNTIME', `the model's output '${name}' is not a CPU tensor, so the batch cannot be split into requests`);
+  const dims = tensorDims(t);
+  if (dims.length <= axis || dims[axis] !== rows) {
     throw new OrtexError(
       'ERR_RUNTIME',
-      `expected ${rows} rows along batch axis ${axis} for output '${name}' of the batch, received dims [${t.dims.join(',')}] (is axis ${axis} really the batch axis of every output? set batchAxis: null to run requests unmerged)`,
+      `expected ${rows} rows along batch axis ${axis} for output '${name}' of the batch, received dims [${dims.join(',')}] (is axis ${axis} really the batch axis of every output? set batchAxis: null to run requests unmerged)`,
     );
   }
 }

@@ -1,44 +1,62 @@
 /** Batcher options: the public, documented shape and its validation (one message template). */
 import { describe, invalid } from '../base/errors.js';
+import { boolean, integer, knownKeys, nonNegativeMs, object, oneOf } from '../base/validate.js';
 import type { PaddingPolicy } from './layout.js';
-import type { RunOptions } from '../session/session.js';
+import { SCHEDULE_NAMES } from './schedule.js';
+import { checkBatchRunOptions, type RunOptions } from '../session/run-options.js';
 import type { SessionOptions } from '../session/session-options.js';
 
 /** Run options applied to every batch the batcher runs (per-request ones cannot apply to a shared batch). */
-export type BatchSessionRunOptions = Pick<RunOptions, 'mode' | 'tag' | 'logSeverityLevel' | 'logVerbosityLevel' | 'configEntries'>;
+export type BatchSessionRunOptions = Pick<
+  RunOptions,
+  'mode' | 'tag' | 'logSeverityLevel' | 'logVerbosityLevel' | 'configEntries' | 'extra'
+>;
 
 /** Options of a {@link Batcher}. Every field is optional. */
 export interface BatcherOptions {
   /**
-   * Most rows (samples along the batch axis) in one batch. Default 32. A request of k rows counts
-   * k; a request larger than this is split or rejected (`oversize`).
+   * Most rows (samples along the batch axis) in one batch, 1 to 1,048,576. Default 32. A request of
+   * k rows counts k; a request larger than this is split or rejected (`oversize`).
    */
   maxBatchSize?: number;
   /**
-   * How long the oldest queued request may wait for company before its batch runs anyway, in ms.
-   * Default 0: a batch forms from whatever is queued as soon as a run slot is free (requests that
-   * arrive in the same event-loop turn, or while every slot is busy, still share a batch).
+   * Fixed schedule: how long the oldest queued request may wait for company before its batch
+   * runs anyway, in ms. Default 0: a batch forms from whatever is queued as soon as a run slot is
+   * free (requests that arrive in the same event-loop turn, or while every slot is busy, still
+   * share a batch). At most 60,000 (a minute); finite. Setting it selects the fixed schedule.
    */
   maxQueueDelayMs?: number;
   /**
-   * Batch sizes to prefer (ascending or not): when the queue holds at least one of them, the
-   * largest reachable runs at once; otherwise the batch waits up to `maxQueueDelayMs`.
-   * Each must be at most `maxBatchSize`.
+   * Fixed schedule: batch sizes to prefer (ascending or not): when the queue holds at least one of
+   * them, the largest reachable runs at once; otherwise the batch waits up to `maxQueueDelayMs`.
+   * Each must be at most `maxBatchSize`. Setting it selects the fixed schedule.
    */
   preferredBatchSizes?: readonly number[];
   /**
-   * Most rows waiting in the queue; a request that does not fit is rejected with ERR_QUEUE_FULL.
-   * Default 4096 (at least 4 × maxBatchSize). `Infinity` disables the limit.
+   * Most rows waiting in the queue; a request that does not fit is rejected with ERR_QUEUE_FULL
+   * (retry later). A single request larger than this can never fit and is rejected at once with
+   * ERR_INVALID_INPUT (raise the limit, or send smaller requests); oversize requests up to it are
+   * split. Default 4096 (at least 4 × maxBatchSize). `Infinity` disables the limit.
    */
   maxQueueSize?: number;
   /**
-   * Most batches running at once. Default: the pool's size for a {@link SessionPool}; for one
-   * session made by {@link Batcher.create} with `sessionOptions.intraOpNumThreads` ≥ 1,
-   * `cores ÷ intraOpNumThreads`; otherwise 1 (raise it on a multi-core machine when the session
-   * runs single-threaded: ORT runs concurrent calls of one session in parallel). In a closed loop
-   * of C callers, `maxBatchSize ≈ C ÷ maxInflightBatches` keeps every slot busy.
+   * Most batches running at once. The fixed schedule keeps exactly this many slots (setting it
+   * selects the fixed schedule); the adaptive one chooses up to it. Default: the target's
+   * parallelism hint `P` for the fixed schedule — the pool's size for a {@link SessionPool}; for
+   * one session with `sessionOptions.intraOpNumThreads` ≥ 1, `cores ÷ intraOpNumThreads`;
+   * otherwise 1 — and `2P + 2` as the adaptive schedule's bound (it starts at `P`). With the fixed
+   * schedule in a closed loop of C callers, `maxBatchSize ≈ C ÷ maxInflightBatches` keeps every
+   * slot busy.
    */
   maxInflightBatches?: number;
+  /**
+   * Adaptive schedule: latency target in ms for a request, from queueing to result. The schedule
+   * keeps each batch's predicted compute time within half of it, and prefers choices whose
+   * measured mean latency meets it. It cannot make an overloaded model fast: requests still queue
+   * when more arrive than the model serves within the target (bound that with `timeoutMs`).
+   * Default: none (`Infinity`: the most throughput). Setting it with the fixed schedule is refused.
+   */
+  maxLatencyMs?: number;
   /**
    * Axis along which requests are merged, the same for every input and output. Default 0, which
    * requires a symbolic or unknown size at axis 0 of every input and output (else the
@@ -67,6 +85,16 @@ export interface BatcherOptions {
   runOptions?: BatchSessionRunOptions;
   /** The batcher releases its target (session or pool) when it closes. Default false; true for {@link Batcher.create}. */
   ownsTarget?: boolean;
+  /**
+   * How batches are scheduled, by name. `'adaptive'` (the default): a lone request runs at once,
+   * and batch size and batches in flight are chosen from measured throughput and latency (see
+   * `stats().schedule`), up to `maxBatchSize` and the in-flight bound. `'fixed'`: what the
+   * options say — up to `maxInflightBatches` in flight; a group runs when it is full, reaches a
+   * preferred size, or its oldest request has waited `maxQueueDelayMs`. Default: `'fixed'` when
+   * `maxQueueDelayMs` or `preferredBatchSizes` is given, or `maxInflightBatches` without
+   * `maxLatencyMs`; else `'adaptive'`. An option of the other schedule is refused.
+   */
+  schedule?: 'adaptive' | 'fixed';
 }
 
 /** Options of {@link Batcher.create}: the batcher's, plus how to build its session or pool. */
@@ -103,6 +131,7 @@ export interface ResolvedBatcherOptions {
   preferredBatchSizes: number[];
   maxQueueSize: number;
   maxInflightBatches: number | undefined;
+  maxLatencyMs: number;
   batchAxis: number | null;
   oversize: 'split' | 'reject';
   padding: PaddingPolicy | undefined;
@@ -111,14 +140,21 @@ export interface ResolvedBatcherOptions {
   defaultPriority: number;
   runOptions: BatchSessionRunOptions | undefined;
   ownsTarget: boolean;
+  schedule: string;
 }
 
-const KEYS = new Set([
+/** Most rows in one batch: merge buffers and batch-size histograms are sized from it. */
+export const MAX_BATCH_SIZE = 2 ** 20;
+/** Longest `maxQueueDelayMs`: a lone request must run within it (longer is a unit mistake, µs for ms). */
+export const MAX_QUEUE_DELAY_MS = 60_000;
+
+const KEYS = [
   'maxBatchSize',
   'maxQueueDelayMs',
   'preferredBatchSizes',
   'maxQueueSize',
   'maxInflightBatches',
+  'maxLatencyMs',
   'batchAxis',
   'oversize',
   'padding',
@@ -127,122 +163,77 @@ const KEYS = new Set([
   'defaultPriority',
   'runOptions',
   'ownsTarget',
-]);
-const RUN_KEYS = new Set(['mode', 'tag', 'logSeverityLevel', 'logVerbosityLevel', 'configEntries']);
-
-function int(v: unknown, what: string, min: number, max: number, fallback: number): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-    throw invalid('ERR_INVALID_ARGUMENT', what, `an integer from ${min} to ${max}`, describe(v));
-  return v;
-}
-
-function ms(v: unknown, what: string, fallback: number): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !(v >= 0)) throw invalid('ERR_INVALID_ARGUMENT', what, 'a non-negative number of milliseconds', describe(v));
-  return v;
-}
+  'schedule',
+] as const;
 
 /** @internal Validates options and applies defaults. */
-export function resolveBatcherOptions(o: BatcherOptions | undefined, extraKeys: readonly string[] = []): ResolvedBatcherOptions {
-  if (o === undefined) o = {};
-  if (o === null || typeof o !== 'object') throw invalid('ERR_INVALID_ARGUMENT', 'Batcher options', 'an object', describe(o));
-  for (const k of Object.keys(o)) {
-    if (!KEYS.has(k) && !extraKeys.includes(k))
-      throw invalid(
-        'ERR_INVALID_ARGUMENT',
-        'Batcher options',
-        `only known keys (${[...KEYS, ...extraKeys].join(', ')})`,
-        `unknown key "${k}"`,
-      );
-  }
-  const maxBatchSize = int(o.maxBatchSize, 'Batcher option maxBatchSize', 1, 2 ** 31 - 1, 32);
+export function resolveBatcherOptions(options: BatcherOptions | undefined, extraKeys: readonly string[] = []): ResolvedBatcherOptions {
+  const o = options === undefined ? {} : object(options, 'Batcher options');
+  knownKeys(o, 'Batcher options', [...KEYS, ...extraKeys]);
+  const opt = (k: string) => `Batcher option ${k}`;
+  const maxBatchSize = o.maxBatchSize === undefined ? 32 : integer(o.maxBatchSize, opt('maxBatchSize'), 1, MAX_BATCH_SIZE);
   let preferred: number[] = [];
   if (o.preferredBatchSizes !== undefined) {
     if (!Array.isArray(o.preferredBatchSizes))
-      throw invalid(
-        'ERR_INVALID_ARGUMENT',
-        'Batcher option preferredBatchSizes',
-        'an array of batch sizes',
-        describe(o.preferredBatchSizes),
-      );
-    preferred = o.preferredBatchSizes.map((v, i) => int(v, `Batcher option preferredBatchSizes[${i}]`, 1, maxBatchSize, 0));
+      throw invalid('ERR_INVALID_ARGUMENT', opt('preferredBatchSizes'), 'an array of batch sizes', describe(o.preferredBatchSizes));
+    preferred = o.preferredBatchSizes.map((v, i) => integer(v, `${opt('preferredBatchSizes')}[${i}]`, 1, maxBatchSize));
     preferred = [...new Set(preferred)].sort((a, b) => b - a); // largest first
   }
   let maxQueueSize = Math.max(4096, 4 * maxBatchSize);
-  if (o.maxQueueSize !== undefined) {
-    if (o.maxQueueSize !== Infinity) int(o.maxQueueSize, 'Batcher option maxQueueSize', 1, Number.MAX_SAFE_INTEGER, 0);
-    maxQueueSize = o.maxQueueSize;
-  }
-  let batchAxis: number | null = 0;
-  if (o.batchAxis !== undefined) batchAxis = o.batchAxis === null ? null : int(o.batchAxis, 'Batcher option batchAxis', 0, 63, 0);
-  if (o.oversize !== undefined && o.oversize !== 'split' && o.oversize !== 'reject')
-    throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option oversize', "'split' or 'reject'", describe(o.oversize));
-  const priorityLevels = int(o.priorityLevels, 'Batcher option priorityLevels', 1, 64, 1);
-  const defaultPriority = int(o.defaultPriority, 'Batcher option defaultPriority', 0, priorityLevels - 1, 0);
-  let runOptions: BatchSessionRunOptions | undefined;
-  if (o.runOptions !== undefined) {
-    if (o.runOptions === null || typeof o.runOptions !== 'object')
-      throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option runOptions', 'an object', describe(o.runOptions));
-    for (const k of Object.keys(o.runOptions)) {
-      if (!RUN_KEYS.has(k))
-        throw invalid(
-          'ERR_INVALID_ARGUMENT',
-          'Batcher option runOptions',
-          `only run options that apply to a whole batch (${[...RUN_KEYS].join(', ')})`,
-          `key '${k}'`,
-        );
-    }
-    runOptions = o.runOptions;
-  }
-  if (o.ownsTarget !== undefined && typeof o.ownsTarget !== 'boolean')
-    throw invalid('ERR_INVALID_ARGUMENT', 'Batcher option ownsTarget', 'a boolean', describe(o.ownsTarget));
+  if (o.maxQueueSize !== undefined) maxQueueSize = o.maxQueueSize === Infinity ? Infinity : integer(o.maxQueueSize, opt('maxQueueSize'), 1);
+  const batchAxis = o.batchAxis === undefined ? 0 : o.batchAxis === null ? null : integer(o.batchAxis, opt('batchAxis'), 0, 63);
+  const priorityLevels = o.priorityLevels === undefined ? 1 : integer(o.priorityLevels, opt('priorityLevels'), 1, 64);
+  const schedule = resolveScheduleName(o);
   return {
     maxBatchSize,
-    maxQueueDelayMs: ms(o.maxQueueDelayMs, 'Batcher option maxQueueDelayMs', 0),
+    maxQueueDelayMs: o.maxQueueDelayMs === undefined ? 0 : nonNegativeMs(o.maxQueueDelayMs, opt('maxQueueDelayMs'), MAX_QUEUE_DELAY_MS),
     preferredBatchSizes: preferred,
     maxQueueSize,
-    maxInflightBatches:
-      o.maxInflightBatches === undefined ? undefined : int(o.maxInflightBatches, 'Batcher option maxInflightBatches', 1, 1024, 1),
+    maxInflightBatches: o.maxInflightBatches === undefined ? undefined : integer(o.maxInflightBatches, opt('maxInflightBatches'), 1, 1024),
+    maxLatencyMs: o.maxLatencyMs === undefined ? Infinity : positiveMs(o.maxLatencyMs, opt('maxLatencyMs')),
     batchAxis,
-    oversize: o.oversize ?? 'split',
-    padding: o.padding,
-    timeoutMs: ms(o.timeoutMs, 'Batcher option timeoutMs', Infinity),
+    oversize: o.oversize === undefined ? 'split' : oneOf(o.oversize, opt('oversize'), ['split', 'reject']),
+    padding: o.padding as PaddingPolicy | undefined,
+    timeoutMs: o.timeoutMs === undefined ? Infinity : nonNegativeMs(o.timeoutMs, opt('timeoutMs')),
     priorityLevels,
-    defaultPriority,
-    runOptions,
-    ownsTarget: o.ownsTarget ?? false,
+    defaultPriority: o.defaultPriority === undefined ? 0 : integer(o.defaultPriority, opt('defaultPriority'), 0, priorityLevels - 1),
+    runOptions: o.runOptions === undefined ? undefined : checkBatchRunOptions(o.runOptions),
+    ownsTarget: o.ownsTarget === undefined ? false : boolean(o.ownsTarget, opt('ownsTarget')),
+    schedule,
   };
 }
 
-const REQUEST_KEYS = new Set(['signal', 'timeoutMs', 'deadline', 'priority']);
-const SESSION_ONLY = new Set(['tag', 'mode', 'logSeverityLevel', 'logVerbosityLevel', 'configEntries', 'terminate', 'extra']);
+/** Options only the fixed schedule reads, and the one only the adaptive schedule reads. */
+const FIXED_ONLY = ['maxQueueDelayMs', 'preferredBatchSizes'] as const;
 
-/** @internal Validates per-request options (ERR_INVALID_ARGUMENT, naming session-only keys). */
-export function checkRunOptions(o: BatchRunOptions, levels: number): void {
-  if (o === null || typeof o !== 'object') throw invalid('ERR_INVALID_ARGUMENT', 'Batcher.run options', 'an object', describe(o));
-  for (const k of Object.keys(o)) {
-    if (REQUEST_KEYS.has(k)) continue;
-    if (SESSION_ONLY.has(k)) {
-      throw invalid(
-        'ERR_INVALID_ARGUMENT',
-        'Batcher.run options',
-        'per-request options (signal, timeoutMs, deadline, priority)',
-        `'${k}', a session run option that would apply to a whole batch: set it in the Batcher's runOptions`,
-      );
-    }
+/**
+ * The schedule's name: as given; else 'fixed' when fixed settings are given (maxQueueDelayMs,
+ * preferredBatchSizes, or maxInflightBatches without maxLatencyMs), else 'adaptive'. Options of
+ * the other schedule are refused rather than ignored.
+ */
+function resolveScheduleName(o: Record<string, unknown>): string {
+  const fixedOnly = FIXED_ONLY.find((k) => o[k] !== undefined);
+  const name =
+    o.schedule !== undefined
+      ? oneOf(o.schedule, 'Batcher option schedule', SCHEDULE_NAMES)
+      : fixedOnly !== undefined || (o.maxInflightBatches !== undefined && o.maxLatencyMs === undefined)
+        ? 'fixed'
+        : 'adaptive';
+  const misplaced = name === 'adaptive' ? fixedOnly : name === 'fixed' && o.maxLatencyMs !== undefined ? 'maxLatencyMs' : undefined;
+  if (misplaced !== undefined) {
     throw invalid(
       'ERR_INVALID_ARGUMENT',
-      'Batcher.run options',
-      'per-request options (signal, timeoutMs, deadline, priority)',
-      `key '${k}'`,
+      `Batcher option ${misplaced}`,
+      `no ${misplaced} with schedule '${name}' (it applies to the ${name === 'adaptive' ? 'fixed' : 'adaptive'} schedule)`,
+      describe(o[misplaced]),
     );
   }
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
-    throw invalid('ERR_INVALID_ARGUMENT', 'Batcher.run option signal', 'an AbortSignal', describe(o.signal));
-  if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === 'number' && o.timeoutMs >= 0))
-    throw invalid('ERR_INVALID_ARGUMENT', 'Batcher.run option timeoutMs', 'a non-negative number of milliseconds', describe(o.timeoutMs));
-  if (o.deadline !== undefined && !(typeof o.deadline === 'number' && Number.isFinite(o.deadline)))
-    throw invalid('ERR_INVALID_ARGUMENT', 'Batcher.run option deadline', 'a time in ms since the epoch', describe(o.deadline));
-  if (o.priority !== undefined) int(o.priority, 'Batcher.run option priority', 0, levels - 1, 0);
+  return name;
+}
+
+/** A time in ms above 0 (a latency target of 0 cannot be met); Infinity for none. */
+function positiveMs(v: unknown, what: string): number {
+  const ms = nonNegativeMs(v, what);
+  if (ms === 0) throw invalid('ERR_INVALID_ARGUMENT', what, 'a time above 0 ms', describe(v));
+  return ms;
 }

@@ -1,12 +1,13 @@
 /**
- * The batcher's queue: requests grouped by shape (only equal shapes share a batch), one FIFO per
- * priority level inside each group, and a min-heap of deadlines so one timer serves every
- * request's timeout. Removal is lazy: a dropped entry stays in its FIFO, marked, until it reaches
- * the front; the group's counters are updated at once.
+ * The batcher's queue bookkeeping: requests grouped by shape (only equal shapes share a batch), one
+ * FIFO per priority level inside each group, the counters of what is queued, and a min-heap of
+ * deadlines so one timer serves every request's timeout. Removal is lazy: a dropped entry stays in
+ * its FIFO, marked, until it reaches the front; the counters are updated at once.
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { FeedsType, ReturnType } from '../session/session.js';
 import type { PaddingInfo } from './layout.js';
+import type { QueueGroup } from './schedule.js';
 
 /** Entry states. */
 export const QUEUED = 0,
@@ -36,7 +37,8 @@ export class BatchJob {
   parts: BatchEntry[] = [];
   results: (ReturnType | undefined)[] | undefined;
   signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
+  /** Stops listening to `signal` (set while it listens). */
+  unsubscribe: (() => void) | undefined;
 
   constructor(
     readonly rows: number,
@@ -112,7 +114,7 @@ export class Fifo {
 }
 
 /** Requests of one shape (same key): they may share a batch. */
-export class ShapeGroup {
+export class ShapeGroup implements QueueGroup {
   readonly queues: Fifo[];
   /** Queued rows and entries (dropped ones excluded). */
   rows = 0;
@@ -132,6 +134,14 @@ export class ShapeGroup {
       if (e) return e;
     }
     return undefined;
+  }
+
+  get requests(): number {
+    return this.count;
+  }
+
+  get oldestEnqueuedAt(): number {
+    return this.oldest();
   }
 
   /** Enqueue time of the longest-waiting queued entry (Infinity when empty). */
@@ -196,5 +206,133 @@ export class DeadlineHeap {
     const kept = this.#items.filter(keep);
     this.#items = [];
     for (const j of kept) this.push(j);
+  }
+}
+
+/** Entries taken from a group for one batch. */
+export interface Taken {
+  entries: BatchEntry[];
+  rows: number;
+}
+
+/**
+ * Every queued entry, by group, with the counters of what is queued. `onEmpty` is called when the
+ * last queued entry leaves (nothing left to time out or to wait for).
+ */
+export class BatchQueue {
+  readonly #groups = new Map<string, ShapeGroup>();
+  readonly #levels: number;
+  readonly #onEmpty: () => void;
+  /** Queued rows and entries (a split request counts once per queued part). */
+  rows = 0;
+  entries = 0;
+
+  constructor(levels: number, onEmpty: () => void) {
+    this.#levels = levels;
+    this.#onEmpty = onEmpty;
+  }
+
+  /** The group of requests with shape key `key`, made on first use. */
+  group(key: string): ShapeGroup {
+    let g = this.#groups.get(key);
+    if (g === undefined) {
+      g = new ShapeGroup(key, this.#levels);
+      this.#groups.set(key, g);
+    }
+    return g;
+  }
+
+  enqueue(e: BatchEntry): void {
+    const g = e.group;
+    g.queues[e.job.priority]!.push(e);
+    g.rows += e.rows;
+    g.count++;
+    this.rows += e.rows;
+    this.entries++;
+    e.job.queuedParts++;
+  }
+
+  /** Takes a queued entry out of the counters (it stays in its FIFO until it reaches the front). */
+  unqueue(e: BatchEntry, state: number): void {
+    e.state = state;
+    const g = e.group;
+    g.rows -= e.rows;
+    g.count--;
+    this.rows -= e.rows;
+    e.job.queuedParts--;
+    if (--this.entries === 0) this.#onEmpty();
+  }
+
+  /**
+   * The group to run next and its batch size: among groups for which `sizeOf` is above 0, the one
+   * whose head is the most urgent (priority level, then arrival). Empty groups are dropped.
+   */
+  pick(sizeOf: (g: ShapeGroup) => number): [ShapeGroup, number] | undefined {
+    let best: ShapeGroup | undefined;
+    let bestSize = 0;
+    let bestPriority = Infinity;
+    let bestAt = Infinity;
+    for (const g of this.#groups.values()) {
+      if (g.count === 0) {
+        this.#groups.delete(g.key);
+        continue;
+      }
+      const size = sizeOf(g);
+      if (size <= 0) continue;
+      const head = g.head()!;
+      const p = head.job.priority;
+      const at = head.job.enqueuedAt;
+      if (p < bestPriority || (p === bestPriority && at < bestAt)) {
+        best = g;
+        bestSize = size;
+        bestPriority = p;
+        bestAt = at;
+      }
+    }
+    return best === undefined ? undefined : [best, bestSize];
+  }
+
+  /** The smallest `f(g)` over groups with queued entries (Infinity when none). */
+  earliest(f: (g: ShapeGroup) => number): number {
+    let at = Infinity;
+    for (const g of this.#groups.values()) if (g.count > 0) at = Math.min(at, f(g));
+    return at;
+  }
+
+  /**
+   * Takes entries from `g` (priority order, then arrival) up to `limit` rows (at least one entry).
+   * Entries whose deadline has passed are dropped and handed to `expired` instead.
+   */
+  take(g: ShapeGroup, limit: number, now: number, expired: (e: BatchEntry) => void): Taken {
+    const entries: BatchEntry[] = [];
+    let rows = 0;
+    outer: for (let p = 0; p < g.queues.length; p++) {
+      const q = g.queues[p]!;
+      for (let e = q.peek(); e !== undefined; e = q.peek()) {
+        if (rows > 0 && rows + e.rows > limit) break outer;
+        q.shift();
+        if (e.job.deadline <= now) {
+          this.unqueue(e, DROPPED);
+          expired(e);
+          continue;
+        }
+        this.unqueue(e, RUNNING);
+        entries.push(e);
+        rows += e.rows;
+        if (rows >= limit) break outer;
+      }
+    }
+    return { entries, rows };
+  }
+
+  /** Every queued entry (for close()). */
+  live(): BatchEntry[] {
+    const out: BatchEntry[] = [];
+    for (const g of this.#groups.values()) for (const q of g.queues) for (const e of q.live()) out.push(e);
+    return out;
+  }
+
+  clear(): void {
+    this.#groups.clear();
   }
 }

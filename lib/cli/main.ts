@@ -19,6 +19,18 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
     summary: 'serve models over HTTP: Open Inference Protocol (KServe v2), /predict, a hot-reloading repository, /metrics',
     load: () => import('./commands/serve.js'),
   },
+  schema: {
+    summary: "infer an input schema (types, ranges, categories) from training data, or a model's baseline schema",
+    load: () => import('./commands/schema.js'),
+  },
+  validate: {
+    summary: 'check a CSV or JSON-lines file against a schema, as serving checks requests',
+    load: () => import('./commands/validate.js'),
+  },
+  profile: {
+    summary: "the reference profile drift is judged against, with the model's outputs on the data",
+    load: () => import('./commands/profile.js'),
+  },
 };
 
 function version(): string {

@@ -31,9 +31,13 @@ export interface NativeSessionMetadata {
   custom: Record<string, string>;
   providers: string[];
   providerFailures: { name: string; message: string }[];
+  /** Read by the addon from the very bytes ORT loaded (absent fields: not in the model). */
+  irVersion?: number;
+  producerVersion: string;
+  opsets: { domain: string; version: number }[];
 }
 
-/** Flat triples: [code, payload, dims, code, payload, dims, ...]; see native/values.h. */
+/** Flat triples: [code, payload, dims, code, payload, dims, ...]; see native/value_encoding.h. */
 export type Encoded = unknown[];
 
 export interface NativeSession {
@@ -74,6 +78,8 @@ export interface NativeStats {
   outputBytesZeroCopy: number;
   outputBytesCopied: number;
   fetchBytesInPlace: number;
+  /** Fetch targets in V8 memory of runs off the JS thread: written into native memory, copied back. */
+  fetchBytesCopied: number;
   runsInline: number;
   runsAsync: number;
   sessionsCreated: number;
@@ -94,26 +100,56 @@ export interface NativeNormalizedOptions {
   enableProfiling?: boolean;
   profileFilePrefix?: string;
   optimizedModelFilePath?: string;
+  /** A real, absolute directory path (validated by lib/session/session-options.ts). */
+  externalDataDirectory?: string;
   freeDimensionOverrides?: [string, string][];
   freeDimensionOverridesByDenotation?: [string, string][];
   configEntries?: [string, string][];
   executionProviders?: { name: string; options: [string, string][]; fallback: boolean }[];
 }
 
+/** This thread's run pool (native/run_pool.h). */
+export interface NativeRunQueue {
+  maxConcurrentRuns: number;
+  activeRuns: number;
+  waitingRuns: number;
+  /** Threads started so far (on demand, up to maxConcurrentRuns). */
+  runThreads: number;
+  /** Threads the OS refused (thread or pid limit, address space): runs share the threads that exist. */
+  runThreadStartFailures: number;
+  /** Why the last thread was refused. */
+  runThreadStartError?: string;
+}
+
+/** Limits the addon enforces (native/limits.h). */
+export interface NativeLimits {
+  /** Dimensions per tensor. */
+  maxRank: number;
+  /** Upper bound of runQueue(n) / init({ maxConcurrentRuns }). */
+  maxConcurrentRuns: number;
+}
+
 export interface NativeBinding {
   abiVersion: number;
+  /** The N-API version the addon was built for (native/build.json). */
+  napiVersion: number;
+  limits: NativeLimits;
   init(libraryPath: string): NativeRuntimeInfo;
   runtimeInfo(): NativeRuntimeInfo | null;
   stats(): NativeStats;
   disposeBuffer(data: ArrayBufferView | ArrayBuffer): boolean;
+  /** Sets the process-wide environment's default log level (0 verbose .. 4 fatal). */
+  setLogLevel(level: number): void;
   /** Reads (and with n, sets) this thread's limit on runs executing on the thread pool at once. */
-  runQueue(maxConcurrentRuns?: number): { maxConcurrentRuns: number; activeRuns: number; waitingRuns: number };
+  runQueue(maxConcurrentRuns?: number): NativeRunQueue;
   createSession(
     model: string | Uint8Array,
     options: NativeNormalizedOptions,
     inlineThresholdUs: number,
     copyOutputsBelowBytes: number,
   ): Promise<NativeSession>;
+  /** Tests only: a promise worker that fails at the step `mode` names (native/worker_probe.h). */
+  _probePromiseWorker(mode: 'ok' | 'execute-std' | 'execute-failure' | 'execute-other' | 'result-napi' | 'result-std'): Promise<string>;
   RunOptions: new (
     tag?: string,
     logSeverityLevel?: number,

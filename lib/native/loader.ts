@@ -18,7 +18,7 @@ import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { OrtexError } from '../base/errors.js';
 import { NATIVE_ABI_VERSION, type NativeBinding } from './binding.js';
-import { isSourceCheckout, packageManifest, packageRoot } from './package-root.js';
+import { isSourceCheckout, packageManifest, packageRoot, requiredNapiVersion } from './package-root.js';
 import { ADDON_FILE, hostLibc, platformPackage, type PlatformPackage } from './platform-package.js';
 import { fileProblem } from './regular-file.js';
 
@@ -65,7 +65,7 @@ function diagnose(message: string): string | undefined {
   }
   const napi = /undefined symbol: ((?:napi|node_api)_\w+)/.exec(m);
   if (napi) {
-    return `this Node does not provide ${napi[1]}: ortex needs N-API ${8} (Node >= 20.17); this Node has N-API ${process.versions.napi}`;
+    return `this Node does not provide ${napi[1]}: ortex needs N-API ${requiredNapiVersion()} (Node >= 20.17); this Node has N-API ${process.versions.napi}`;
   }
   if (/undefined symbol|symbol not found/i.test(m)) {
     return 'the binary references a symbol this process does not provide: it was built for another runtime or is out of date; rebuild it';
@@ -234,7 +234,8 @@ export function loadNative(): { binding: NativeBinding; path: string; origin: Na
     return cached;
   }
   const napi = Number(process.versions.napi);
-  const napiNote = napi < 8 ? ` This Node has N-API ${napi}; ortex needs N-API 8 (Node >= 20.17): upgrade Node.` : '';
+  const needed = requiredNapiVersion();
+  const napiNote = napi < needed ? ` This Node has N-API ${napi}; ortex needs N-API ${needed} (Node >= 20.17): upgrade Node.` : '';
   throw new OrtexError(
     'ERR_NATIVE_LOAD',
     `cannot load the ortex native addon for ${p.platform.id} ` +

@@ -7,6 +7,13 @@ export interface PackageManifest {
   name?: string;
   version?: string;
   optionalDependencies?: Record<string, string>;
+  /** cmake-js's field; kept in step with native/build.json by a test. */
+  binary?: { napi_versions?: number[] };
+}
+
+/** The N-API version the addon is built for (package.json's binary.napi_versions, from native/build.json). */
+export function requiredNapiVersion(): number {
+  return packageManifest().binary?.napi_versions?.[0] ?? 8;
 }
 
 function readManifest(dir: string): PackageManifest | undefined {

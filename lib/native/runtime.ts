@@ -8,7 +8,8 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { OrtexError, fromNative } from '../base/errors.js';
+import { describe, fromNative, invalid, OrtexError } from '../base/errors.js';
+import { integer, knownKeys, object } from '../base/validate.js';
 import { loadNative, type NativeOrigin } from './loader.js';
 import type { NativeBinding, NativeRuntimeInfo } from './binding.js';
 import { packageRoot } from './package-root.js';
@@ -100,14 +101,14 @@ function toInfo(n: NativeRuntimeInfo, source: LibrarySource, addonPath: string):
  * with the same library is a no-op; another library after the first load throws ERR_NATIVE_LOAD.
  */
 export function init(options: InitOptions = {}): RuntimeInfo {
-  if (options === null || typeof options !== 'object') {
-    throw new OrtexError('ERR_INVALID_ARGUMENT', `expected an object for init options, received ${typeof options}`);
-  }
+  knownKeys(object(options, 'init options'), 'init options', ['runtimeLibrary', 'maxConcurrentRuns']);
+  const fromEnv = process.env.ORTEX_MAX_CONCURRENT_RUNS;
   const limit =
-    options.maxConcurrentRuns ?? (process.env.ORTEX_MAX_CONCURRENT_RUNS ? Number(process.env.ORTEX_MAX_CONCURRENT_RUNS) : undefined);
-  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1024)) {
-    throw new OrtexError('ERR_INVALID_ARGUMENT', `expected an integer from 1 to 1024 for maxConcurrentRuns, received ${String(limit)}`);
-  }
+    options.maxConcurrentRuns !== undefined
+      ? integer(options.maxConcurrentRuns, 'maxConcurrentRuns', 1, 1024)
+      : fromEnv
+        ? integer(Number(fromEnv), 'ORTEX_MAX_CONCURRENT_RUNS', 1, 1024)
+        : undefined;
   const info = loadRuntime(options);
   if (limit !== undefined) state!.binding.runQueue(limit);
   return info;
@@ -117,9 +118,8 @@ function loadRuntime(options: InitOptions): RuntimeInfo {
   let path: string | undefined;
   let source: LibrarySource;
   if (options.runtimeLibrary !== undefined) {
-    if (typeof options.runtimeLibrary !== 'string' || options.runtimeLibrary === '') {
-      throw new OrtexError('ERR_INVALID_ARGUMENT', `expected a file path for runtimeLibrary, received ${typeof options.runtimeLibrary}`);
-    }
+    if (typeof options.runtimeLibrary !== 'string' || options.runtimeLibrary === '')
+      throw invalid('ERR_INVALID_ARGUMENT', 'runtimeLibrary', 'a file path', describe(options.runtimeLibrary));
     path = resolve(options.runtimeLibrary);
     source = 'init';
   } else if (process.env.ORTEX_ORT_LIB) {
@@ -168,7 +168,30 @@ function loadRuntime(options: InitOptions): RuntimeInfo {
     throw fromNative(e, 'ERR_NATIVE_LOAD', `cannot load ONNX Runtime from ${path} (${source})`);
   }
   state = { binding, info: toInfo(native, source, addonPath) };
+  if (logLevel !== DEFAULT_LOG_LEVEL) applyLogLevel(binding, logLevel);
   return state.info;
+}
+
+/** The level the environment is created with (ORT_LOGGING_LEVEL_WARNING, native/ort_runtime.cc). */
+const DEFAULT_LOG_LEVEL = 2;
+let logLevel = DEFAULT_LOG_LEVEL;
+
+function applyLogLevel(b: NativeBinding, level: number): void {
+  try {
+    b.setLogLevel(level);
+  } catch (e) {
+    throw fromNative(e, 'ERR_RUNTIME');
+  }
+}
+
+/**
+ * Sets ONNX Runtime's default log level (0 verbose, 1 info, 2 warning, 3 error, 4 fatal): now if
+ * the runtime is loaded, else when it loads. The environment is process-wide: the level applies
+ * to every thread's sessions, except where a session or run sets its own `logSeverityLevel`.
+ */
+export function setRuntimeLogLevel(level: 0 | 1 | 2 | 3 | 4): void {
+  logLevel = level;
+  if (state) applyLogLevel(state.binding, level);
 }
 
 /** The loaded binding, loading the default runtime on first use. */

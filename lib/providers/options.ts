@@ -3,6 +3,9 @@
  * Unknown providers and raw keys still pass through `options` (ORT's spelling).
  */
 import { describe, invalid } from '../base/errors.js';
+import { boolean, choices, integer, isPlainObject, nonEmptyString, object, oneOf, unknownKey } from '../base/validate.js';
+import type { NativeNormalizedOptions } from '../native/binding.js';
+import { PROVIDERS, providerByShort } from '../native/provider-names.js';
 
 export type OnFailure = 'error' | 'fallback';
 
@@ -22,7 +25,7 @@ export interface CpuProviderOptions extends Common {
 export interface CudaProviderOptions extends Common {
   name: 'cuda';
   deviceId?: number;
-  /** Bytes the CUDA arena may hold. */
+  /** Bytes the CUDA arena may hold (a positive integer: `4 * 2 ** 30`, not `4 << 30`, which is 0). */
   gpuMemLimit?: number;
   arenaExtendStrategy?: 'nextPowerOfTwo' | 'sameAsRequested';
   /** cuDNN convolution algorithm search. */
@@ -74,43 +77,26 @@ export type ExecutionProviderConfig =
 
 type Converter = (value: unknown, what: string) => string;
 
-const bool: Converter = (v, what) => {
-  if (typeof v !== 'boolean') throw invalid('ERR_INVALID_ARGUMENT', what, 'a boolean', describe(v));
-  return v ? '1' : '0';
-};
-const uint: Converter = (v, what) => {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
-    throw invalid('ERR_INVALID_ARGUMENT', what, 'a non-negative integer', describe(v));
-  return String(v);
-};
-const str: Converter = (v, what) => {
-  if (typeof v !== 'string' || v === '') throw invalid('ERR_INVALID_ARGUMENT', what, 'a non-empty string', describe(v));
-  return v;
-};
-const oneOf =
+const bool: Converter = (v, what) => (boolean(v, what) ? '1' : '0');
+const uint: Converter = (v, what) => String(integer(v, what, 0));
+/** Sizes in bytes: 0 is never meant (`4 << 30` is 0 in JavaScript: write `4 * 2 ** 30`). */
+const bytes: Converter = (v, what) => String(integer(v, what, 1));
+const path: Converter = (v, what) => nonEmptyString(v, what);
+/** One of the table's keys, converted to ORT's spelling. */
+const oneOfTable =
   (table: Record<string, string>): Converter =>
-  (v, what) => {
-    if (typeof v !== 'string' || !(v in table))
-      throw invalid(
-        'ERR_INVALID_ARGUMENT',
-        what,
-        `one of ${Object.keys(table)
-          .map((k) => `'${k}'`)
-          .join(', ')}`,
-        describe(v),
-      );
-    return table[v]!;
-  };
-const same = (...values: string[]) => oneOf(Object.fromEntries(values.map((v) => [v, v])));
+  (v, what) =>
+    table[oneOf(v, what, Object.keys(table))]!;
+const same = (...values: string[]) => oneOfTable(Object.fromEntries(values.map((v) => [v, v])));
 
 /** Typed option → [ORT key, converter] per provider (keys as ORT 1.29/1.30 read them). */
 const TYPED: Record<string, Record<string, [string, Converter]>> = {
   cpu: { useArena: ['use_arena', bool] },
   cuda: {
     deviceId: ['device_id', uint],
-    gpuMemLimit: ['gpu_mem_limit', uint],
-    arenaExtendStrategy: ['arena_extend_strategy', oneOf({ nextPowerOfTwo: 'kNextPowerOfTwo', sameAsRequested: 'kSameAsRequested' })],
-    cudnnConvAlgoSearch: ['cudnn_conv_algo_search', oneOf({ exhaustive: 'EXHAUSTIVE', heuristic: 'HEURISTIC', default: 'DEFAULT' })],
+    gpuMemLimit: ['gpu_mem_limit', bytes],
+    arenaExtendStrategy: ['arena_extend_strategy', oneOfTable({ nextPowerOfTwo: 'kNextPowerOfTwo', sameAsRequested: 'kSameAsRequested' })],
+    cudnnConvAlgoSearch: ['cudnn_conv_algo_search', oneOfTable({ exhaustive: 'EXHAUSTIVE', heuristic: 'HEURISTIC', default: 'DEFAULT' })],
     doCopyInDefaultStream: ['do_copy_in_default_stream', bool],
     enableCudaGraph: ['enable_cuda_graph', bool],
     useTf32: ['use_tf32', bool],
@@ -120,13 +106,13 @@ const TYPED: Record<string, Record<string, [string, Converter]>> = {
     deviceId: ['device_id', uint],
     fp16: ['trt_fp16_enable', bool],
     int8: ['trt_int8_enable', bool],
-    engineCachePath: ['trt_engine_cache_path', str],
-    maxWorkspaceSize: ['trt_max_workspace_size', uint],
-    timingCachePath: ['trt_timing_cache_path', str],
+    engineCachePath: ['trt_engine_cache_path', path],
+    maxWorkspaceSize: ['trt_max_workspace_size', bytes],
+    timingCachePath: ['trt_timing_cache_path', path],
   },
   webgpu: {
     deviceId: ['deviceId', uint],
-    powerPreference: ['powerPreference', oneOf({ 'high-performance': 'HighPerformance', 'low-power': 'LowPower' })],
+    powerPreference: ['powerPreference', oneOfTable({ 'high-performance': 'HighPerformance', 'low-power': 'LowPower' })],
     preferredLayout: ['preferredLayout', same('NCHW', 'NHWC')],
     storageBufferCacheMode: ['storageBufferCacheMode', same('disabled', 'lazyRelease', 'simple', 'bucket')],
     enableGraphCapture: ['enableGraphCapture', bool],
@@ -143,17 +129,38 @@ export function providerOptionPairs(short: string, config: Record<string, unknow
   for (const [key, value] of Object.entries(config)) {
     if (key === 'name' || key === 'onFailure' || key === 'options' || value === undefined) continue;
     const entry = table[key];
-    if (!entry) {
-      throw invalid(
-        'ERR_INVALID_ARGUMENT',
-        `${what}`,
-        `only known ${short} options (${['name', 'onFailure', 'options', ...Object.keys(table)].join(', ')})`,
-        `'${key}'`,
-      );
-    }
+    if (!entry) throw unknownKey(`${what} (${short})`, ['name', 'onFailure', 'options', ...Object.keys(table)], key);
     pairs.push([entry[0], entry[1](value, `${what}.${key}`)]);
     if (short === 'tensorrt' && key === 'engineCachePath') pairs.push(['trt_engine_cache_enable', '1']);
     if (short === 'tensorrt' && key === 'timingCachePath') pairs.push(['trt_timing_cache_enable', '1']);
   }
   return pairs;
+}
+
+function providerOptionValue(v: unknown, what: string): string {
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v === 'string') return v;
+  throw invalid('ERR_INVALID_ARGUMENT', what, 'a string, finite number or boolean', describe(v));
+}
+
+/** Validates `executionProviders` and converts it to the addon's form (ORT names, key/value pairs). */
+export function normalizeProviders(eps: unknown, what = 'executionProviders'): NativeNormalizedOptions['executionProviders'] {
+  if (!Array.isArray(eps))
+    throw invalid('ERR_INVALID_ARGUMENT', what, 'an array of provider names or { name, ... } objects', describe(eps));
+  return eps.map((ep: unknown, i: number) => {
+    const at = `${what}[${i}]`;
+    const config = typeof ep === 'string' ? { name: ep } : ep;
+    if (!isPlainObject(config) || typeof config.name !== 'string')
+      throw invalid('ERR_INVALID_ARGUMENT', at, 'a provider name or { name, ... }', describe(ep));
+    const known = providerByShort(config.name);
+    if (!known) throw invalid('ERR_INVALID_ARGUMENT', `${at}.name`, choices(PROVIDERS.map((p) => p.short)), describe(config.name));
+    if (config.onFailure !== undefined) oneOf(config.onFailure, `${at}.onFailure`, ['error', 'fallback']);
+    const options = providerOptionPairs(known.short, config, at);
+    if (config.options !== undefined) {
+      for (const [k, v] of Object.entries(object(config.options, `${at}.options`)))
+        options.push([k, providerOptionValue(v, `${at}.options.${k}`)]);
+    }
+    return { name: known.append, options, fallback: config.onFailure === 'fallback' };
+  });
 }

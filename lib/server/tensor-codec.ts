@@ -6,7 +6,7 @@
  */
 import { invalid, describe, OrtexError } from '../base/errors.js';
 import { elementTypeByName, type TensorData } from '../tensor/element-types.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, tensorData } from '../tensor/tensor.js';
 import type { ValueMetadata } from '../tensor/value-metadata.js';
 import { datatypeOfTensorType, fromFloat16Bits, oipName, toFloat16Bits, type DatatypeInfo } from './datatypes.js';
 import { allocate } from './small-storage.js';
@@ -231,7 +231,8 @@ export function tensorToJson(t: Tensor): unknown[] {
     case 'bool':
       return Array.from(data as Uint8Array, (v) => v !== 0);
     case 'float16':
-      return Array.from(data as Uint16Array, fromFloat16Bits);
+      // The bit patterns (`data` is a Float16Array where the runtime has one).
+      return Array.from(tensorData(t) as Uint16Array, fromFloat16Bits);
     case 'int64':
     case 'uint64': {
       const d = data as BigInt64Array;

@@ -1,8 +1,10 @@
 /** Session options: the public, typed shape and its validation into the addon's flat form. */
+import { realpathSync, statSync } from 'node:fs';
 import { describe, invalid } from '../base/errors.js';
+import { boolean, integer, isPlainObject, knownKeys, nonNegativeNumber, object, oneOf, string } from '../base/validate.js';
 import type { NativeNormalizedOptions } from '../native/binding.js';
-import { PROVIDERS, providerByShort } from '../native/provider-names.js';
-import { providerOptionPairs, type ExecutionProviderConfig } from '../providers/options.js';
+import { configEntries } from './config-entries.js';
+import { normalizeProviders, type ExecutionProviderConfig } from '../providers/options.js';
 
 export type { ExecutionProviderConfig } from '../providers/options.js';
 
@@ -33,6 +35,13 @@ export interface SessionOptions {
   /** onnxruntime-common's spelling of config entries: { session: { 'use_ort_model_bytes_directly': '1' } }. */
   extra?: Record<string, unknown>;
   /**
+   * onnxruntime-common's output placement: 'cpu' (the default, and the only value for a whole
+   * session here; keep outputs on a GPU per run with the run option `outputLocation: 'gpu'`).
+   */
+  preferredOutputLocation?: 'cpu' | Record<string, 'cpu'>;
+  /** onnxruntime-common's flag; accepted and ignored, as onnxruntime-node does. */
+  enableGraphCapture?: boolean;
+  /**
    * Runs whose measured duration is below this stay on the JS thread (a thread hop costs more);
    * longer ones run on the libuv pool. 0 disables inline runs. Default 250 µs.
    */
@@ -43,10 +52,19 @@ export interface SessionOptions {
    * than tracking an external buffer through GC. 0 = never copy. Default 4096.
    */
   copyOutputsBelowBytes?: number;
+  /**
+   * The folder that holds the model's external data files (tensors stored outside the .onnx
+   * file). A model given as bytes reads no files unless this is set; a model given as a path
+   * reads them from its own folder unless this names another. ONNX Runtime refuses locations
+   * that leave the folder (`../`, absolute paths, symbolic links out of it). See docs/safety.md.
+   */
+  externalDataDirectory?: string;
 }
 
 const OPT_LEVELS = { disabled: 0, basic: 1, extended: 2, layout: 3, all: 99 } as const;
+const OPT_LEVEL_NAMES = Object.keys(OPT_LEVELS) as (keyof typeof OPT_LEVELS)[];
 const EXEC_MODES = { sequential: 0, parallel: 1 } as const;
+const EXEC_MODE_NAMES = Object.keys(EXEC_MODES) as (keyof typeof EXEC_MODES)[];
 const KNOWN_KEYS = new Set([
   'executionProviders',
   'intraOpNumThreads',
@@ -67,86 +85,43 @@ const KNOWN_KEYS = new Set([
   'extra',
   'inlineThresholdUs',
   'copyOutputsBelowBytes',
+  'preferredOutputLocation',
+  'enableGraphCapture',
+  'externalDataDirectory',
 ]);
 
-function threads(v: unknown, what: string): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1024)
-    throw invalid('ERR_INVALID_ARGUMENT', what, 'an integer from 0 to 1024', describe(v));
-  return v;
+/** onnxruntime-common keys ortex does not take, and what to do instead. */
+const UNSUPPORTED: Record<string, string> = {
+  externalData:
+    'in-memory external data is not supported: create the session from the model file path (external data files beside it are found)',
+};
+
+/** preferredOutputLocation: 'cpu', or an object naming outputs → 'cpu'. */
+function checkOutputLocation(v: unknown): void {
+  const what = 'preferredOutputLocation';
+  const expected = "'cpu' (for outputs in GPU memory use the run option outputLocation: 'gpu')";
+  if (v === 'cpu') return;
+  if (!isPlainObject(v)) throw invalid('ERR_INVALID_ARGUMENT', what, expected, describe(v));
+  for (const [k, loc] of Object.entries(v))
+    if (loc !== 'cpu') throw invalid('ERR_INVALID_ARGUMENT', `${what}.${k}`, expected, describe(loc));
 }
 
-function bool(v: unknown, what: string): boolean | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw invalid('ERR_INVALID_ARGUMENT', what, 'a boolean', describe(v));
-  return v;
+function dimPairs(v: unknown, what: string): [string, string][] {
+  if (!isPlainObject(v)) throw invalid('ERR_INVALID_ARGUMENT', what, 'an object of dimension name → size', describe(v));
+  return Object.entries(v).map(([k, n]) => [k, String(integer(n, `${what}.${k}`, 0))]);
 }
 
-function str(v: unknown, what: string): string | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw invalid('ERR_INVALID_ARGUMENT', what, 'a string', describe(v));
-  return v;
-}
-
-function oneOf<T extends Record<string, number>>(v: unknown, table: T, what: string): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !(v in table))
-    throw invalid('ERR_INVALID_ARGUMENT', what, `one of ${Object.keys(table).join(', ')}`, describe(v));
-  return table[v as keyof T];
-}
-
-function dimPairs(v: unknown, what: string): [string, string][] | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'object' || v === null || Array.isArray(v))
-    throw invalid('ERR_INVALID_ARGUMENT', what, 'an object of dimension name → size', describe(v));
-  return Object.entries(v).map(([k, n]) => {
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
-      throw invalid('ERR_INVALID_ARGUMENT', `${what}.${k}`, 'a non-negative integer', describe(n));
-    return [k, String(n)];
-  });
-}
-
-function flattenConfig(prefix: string, v: unknown, out: [string, string][]): void {
-  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-    for (const [k, child] of Object.entries(v)) flattenConfig(prefix ? `${prefix}.${k}` : k, child, out);
-  } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
-    out.push([prefix, String(v)]);
-  } else {
-    throw invalid('ERR_INVALID_ARGUMENT', `config entry ${prefix}`, 'a string, number or boolean', describe(v));
+/** An existing directory, as its real absolute path (links resolved once, here). */
+function directory(v: unknown, what: string): string {
+  const expected = 'the path of an existing directory';
+  if (typeof v !== 'string' || v === '') throw invalid('ERR_INVALID_ARGUMENT', what, expected, describe(v));
+  try {
+    const real = realpathSync(v);
+    if (statSync(real).isDirectory()) return real;
+  } catch {
+    // missing or unreadable: refused below
   }
-}
-
-function providerOptionValue(v: unknown, what: string): string {
-  if (typeof v === 'boolean') return v ? '1' : '0';
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  if (typeof v === 'string') return v;
-  throw invalid('ERR_INVALID_ARGUMENT', what, 'a string, finite number or boolean', describe(v));
-}
-
-export function normalizeProviders(eps: unknown): NativeNormalizedOptions['executionProviders'] {
-  if (eps === undefined) return undefined;
-  if (!Array.isArray(eps))
-    throw invalid('ERR_INVALID_ARGUMENT', 'executionProviders', 'an array of provider names or { name, ... } objects', describe(eps));
-  return eps.map((ep: unknown, i: number) => {
-    const what = `executionProviders[${i}]`;
-    const config = (typeof ep === 'string' ? { name: ep } : ep) as Record<string, unknown> | null;
-    if (config === null || typeof config !== 'object' || typeof config.name !== 'string') {
-      throw invalid('ERR_INVALID_ARGUMENT', what, 'a provider name or { name, ... }', describe(ep));
-    }
-    const known = providerByShort(config.name);
-    if (!known)
-      throw invalid('ERR_INVALID_ARGUMENT', `${what}.name`, `one of ${PROVIDERS.map((p) => p.short).join(', ')}`, describe(config.name));
-    if (config.onFailure !== undefined && config.onFailure !== 'error' && config.onFailure !== 'fallback') {
-      throw invalid('ERR_INVALID_ARGUMENT', `${what}.onFailure`, "'error' or 'fallback'", describe(config.onFailure));
-    }
-    const options = providerOptionPairs(known.short, config, what);
-    if (config.options !== undefined) {
-      if (typeof config.options !== 'object' || config.options === null)
-        throw invalid('ERR_INVALID_ARGUMENT', `${what}.options`, 'an object', describe(config.options));
-      for (const [k, v] of Object.entries(config.options)) options.push([k, providerOptionValue(v, `${what}.options.${k}`)]);
-    }
-    return { name: known.append, options, fallback: config.onFailure === 'fallback' };
-  });
+  throw invalid('ERR_INVALID_ARGUMENT', what, expected, describe(v));
 }
 
 /** Validates options and converts them to the addon's flat form. */
@@ -157,56 +132,40 @@ export interface Scheduling {
 
 export function normalizeSessionOptions(options: SessionOptions | undefined): { native: NativeNormalizedOptions } & Scheduling {
   if (options === undefined) return { native: {}, inlineThresholdUs: 250, copyOutputsBelowBytes: 4096 };
-  if (typeof options !== 'object' || options === null)
-    throw invalid('ERR_INVALID_ARGUMENT', 'session options', 'an object', describe(options));
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_KEYS.has(key))
-      throw invalid('ERR_INVALID_ARGUMENT', 'session options', `only known keys (${[...KNOWN_KEYS].join(', ')})`, `unknown key "${key}"`);
+  const o = object(options, 'session options');
+  for (const k of Object.keys(o)) {
+    if (Object.hasOwn(UNSUPPORTED, k) && o[k] !== undefined)
+      throw invalid('ERR_INVALID_ARGUMENT', 'session options', 'options ortex supports', `${k}: ${UNSUPPORTED[k]}`);
   }
-  const o = options as Record<string, unknown>;
+  knownKeys(o, 'session options', KNOWN_KEYS);
+  if (o.preferredOutputLocation !== undefined) checkOutputLocation(o.preferredOutputLocation);
+  if (o.enableGraphCapture !== undefined) boolean(o.enableGraphCapture, 'enableGraphCapture');
   const native: NativeNormalizedOptions = {};
-  const set = <K extends keyof NativeNormalizedOptions>(k: K, v: NativeNormalizedOptions[K] | undefined) => {
-    if (v !== undefined) native[k] = v;
+  /** Sets `native[k]` to `check(o[k])` when the option is given. */
+  const set = <K extends keyof NativeNormalizedOptions>(k: K, check: (v: unknown, what: string) => NativeNormalizedOptions[K]) => {
+    const v = o[k];
+    if (v !== undefined) native[k] = check(v, k);
   };
-  set('intraOpNumThreads', threads(o.intraOpNumThreads, 'intraOpNumThreads'));
-  set('interOpNumThreads', threads(o.interOpNumThreads, 'interOpNumThreads'));
-  set('graphOptimizationLevel', oneOf(o.graphOptimizationLevel, OPT_LEVELS, 'graphOptimizationLevel'));
-  set('executionMode', oneOf(o.executionMode, EXEC_MODES, 'executionMode'));
-  set('enableCpuMemArena', bool(o.enableCpuMemArena, 'enableCpuMemArena'));
-  set('enableMemPattern', bool(o.enableMemPattern, 'enableMemPattern'));
-  if (o.logSeverityLevel !== undefined) {
-    if (![0, 1, 2, 3, 4].includes(o.logSeverityLevel as number))
-      throw invalid('ERR_INVALID_ARGUMENT', 'logSeverityLevel', 'an integer from 0 to 4', describe(o.logSeverityLevel));
-    native.logSeverityLevel = o.logSeverityLevel as number;
-  }
-  set('logVerbosityLevel', threads(o.logVerbosityLevel, 'logVerbosityLevel'));
-  set('logId', str(o.logId, 'logId'));
-  set('enableProfiling', bool(o.enableProfiling, 'enableProfiling'));
-  set('profileFilePrefix', str(o.profileFilePrefix, 'profileFilePrefix'));
-  set('optimizedModelFilePath', str(o.optimizedModelFilePath, 'optimizedModelFilePath'));
-  set('freeDimensionOverrides', dimPairs(o.freeDimensionOverrides, 'freeDimensionOverrides'));
-  set('freeDimensionOverridesByDenotation', dimPairs(o.freeDimensionOverridesByDenotation, 'freeDimensionOverridesByDenotation'));
-  const entries: [string, string][] = [];
-  if (o.configEntries !== undefined) {
-    if (typeof o.configEntries !== 'object' || o.configEntries === null)
-      throw invalid('ERR_INVALID_ARGUMENT', 'configEntries', 'an object of string values', describe(o.configEntries));
-    for (const [k, v] of Object.entries(o.configEntries)) flattenConfig(k, v, entries);
-  }
-  if (o.extra !== undefined) flattenConfig('', o.extra, entries);
+  const threads = (v: unknown, what: string) => integer(v, what, 0, 1024);
+  set('intraOpNumThreads', threads);
+  set('interOpNumThreads', threads);
+  set('graphOptimizationLevel', (v, what) => OPT_LEVELS[oneOf(v, what, OPT_LEVEL_NAMES)]);
+  set('executionMode', (v, what) => EXEC_MODES[oneOf(v, what, EXEC_MODE_NAMES)]);
+  set('enableCpuMemArena', boolean);
+  set('enableMemPattern', boolean);
+  set('logSeverityLevel', (v, what) => integer(v, what, 0, 4));
+  set('logVerbosityLevel', threads);
+  set('logId', string);
+  set('enableProfiling', boolean);
+  set('profileFilePrefix', string);
+  set('optimizedModelFilePath', string);
+  set('freeDimensionOverrides', dimPairs);
+  set('freeDimensionOverridesByDenotation', dimPairs);
+  const entries = configEntries(o.configEntries, o.extra, 'configEntries');
   if (entries.length) native.configEntries = entries;
-  set('executionProviders', normalizeProviders(o.executionProviders));
-  let inlineThresholdUs = 250;
-  if (o.inlineThresholdUs !== undefined) {
-    if (typeof o.inlineThresholdUs !== 'number' || !(o.inlineThresholdUs >= 0))
-      throw invalid('ERR_INVALID_ARGUMENT', 'inlineThresholdUs', 'a non-negative number', describe(o.inlineThresholdUs));
-    inlineThresholdUs = o.inlineThresholdUs;
-  }
-  let copyOutputsBelowBytes = 4096;
-  if (o.copyOutputsBelowBytes !== undefined) {
-    if (typeof o.copyOutputsBelowBytes !== 'number' || !Number.isSafeInteger(o.copyOutputsBelowBytes) || o.copyOutputsBelowBytes < 0) {
-      throw invalid('ERR_INVALID_ARGUMENT', 'copyOutputsBelowBytes', 'a non-negative integer', describe(o.copyOutputsBelowBytes));
-    }
-    copyOutputsBelowBytes = o.copyOutputsBelowBytes;
-  }
+  set('executionProviders', normalizeProviders);
+  set('externalDataDirectory', directory);
+  const inlineThresholdUs = o.inlineThresholdUs === undefined ? 250 : nonNegativeNumber(o.inlineThresholdUs, 'inlineThresholdUs');
+  const copyOutputsBelowBytes = o.copyOutputsBelowBytes === undefined ? 4096 : integer(o.copyOutputsBelowBytes, 'copyOutputsBelowBytes', 0);
   return { native, inlineThresholdUs, copyOutputsBelowBytes };
 }

@@ -17,7 +17,8 @@
  * `AddInitializer`, which ortex does not do yet (ORT's PrepackedWeightsContainer alone was tried
  * and saved no measurable memory).
  */
-import { describe, invalid, OrtexError } from '../base/errors.js';
+import { OrtexError } from '../base/errors.js';
+import { integer, knownKeys, object } from '../base/validate.js';
 import { InferenceSession, type FeedsType, type FetchesType, type ReturnType, type RunOptions } from './session.js';
 import type { SessionOptions } from './session-options.js';
 import type { ValueMetadata } from '../tensor/value-metadata.js';
@@ -95,12 +96,7 @@ export class SessionPool implements Runnable {
    * instance fails to load, the others are released and the first error is thrown.
    */
   static async create(model: string | Uint8Array | ArrayBuffer | ArrayBufferView, options: SessionPoolOptions = {}): Promise<SessionPool> {
-    if (options === null || typeof options !== 'object')
-      throw invalid('ERR_INVALID_ARGUMENT', 'session pool options', 'an object', describe(options));
-    for (const key of Object.keys(options)) {
-      if (key !== 'size' && key !== 'sessionOptions')
-        throw invalid('ERR_INVALID_ARGUMENT', 'session pool options', 'only known keys (size, sessionOptions)', `unknown key "${key}"`);
-    }
+    knownKeys(object(options, 'session pool options'), 'session pool options', ['size', 'sessionOptions']);
     // Instances share the environment's CPU arena (registered by ortex at load) instead of each
     // growing its own, unless the caller set the entry.
     const given = options.sessionOptions ?? {};
@@ -111,10 +107,12 @@ export class SessionPool implements Runnable {
       configEntries: { 'session.use_env_allocators': '1', ...(given.configEntries ?? {}) },
     };
     const intra = sessionOptions.intraOpNumThreads;
-    const size = options.size ?? (intra === 0 ? 1 : defaultPoolSize(typeof intra === 'number' ? intra : 1));
-    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 1024) {
-      throw invalid('ERR_INVALID_ARGUMENT', 'session pool size', 'an integer from 1 to 1024', describe(size));
-    }
+    const size =
+      options.size === undefined
+        ? intra === 0
+          ? 1
+          : defaultPoolSize(typeof intra === 'number' ? intra : 1)
+        : integer(options.size, 'session pool size', 1, 1024);
     const settled = await Promise.allSettled(Array.from({ length: size }, () => InferenceSession.create(model, sessionOptions)));
     const sessions = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');

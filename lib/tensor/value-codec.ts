@@ -4,7 +4,7 @@
  */
 import { elementTypeByCode, elementTypeByName, type TensorData, type TensorType } from './element-types.js';
 import { describe, invalid, OrtexError } from '../base/errors.js';
-import { Tensor } from './tensor.js';
+import { isTensor, Tensor, tensorCode, tensorData, tensorDevice, tensorDims, tensorType } from './tensor.js';
 import type { Encoded, NativeDeviceTensor } from '../native/binding.js';
 import { formatType, type TypeMetadata } from './value-metadata.js';
 
@@ -15,17 +15,15 @@ const CODE_SEQUENCE = 100,
   CODE_NONE = 102,
   CODE_DEVICE = 103;
 
-export interface CopyCounter {
-  bytes: number;
-}
-
 function fmtDims(dims: readonly unknown[]): string {
-  return `[${dims.map((d) => (d === null ? '?' : d)).join(',')}]`;
+  return `[${dims.map((d) => (d === '' ? '?' : d)).join(',')}]`;
 }
 
 /** Accepts ortex Tensors and, for drop-in use, onnxruntime-common tensors ({ type, data, dims }). */
 export function asTensor(v: unknown, what: string, expected: string): Tensor {
-  if (v instanceof Tensor) return v;
+  if (isTensor(v)) return v;
+  // Tensor.prototype without a Tensor's state (Object.create): its getters would throw.
+  if (v instanceof Tensor) throw invalid('ERR_INVALID_INPUT', what, expected, describe(v), 'type');
   const o = v as { type?: unknown; data?: unknown; dims?: unknown } | null;
   if (
     o &&
@@ -37,15 +35,16 @@ export function asTensor(v: unknown, what: string, expected: string): Tensor {
   ) {
     return new Tensor(o.type as TensorType, o.data as TensorData, o.dims as number[]);
   }
-  throw invalid('ERR_INVALID_INPUT', what, expected, describe(v));
+  throw invalid('ERR_INVALID_INPUT', what, expected, describe(v), 'type');
 }
 
 export function checkTensor(t: Tensor, spec: Extract<TypeMetadata, { kind: 'tensor' }>, what: string): void {
-  if (t.type !== spec.type) {
-    throw invalid('ERR_INVALID_INPUT', what, `a ${spec.type} tensor`, `a ${t.type} tensor`);
+  const type = tensorType(t);
+  if (type !== spec.type) {
+    throw invalid('ERR_INVALID_INPUT', what, `a ${spec.type} tensor`, `a ${type} tensor`);
   }
   const shape = spec.shape;
-  const dims = t.dims;
+  const dims = tensorDims(t);
   // ORT reports no shape as rank 0: a scalar and "unknown" look alike, so ORT checks those.
   if (shape.length === 0) return;
   if (shape.length !== dims.length) {
@@ -64,18 +63,44 @@ export function checkTensor(t: Tensor, spec: Extract<TypeMetadata, { kind: 'tens
   }
 }
 
-function pushTensor(out: Encoded, t: Tensor, copies: CopyCounter): void {
-  const device = t.deviceHandle;
+/** The error for a disposed tensor given as a feed or a fetch. */
+export function disposedError(what: string): OrtexError {
+  return invalid('ERR_INVALID_ARGUMENT', what, 'a tensor that is not disposed', 'a disposed tensor', 'value');
+}
+
+/**
+ * A copy of a string tensor's elements, each checked to be a string. Reading the caller's array
+ * runs whatever getters it has, here and not inside the native call.
+ */
+export function snapshotStrings(data: readonly unknown[], what: string): string[] {
+  const n = data.length;
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const s = data[i];
+    if (typeof s !== 'string') throw invalid('ERR_INVALID_INPUT', `data[${i}] of ${what}`, 'a string', describe(s), 'type');
+    out[i] = s;
+  }
+  return out;
+}
+
+/**
+ * The data ORT reads for `t`: its own, or a snapshot of a string tensor's elements. The addon
+ * copies what it must (shared buffers; V8 memory of runs that leave the JS thread).
+ */
+export function payloadOf(t: Tensor, what = 'a tensor'): TensorData {
+  const data = tensorData(t);
+  if (data === undefined) throw disposedError(what);
+  if (Array.isArray(data)) return snapshotStrings(data, what);
+  return data;
+}
+
+function pushTensor(out: Encoded, t: Tensor, what: string): void {
+  const device = tensorDevice(t);
   if (device !== undefined) {
-    out.push(CODE_DEVICE, [t.code, device], t.dims);
+    out.push(CODE_DEVICE, [tensorCode(t), device], tensorDims(t));
     return;
   }
-  let data = t.data;
-  if (t.mustCopy) {
-    data = (data as Float32Array).slice() as TensorData;
-    copies.bytes += (data as Float32Array).byteLength;
-  }
-  out.push(t.code, data, t.dims);
+  out.push(tensorCode(t), payloadOf(t, what), tensorDims(t));
 }
 
 function tensorOfKeys(keys: unknown[], type: TensorType, what: string): Tensor {
@@ -89,35 +114,35 @@ function tensorOfKeys(keys: unknown[], type: TensorType, what: string): Tensor {
 }
 
 /** Validates `v` against `spec` and appends its encoding to `out`. */
-export function encodeValue(v: unknown, spec: TypeMetadata, what: string, out: Encoded, copies: CopyCounter): void {
+export function encodeValue(v: unknown, spec: TypeMetadata, what: string, out: Encoded): void {
   switch (spec.kind) {
     case 'tensor': {
       const t = asTensor(v, what, `a ${spec.type} tensor`);
       checkTensor(t, spec, what);
-      pushTensor(out, t, copies);
+      pushTensor(out, t, what);
       return;
     }
     case 'optional':
       // null (no value) is handled by the caller: the input is simply not fed.
-      encodeValue(v, spec.element, what, out, copies);
+      encodeValue(v, spec.element, what, out);
       return;
     case 'sequence': {
-      if (!Array.isArray(v)) throw invalid('ERR_INVALID_INPUT', what, `an array (${formatType(spec)})`, describe(v));
+      if (!Array.isArray(v)) throw invalid('ERR_INVALID_INPUT', what, `an array (${formatType(spec)})`, describe(v), 'type');
       const items: Encoded = [];
-      for (let i = 0; i < v.length; i++) encodeValue(v[i], spec.element, `${what}[${i}]`, items, copies);
+      for (let i = 0; i < v.length; i++) encodeValue(v[i], spec.element, `${what}[${i}]`, items);
       // The element type lets the addon build an empty sequence (ORT's C API cannot).
       const elementCode = spec.element.kind === 'tensor' ? (elementTypeByName(spec.element.type)?.code ?? 0) : 0;
       out.push(CODE_SEQUENCE, items, elementCode);
       return;
     }
     case 'map': {
-      if (!(v instanceof Map)) throw invalid('ERR_INVALID_INPUT', what, `a Map (${formatType(spec)})`, describe(v));
+      if (!(v instanceof Map)) throw invalid('ERR_INVALID_INPUT', what, `a Map (${formatType(spec)})`, describe(v), 'type');
       if (spec.value.kind !== 'tensor') throw invalid('ERR_INVALID_INPUT', what, 'a map of tensor values', formatType(spec));
       const keys = tensorOfKeys([...v.keys()], spec.keyType, `keys of ${what}`);
       const values = tensorOfKeys([...v.values()], spec.value.type, `values of ${what}`);
       const items: Encoded = [];
-      pushTensor(items, keys, copies);
-      pushTensor(items, values, copies);
+      pushTensor(items, keys, `keys of ${what}`);
+      pushTensor(items, values, `values of ${what}`);
       out.push(CODE_MAP, items, null);
       return;
     }

@@ -1,10 +1,10 @@
 // Shared test helpers: model paths, seeded random data, numeric comparison, coded-error assertions,
 // float16/bfloat16 bit conversions and child-process runners.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as assert from 'uvu/assert';
-import { OrtexError, stats } from '../../dist/index.js';
+import { isOrtexError, OrtexError, stats } from '../../dist/index.js';
 
 export const TEST_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ROOT = join(TEST_DIR, '..');
@@ -79,10 +79,11 @@ export function sameBytes(actual, expected, what = 'data') {
 }
 
 function checkError(e, code, message) {
-  if (!(e instanceof OrtexError)) {
+  if (!(e instanceof OrtexError) || !isOrtexError(e)) {
     assert.unreachable(`expected an OrtexError ${code}, got ${e?.constructor?.name}: ${e?.code ?? ''} ${e?.message ?? e}`);
   }
-  assert.is(e.name, 'OrtexError');
+  // Validation errors are ortex's TypeError / RangeError subclasses (onnxruntime-common's classes).
+  assert.ok(['OrtexError', 'TypeError', 'RangeError'].includes(e.name), `error name ${e.name}`);
   assert.is(e.code, code, `expected code ${code}, got ${e.code}: ${e.message}`);
   if (message !== undefined) {
     const ok = message instanceof RegExp ? message.test(e.message) : e.message === message;
@@ -124,9 +125,27 @@ export function throws(fn, code, message) {
 /** Escapes a literal for use in a RegExp. */
 export const re = (s) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
-/** Runs `fn` and returns [result, difference of stats() counters]. */
+/**
+ * Collects (under --expose-gc) until garbage of earlier tests has been finalized: their output
+ * buffers and sessions stop changing stats() counters while a test measures. Returns stats().
+ */
+export async function settledStats() {
+  if (typeof globalThis.gc !== 'function') return stats();
+  let last = '';
+  for (let round = 0; round < 20; round++) {
+    globalThis.gc();
+    await new Promise((resolve) => setImmediate(resolve));
+    const { outputBuffersLive, sessionsReleased } = stats();
+    const now = `${outputBuffersLive}/${sessionsReleased}`;
+    if (now === last) break;
+    last = now;
+  }
+  return stats();
+}
+
+/** Runs `fn` and returns [result, difference of stats() counters], counted from a settled heap. */
 export async function statsDelta(fn) {
-  const before = stats();
+  const before = await settledStats();
   const result = await fn();
   const after = stats();
   const delta = {};
@@ -162,8 +181,20 @@ export async function settle(promises) {
  * Resolves to { code, signal, stdout, stderr }. The code can import DIST_URL.
  */
 export function runNode(code, { env = {}, timeoutMs = 60_000, args = [] } = {}) {
+  return spawnNode([...args, '--input-type=module', '-e', code], { env, timeoutMs });
+}
+
+/**
+ * Runs the script `file` (a child script beside its test) with `args` in a child process (cwd: repo
+ * root). Resolves to { code, signal, stdout, stderr }; killed after `timeoutMs`.
+ */
+export function runScript(file, args = [], { env = {}, timeoutMs = 60_000, nodeArgs = [] } = {}) {
+  return spawnNode([...nodeArgs, file, ...args], { env, timeoutMs });
+}
+
+function spawnNode(argv, { env, timeoutMs }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...args, '--input-type=module', '-e', code], {
+    const child = spawn(process.execPath, argv, {
       cwd: ROOT,
       env: { ...process.env, FORCE_COLOR: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -183,6 +214,26 @@ export function runNode(code, { env = {}, timeoutMs = 60_000, args = [] } = {}) 
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/**
+ * Runs a child script (a real file, with --expose-gc) to completion and returns its stdout as
+ * parsed JSON lines. A crash (a signal) or a non-zero exit fails the calling test.
+ */
+export function childJsonLines(script, args = [], { timeoutMs = 120_000 } = {}) {
+  const r = spawnSync(process.execPath, ['--expose-gc', script, ...args.map(String)], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 << 20,
+  });
+  const what = [script.split('/').pop(), ...args].join(' ');
+  assert.is(r.signal, null, `${what}: the child died with ${r.signal}: ${r.stderr.slice(-1500)}`);
+  assert.is(r.status, 0, `${what}: exit ${r.status}: ${r.stderr.slice(-1500)}`);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 /** The last line of a child's stdout parsed as JSON. */

@@ -1,0 +1,22 @@
+// Limits and defaults the addon enforces, each named once. The addon exports the limits JS
+// needs to know (binding.limits), so lib/ need not repeat them.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace ortex {
+
+// Dimensions per tensor: dims travel through fixed arrays of this size.
+constexpr size_t kMaxRank = 64;
+// runQueue(n) / init({ maxConcurrentRuns }): threads one environment's run pool may start.
+constexpr unsigned kMaxConcurrentRuns = 1024;
+// 2^53 - 1: the largest integer a JS number holds exactly (dims, byte counts).
+constexpr double kMaxSafeInteger = 9007199254740991.0;
+// Alignment of the dummy pointer handed to ORT for empty tensors (it wants a non-null one).
+constexpr size_t kEmptyDataAlignment = 64;
+// Runs measured faster than this (µs) execute inline on the JS thread; session option default.
+constexpr double kDefaultInlineThresholdUs = 250;
+// Inline runs started in one event-loop turn may hold the JS thread this long (ns) in total.
+constexpr uint64_t kLoopBudgetNs = 2000000;
+
+}  // namespace ortex
