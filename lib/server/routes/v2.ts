@@ -10,6 +10,7 @@ import type { ModelVersion } from '../model-version.js';
 import { decodeInputs, encodeResponse, requestedOutputs, splitBody, type InferRequest } from '../oip.js';
 import type { ModelEntry } from '../repository.js';
 import { tritonModelStat } from '../statistics.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import type { ValueMetadata } from '../../tensor/value-metadata.js';
 import { answerHeaders, sendJson } from './reply.js';
 
@@ -167,7 +168,9 @@ export function registerV2Routes(
           { ...route(req), protocol: 'v2', model: req.params.model, version: req.params.version, response: reply.raw },
           (v) => {
             wanted = requestedOutputs(request, v);
-            return decodeInputs(request, binary, v);
+            const feeds = decodeInputs(request, binary, v);
+            v.monitor?.validate(feeds as Record<string, Tensor>);
+            return feeds;
           },
           (v, out) => encodeResponse(v, id, out, wanted),
         );
