@@ -1,16 +1,16 @@
 /**
  * Configuration of the server and of each model: the JSON schemas (the reference in
  * docs/serving.md is written from them), the YAML/JSON file reader, and the merge of defaults,
- * server-wide settings and per-model files. Validated with Ajv, the validator Fastify uses for
- * request bodies, so a config error reads like a request error.
+ * server-wide settings and per-model files. Validated with the server's Ajv (json-schema.ts), the
+ * one that checks request bodies, so a config error reads like a request error.
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { describe, OrtexError } from '../base/errors.js';
+import { OrtexError } from '../base/errors.js';
 import type { StatisticName } from '../monitoring/statistics/index.js';
 import type { SessionOptions } from '../session/session-options.js';
+import { compileChecker } from './json-schema.js';
 
 /** Fixed batcher settings (a subset of BatcherOptions that makes sense per model). */
 export interface FixedBatching {
@@ -305,36 +305,14 @@ const serverConfigSchema = {
 
 export const SCHEMAS = { model: modelConfigSchema, server: serverConfigSchema };
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-const validators = {
-  model: ajv.compile(modelConfigSchema) as ValidateFunction,
-  server: ajv.compile(serverConfigSchema) as ValidateFunction,
+const checkers = {
+  model: compileChecker<unknown>(modelConfigSchema, 'ERR_INVALID_ARGUMENT'),
+  server: compileChecker<unknown>(serverConfigSchema, 'ERR_INVALID_ARGUMENT'),
 };
 
-function describeAjvError(e: ErrorObject, root: unknown, what: string): string {
-  const path = e.instancePath
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let value: unknown = root;
-  for (const p of path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[p] : undefined;
-  const where = path.length ? `${what} ${path.join('.')}` : what;
-  if (e.keyword === 'additionalProperties') {
-    const key = (e.params as { additionalProperty: string }).additionalProperty;
-    return `expected only known keys for ${where}, received key '${key}'`;
-  }
-  const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues;
-  const expected = allowed
-    ? `one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`
-    : (e.message ?? 'a valid value').replace(/^must (be )?/, '');
-  return `expected ${expected} for ${where}, received ${describe(value)}`;
-}
-
 /** Throws ERR_INVALID_ARGUMENT naming the first problem of `value` against a config schema. */
-export function checkConfig<T>(kind: keyof typeof validators, value: unknown, what: string): T {
-  const validate = validators[kind];
-  if (!validate(value)) throw new OrtexError('ERR_INVALID_ARGUMENT', describeAjvError(validate.errors![0]!, value, what));
-  return value as T;
+export function checkConfig<T>(kind: keyof typeof checkers, value: unknown, what: string): T {
+  return checkers[kind](value, what) as T;
 }
 
 /** Reads a YAML (`.yaml`, `.yml`) or JSON file. Throws ERR_INVALID_ARGUMENT with the parser's message. */
