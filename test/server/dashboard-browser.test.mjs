@@ -5,14 +5,15 @@
 // drift and rollout panels show their state (or say there is none), a page without the token
 // says 401 and takes one, and nothing breaks with no models or hundreds of versions.
 // Skips with a message only where chromium is missing (.ci/run installs Debian's package).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findChromium, launchChromium } from '../../tools/chromium.mjs';
-import { IRIS, ROOT, get, makeRepository, postJson, removeDir, startServer } from './helpers.mjs';
+import { irisCsv } from '../../tools/iris-csv.mjs';
+import { BIN, IRIS, ROOT, SERVER_URL, get, makeRepository, postJson, removeDir, startServer } from './helpers.mjs';
 
 const CHROMIUM = findChromium();
 const TOKEN = 'browser-token';
@@ -24,13 +25,28 @@ if (!CHROMIUM) {
     console.log('  skipped: no chromium binary (install Debian\'s "chromium" package, or set CHROMIUM_PATH)');
   });
 } else {
-  const repo = makeRepository({
-    'iris/1': IRIS,
-    'iris/2': IRIS,
-    'iris/config.yaml': 'versionPolicy: { all: true }\n',
-    'broken/1': IRIS,
-  });
+  // Two Iris versions, monitored against the Iris data's profile (written by `ortex profile`), and
+  // in a canary rollout where the server has rollouts (the rollout section is feature-detected
+  // from the config schema, so the file runs on a server without them and then checks that the
+  // panel says so).
+  const { CONFIG_SCHEMAS } = await import(SERVER_URL);
+  const ROLLOUTS = Boolean(CONFIG_SCHEMAS.model.properties.rollout);
+  const config = [
+    'versionPolicy: { all: true }',
+    'monitoring: { minSamples: 50, window: { subWindows: 4, subWindowMs: 1000 } }',
+    ...(ROLLOUTS ? ['rollout: { mode: canary, serving: "1", candidate: "2", percent: 30 }'] : []),
+  ].join('\n');
+  const repo = makeRepository({ 'iris/1': IRIS, 'iris/2': IRIS, 'iris/config.yaml': `${config}\n`, 'broken/1': IRIS });
   writeFileSync(join(repo, 'broken', '1', 'model.onnx'), 'not an onnx file');
+  writeFileSync(join(repo, 'iris.csv'), irisCsv());
+  for (const v of ['1', '2']) {
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'profile', join(repo, 'iris.csv'), '--model', IRIS, '--out', join(repo, 'iris', v, 'profile.json')],
+      { encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(`ortex profile failed: ${r.stderr}`);
+  }
   const server = await startServer({ models: repo, config: { auth: { token: TOKEN } } });
   const browser = await launchChromium(CHROMIUM);
   const pageErrors = [];
@@ -53,8 +69,10 @@ if (!CHROMIUM) {
         concurrency: 3,
         pauseMs: 2,
         requests: [
-          { path: '/v2/models/iris/versions/1/infer', body: inferBody([ROW]), weight: 3 },
-          { path: '/v2/models/iris/versions/2/infer', body: inferBody([ROW, ROW]), weight: 1 },
+          // /v1/models/iris/predict is routed (by the rollout where there is one, else to the newest version);
+          // explicit v1 requests keep both versions busy either way.
+          { path: '/v1/models/iris/predict', body: { features: [ROW] }, weight: 3 },
+          { path: '/v2/models/iris/versions/1/infer', body: inferBody([ROW, ROW]), weight: 1 },
         ],
       }),
     ],
@@ -137,20 +155,39 @@ if (!CHROMIUM) {
     );
   });
 
-  test('the drift and rollout panels show their state, or that there is none', async () => {
-    const auth = { authorization: `Bearer ${TOKEN}` };
-    const rollout = await get(`${server.url}/v2/models/iris/rollout`, auth);
-    const drift = await get(`${server.url}/v2/models/iris/drift`, auth);
-    await page.waitForFunction(() => window.ortexDashboard.rollout && window.ortexDashboard.drift, null, { timeout: 10_000 });
-    const rolloutText = await page.locator('#rollout').textContent();
-    const driftText = await page.locator('#drift').textContent();
-    if (rollout.status === 404) assert.match(rolloutText, /No rollout for this model\./);
-    else {
-      assert.is(rollout.status, 200);
-      assert.is(await page.locator('#rollout [data-field="mode"]').textContent(), rollout.body.mode);
+  test('the drift panel shows each feature against its threshold', async () => {
+    // The load repeats one row: once the window holds minSamples rows, every feature has drifted.
+    await page.waitForSelector('#drift tr[data-feature="petal_length"][data-drifted="true"]', { timeout: 15_000 });
+    const drift = (await get(`${server.url}/v2/models/iris/drift`, { authorization: `Bearer ${TOKEN}` })).body;
+    for (const f of drift.features) {
+      const row = page.locator(`#drift tr[data-scope="inputs"][data-feature="${f.name}"]`);
+      assert.is(await row.count(), 1, f.name);
+      assert.match(await row.textContent(), new RegExp(`^${f.name}${f.statistic}`));
     }
-    if (drift.status === 404) assert.match(driftText, /No monitoring \(drift report\) for this model\./);
-    else assert.is(drift.status, 200);
+    assert.ok((await page.locator('#drift tr[data-scope="outputs"]').count()) >= 1, 'output columns');
+    assert.match(await page.locator('#drift [data-field="status"]').textContent(), /drift/);
+  });
+
+  test('the rollout panel shows the mode, the candidate and the decisions', async () => {
+    await page.waitForFunction(() => window.ortexDashboard.rollout, null, { timeout: 10_000 });
+    const text = await page.locator('#rollout').textContent();
+    if (!ROLLOUTS) {
+      assert.match(text, /No rollout for this model\./);
+      console.log('  note: this server has no rollouts; the panel said so');
+      return;
+    }
+    const state = (await get(`${server.url}/v2/models/iris/rollout`, { authorization: `Bearer ${TOKEN}` })).body;
+    assert.is(await page.locator('#rollout [data-field="mode"]').textContent(), 'canary');
+    assert.is(await page.locator('#rollout [data-field="serving"]').textContent(), '1');
+    assert.match(await page.locator('#rollout [data-field="candidate"]').textContent(), /^2/);
+    assert.match(text, /30 % to the candidate/);
+    assert.ok(state.decisions.length >= 1);
+    assert.ok((await page.locator('#rollout li[data-action="start"]').count()) >= 1, 'the start decision is listed');
+    assert.is(await page.locator('#rollout tr[data-arm]').count(), 2, 'both arms');
+    // A promotion through the API appears in the panel's decision history.
+    const promoted = await postJson(`${server.url}/v2/models/iris/rollout/promote`, {}, { authorization: `Bearer ${TOKEN}` });
+    assert.is(promoted.status, 200);
+    await page.waitForSelector('#rollout li[data-action="promote"]', { timeout: 10_000 });
   });
 
   test('without a token the page says 401 and takes one', async () => {

@@ -374,6 +374,31 @@ function unavailable(r, what) {
 const facts = (pairs) =>
   el('dl', { class: 'facts' }, ...pairs.filter(([, v]) => v !== undefined).flatMap(([k, v]) => [el('dt', null, k), el('dd', null, v)]));
 
+/** p-value statistics drift when the (adjusted) p-value falls below the threshold; distances when they reach it. */
+const P_VALUE_STATISTICS = new Set(['ks', 'chisquare', 'z']);
+const isPValue = (c) =>
+  c.adjustedPValue !== undefined || c.values?.[c.statistic]?.pValue !== undefined || P_VALUE_STATISTICS.has(c.statistic);
+
+function driftRow(c, output) {
+  const test = isPValue(c);
+  const score = c.adjustedPValue ?? c.score;
+  // How far the column is towards its threshold (1 = at it), for the bar.
+  const ratio =
+    score === null || score === undefined || !c.threshold ? 0 : test ? c.threshold / Math.max(score, 1e-12) : score / c.threshold;
+  const bar = el('span', { class: `bar ${c.drifted ? 'bad' : ''}` });
+  bar.style.width = `${Math.min(100, Math.round(ratio * 50))}px`;
+  return el(
+    'tr',
+    { 'data-feature': c.name, 'data-scope': output ? 'outputs' : 'inputs', 'data-drifted': String(Boolean(c.drifted)) },
+    el('td', null, output ? `${c.name} (output)` : c.name),
+    el('td', null, c.statistic),
+    el('td', { class: 'num' }, fmt(score)),
+    el('td', { class: 'num' }, `${test ? '<' : '≥'} ${fmt(c.threshold)}`),
+    el('td', null, bar),
+    el('td', null, c.drifted ? badge('drift', 'bad') : badge('ok', 'good')),
+  );
+}
+
 function renderDrift() {
   const r = dash.drift;
   const box = $('drift');
@@ -383,9 +408,13 @@ function renderDrift() {
     return;
   }
   const d = r.body;
+  if (d.status === 'not-monitored') {
+    box.replaceChildren(el('p', { class: 'muted', 'data-state': 'none' }, d.message ?? 'No monitoring for this model.'));
+    return;
+  }
   const statusKind = d.status === 'drift' ? 'bad' : d.status === 'ok' ? 'good' : 'warn';
   const summary = facts([
-    ['status', badge(d.status, statusKind)],
+    ['status', el('span', { 'data-field': 'status' }, badge(d.status, statusKind))],
     ['version', d.model_version ?? d.version],
     [
       'drifted features',
@@ -393,29 +422,17 @@ function renderDrift() {
     ],
     ['window', `${d.window?.rows ?? 0} rows (judged from ${d.window?.minSamples ?? '?'})`],
     ['outputs', d.outputs ? badge(d.outputs.drifted ? 'drifted' : 'stable', d.outputs.drifted ? 'bad' : 'good') : undefined],
+    [
+      'violations',
+      d.violations?.length ? d.violations.map((v) => `${v.feature} ${v.rule} (${v.action}): ${v.count}`).join(' · ') : undefined,
+    ],
   ]);
-  const columns = [...(d.features ?? []), ...(d.outputs?.columns ?? [])];
   const head = el('tr', null, ...['column', 'statistic', 'score', 'threshold', '', 'drifted'].map((h) => el('th', null, h)));
-  const rows = columns.map((c) => {
-    // Tests drift when their p-value falls below the threshold; distances when they reach it.
-    const isTest = c.adjustedPValue !== undefined || c.statistic === 'ks' || c.statistic === 'chisquare';
-    const score = c.adjustedPValue ?? c.score;
-    const ratio = score === null || !c.threshold ? 0 : isTest ? c.threshold / Math.max(score, 1e-12) : score / c.threshold;
-    const bar = el('span', { class: `bar ${c.drifted ? 'bad' : ''}` });
-    bar.style.width = `${Math.min(100, Math.round(ratio * 50))}px`;
-    return el(
-      'tr',
-      { 'data-feature': c.name, 'data-drifted': String(Boolean(c.drifted)) },
-      el('td', null, c.scope === 'output' ? `${c.name} (output)` : c.name),
-      el('td', null, c.statistic),
-      el('td', { class: 'num' }, fmt(score)),
-      el('td', { class: 'num' }, `${isTest ? '<' : '≥'} ${fmt(c.threshold)}`),
-      el('td', null, bar),
-      el('td', null, c.drifted ? badge('drift', 'bad') : badge('ok', 'good')),
-    );
-  });
+  const rows = [...(d.features ?? []).map((c) => driftRow(c, false)), ...(d.outputs?.columns ?? []).map((c) => driftRow(c, true))];
   box.replaceChildren(summary, el('table', null, el('thead', null, head), el('tbody', null, ...rows)));
 }
+
+const stickyText = (s) => (!s ? '' : typeof s === 'string' ? s : s.header ? `header ${s.header}` : s.feature ? `feature ${s.feature}` : '');
 
 function renderRollout() {
   const r = dash.rollout;
@@ -426,15 +443,30 @@ function renderRollout() {
     return;
   }
   const s = r.body;
+  if (!s.mode || s.mode === 'none') {
+    if (!s.decisions?.length) {
+      box.replaceChildren(el('p', { class: 'muted', 'data-state': 'none' }, `No rollout: version ${s.serving ?? '–'} serves.`));
+      return;
+    }
+  }
+  const sticky = stickyText(s.sticky);
   const split =
-    s.mode === 'canary' || s.mode === 'ab' ? `${s.percent ?? 0} % to the candidate${s.sticky ? `, sticky by ${s.sticky}` : ''}` : undefined;
+    s.mode === 'canary' || s.mode === 'ab'
+      ? `${s.percent ?? 0} % to the candidate${sticky ? `, sticky by ${sticky}` : ''}`
+      : s.mode === 'shadow'
+        ? 'every answer from serving; copies to the candidate'
+        : undefined;
   const parts = [
     facts([
       ['mode', el('span', { 'data-field': 'mode' }, badge(s.mode ?? 'none'))],
       ['serving', el('span', { 'data-field': 'serving' }, s.serving ?? '–')],
-      ['candidate', el('span', { 'data-field': 'candidate' }, s.candidate ?? '–')],
+      [
+        'candidate',
+        el('span', { 'data-field': 'candidate' }, s.candidate ?? '–', s.candidate && s.candidate_ready === false ? ' (not ready)' : ''),
+      ],
       ['split', split],
-      ['phase', s.phase],
+      ['phase', el('span', { 'data-field': 'phase' }, s.phase ?? '–')],
+      ['step', s.step ? `${s.step.index} of ${s.step.of}` : undefined],
       ['since', s.since],
     ]),
   ];
@@ -449,7 +481,7 @@ function renderRollout() {
       el(
         'tr',
         { 'data-arm': arm },
-        el('td', null, arm),
+        el('td', null, a.label ?? arm),
         el('td', null, a.version ?? '–'),
         el('td', { class: 'num' }, String(a.requests ?? 0)),
         el('td', { class: 'num' }, String(a.errors ?? 0)),
@@ -487,10 +519,11 @@ function renderRollout() {
           .map((d) =>
             el(
               'li',
-              { 'data-action': d.action },
+              { 'data-action': d.action, 'data-reason': d.reason },
               el('strong', null, d.action),
-              ` ${d.at ?? ''} — ${d.reason ?? ''}`,
-              d.evidence ? el('div', { class: 'muted' }, evidenceText(d.evidence)) : null,
+              ` ${d.reason ?? ''} · ${d.at ?? ''}`,
+              d.detail ? el('div', null, d.detail) : null,
+              d.evidence && Object.keys(d.evidence).length ? el('div', { class: 'muted' }, evidenceText(d.evidence)) : null,
             ),
           ),
       ),
