@@ -182,6 +182,8 @@ test('the ortex tarball holds the JavaScript, types, CLI and demo model, and its
     /^models\/iris\/config\.yaml$/,
     /^dist\/(cjs\/)?([\w-]+\/)*[\w.-]+\.(js|d\.ts)$/,
     /^dist\/cjs\/package\.json$/,
+    // The dashboard's page, script and styles, served as they are (GET /dashboard).
+    /^lib\/server\/dashboard\/assets\/[\w-]+\.(html|css|js)$/,
   ];
   assert.equal(
     main.files.filter((f) => !allowed.some((re) => re.test(f))),

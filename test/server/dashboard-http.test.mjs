@@ -113,7 +113,7 @@ test('the config schema takes dashboard as a boolean only (as `ortex serve --con
   assert.equal(checkConfig('server', { dashboard: false }, 'config'), { dashboard: false });
   assert.throws(
     () => checkConfig('server', { dashboard: 'yes' }, 'config'),
-    (e) => e.code === 'ERR_INVALID_ARGUMENT' && /expected boolean for config dashboard, received string "yes"/.test(e.message),
+    (e) => e.code === 'ERR_INVALID_ARGUMENT' && /expected a boolean for dashboard of config, received string "yes"/.test(e.message),
   );
 });
 
