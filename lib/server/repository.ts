@@ -53,6 +53,8 @@ export interface ModelEntry {
   failures: number;
   /** Explicitly unloaded through the API: file changes do not bring it back, `load` does. */
   unloaded: boolean;
+  /** The model's config as last read (defaults, its file and the server's overrides merged). */
+  config: ModelConfig;
 }
 
 interface VersionFile {
@@ -307,7 +309,18 @@ export class ModelRepository extends EventEmitter {
   #entry(name: string): ModelEntry {
     let e = this.#entries.get(name);
     if (!e) {
-      e = { name, versions: new Map(), state: 'loading', reason: '', available: [], loads: 0, unloads: 0, failures: 0, unloaded: false };
+      e = {
+        name,
+        versions: new Map(),
+        state: 'loading',
+        reason: '',
+        available: [],
+        loads: 0,
+        unloads: 0,
+        failures: 0,
+        unloaded: false,
+        config: {},
+      };
       this.#entries.set(name, e);
     }
     return e;
@@ -352,7 +365,12 @@ export class ModelRepository extends EventEmitter {
       return;
     }
     e.available = available.map((v) => v.version).sort((a, b) => Number(a) - Number(b));
-    const configHash = createHash('sha1').update(JSON.stringify(config)).digest('hex').slice(0, 12);
+    e.config = config;
+    // Before any version loads: a rollout policy sees the config a new version arrives with.
+    this.emit('config', { model: name, config });
+    // A rollout change is applied by the router, not by reloading every version.
+    const { rollout: _rollout, ...loaded } = config;
+    const configHash = createHash('sha1').update(JSON.stringify(loaded)).digest('hex').slice(0, 12);
     const desired = applyPolicy(config.versionPolicy, available);
     let failed = false;
     for (const d of desired) {

@@ -35,7 +35,15 @@ export function registerKServeV1Routes(app: FastifyInstance, host: InferenceHost
       throw invalid('ERR_INVALID_INPUT', 'the :predict body', 'an object with a non-empty "instances" (or "inputs") array', describe(body));
     const answer = await infer(
       host,
-      { requestId: String(req.id), headers: req.headers, protocol: 'v1', model: req.params.model, version: undefined, response: reply.raw },
+      {
+        requestId: String(req.id),
+        headers: req.headers,
+        body,
+        protocol: 'v1',
+        model: req.params.model,
+        version: undefined,
+        response: reply.raw,
+      },
       (v) => decodeInstances(instances, v, mappers.get(v.model)),
       (v, out) => ({ predictions: encodePredict(out, v).prediction }),
     );

@@ -30,7 +30,7 @@ export function registerPredictRoutes(
     const features = body.features;
     const result = await infer(
       host,
-      { requestId: String(req.id), headers: req.headers, protocol: 'predict', model, version: undefined, response: reply.raw },
+      { requestId: String(req.id), headers: req.headers, body, protocol: 'predict', model, version: undefined, response: reply.raw },
       (v) => decodePredict(features, v, options.mappers.get(v.model)),
       (v, out) => encodePredict(out, v),
     );
