@@ -10,6 +10,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { describe, OrtexError } from '../base/errors.js';
 import type { SessionOptions } from '../session/session-options.js';
+import { rolloutSchema, type RolloutSpec } from './rollout/spec.js';
 
 /** Fixed batcher settings (a subset of BatcherOptions that makes sense per model). */
 export interface FixedBatching {
@@ -52,6 +53,8 @@ export interface ModelConfig {
   limits?: ModelLimits;
   /** Run one inference on generated inputs before a version takes traffic. Default true. */
   warmup?: boolean;
+  /** Canary, shadow or A/B rollout of a candidate version (docs/rollouts.md). Applied without reloading the versions. */
+  rollout?: RolloutSpec;
 }
 
 export interface AuthConfig {
@@ -137,6 +140,7 @@ const modelConfigSchema = {
       properties: { maxQueueSize: positiveInt, timeoutMs: { type: 'number', exclusiveMinimum: 0 }, maxElementsPerTensor: positiveInt },
     },
     warmup: { type: 'boolean' },
+    rollout: rolloutSchema,
   },
 } as const;
 
@@ -170,12 +174,13 @@ const serverConfigSchema = {
   },
 } as const;
 
-export const SCHEMAS = { model: modelConfigSchema, server: serverConfigSchema };
+export const SCHEMAS = { model: modelConfigSchema, server: serverConfigSchema, rollout: rolloutSchema };
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 const validators = {
   model: ajv.compile(modelConfigSchema) as ValidateFunction,
   server: ajv.compile(serverConfigSchema) as ValidateFunction,
+  rollout: ajv.compile(rolloutSchema) as ValidateFunction,
 };
 
 function describeAjvError(e: ErrorObject, root: unknown, what: string): string {
