@@ -81,3 +81,37 @@ export function percentile(values, p) {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)];
 }
+
+/**
+ * Keeps `concurrency` request loops going until `done(state)` holds for the rollout state (polled
+ * every 25 ms) or `max` requests were sent; then sends `after` more. Resolves to
+ * `{ results, state }`: every answer, and the state that ended the load.
+ */
+export async function loadUntil(url, done, { max = 5000, concurrency = 8, after = 0, make } = {}) {
+  const request = make ?? ((i) => ({ body: inferBody(ROWS[i % ROWS.length]) }));
+  const results = [];
+  let sent = 0;
+  let stop = false;
+  let state;
+  const poller = (async () => {
+    while (!stop) {
+      state = await rolloutState(url);
+      if (done(state)) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    stop = true;
+  })();
+  const workers = Array.from({ length: concurrency }, async () => {
+    while (!stop && sent < max) {
+      const i = sent++;
+      const [r] = await send(url, 1, () => request(i), { concurrency: 1 });
+      results.push({ ...r, i });
+    }
+  });
+  await Promise.all(workers);
+  stop = true;
+  await poller;
+  state = await rolloutState(url);
+  if (after > 0) results.push(...(await send(url, after, request, { concurrency })).map((r) => ({ ...r, after: true })));
+  return { results, state };
+}
