@@ -9,6 +9,7 @@ import { invalid, describe, OrtexError } from '../base/errors.js';
 import type { FeedsType, ReturnType } from '../session/session.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { ValueMetadata } from '../tensor/value-metadata.js';
+import type { FeatureInput, Monitor } from '../monitoring/index.js';
 import { datatypeOfTensorType, type DatatypeInfo } from './datatypes.js';
 import type { ModelVersion } from './model-version.js';
 import { checkElementCount, checkJsonCarries, jsonRows, jsonStorage, writeJson } from './tensor-codec.js';
@@ -96,9 +97,27 @@ export function predictPlan(version: ModelVersion): PredictPlan {
   return plan;
 }
 
-/** Feeds for a /predict body: `features` is one row, or an array of rows. */
+/**
+ * Feeds of a monitored version: named record(s) or positional row(s) validated by its input
+ * schema and built into the model's inputs (Monitor.prepare); a rejected rule throws
+ * ERR_INVALID_INPUT naming the feature, the rule and the value.
+ */
+function preparedFeeds(monitor: Monitor, features: unknown, version: ModelVersion, what: string): FeedsType {
+  const plan = predictPlan(version);
+  const { feeds, rows } = monitor.prepare(features as FeatureInput);
+  if (rows === 0) throw invalid('ERR_INVALID_INPUT', what, 'at least one row', '0 rows');
+  if (rows > plan.maxRows) throw invalid('ERR_INVALID_INPUT', what, '1 row (the model takes one at a time)', `${rows} rows`);
+  checkElementCount(rows * monitor.schema.featureNames.length, version.limits.maxElementsPerTensor, what);
+  return feeds;
+}
+
+/**
+ * Feeds for a /predict body: `features` is one row, or an array of rows; with monitoring also
+ * named features (one record or an array of records), all validated by the input schema.
+ */
 export function decodePredict(features: unknown, version: ModelVersion, mapper: FeatureMapper | undefined): FeedsType {
   const plan = predictPlan(version);
+  if (version.monitor) return preparedFeeds(version.monitor, features, version, plan.what);
   let rows: unknown[];
   if (!Array.isArray(features)) {
     if (!mapper) {
@@ -121,6 +140,7 @@ export function decodePredict(features: unknown, version: ModelVersion, mapper: 
  * of several dims), a single value (a row of one), or named features (with an input schema).
  */
 export function decodeInstances(instances: unknown[], version: ModelVersion, mapper: FeatureMapper | undefined): FeedsType {
+  if (version.monitor) return preparedFeeds(version.monitor, instances, version, `instances (input '${predictPlan(version).input.name}')`);
   const rows = new Array<unknown>(instances.length);
   for (let i = 0; i < instances.length; i++) {
     const x = instances[i];

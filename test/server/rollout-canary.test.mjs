@@ -20,7 +20,11 @@ const interval = (n, p, z) => [n * p - z * Math.sqrt(n * p * (1 - p)), n * p + z
 
 test('10 % canary: over 2,000 requests the candidate share lies in the 99.99 % binomial interval', async () => {
   const results = await send(server.url, N, (i) => ({ body: inferBody(ROWS[i % ROWS.length]) }));
-  assert.equal(countBy(results, (r) => r.status), { 200: N }, 'every request answered');
+  assert.equal(
+    countBy(results, (r) => r.status),
+    { 200: N },
+    'every request answered',
+  );
   const byVersion = countBy(results, (r) => r.version);
   const [lo, hi] = interval(N, 0.1, 3.89);
   console.log(`canary 10 %: ${byVersion['2']} of ${N} to the candidate (99.99 % interval ${lo.toFixed(0)}–${hi.toFixed(0)})`);
@@ -40,9 +44,15 @@ test('10 % canary: over 2,000 requests the candidate share lies in the 99.99 % b
 
 test('a request naming a version bypasses the rollout', async () => {
   const results = await send(server.url, 100, (i) => ({ body: inferBody(ROWS[i % 6]), path: '/v2/models/iris/versions/2/infer' }));
-  assert.equal(countBy(results, (r) => r.version), { 2: 100 });
+  assert.equal(
+    countBy(results, (r) => r.version),
+    { 2: 100 },
+  );
   const one = await send(server.url, 100, (i) => ({ body: inferBody(ROWS[i % 6]), path: '/v2/models/iris/versions/1/infer' }));
-  assert.equal(countBy(one, (r) => r.version), { 1: 100 });
+  assert.equal(
+    countBy(one, (r) => r.version),
+    { 1: 100 },
+  );
 });
 
 test('sticky by header: one key, one version, every time; the hashed keys split at the configured share', async () => {
