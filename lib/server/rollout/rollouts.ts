@@ -13,6 +13,7 @@ import type { Log, ModelEntry, ModelRepository } from '../repository.js';
 import type { RoutingContext, VersionRouter } from '../router.js';
 import { RolloutController, type Decision, type RolloutState } from './controller.js';
 import type { DriftSource } from './drift-source.js';
+import { versionMonitorDrift } from './monitor-drift.js';
 import type { RolloutSpec } from './spec.js';
 
 export interface RolloutsOptions {
@@ -41,6 +42,7 @@ export class Rollouts implements VersionRouter {
 
   constructor(o: RolloutsOptions) {
     this.#o = o;
+    this.#drift = versionMonitorDrift(o.repository);
     o.repository.on('config', this.#onConfig);
     o.repository.on('load', this.#onLoad);
   }
@@ -60,7 +62,7 @@ export class Rollouts implements VersionRouter {
 
   // ---- control -------------------------------------------------------------------------------
 
-  /** Drift per version for the policies (the server's monitors, or your own). */
+  /** Drift per version for the policies (default: each version's own monitor, config `monitoring`). */
   setDriftSource(source: DriftSource | undefined): void {
     this.#drift = source;
   }

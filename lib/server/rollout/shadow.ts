@@ -10,8 +10,10 @@
  */
 import { Histogram } from '../../base/histogram.js';
 import type { FeedsType, ReturnType } from '../../session/session.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import { toOrtexError } from '../http-errors.js';
 import { DURATION_BUCKETS_S, type ModelVersion } from '../model-version.js';
+import { observeLater } from '../monitoring.js';
 import type { Log } from '../repository.js';
 import { compareOutputs } from './compare.js';
 import type { ShadowSpec } from './spec.js';
@@ -105,6 +107,8 @@ export class ShadowTraffic {
           this.agreeing += c.agreeing;
           this.absSum += c.absSum;
           this.values += c.values;
+          // The candidate's monitor sees the traffic it would serve (its drift, for the policy).
+          if (candidate.monitor) observeLater(candidate.monitor, job.feeds as Record<string, Tensor>, out);
         },
         (e: unknown) => {
           const err = toOrtexError(e);
