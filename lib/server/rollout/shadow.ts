@@ -6,14 +6,14 @@
  * The candidate's answer is compared with the serving answer (compare.ts); its failures and its
  * slowness are counted and logged, and never reach a client. Each run holds the candidate like a
  * request does (acquire/settle), so its outcome and latency count in the candidate's own
- * counters and a retiring candidate finishes the copies it accepted.
+ * counters and a retiring candidate finishes the copies it accepted. Copies are not counted into
+ * the candidate's drift monitor: its window (and its retraining trigger) sees only the traffic it
+ * answers for clients.
  */
 import { Histogram } from '../../base/histogram.js';
 import type { FeedsType, ReturnType } from '../../session/session.js';
-import type { Tensor } from '../../tensor/tensor.js';
 import { toOrtexError } from '../http-errors.js';
 import { DURATION_BUCKETS_S, type ModelVersion } from '../model-version.js';
-import { observeLater } from '../monitoring.js';
 import type { Log } from '../repository.js';
 import { compareOutputs } from './compare.js';
 import type { ShadowSpec } from './spec.js';
@@ -107,8 +107,6 @@ export class ShadowTraffic {
           this.agreeing += c.agreeing;
           this.absSum += c.absSum;
           this.values += c.values;
-          // The candidate's monitor sees the traffic it would serve (its drift, for the policy).
-          if (candidate.monitor) observeLater(candidate.monitor, job.feeds as Record<string, Tensor>, out);
         },
         (e: unknown) => {
           const err = toOrtexError(e);
