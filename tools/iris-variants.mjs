@@ -45,17 +45,26 @@ export function brokenIrisBytes() {
   });
 }
 
-export function slowIrisBytes(iterations, irisPath = IRIS) {
-  const { weight, bias } = irisWeights(irisPath);
-  const W = 64;
-  const w = new Float32Array(W * W);
+/**
+ * A Loop body that burns time: v ← tanh(v · w) on a [1, width] state, and the weights `w`
+ * ([width, width], an initializer named 'w' of the outer graph). test/server/slow-model.mjs uses it too.
+ */
+export function busyLoop(width = 64) {
+  const w = new Float32Array(width * width);
   for (let i = 0; i < w.length; i++) w[i] = ((i * 7919) % 97) / 970 - 0.05;
   const body = graph({
     name: 'body',
-    inputs: [tensorValueInfo('i', 'int64', []), tensorValueInfo('cond', 'bool', []), tensorValueInfo('v', 'float32', [1, W])],
-    outputs: [tensorValueInfo('cond_out', 'bool', []), tensorValueInfo('v_out', 'float32', [1, W])],
+    inputs: [tensorValueInfo('i', 'int64', []), tensorValueInfo('cond', 'bool', []), tensorValueInfo('v', 'float32', [1, width])],
+    outputs: [tensorValueInfo('cond_out', 'bool', []), tensorValueInfo('v_out', 'float32', [1, width])],
     nodes: [node('Identity', ['cond'], ['cond_out']), node('MatMul', ['v', 'w'], ['vw']), node('Tanh', ['vw'], ['v_out'])],
   });
+  return { body, w };
+}
+
+export function slowIrisBytes(iterations, irisPath = IRIS) {
+  const { weight, bias } = irisWeights(irisPath);
+  const W = 64;
+  const { body, w } = busyLoop(W);
   return buildModel({
     opsetImports: { '': 17 },
     metadataProps: { labels: LABELS },

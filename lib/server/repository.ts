@@ -130,6 +130,8 @@ export class ModelRepository extends EventEmitter {
    */
   readonly #failedFiles = new Map<string, string>();
   #started = false;
+  /** Versions that must stay loaded whatever the version policy says (a rollout's serving version and candidate). */
+  #retain: ((model: string) => readonly string[]) | undefined;
   #closing = false;
 
   constructor(source: RepositorySource, options: RepositoryOptions) {
@@ -204,6 +206,14 @@ export class ModelRepository extends EventEmitter {
       if (file) own = checkConfig<ModelConfig>('model', readConfigFile(file), `the config of model '${folder.name}'`);
     }
     return mergeModelConfigs(this.#o.defaults, own, this.#o.overrides?.[folder.name]);
+  }
+
+  /**
+   * Keeps the versions `fn(model)` names loaded (when on disk) beside those the version policy
+   * selects: a rollout's serving version and candidate never fall out because a newer version appeared.
+   */
+  retain(fn: ((model: string) => readonly string[]) | undefined): void {
+    this.#retain = fn;
   }
 
   /** Finds every model and loads it (failures are reported per model, not thrown). */
@@ -373,6 +383,10 @@ export class ModelRepository extends EventEmitter {
     const { rollout: _rollout, ...loaded } = config;
     const configHash = createHash('sha1').update(JSON.stringify(loaded)).digest('hex').slice(0, 12);
     const desired = applyPolicy(config.versionPolicy, available);
+    for (const version of this.#retain?.(name) ?? []) {
+      const file = available.find((a) => a.version === version);
+      if (file && !desired.includes(file)) desired.push(file);
+    }
     let failed = false;
     for (const d of desired) {
       const places = { versionDir: dirname(d.path), modelDir: folder?.dir ?? dirname(d.path) };

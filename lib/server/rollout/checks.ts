@@ -139,7 +139,8 @@ export function judge(e: Evidence, p: ResolvedPolicy): Verdict {
       detail: `${e.candidate.requests} candidate requests over ${round(e.elapsedMs / 1000, 1)} s within every bound`,
       checks,
     };
-  const waiting = [`${e.candidate.requests}/${needed} candidate requests`, `${round(e.elapsedMs / 1000, 1)}/${seconds} s`];
+  const waiting = [`${e.candidate.requests}/${needed} candidate requests`];
+  if (seconds > 0) waiting.push(`${round(e.elapsedMs / 1000, 1)}/${seconds} s`);
   if (unjudged.length) waiting.push(`not enough data yet for ${unjudged.join(', ')}`);
   return { action: 'hold', reason: 'waiting', detail: `waiting: ${waiting.join('; ')}`, checks };
 }

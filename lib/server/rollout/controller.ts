@@ -148,6 +148,14 @@ export class RolloutController {
     return this.#candidate;
   }
 
+  /** Versions the repository must keep loaded: the serving version, and the candidate while observed. */
+  retained(): string[] {
+    const out: string[] = [];
+    if (this.#serving !== undefined) out.push(this.#serving);
+    if (this.#candidate !== undefined && this.#phase === 'observing') out.push(this.#candidate);
+    return out;
+  }
+
   /** Routed requests since the rollout started (the traffic-ratio gauge). */
   get routed(): { serving: number; candidate: number } {
     return this.#routed;

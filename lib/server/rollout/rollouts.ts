@@ -43,6 +43,7 @@ export class Rollouts implements VersionRouter {
   constructor(o: RolloutsOptions) {
     this.#o = o;
     this.#drift = versionMonitorDrift(o.repository);
+    o.repository.retain((model) => this.#controllers.get(model)?.retained() ?? []);
     o.repository.on('config', this.#onConfig);
     o.repository.on('load', this.#onLoad);
   }
@@ -201,6 +202,7 @@ export class Rollouts implements VersionRouter {
   close(): void {
     this.#o.repository.off('config', this.#onConfig);
     this.#o.repository.off('load', this.#onLoad);
+    this.#o.repository.retain(undefined);
     for (const c of this.#controllers.values()) c.close();
     if (this.#attached) this.#o.observe.remove(this.#observer);
     this.#attached = false;
