@@ -69,22 +69,14 @@ async function block(app, list, n) {
   return ((d.user + d.system) / n).toFixed(2);
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const results = {};
-for (const [label, app, list] of [
+const VARIANTS = [
   ['plain, rows', servers.plain, bodies.rows],
   ['monitored, rows', servers.monitored, bodies.rows],
   ['monitored, named features', servers.monitored, bodies.named],
-])
-  await block(app, list, 2000); // warm-up
-for (let b = 0; b < BLOCKS; b++) {
-  for (const [label, app, list] of [
-    ['plain, rows', servers.plain, bodies.rows],
-    ['monitored, rows', servers.monitored, bodies.rows],
-    ['monitored, named features', servers.monitored, bodies.named],
-  ]) {
-    (results[label] ??= []).push(Number(await block(app, list, N)));
-  }
-}
+];
+const results = Object.fromEntries(VARIANTS.map(([label]) => [label, []]));
+for (const [, app, list] of VARIANTS) await block(app, list, 2000); // warm-up
+for (let b = 0; b < BLOCKS; b++) for (const [label, app, list] of VARIANTS) results[label].push(Number(await block(app, list, N)));
 const base = median(results['plain, rows']);
 console.log(`${N} requests × ${BLOCKS} blocks per variant, CPU µs per request (median; in-process inject, no network)`);
 for (const [label, xs] of Object.entries(results))
