@@ -17,7 +17,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { OrtexError } from '../base/errors.js';
 import type { Monitor, MonitorOptions } from '../monitoring/index.js';
 import type { ModelIO } from '../session/model-io.js';
@@ -93,9 +93,9 @@ export function monitoringFingerprint(config: MonitoringConfig | undefined, plac
     .join('|');
 }
 
-/** Where a version's reservoir exports go. */
+/** Where a version's reservoir exports go (absolute: a relative `reservoir.dir` is taken from the working directory). */
 export function reservoirDir(config: MonitoringConfig | undefined): string {
-  return config?.reservoir?.dir ?? DEFAULT_RESERVOIR_DIR;
+  return resolve(config?.reservoir?.dir ?? DEFAULT_RESERVOIR_DIR);
 }
 
 /**
