@@ -9,6 +9,7 @@ namespace ortex {
 
 struct SessionCore;
 struct DeviceValue;
+class Lifecycle;
 class LoopWatch;
 class RunPool;
 
@@ -23,6 +24,8 @@ struct AddonData {
   // Threads that execute runs off the JS thread (as many as may run at once: more parallel ORT
   // runs than cores add no throughput and starve the JS thread of CPU).
   RunPool* runPool = nullptr;
+  // The thread that loads and frees this environment's sessions (lifecycle.h).
+  std::shared_ptr<Lifecycle> lifecycle;
 };
 
 AddonData& GetAddonData(Napi::Env env);

@@ -5,6 +5,7 @@
 #include "addon_data.h"
 #include "errors.h"
 #include "input_values.h"
+#include "lifecycle.h"
 #include "limits.h"
 #include "pinned_memory.h"
 #include "promise_worker.h"
@@ -40,13 +41,14 @@ Napi::Value TypeToJs(Napi::Env env, const TypeDesc& d) {
   return o;
 }
 
-class ReleaseWorker : public PromiseWorker {
+class ReleaseOperation : public PromiseOperation {
  public:
-  ReleaseWorker(Napi::Env env, std::shared_ptr<SessionCore> core)
-      : PromiseWorker(env, "ortex:releaseSession", code::kRuntime), core_(std::move(core)) {}
+  ReleaseOperation(Napi::Env env, std::shared_ptr<SessionCore> core)
+      : PromiseOperation(env, code::kRuntime), core_(std::move(core)) {}
 
  protected:
-  // Drops this handle's share; the ORT session goes now unless outputs still hold it.
+  // Drops this handle's share on the lifecycle thread: the ORT session goes now, there, unless
+  // outputs still hold it.
   void DoExecute() override { core_.reset(); }
   Napi::Value DoResult(Napi::Env env) override { return env.Undefined(); }
 
@@ -342,9 +344,9 @@ Napi::Value SessionWrap::Release(const Napi::CallbackInfo& info) {
     d.Resolve(env.Undefined());
     return d.Promise();
   }
-  auto* worker = new ReleaseWorker(env, std::move(core_));
+  auto operation = std::make_unique<ReleaseOperation>(env, std::move(core_));
   core_.reset();
-  return worker->Start();
+  return StartOnLifecycleThread(env, "ortex:releaseSession", std::move(operation));
 }
 
 Napi::Value SessionWrap::EndProfiling(const Napi::CallbackInfo& info) {
