@@ -29,7 +29,7 @@ import { formatTable } from './lib/report.mjs';
 import { PROVIDERS } from './lib/spec.mjs';
 import { round } from './lib/stats.mjs';
 import { PROFILES, SIDE_BY_SIDE_CONTENDERS, SWEEP_CONTENDERS, SWEEP_LEVELS, sweeps, workloads } from './lib/suite.mjs';
-import { runSoak, SOAK_NOTE, soakTable } from './soak.mjs';
+import { reloadSeries, reloadVerdict, runSoak, SOAK_NOTE, soakTable } from './soak.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -260,14 +260,33 @@ if (plan.soak) {
     cycles: profile.soakCycles,
     bindings,
     model: 'relu-project',
-    cycleModel: 'ocr-cls',
+    reloadModel: 'ocr-rec',
     provider: opt.provider,
-    onProgress: (b) => {
-      step++;
-      progress(`soak ${b}: ${profile.soakRuns} runs, ${profile.soakCycles} create/release cycles ...`);
+    onProgress: (b, phase) => {
+      if (phase === 'runs') step++;
+      progress(`soak ${b}: ${phase === 'runs' ? `${profile.soakRuns} runs` : `${profile.soakCycles} reloads of PP-OCR rec`} ...`);
     },
   });
-  soak = { runs: profile.soakRuns, cycles: profile.soakCycles, model: 'relu-project', cycle_model: 'ocr-cls', results };
+  soak = {
+    runs: profile.soakRuns,
+    cycles: profile.soakCycles,
+    model: 'relu-project',
+    reload_model: 'ocr-rec',
+    results,
+    reload_goal: reloadVerdict(results),
+  };
+  if (soak.reload_goal) {
+    const { pass, ortex, baseline, limit, text } = soak.reload_goal;
+    targets.push({
+      id: 'reload-memory',
+      workload: 'soak',
+      pass,
+      ortex_growth_mb: ortex,
+      onnxruntime_node_growth_mb: baseline,
+      limit_mb: limit,
+      line: text,
+    });
+  }
 }
 
 // ---------------------------------------------------------------- micro
@@ -395,11 +414,13 @@ if (sweepResults.length) {
 }
 if (soak) {
   console.log(
-    `\nmemory soak (${soak.runs} runs, ${soak.cycles} create/release cycles${profileName === 'quick' ? '; quick profile: the full profile does 100,000 and 50' : ''})`,
+    `\nmemory soak (${soak.runs} runs, ${soak.cycles} create → run → release cycles of PP-OCR rec${profileName === 'quick' ? '; quick profile: the full profile does 100,000 and 100' : ''})`,
   );
   console.log(soakTable(soak.results));
+  console.log(reloadSeries(soak.results));
   console.log(SOAK_NOTE);
-  for (const r of soak.results.filter((x) => x.error)) console.log(`${r.binding}: ${r.error}`);
+  for (const r of soak.results) for (const p of ['runs', 'reload']) if (r[p]?.error) console.log(`${r.binding} ${p}: ${r[p].error}`);
+  if (soak.reload_goal) console.log(soak.reload_goal.text);
 }
 if (micro) {
   if (micro.error) console.log(`\nmicro-benchmarks: ${micro.error}`);
@@ -419,7 +440,7 @@ if (micro) {
   }
 }
 if (targets.length) {
-  console.log('\ntargets (issue 4)');
+  console.log('\ntargets (issues 4 and 11)');
   for (const t of targets) console.log(t.line);
 }
 
