@@ -124,6 +124,9 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   unsigned cores = std::thread::hardware_concurrency();
   data->runPool = RunPool::Start(env, cores > 0 ? cores : 1);
   data->lifecycle = Lifecycle::Start(env);
+  Napi::Int32Array loneCaller = Napi::Int32Array::New(env, 1);
+  data->loneCaller = Napi::Persistent(loneCaller);
+  data->loneCallerState = loneCaller.Data();
   Napi::Function session = SessionWrap::Define(env);
   Napi::Function runOptions = RunOptionsWrap::Define(env);
   data->sessionConstructor = Napi::Persistent(session);
@@ -137,6 +140,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("createSession", Napi::Function::New<CreateSession>(env, "createSession"));
   exports.Set("lifecycleIdle", Napi::Function::New<LifecycleIdle>(env, "lifecycleIdle"));
   exports.Set("RunOptions", runOptions);
+  exports.Set("loneCaller", loneCaller);
   exports.Set("_probePromiseWorker", Napi::Function::New<ProbePromiseWorker>(env, "_probePromiseWorker"));
   Napi::Object limits = Napi::Object::New(env);
   limits.Set("maxRank", Napi::Number::New(env, static_cast<double>(kMaxRank)));

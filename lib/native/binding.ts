@@ -149,6 +149,8 @@ export interface NativeBinding {
     inlineThresholdUs: number,
     copyOutputsBelowBytes: number,
   ): Promise<NativeSession>;
+  /** The addon's lone-caller state, shared with lib/native/lone-caller.ts (native/addon_data.h). */
+  loneCaller: Int32Array;
   /** Resolves once the lifecycle thread has done everything queued before (sessions loaded and freed) and trimmed the heap: for memory measurements. */
   lifecycleIdle(): Promise<void>;
   /** Tests only: a promise operation that fails at the step `mode` names, on the libuv pool or the lifecycle thread (native/worker_probe.h). */
