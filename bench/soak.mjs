@@ -230,6 +230,21 @@ export function reloadVerdict(results) {
   };
 }
 
+/** The reload goal as an entry of `npm run bench`'s targets, or null. */
+export function reloadTarget(verdict) {
+  if (!verdict) return null;
+  const { pass, ortex, baseline, limit, text } = verdict;
+  return {
+    id: 'reload-memory',
+    workload: 'soak',
+    pass,
+    ortex_growth_mb: ortex,
+    onnxruntime_node_growth_mb: baseline,
+    limit_mb: limit,
+    line: text,
+  };
+}
+
 /** What the soak tables measure, printed under them. */
 export const SOAK_NOTE =
   'RSS after forced GCs (ortex: and its lifecycle thread idle). Reload growth: median of the last three samples minus ' +

@@ -1,4 +1,5 @@
 // bench/RESULTS.md from one suite run's JSON.
+import { eventLoopLine, PARITY_TOLERANCE } from './single-caller.mjs';
 
 function fmtUs(us) {
   if (us == null || !Number.isFinite(us)) return '–';
@@ -83,9 +84,44 @@ export function resultsMarkdown(run, { jsonPath, svgPath }) {
   L.push('');
 
   if (run.targets?.length) {
-    L.push(`## Targets (${run.targets.some((t) => t.id === 'reload-memory') ? 'issues 4 and 11' : 'issue 4'})`);
+    const issue11 = run.targets.some((t) => ['reload-memory', 'single-caller', 'event-loop'].includes(t.id));
+    L.push(`## Targets (${issue11 ? 'issues 4 and 11' : 'issue 4'})`);
     L.push('');
     for (const t of run.targets) L.push(`- ${t.line.replace(/^(PASS|FAIL|SKIP)/, '**$1**')}`);
+    L.push('');
+  }
+
+  const singleCaller = run.single_caller?.filter((r) => r.ratio !== null) ?? [];
+  if (singleCaller.length) {
+    L.push('## Single caller');
+    L.push('');
+    L.push(
+      'One caller making sequential `await run()` calls (the side-by-side workloads below): ortex’s µs/run over ' +
+        `onnxruntime-node’s, paired by round, median over rounds; parity: ≤ ${1 + PARITY_TOLERANCE}. onnxruntime-node ` +
+        'holds the event loop for every run; ortex’s event-loop figures stand beside: its ELD p99 during each workload, and ' +
+        'the event-loop delay under 4 callers of PP-OCR rec batch 8.',
+    );
+    L.push('');
+    const line = eventLoopLine(run.event_loop);
+    if (line) {
+      L.push(`**${line.replace(/^e/, 'E')}.**`);
+      L.push('');
+    }
+    L.push(
+      table(
+        ['workload', 'onnxruntime-node µs/run', 'ortex µs/run', 'ortex ÷ onnxruntime-node', 'parity', 'ELD p99: onnxruntime-node', 'ortex'],
+        singleCaller.map((r) => [
+          `**${r.id}**`,
+          fmtUs(r.onnxruntime_node_us),
+          fmtUs(r.ortex_us),
+          fmtX(r.ratio),
+          r.pass ? 'yes' : '**no**',
+          fmtMs(r.onnxruntime_node_eld_p99_ms),
+          fmtMs(r.ortex_eld_p99_ms),
+        ]),
+        [':--', '--:', '--:', '--:', ':--', '--:', '--:'],
+      ),
+    );
     L.push('');
   }
 
