@@ -110,6 +110,20 @@ Napi::Value SetMaxConcurrentRuns(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// setLogLevel(level): the environment's default log level (0 verbose .. 4 fatal); ortex.env.logLevel.
+Napi::Value SetLogLevelJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  double level = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
+  if (!(level >= 0 && level <= 4) || level != static_cast<int>(level))
+    Throw(env, code::kInvalidArgument, "setLogLevel(level: 0..4)");
+  try {
+    SetLogLevel(static_cast<int>(level));
+  } catch (const std::runtime_error& e) {
+    Throw(env, code::kRuntime, e.what());
+  }
+  return env.Undefined();
+}
+
 Napi::Value DisposeBuffer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Value v = info[0];
@@ -137,6 +151,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("stats", Napi::Function::New<StatsJs>(env, "stats"));
   exports.Set("runQueue", Napi::Function::New<SetMaxConcurrentRuns>(env, "runQueue"));
   exports.Set("disposeBuffer", Napi::Function::New<DisposeBuffer>(env, "disposeBuffer"));
+  exports.Set("setLogLevel", Napi::Function::New<SetLogLevelJs>(env, "setLogLevel"));
   exports.Set("createSession", Napi::Function::New<CreateSession>(env, "createSession"));
   exports.Set("lifecycleIdle", Napi::Function::New<LifecycleIdle>(env, "lifecycleIdle"));
   exports.Set("RunOptions", runOptions);

@@ -121,6 +121,14 @@ const RuntimeInfo& LoadRuntime(const std::string& libraryPath) {
   return g_info;
 }
 
+void SetLogLevel(int level) {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  if (!g_loaded) throw std::runtime_error("ONNX Runtime is not loaded");
+  if (OrtStatus* st = Ort::GetApi().UpdateEnvWithCustomLogLevel(g_env, static_cast<OrtLoggingLevel>(level))) {
+    throw std::runtime_error("cannot set the ONNX Runtime log level: " + StatusMessage(st, &Ort::GetApi()));
+  }
+}
+
 bool RuntimeLoaded() {
   std::lock_guard<std::mutex> lock(g_mutex);
   return g_loaded;

@@ -20,6 +20,10 @@ struct RuntimeInfo {
 // Throws std::runtime_error with every cause on failure; the process stays usable.
 const RuntimeInfo& LoadRuntime(const std::string& libraryPath);
 
+// Sets the environment's default log level (an OrtLoggingLevel: 0 verbose .. 4 fatal): the
+// severity below which ORT's default logger drops messages. Throws before LoadRuntime.
+void SetLogLevel(int level);
+
 // True once LoadRuntime succeeded.
 bool RuntimeLoaded();
 const RuntimeInfo& Runtime();

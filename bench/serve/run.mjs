@@ -14,7 +14,7 @@
 // configured (local) index — skipped with a message where that fails — and, for PP-OCR cls,
 // the in-process Batcher.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -195,7 +195,7 @@ async function measureGroup({ owner: lead, measured: group }) {
     return { [lead.name]: JSON.parse(r.stdout.trim().split('\n').pop()) };
   }
   const p = port++;
-  const eldFile = join(work, `eld-${lead.name}-${p}.json`);
+  const eldFile = join(work, `eld-${lead.name}-${p}.jsonl`);
   const [cmd, args] = lead.cmd(p);
   const child = spawn(cmd, args, {
     cwd: ROOT,
@@ -210,7 +210,6 @@ async function measureGroup({ owner: lead, measured: group }) {
   try {
     await waitUp(`http://127.0.0.1:${p}${lead.path}`, { method: 'POST', headers: { 'content-type': lead.ct }, body: lead.body });
     for (const c of group) {
-      if (c !== group[0]) child.kill('SIGUSR2');
       const spec = {
         url: `http://127.0.0.1:${p}${c.path}`,
         headers: { 'content-type': c.ct, ...(c.headers ?? {}) },
@@ -219,17 +218,73 @@ async function measureGroup({ owner: lead, measured: group }) {
         ...(c.bodyFile ? { bodyFile: c.bodyFile } : { body: c.body }),
       };
       runLoad(spec); // warm-up
-      child.kill('SIGUSR2'); // the server's event-loop measurement starts now (Node contenders)
-      out[c.name] = runLoad({ ...spec, seconds: SECONDS });
+      // The server's event-loop measurement starts now (Node contenders only: to gunicorn,
+      // SIGUSR2 means "re-exec a new master", which would leave an orphan server behind).
+      if (!lead.python) child.kill('SIGUSR2');
+      const cpu0 = treeCpuMs(child.pid);
+      const r = runLoad({ ...spec, seconds: SECONDS });
+      const cpu1 = treeCpuMs(child.pid);
+      if (!lead.python) child.kill('SIGUSR2'); // ... and ends now
+      if (cpu0 !== undefined && cpu1 !== undefined && r.total > 0) r.serverCpuUsPerRequest = round1(((cpu1 - cpu0) * 1000) / r.total);
+      out[c.name] = r;
     }
   } catch (e) {
     throw new Error(`${lead.name}: ${e.message}\n${stderr.slice(-2000)}`);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stop(child);
   }
-  if (existsSync(eldFile) && group.length === 1) out[group[0].name].eventLoop = JSON.parse(readFileSync(eldFile, 'utf8'));
+  // Two lines per contender (warm-up, then the measured run), in order.
+  if (existsSync(eldFile)) {
+    const lines = readFileSync(eldFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    group.forEach((c, i) => {
+      if (lines[2 * i + 1]) out[c.name].eventLoop = lines[2 * i + 1];
+    });
+  }
   return out;
+}
+
+/** SIGTERM, then SIGKILL if the server is still there after 15 s; resolves once it has exited. */
+async function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+const round1 = (x) => Math.round(x * 10) / 10;
+
+/** CPU time (user + system, ms) of a process and its descendants (gunicorn's and uvicorn's workers), from /proc; undefined elsewhere. */
+function treeCpuMs(pid) {
+  const tick = 10; // USER_HZ is 100 on Linux
+  try {
+    const procs = new Map(); // pid → { ppid, ms }
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        procs.set(Number(d), { ppid: Number(f[1]), ms: (Number(f[11]) + Number(f[12])) * tick });
+      } catch {
+        /* exited meanwhile */
+      }
+    }
+    if (!procs.has(pid)) return undefined;
+    let ms = 0;
+    const todo = [pid];
+    while (todo.length) {
+      const p = todo.pop();
+      ms += procs.get(p).ms;
+      for (const [c, info] of procs) if (info.ppid === p) todo.push(c);
+    }
+    return ms;
+  } catch {
+    return undefined;
+  }
 }
 
 const median = (xs) => {
@@ -276,6 +331,7 @@ async function main() {
       p99: median(rs.map((r) => r.p99)),
       errors: rs.reduce((n, r) => n + r.errors + r.non2xx, 0),
       eventLoopP99: median(rs.map((r) => r.eventLoop?.p99)),
+      serverCpuUsPerRequest: median(rs.map((r) => r.serverCpuUsPerRequest)),
       rounds: rs,
     };
   }
@@ -312,11 +368,11 @@ async function main() {
     connections: CONNECTIONS,
   };
   const lines = [
-    `| contender | req/s | p50 ms | p99 ms | errors | server event-loop p99 ms |`,
-    `|---|---:|---:|---:|---:|---:|`,
+    `| contender | req/s | p50 ms | p99 ms | errors | server event-loop p99 ms | server CPU µs/request |`,
+    `|---|---:|---:|---:|---:|---:|---:|`,
     ...CONTENDERS.filter((c) => results[c.name]).map((c) => {
       const r = results[c.name];
-      return `| ${c.label} | ${Math.round(r.rps).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.eventLoopP99 === undefined ? '—' : r.eventLoopP99.toFixed(1)} |`;
+      return `| ${c.label} | ${Math.round(r.rps).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.eventLoopP99 === undefined ? '—' : r.eventLoopP99.toFixed(1)} | ${r.serverCpuUsPerRequest ?? '—'} |`;
     }),
     '',
     '| goal | measured | met |',

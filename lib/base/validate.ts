@@ -5,8 +5,11 @@
  *
  * Each checker takes the value, `what` (how the message names it, e.g. 'Batcher option
  * maxBatchSize') and, last, the error code (ERR_INVALID_ARGUMENT unless it validates input data:
- * ERR_INVALID_INPUT). It returns the value it accepted, narrowed, or throws an OrtexError. None
- * accepts `undefined`: callers test for an absent option first and apply their default.
+ * ERR_INVALID_INPUT). It returns the value it accepted, narrowed, or throws an ortex error of the
+ * class onnxruntime-common throws for the same mistake: a TypeError for a value of the wrong type
+ * or form (an unknown key, a string that is not one of the choices included), a RangeError for a
+ * number outside its range (1.5 or -1 where a count belongs). None accepts `undefined`: callers
+ * test for an absent option first and apply their default.
  *
  * The names, once:
  * - `object`: a non-null object that is not an array (`isPlainObject` is the predicate).
@@ -20,9 +23,12 @@
  * - `oneOf(v, what, values)`: one of a list of strings.
  * - `abortSignal`: an AbortSignal.
  */
-import { describe, invalid, type OrtexError } from './errors.js';
+import { describe, invalid, type InvalidCode, type OrtexError } from './errors.js';
 
-export type InvalidCode = 'ERR_INVALID_ARGUMENT' | 'ERR_INVALID_INPUT';
+export type { InvalidCode };
+
+/** A number of the wrong value is out of range (RangeError); anything else is of the wrong type (TypeError). */
+const numberKind = (v: unknown) => (typeof v === 'number' ? 'range' : 'type');
 
 /** The longest delay Node's timers honour (2^31 − 1 ms, about 24.8 days); longer ones fire after 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -33,7 +39,7 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 export function object(v: unknown, what: string, code: InvalidCode = 'ERR_INVALID_ARGUMENT'): Record<string, unknown> {
-  if (!isPlainObject(v)) throw invalid(code, what, 'an object', describe(v));
+  if (!isPlainObject(v)) throw invalid(code, what, 'an object', describe(v), 'type');
   return v;
 }
 
@@ -60,22 +66,22 @@ export function unknownKey(
   key: string,
   code: InvalidCode = 'ERR_INVALID_ARGUMENT',
 ): OrtexError {
-  return invalid(code, what, `only known keys (${[...keys].join(', ')})`, `unknown key "${key}"`);
+  return invalid(code, what, `only known keys (${[...keys].join(', ')})`, `unknown key "${key}"`, 'type');
 }
 
 export function boolean(v: unknown, what: string, code: InvalidCode = 'ERR_INVALID_ARGUMENT'): boolean {
-  if (typeof v !== 'boolean') throw invalid(code, what, 'a boolean', describe(v));
+  if (typeof v !== 'boolean') throw invalid(code, what, 'a boolean', describe(v), 'type');
   return v;
 }
 
 /** Any string, the empty one included (see {@link nonEmptyString}). */
 export function string(v: unknown, what: string, code: InvalidCode = 'ERR_INVALID_ARGUMENT'): string {
-  if (typeof v !== 'string') throw invalid(code, what, 'a string', describe(v));
+  if (typeof v !== 'string') throw invalid(code, what, 'a string', describe(v), 'type');
   return v;
 }
 
 export function nonEmptyString(v: unknown, what: string, code: InvalidCode = 'ERR_INVALID_ARGUMENT'): string {
-  if (typeof v !== 'string' || v === '') throw invalid(code, what, 'a non-empty string', describe(v));
+  if (typeof v !== 'string' || v === '') throw invalid(code, what, 'a non-empty string', describe(v), 'type');
   return v;
 }
 
@@ -97,13 +103,13 @@ export function integer(
   code: InvalidCode = 'ERR_INVALID_ARGUMENT',
 ): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max)
-    throw invalid(code, what, integerRange(min, max), describe(v));
+    throw invalid(code, what, integerRange(min, max), describe(v), numberKind(v));
   return v;
 }
 
 /** A finite number ≥ 0. */
 export function nonNegativeNumber(v: unknown, what: string, code: InvalidCode = 'ERR_INVALID_ARGUMENT'): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw invalid(code, what, 'a non-negative number', describe(v));
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw invalid(code, what, 'a non-negative number', describe(v), numberKind(v));
   return v;
 }
 
@@ -113,9 +119,9 @@ export function nonNegativeNumber(v: unknown, what: string, code: InvalidCode = 
  */
 export function nonNegativeMs(v: unknown, what: string, max = Infinity, code: InvalidCode = 'ERR_INVALID_ARGUMENT'): number {
   if (max === Infinity) {
-    if (typeof v !== 'number' || !(v >= 0)) throw invalid(code, what, 'a non-negative number of milliseconds', describe(v));
+    if (typeof v !== 'number' || !(v >= 0)) throw invalid(code, what, 'a non-negative number of milliseconds', describe(v), numberKind(v));
   } else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) {
-    throw invalid(code, what, `a number of milliseconds from 0 to ${max}`, describe(v));
+    throw invalid(code, what, `a number of milliseconds from 0 to ${max}`, describe(v), numberKind(v));
   }
   return v;
 }
@@ -129,11 +135,11 @@ export function choices(values: readonly string[]): string {
 }
 
 export function oneOf<T extends string>(v: unknown, what: string, values: readonly T[], code: InvalidCode = 'ERR_INVALID_ARGUMENT'): T {
-  if (typeof v !== 'string' || !values.includes(v as T)) throw invalid(code, what, choices(values), describe(v));
+  if (typeof v !== 'string' || !values.includes(v as T)) throw invalid(code, what, choices(values), describe(v), 'type');
   return v as T;
 }
 
 export function abortSignal(v: unknown, what: string, code: InvalidCode = 'ERR_INVALID_ARGUMENT'): AbortSignal {
-  if (!(v instanceof AbortSignal)) throw invalid(code, what, 'an AbortSignal', describe(v));
+  if (!(v instanceof AbortSignal)) throw invalid(code, what, 'an AbortSignal', describe(v), 'type');
   return v;
 }

@@ -5,13 +5,15 @@
  * Triton's dynamic batcher is the model for the semantics.
  *
  * Scheduling. Requests queue by shape (equal non-batch dimensions; only those share a batch) and
- * priority. A batch starts when a run slot is free (fewer than `maxInflightBatches` running) and
- * its group is ready: it holds `maxBatchSize` rows, or the largest reachable preferred size, or
- * its oldest request has waited `maxQueueDelayMs` (default 0: at once). Dispatch happens at most
- * once per event-loop turn (requests made in the same turn share a batch) and whenever a batch
- * completes; one timer serves all queue delays and one all request deadlines (no per-request
- * timers). While every slot is busy, requests pile up and form bigger batches — the batch size
- * follows the load by itself.
+ * priority. A batch starts when a run slot is free (fewer batches running than the schedule
+ * allows, at most `maxInflightBatches`) and the schedule says its group is ready. The default
+ * schedule, 'adaptive', runs a group at once and learns the batch-size cap and the batches in
+ * flight from measured throughput and latency; 'fixed' waits until the group holds `maxBatchSize`
+ * rows, or the largest reachable preferred size, or its oldest request has waited
+ * `maxQueueDelayMs` (default 0: at once). Dispatch happens at most once per event-loop turn
+ * (requests made in the same turn are dispatched together) and whenever a batch completes; one timer serves
+ * all queue delays and one all request deadlines (no per-request timers). While every slot is
+ * busy, requests pile up and form bigger batches.
  *
  * Back-pressure is visible: beyond `maxQueueSize` queued rows, requests are rejected with
  * ERR_QUEUE_FULL; `stats()` reports queue depth, in-flight batches, batch-size, queue-wait and
@@ -84,6 +86,10 @@ interface RunningBatch {
   padTo: number;
   started: number;
   maxWait: number;
+  /** Sum of its entries' queue waits. */
+  totalWait: number;
+  /** Batches running when it started. */
+  behind: number;
   /** Pooled merge buffers to give back when the run completes: [input index, buffer, ...]. */
   held: (number | Typed)[];
 }
@@ -120,7 +126,7 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
   readonly batchAxis: number | null;
   /** Most rows per batch (1 when not merging). */
   readonly maxBatchSize: number;
-  /** Most batches running at once. */
+  /** Most batches running at once (the bound; the adaptive schedule may keep fewer: see `stats().schedule`). */
   readonly maxInflightBatches: number;
 
   readonly #o: ResolvedBatcherOptions;
@@ -138,6 +144,17 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
   #inflight = 0;
   #inflightRequests = 0;
   #inflightRows = 0;
+  /** What the schedule sees, refreshed at each decision (one object, no allocation per batch). */
+  readonly #stateView = {
+    now: 0,
+    maxBatchSize: 0,
+    maxInflightBatches: 0,
+    inflightBatches: 0,
+    inflightRows: 0,
+    queuedRequests: 0,
+    queuedRows: 0,
+    flushing: false,
+  };
 
   /**
    * Wraps `target` (not owned unless `options.ownsTarget`). Throws ERR_INVALID_ARGUMENT for bad
@@ -171,8 +188,10 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     this.batchAxis = o.batchAxis;
     this.maxBatchSize = merging ? o.maxBatchSize : 1;
     const hint = t.parallelism;
-    this.maxInflightBatches =
-      o.maxInflightBatches ?? (typeof hint === 'number' && Number.isInteger(hint) && hint >= 1 ? Math.min(hint, 1024) : 1);
+    const parallelism = typeof hint === 'number' && Number.isInteger(hint) && hint >= 1 ? Math.min(hint, 1024) : 1;
+    // The adaptive schedule may go above the hint (batches queued in the runtime overlap the JS
+    // thread's merge and split work with native compute), within a bound.
+    this.maxInflightBatches = o.maxInflightBatches ?? (o.schedule === 'adaptive' ? Math.min(1024, 2 * parallelism + 2) : parallelism);
     // Batches run off the JS thread unless told otherwise: the next batch forms (and, with more
     // than one in flight, starts) while one runs.
     this.#runOptions = { mode: 'async', ...(o.runOptions ?? {}) };
@@ -180,7 +199,12 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
       maxBatchSize: this.maxBatchSize,
       maxQueueDelayMs: o.maxQueueDelayMs,
       preferredBatchSizes: o.preferredBatchSizes,
+      maxInflightBatches: this.maxInflightBatches,
+      targetParallelism: parallelism,
+      maxLatencyMs: o.maxLatencyMs,
     });
+    this.#stateView.maxBatchSize = this.maxBatchSize;
+    this.#stateView.maxInflightBatches = this.maxInflightBatches;
     this.#assembler = merging ? new Assembler(this.#layout, this.maxBatchSize, this.maxInflightBatches + 1) : undefined;
     this.#counters = new BatchCounters(this.maxBatchSize);
     this.#queue = new BatchQueue(o.priorityLevels, () => this.#queueEmptied());
@@ -377,6 +401,7 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
         batchAxis: this.batchAxis,
         schedule: this.#schedule.name,
       },
+      schedule: this.#schedule.report(),
     };
   }
 
@@ -452,16 +477,14 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
   };
 
   #state(now: number): ScheduleState {
-    return {
-      now,
-      maxBatchSize: this.maxBatchSize,
-      maxInflightBatches: this.maxInflightBatches,
-      inflightBatches: this.#inflight,
-      inflightRows: this.#inflightRows,
-      queuedRequests: this.#queue.entries,
-      queuedRows: this.#queue.rows,
-      flushing: !this.#lifecycle.open,
-    };
+    const v = this.#stateView;
+    v.now = now;
+    v.inflightBatches = this.#inflight;
+    v.inflightRows = this.#inflightRows;
+    v.queuedRequests = this.#queue.entries;
+    v.queuedRows = this.#queue.rows;
+    v.flushing = !this.#lifecycle.open;
+    return v;
   }
 
   /** Starts every batch the schedule says is ready while run slots are free. */
@@ -470,14 +493,16 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     if (queue.entries > 0) {
       const schedule = this.#schedule;
       const now = performance.now();
-      while (this.#inflight < this.maxInflightBatches && queue.entries > 0) {
+      const allowed = schedule.inflightLimit(this.#state(now));
+      const slots = allowed >= 1 ? Math.min(Math.floor(allowed), this.maxInflightBatches) : 1;
+      while (this.#inflight < slots && queue.entries > 0) {
         const state = this.#state(now);
         const next = queue.pick((g) => schedule.batchSize(g, state));
         if (next === undefined) break;
         this.#launch(next[0], Math.min(next[1], this.maxBatchSize), now);
       }
       // Groups left waiting: ask again when the schedule says.
-      if (queue.entries > 0 && this.#inflight < this.maxInflightBatches) {
+      if (queue.entries > 0 && this.#inflight < slots) {
         const state = this.#state(now);
         this.#delay.armAt(queue.earliest((g) => schedule.wakeAt(g, state)));
       }
@@ -491,14 +516,16 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     if (entries.length === 0) return;
     let padTo = 0;
     let maxWait = 0;
+    let totalWait = 0;
     const wait = this.#counters.queueWaitMs;
     for (const e of entries) {
       if (e.padLength > padTo) padTo = e.padLength;
       const waited = now - e.job.enqueuedAt;
       wait.record(waited);
+      totalWait += waited;
       if (waited > maxWait) maxWait = waited;
     }
-    const batch: RunningBatch = { entries, rows, padTo, started: now, maxWait, held: [] };
+    const batch: RunningBatch = { entries, rows, padTo, started: now, maxWait, totalWait, behind: this.#inflight, held: [] };
     this.#inflight++;
     this.#inflightRequests += entries.length;
     this.#inflightRows += rows;
@@ -600,6 +627,8 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
         requests: batch.entries.length,
         computeMs,
         maxQueueWaitMs: batch.maxWait,
+        totalQueueWaitMs: batch.totalWait,
+        startedBehind: batch.behind,
         failed: error !== undefined,
       };
       schedule.completed(sample, this.#state(performance.now()));

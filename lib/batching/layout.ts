@@ -143,8 +143,8 @@ export class BatchLayout {
     }
     const padAxes = resolvePadding(inputMetadata, axis, padding);
     this.inputs = inputMetadata.map((m, index) => {
-      const shape = (m as { shape: Dim[] }).shape;
-      const type = (m as { type: TensorType }).type;
+      const shape = (m as Extract<ValueMetadata, { isTensor: true }>).shape;
+      const type = (m as Extract<ValueMetadata, { isTensor: true }>).type;
       const padAxis = padAxes.get(m.name) ?? -1;
       const freeAxes: number[] = [];
       shape.forEach((d, i) => {

@@ -20,16 +20,16 @@ export interface BatcherOptions {
    */
   maxBatchSize?: number;
   /**
-   * How long the oldest queued request may wait for company before its batch runs anyway, in ms.
-   * Default 0: a batch forms from whatever is queued as soon as a run slot is free (requests that
-   * arrive in the same event-loop turn, or while every slot is busy, still share a batch). At most
-   * 60,000 (a minute); finite.
+   * Fixed schedule: how long the oldest queued request may wait for company before its batch
+   * runs anyway, in ms. Default 0: a batch forms from whatever is queued as soon as a run slot is
+   * free (requests that arrive in the same event-loop turn, or while every slot is busy, still
+   * share a batch). At most 60,000 (a minute); finite. Setting it selects the fixed schedule.
    */
   maxQueueDelayMs?: number;
   /**
-   * Batch sizes to prefer (ascending or not): when the queue holds at least one of them, the
-   * largest reachable runs at once; otherwise the batch waits up to `maxQueueDelayMs`.
-   * Each must be at most `maxBatchSize`.
+   * Fixed schedule: batch sizes to prefer (ascending or not): when the queue holds at least one of
+   * them, the largest reachable runs at once; otherwise the batch waits up to `maxQueueDelayMs`.
+   * Each must be at most `maxBatchSize`. Setting it selects the fixed schedule.
    */
   preferredBatchSizes?: readonly number[];
   /**
@@ -40,13 +40,23 @@ export interface BatcherOptions {
    */
   maxQueueSize?: number;
   /**
-   * Most batches running at once. Default: the pool's size for a {@link SessionPool}; for one
-   * session made by {@link Batcher.create} with `sessionOptions.intraOpNumThreads` ≥ 1,
-   * `cores ÷ intraOpNumThreads`; otherwise 1 (raise it on a multi-core machine when the session
-   * runs single-threaded: ORT runs concurrent calls of one session in parallel). In a closed loop
-   * of C callers, `maxBatchSize ≈ C ÷ maxInflightBatches` keeps every slot busy.
+   * Most batches running at once. The fixed schedule keeps exactly this many slots (setting it
+   * selects the fixed schedule); the adaptive one chooses up to it. Default: the target's
+   * parallelism hint `P` for the fixed schedule — the pool's size for a {@link SessionPool}; for
+   * one session with `sessionOptions.intraOpNumThreads` ≥ 1, `cores ÷ intraOpNumThreads`;
+   * otherwise 1 — and `2P + 2` as the adaptive schedule's bound (it starts at `P`). With the fixed
+   * schedule in a closed loop of C callers, `maxBatchSize ≈ C ÷ maxInflightBatches` keeps every
+   * slot busy.
    */
   maxInflightBatches?: number;
+  /**
+   * Adaptive schedule: latency target in ms for a request, from queueing to result. The schedule
+   * keeps each batch's predicted compute time within half of it, and prefers choices whose
+   * measured mean latency meets it. It cannot make an overloaded model fast: requests still queue
+   * when more arrive than the model serves within the target (bound that with `timeoutMs`).
+   * Default: none (`Infinity`: the most throughput). Setting it with the fixed schedule is refused.
+   */
+  maxLatencyMs?: number;
   /**
    * Axis along which requests are merged, the same for every input and output. Default 0, which
    * requires a symbolic or unknown size at axis 0 of every input and output (else the
@@ -76,11 +86,15 @@ export interface BatcherOptions {
   /** The batcher releases its target (session or pool) when it closes. Default false; true for {@link Batcher.create}. */
   ownsTarget?: boolean;
   /**
-   * How batches are scheduled, by name. 'fixed' (default): what the options above say — a group
-   * runs when it is full, reaches a preferred size, or its oldest request has waited
-   * maxQueueDelayMs.
+   * How batches are scheduled, by name. `'adaptive'` (the default): a lone request runs at once,
+   * and batch size and batches in flight are chosen from measured throughput and latency (see
+   * `stats().schedule`), up to `maxBatchSize` and the in-flight bound. `'fixed'`: what the
+   * options say — up to `maxInflightBatches` in flight; a group runs when it is full, reaches a
+   * preferred size, or its oldest request has waited `maxQueueDelayMs`. Default: `'fixed'` when
+   * `maxQueueDelayMs` or `preferredBatchSizes` is given, or `maxInflightBatches` without
+   * `maxLatencyMs`; else `'adaptive'`. An option of the other schedule is refused.
    */
-  schedule?: 'fixed';
+  schedule?: 'adaptive' | 'fixed';
 }
 
 /** Options of {@link Batcher.create}: the batcher's, plus how to build its session or pool. */
@@ -117,6 +131,7 @@ export interface ResolvedBatcherOptions {
   preferredBatchSizes: number[];
   maxQueueSize: number;
   maxInflightBatches: number | undefined;
+  maxLatencyMs: number;
   batchAxis: number | null;
   oversize: 'split' | 'reject';
   padding: PaddingPolicy | undefined;
@@ -139,6 +154,7 @@ const KEYS = [
   'preferredBatchSizes',
   'maxQueueSize',
   'maxInflightBatches',
+  'maxLatencyMs',
   'batchAxis',
   'oversize',
   'padding',
@@ -167,12 +183,14 @@ export function resolveBatcherOptions(options: BatcherOptions | undefined, extra
   if (o.maxQueueSize !== undefined) maxQueueSize = o.maxQueueSize === Infinity ? Infinity : integer(o.maxQueueSize, opt('maxQueueSize'), 1);
   const batchAxis = o.batchAxis === undefined ? 0 : o.batchAxis === null ? null : integer(o.batchAxis, opt('batchAxis'), 0, 63);
   const priorityLevels = o.priorityLevels === undefined ? 1 : integer(o.priorityLevels, opt('priorityLevels'), 1, 64);
+  const schedule = resolveScheduleName(o);
   return {
     maxBatchSize,
     maxQueueDelayMs: o.maxQueueDelayMs === undefined ? 0 : nonNegativeMs(o.maxQueueDelayMs, opt('maxQueueDelayMs'), MAX_QUEUE_DELAY_MS),
     preferredBatchSizes: preferred,
     maxQueueSize,
     maxInflightBatches: o.maxInflightBatches === undefined ? undefined : integer(o.maxInflightBatches, opt('maxInflightBatches'), 1, 1024),
+    maxLatencyMs: o.maxLatencyMs === undefined ? Infinity : positiveMs(o.maxLatencyMs, opt('maxLatencyMs')),
     batchAxis,
     oversize: o.oversize === undefined ? 'split' : oneOf(o.oversize, opt('oversize'), ['split', 'reject']),
     padding: o.padding as PaddingPolicy | undefined,
@@ -181,6 +199,41 @@ export function resolveBatcherOptions(options: BatcherOptions | undefined, extra
     defaultPriority: o.defaultPriority === undefined ? 0 : integer(o.defaultPriority, opt('defaultPriority'), 0, priorityLevels - 1),
     runOptions: o.runOptions === undefined ? undefined : checkBatchRunOptions(o.runOptions),
     ownsTarget: o.ownsTarget === undefined ? false : boolean(o.ownsTarget, opt('ownsTarget')),
-    schedule: o.schedule === undefined ? 'fixed' : oneOf(o.schedule, opt('schedule'), SCHEDULE_NAMES),
+    schedule,
   };
+}
+
+/** Options only the fixed schedule reads, and the one only the adaptive schedule reads. */
+const FIXED_ONLY = ['maxQueueDelayMs', 'preferredBatchSizes'] as const;
+
+/**
+ * The schedule's name: as given; else 'fixed' when fixed settings are given (maxQueueDelayMs,
+ * preferredBatchSizes, or maxInflightBatches without maxLatencyMs), else 'adaptive'. Options of
+ * the other schedule are refused rather than ignored.
+ */
+function resolveScheduleName(o: Record<string, unknown>): string {
+  const fixedOnly = FIXED_ONLY.find((k) => o[k] !== undefined);
+  const name =
+    o.schedule !== undefined
+      ? oneOf(o.schedule, 'Batcher option schedule', SCHEDULE_NAMES)
+      : fixedOnly !== undefined || (o.maxInflightBatches !== undefined && o.maxLatencyMs === undefined)
+        ? 'fixed'
+        : 'adaptive';
+  const misplaced = name === 'adaptive' ? fixedOnly : name === 'fixed' && o.maxLatencyMs !== undefined ? 'maxLatencyMs' : undefined;
+  if (misplaced !== undefined) {
+    throw invalid(
+      'ERR_INVALID_ARGUMENT',
+      `Batcher option ${misplaced}`,
+      `no ${misplaced} with schedule '${name}' (it applies to the ${name === 'adaptive' ? 'fixed' : 'adaptive'} schedule)`,
+      describe(o[misplaced]),
+    );
+  }
+  return name;
+}
+
+/** A time in ms above 0 (a latency target of 0 cannot be met); Infinity for none. */
+function positiveMs(v: unknown, what: string): number {
+  const ms = nonNegativeMs(v, what);
+  if (ms === 0) throw invalid('ERR_INVALID_ARGUMENT', what, 'a time above 0 ms', describe(v));
+  return ms;
 }

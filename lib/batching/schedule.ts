@@ -1,25 +1,30 @@
 /**
- * The Batcher's pluggable schedule: when a queued group of requests runs, and how many rows it
- * takes. The Batcher keeps the queue, the run slots, the merging and the settling; a schedule only
- * decides. Strategies are files in schedules/, resolved by name (Batcher option `schedule`); the
- * default 'fixed' is the behaviour the options describe (maxQueueDelayMs, preferredBatchSizes).
+ * The Batcher's pluggable schedule: how many batches may run at once, when a queued group of
+ * requests runs, and how many rows it takes. The Batcher keeps the queue, the run slots, the
+ * merging and the settling; a schedule only decides. Strategies are files in schedules/, resolved
+ * by name (Batcher option `schedule`): 'adaptive' (the default) learns batch size and batches in
+ * flight from what it measures; 'fixed' is what the options say (maxQueueDelayMs,
+ * preferredBatchSizes, maxInflightBatches).
  *
  * What a schedule sees: the batcher's state at the moment it decides (queue depth, batches and rows
  * in flight, the limits), each waiting group (its rows, requests and oldest arrival), and, through
- * `completed()`, every finished batch with its size and compute time, from which an adaptive
- * schedule learns. What it chooses: the next batch's size for a group (0: not now) and when to be
- * asked again about groups it let wait.
+ * `completed()`, every finished batch with its size, compute time and queue waits, from which an
+ * adaptive schedule learns. What it chooses: how many batches may be in flight (up to the
+ * batcher's bound), the next batch's size for a group (0: not now) and when to be asked again
+ * about groups it let wait. `report()` says what it chose, for stats().
  *
  * To add a schedule: write schedules/<name>.ts exporting a ScheduleFactory, and add one line to
  * SCHEDULES below.
  */
+import { adaptiveSchedule } from './schedules/adaptive.js';
 import { fixedSchedule } from './schedules/fixed.js';
 
-/** The batcher's state when a schedule decides. Valid during the call only. */
+/** The batcher's state when a schedule decides. Valid during the call only (the object is reused). */
 export interface ScheduleState {
   /** performance.now() of the decision. */
   readonly now: number;
   readonly maxBatchSize: number;
+  /** The batcher's bound on batches in flight (its run slots); a schedule may use fewer. */
   readonly maxInflightBatches: number;
   /** Batches running now, and their rows. */
   readonly inflightBatches: number;
@@ -47,12 +52,67 @@ export interface BatchSample {
   readonly computeMs: number;
   /** Longest queue wait among its requests, in ms. */
   readonly maxQueueWaitMs: number;
+  /** Sum of its requests' queue waits, in ms (with `computeMs`: their mean latency). */
+  readonly totalQueueWaitMs: number;
+  /**
+   * Batches already running when it started: at or above the target's parallelism it may have
+   * waited inside the target, and `computeMs` includes that wait.
+   */
+  readonly startedBehind: number;
   /** The target failed the batch (its compute time says little about the model). */
   readonly failed: boolean;
 }
 
+/** What a schedule chose and, for one that learns, the measurements behind it (stats().schedule). */
+export interface ScheduleReport {
+  /** The schedule's name (Batcher option `schedule`). */
+  readonly name: string;
+  /** Most rows the next batch may take now (at most maxBatchSize). */
+  readonly batchSizeCap: number;
+  /** Batches allowed in flight now (at most config.maxInflightBatches). */
+  readonly inflightBatches: number;
+  /**
+   * adaptive: what it is doing: `'warmup'` (first batches, not measured), `'measuring'` the
+   * current choice, `'probing'` a neighbouring one, `'settled'` (every neighbour measured worse;
+   * it re-checks when the load changes and now and then), or `'light'` (too little load for the
+   * choice to matter: it keeps the last one).
+   */
+  readonly phase?: 'warmup' | 'measuring' | 'probing' | 'settled' | 'light';
+  /** adaptive: the latest measurement window at the current choice. */
+  readonly measured?: ScheduleMeasurement;
+  /**
+   * adaptive: fitted compute time of a batch, `fixedMs + perRowMs × rows` (recent batches, at the
+   * current concurrency); undefined before enough batches.
+   */
+  readonly cost?: { readonly fixedMs: number; readonly perRowMs: number };
+  /** adaptive: the latency target (Batcher option maxLatencyMs), when set. */
+  readonly maxLatencyMs?: number;
+  /** adaptive: neighbouring choices measured so far, and how many were better (adopted). */
+  readonly probes?: number;
+  readonly changes?: number;
+}
+
+/** One measurement window of the adaptive schedule. */
+export interface ScheduleMeasurement {
+  /** Rows answered per second. */
+  readonly rowsPerSecond: number;
+  /** Mean time of a request from queueing to result, ms. */
+  readonly latencyMs: number;
+  /** Mean rows per batch. */
+  readonly meanBatchRows: number;
+  /** Mean rows queued or in flight when a batch completed (the load). */
+  readonly rowsInSystem: number;
+  readonly batches: number;
+  readonly ms: number;
+}
+
 export interface BatchSchedule {
   readonly name: string;
+  /**
+   * Batches that may run at once now: 1 to `state.maxInflightBatches` (values outside are
+   * clamped). Asked at each dispatch, before `batchSize()`.
+   */
+  inflightLimit(state: ScheduleState): number;
   /**
    * Rows to take from `group` now: from 1 to `state.maxBatchSize` to start a batch at once (fewer
    * rows may be taken when requests do not split evenly), or 0 to let it wait. Asked only while a
@@ -64,8 +124,10 @@ export interface BatchSchedule {
    * wait for the next arrival or completion, which always ask again.
    */
   wakeAt(group: QueueGroup, state: ScheduleState): number;
-  /** A batch finished (completed or failed). */
+  /** A batch finished (completed or failed). `state` is the batcher's after it. */
   completed?(sample: BatchSample, state: ScheduleState): void;
+  /** What it chose (stats().schedule). */
+  report(): ScheduleReport;
 }
 
 /** The options a schedule is built from (validated Batcher options). */
@@ -74,12 +136,19 @@ export interface ScheduleOptions {
   readonly maxQueueDelayMs: number;
   /** Largest first. */
   readonly preferredBatchSizes: readonly number[];
+  /** The batcher's bound on batches in flight. */
+  readonly maxInflightBatches: number;
+  /** What the target says it runs at once (its `parallelism` hint, at most the bound): where adaptive starts. */
+  readonly targetParallelism: number;
+  /** Latency target in ms (adaptive), Infinity for none. */
+  readonly maxLatencyMs: number;
 }
 
 export type ScheduleFactory = (options: ScheduleOptions) => BatchSchedule;
 
 /** Every schedule, by name. */
 const SCHEDULES: Readonly<Record<string, ScheduleFactory>> = {
+  adaptive: adaptiveSchedule,
   fixed: fixedSchedule,
 };
 

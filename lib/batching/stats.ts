@@ -1,6 +1,7 @@
 /** What a Batcher reports: counters, histograms and the payloads of its events. */
 import { Histogram, type HistogramSnapshot } from '../base/histogram.js';
 import type { OrtexError, OrtexErrorCode } from '../base/errors.js';
+import type { ScheduleReport } from './schedule.js';
 
 /**
  * A point-in-time view of a {@link Batcher}. The counters add up at every moment:
@@ -40,6 +41,11 @@ export interface BatcherStats {
     /** The schedule's name (Batcher option `schedule`). */
     schedule: string;
   };
+  /**
+   * What the schedule chose: the batch-size cap and batches in flight in force now and, for the
+   * adaptive schedule, what it is doing and the measurements behind its choice.
+   */
+  schedule: ScheduleReport;
 }
 
 /** Payload of the `'batch'` event, emitted when a batch completes (or fails). */

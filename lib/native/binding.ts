@@ -141,6 +141,8 @@ export interface NativeBinding {
   runtimeInfo(): NativeRuntimeInfo | null;
   stats(): NativeStats;
   disposeBuffer(data: ArrayBufferView | ArrayBuffer): boolean;
+  /** Sets the process-wide environment's default log level (0 verbose .. 4 fatal). */
+  setLogLevel(level: number): void;
   /** Reads (and with n, sets) this thread's limit on runs executing on the thread pool at once. */
   runQueue(maxConcurrentRuns?: number): NativeRunQueue;
   createSession(

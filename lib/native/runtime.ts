@@ -168,7 +168,30 @@ function loadRuntime(options: InitOptions): RuntimeInfo {
     throw fromNative(e, 'ERR_NATIVE_LOAD', `cannot load ONNX Runtime from ${path} (${source})`);
   }
   state = { binding, info: toInfo(native, source, addonPath) };
+  if (logLevel !== DEFAULT_LOG_LEVEL) applyLogLevel(binding, logLevel);
   return state.info;
+}
+
+/** The level the environment is created with (ORT_LOGGING_LEVEL_WARNING, native/ort_runtime.cc). */
+const DEFAULT_LOG_LEVEL = 2;
+let logLevel = DEFAULT_LOG_LEVEL;
+
+function applyLogLevel(b: NativeBinding, level: number): void {
+  try {
+    b.setLogLevel(level);
+  } catch (e) {
+    throw fromNative(e, 'ERR_RUNTIME');
+  }
+}
+
+/**
+ * Sets ONNX Runtime's default log level (0 verbose, 1 info, 2 warning, 3 error, 4 fatal): now if
+ * the runtime is loaded, else when it loads. The environment is process-wide: the level applies
+ * to every thread's sessions, except where a session or run sets its own `logSeverityLevel`.
+ */
+export function setRuntimeLogLevel(level: 0 | 1 | 2 | 3 | 4): void {
+  logLevel = level;
+  if (state) applyLogLevel(state.binding, level);
 }
 
 /** The loaded binding, loading the default runtime on first use. */

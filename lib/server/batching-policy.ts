@@ -9,9 +9,8 @@ import type { ValueMetadata } from '../tensor/value-metadata.js';
 import type { ModelConfig } from './config.js';
 
 /**
- * `adaptive`: today the Batcher's own defaults (maxBatchSize 32, no queue delay, batches form
- * while every run slot is busy).
- * TODO(issue 11): switch to the adaptive schedule once it exists: change this one constant.
+ * `adaptive`: the Batcher's own default, its adaptive schedule (a lone request runs at once;
+ * batch size and batches in flight follow the load, up to maxBatchSize 32).
  */
 export const ADAPTIVE: BatcherOptions = {};
 

@@ -8,7 +8,7 @@
 import type { OrtexError } from '../base/errors.js';
 import type { FeedsType, ReturnType } from '../session/session.js';
 
-export type Protocol = 'predict' | 'v2';
+export type Protocol = 'predict' | 'v2' | 'v1';
 
 export interface RequestInfo {
   readonly model: string;

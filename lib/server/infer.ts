@@ -4,6 +4,7 @@
  * encode, then count the outcome and tell the observers. Decoding happens synchronously right
  * after routing, so a swap can never retire the version between the two.
  */
+import type { ServerResponse } from 'node:http';
 import { OrtexError } from '../base/errors.js';
 import type { FeedsType, ReturnType } from '../session/session.js';
 import type { AfterRunEvent, InferenceObserver, Protocol } from './hooks.js';
@@ -24,10 +25,52 @@ export interface InferenceCall extends RoutingContext {
   readonly model: string;
   readonly version: string | undefined;
   /** The HTTP response: a request whose client goes away before its answer is cancelled. */
-  readonly response?: import('node:http').ServerResponse;
+  readonly response?: ServerResponse;
 }
 
-const TIMEOUT = Symbol('timeout');
+/**
+ * Runs `feeds` on `version` under its `limits.timeoutMs`, from routing to the answer. A request
+ * still queued at its deadline is dropped by the Batcher (it never runs); one whose batch is
+ * running is answered 504 at the deadline while the batch finishes for the others. Only on a
+ * model whose batches take long enough for it to matter (`version.cancelsOnDisconnect`) does a
+ * client that closes its connection withdraw its queued request: the AbortSignal that needs
+ * costs several µs per request, more than a small model's whole run.
+ */
+function runWithinLimit(version: ModelVersion, feeds: FeedsType, res: ServerResponse | undefined): Promise<ReturnType> {
+  const timeoutMs = version.limits.timeoutMs;
+  let controller: AbortController | undefined;
+  let onClose: (() => void) | undefined;
+  if (res !== undefined && version.cancelsOnDisconnect) {
+    const c = new AbortController();
+    onClose = () => {
+      if (!res.writableFinished) c.abort(new Error('the client closed the connection'));
+    };
+    res.once('close', onClose);
+    controller = c;
+  }
+  const run = version.run(feeds, controller ? { timeoutMs, signal: controller.signal } : version.runOptions);
+  return new Promise<ReturnType>((resolve, reject) => {
+    const timer = setTimeout(() => reject(timeoutError(timeoutMs, undefined)), timeoutMs);
+    const settle = () => {
+      clearTimeout(timer);
+      if (onClose) res!.removeListener('close', onClose);
+    };
+    run.then(
+      (out) => {
+        settle();
+        resolve(out);
+      },
+      (e: OrtexError) => {
+        settle();
+        reject(e?.code === 'ERR_TIMEOUT' ? timeoutError(timeoutMs, e) : e);
+      },
+    );
+  });
+}
+
+function timeoutError(timeoutMs: number, cause: unknown): OrtexError {
+  return new OrtexError('ERR_TIMEOUT', `the request took longer than the model's limits.timeoutMs (${timeoutMs} ms)`, { cause });
+}
 
 export function findModel(host: InferenceHost, name: string) {
   const entry = host.repository.get(name);
@@ -59,39 +102,20 @@ export async function infer<T>(
   let error: OrtexError | undefined;
   try {
     feeds = decode(version);
-    const info = { model: version.model, version: version.version, requestId: call.requestId, protocol: call.protocol, feeds };
-    for (const o of host.observers) o.beforeRun?.(info);
-    const controller = new AbortController();
-    const timeoutMs = version.limits.timeoutMs;
-    const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);
-    const res = call.response;
-    const onClose = () => {
-      if (!res!.writableFinished) controller.abort(new Error('the client closed the connection'));
-    };
-    res?.once('close', onClose);
-    try {
-      outputs = await version.run(feeds, { signal: controller.signal });
-    } catch (e) {
-      if (controller.signal.reason === TIMEOUT) {
-        throw new OrtexError(
-          'ERR_TIMEOUT',
-          `the request took longer than the model's limits.timeoutMs (${timeoutMs} ms) and was cancelled`,
-          { cause: e },
-        );
-      }
-      throw e;
-    } finally {
-      clearTimeout(timer);
-      res?.removeListener('close', onClose);
+    if (host.observers.length > 0) {
+      const info = { model: version.model, version: version.version, requestId: call.requestId, protocol: call.protocol, feeds };
+      for (const o of host.observers) o.beforeRun?.(info);
     }
+    outputs = await runWithinLimit(version, feeds, call.response);
     return encode(version, outputs);
   } catch (e) {
     error = toOrtexError(e);
     outcome = error.code;
     throw error;
   } finally {
-    const ms = performance.now() - started;
-    version.settle(outcome, ms / 1000);
+    const ended = performance.now();
+    const ms = ended - started;
+    version.settle(outcome, started, ended, outputs && feeds ? version.rowsOf(feeds) : 1);
     if (host.observers.length > 0 && feeds) {
       const event: AfterRunEvent = {
         model: version.model,

@@ -13,7 +13,7 @@ import { OrtexError } from '../base/errors.js';
 import { Histogram } from '../base/histogram.js';
 import { Batcher } from '../batching/batcher.js';
 import type { BatchRunOptions } from '../batching/options.js';
-import type { BatcherStats } from '../batching/stats.js';
+import type { BatcherStats, BatchEvent } from '../batching/stats.js';
 import type { Runnable } from '../session/model-io.js';
 import { InferenceSession, type FeedsType, type ReturnType } from '../session/session.js';
 import type { SessionOptions } from '../session/session-options.js';
@@ -27,6 +27,14 @@ import { DEFAULT_LIMITS, type ModelConfig, type ModelLimits } from './config.js'
 export type VersionState = 'loading' | 'ready' | 'retiring' | 'released';
 
 /** Request duration buckets in seconds (Prometheus-style: 100 µs to 10 s). */
+/**
+ * A model whose fastest batch (after the warm-up) takes at least this long withdraws a queued
+ * request when its client disconnects: below it, the AbortSignal that takes (several µs per
+ * request) costs more than the work it could save. The fastest rather than an average: a busy
+ * machine slows some batches down, never the model's own cost.
+ */
+export const CANCEL_ON_DISCONNECT_MS = 1;
+
 export const DURATION_BUCKETS_S = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** What `/metrics` reads from a version at scrape time. */
@@ -41,7 +49,25 @@ export interface ModelVersionStats {
   /** Time from routing to the encoded answer, in seconds. */
   requestSeconds: Histogram;
   batcher: BatcherStats;
+  /** What the warm-up run added to the batcher's counters (statistics leave it out). */
+  warmup: WarmupShare;
+  /** Successful and failed requests: count and total time in ms; rows of the successful ones. */
+  succeeded: { count: number; ms: number; rows: number };
+  failed: { count: number; ms: number };
+  /** When the last request was answered (ms since the epoch; 0: none yet). */
+  lastRequestAt: number;
 }
+
+/** The warm-up run's share of a batcher's counters. */
+export interface WarmupShare {
+  batches: number;
+  queueCount: number;
+  queueMs: number;
+  computeCount: number;
+  computeMs: number;
+}
+
+const NO_WARMUP: WarmupShare = { batches: 0, queueCount: 0, queueMs: 0, computeCount: 0, computeMs: 0 };
 
 export interface LoadOptions {
   model: string;
@@ -86,7 +112,16 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
   /** When it became ready (ms since the epoch). */
   readonly loadedAt: number;
   readonly requestSeconds = new Histogram(DURATION_BUCKETS_S);
+  /** Per-request Batcher options when no signal is needed (one object for every request). */
+  readonly runOptions: Readonly<BatchRunOptions>;
+  /** Compute time of the fastest batch after the first (the warm-up), in ms. */
+  #fastestMs = Infinity;
+  #batches = 0;
   readonly #requests: Record<string, number> = { success: 0 };
+  readonly #succeeded = { count: 0, ms: 0, rows: 0 };
+  readonly #failed = { count: 0, ms: 0 };
+  #lastEndedAt = 0;
+  #warmup: WarmupShare = NO_WARMUP;
   #state: VersionState = 'loading';
   #holders = 0;
   #idle: (() => void) | undefined;
@@ -108,6 +143,15 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
     const session = target instanceof SessionPool ? target.sessions[0]! : target;
     this.modelMetadata = Object.freeze({ ...session.modelMetadata.custom });
     this.loadedAt = Date.now();
+    this.runOptions = Object.freeze({ timeoutMs: this.limits.timeoutMs });
+    batcher.on('batch', (e: BatchEvent) => {
+      if (this.#batches++ > 0 && e.computeMs < this.#fastestMs) this.#fastestMs = e.computeMs;
+    });
+  }
+
+  /** True when a client that disconnects should withdraw its queued request (see {@link CANCEL_ON_DISCONNECT_MS}). */
+  get cancelsOnDisconnect(): boolean {
+    return this.#fastestMs !== Infinity && this.#fastestMs >= CANCEL_ON_DISCONNECT_MS;
   }
 
   /** Loads the model file, wraps it in a Batcher and (unless `warmup: false`) runs it once. Throws ERR_MODEL_LOAD (or the session's code). */
@@ -144,6 +188,14 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
         }
       }
     }
+    const st = batcher.stats();
+    v.#warmup = {
+      batches: st.batches,
+      queueCount: st.queueWaitMs.count,
+      queueMs: st.queueWaitMs.sum,
+      computeCount: st.computeMs.count,
+      computeMs: st.computeMs.sum,
+    };
     v.#state = 'ready';
     return v;
   }
@@ -174,11 +226,31 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
     this.#holders++;
   }
 
-  /** The request that acquired this version is answered: counts its outcome and duration. */
-  settle(outcome: string, seconds: number): void {
+  /**
+   * The request that acquired this version is answered: counts its outcome, duration (from
+   * `startedAt` to `endedAt`, performance.now() times) and, for a success, its rows.
+   */
+  settle(outcome: string, startedAt: number, endedAt: number, rows = 1): void {
+    const ms = endedAt - startedAt;
     this.#requests[outcome] = (this.#requests[outcome] ?? 0) + 1;
-    this.requestSeconds.record(seconds);
+    this.requestSeconds.record(ms / 1000);
+    this.#lastEndedAt = endedAt;
+    if (outcome === 'success') {
+      this.#succeeded.count++;
+      this.#succeeded.ms += ms;
+      this.#succeeded.rows += rows;
+    } else {
+      this.#failed.count++;
+      this.#failed.ms += ms;
+    }
     if (--this.#holders === 0 && this.#idle) this.#idle();
+  }
+
+  /** Rows a request carries: its size along the batch axis when requests merge, else 1. */
+  rowsOf(feeds: FeedsType): number {
+    if (this.batcher.batchAxis === null) return 1;
+    const first = feeds[this.inputNames[0]!] as Tensor | undefined;
+    return first?.dims[this.batcher.batchAxis] ?? 1;
   }
 
   run(feeds: FeedsType, options?: BatchRunOptions): Promise<ReturnType> {
@@ -194,6 +266,10 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
       inflight: this.#holders,
       requestSeconds: this.requestSeconds,
       batcher: this.batcher.stats(),
+      warmup: this.#warmup,
+      succeeded: { ...this.#succeeded },
+      failed: { ...this.#failed },
+      lastRequestAt: this.#lastEndedAt === 0 ? 0 : Math.round(performance.timeOrigin + this.#lastEndedAt),
     };
   }
 

@@ -104,11 +104,21 @@ export function splitBody(body: Buffer, headerLength: string | undefined): { hea
   return { header: header as InferRequest, binary: body.subarray(jsonEnd) };
 }
 
+/** A version's values by name, computed once per version. */
+const valuesByName = new WeakMap<readonly ValueMetadata[], Map<string, ValueMetadata>>();
+function byNameOf(list: readonly ValueMetadata[]): Map<string, ValueMetadata> {
+  let m = valuesByName.get(list);
+  if (!m) {
+    m = new Map(list.map((v) => [v.name, v]));
+    valuesByName.set(list, m);
+  }
+  return m;
+}
+
 /** Feeds for `version` from a decoded request: names, datatypes, shapes, lengths and limits checked. */
 export function decodeInputs(req: InferRequest, binary: Uint8Array, version: ModelVersion): FeedsType {
   const feeds: FeedsType = {};
-  const metas = version.inputMetadata;
-  const byName = new Map<string, ValueMetadata>(metas.map((m) => [m.name, m]));
+  const byName = byNameOf(version.inputMetadata);
   let offset = 0;
   const max = version.limits.maxElementsPerTensor;
   for (let i = 0; i < req.inputs.length; i++) {
@@ -165,7 +175,7 @@ export function decodeInputs(req: InferRequest, binary: Uint8Array, version: Mod
   }
   if (offset !== binary.byteLength)
     throw invalid('ERR_INVALID_INPUT', 'the request body', `${offset} bytes of binary tensor data after the JSON`, `${binary.byteLength}`);
-  const missing = version.inputNames.filter((n) => !Object.hasOwn(feeds, n));
+  const missing = req.inputs.length === version.inputNames.length ? [] : version.inputNames.filter((n) => !Object.hasOwn(feeds, n));
   if (missing.length)
     throw invalid(
       'ERR_INVALID_INPUT',
@@ -182,7 +192,7 @@ export function requestedOutputs(req: InferRequest, version: ModelVersion): { na
   const binaryOf = (name: string, p?: Record<string, unknown>) => {
     if (p?.binary_data !== undefined) return p.binary_data === true;
     // BF16 has no JSON form: it is always sent as binary.
-    const meta = version.outputMetadata.find((m) => m.name === name);
+    const meta = byNameOf(version.outputMetadata).get(name);
     return allBinary || (meta?.isTensor === true && meta.type === 'bfloat16');
   };
   if (!req.outputs || req.outputs.length === 0) return version.outputNames.map((name) => ({ name, binary: binaryOf(name) }));
@@ -200,17 +210,18 @@ export function requestedOutputs(req: InferRequest, version: ModelVersion): { na
   });
 }
 
-/** The answer: a JSON body, or JSON + binary with the JSON part's length for the header. */
+/** The answer: JSON text, or JSON + binary bytes with the JSON part's length for the header. */
 export function encodeResponse(
   version: ModelVersion,
   id: string,
   outputs: ReturnType,
   wanted: { name: string; binary: boolean }[],
-): { body: Buffer; headerLength?: number } {
+): { body: string | Buffer; headerLength?: number } {
   const binaries: Uint8Array[] = [];
+  const outputMeta = byNameOf(version.outputMetadata);
   const list = wanted.map(({ name, binary }) => {
     const t = outputs[name] as Tensor;
-    const meta = version.outputMetadata.find((m) => m.name === name)!;
+    const meta = outputMeta.get(name)!;
     const datatype = datatypeOf(meta, `output '${name}'`).oip;
     if (binary) {
       const bytes = tensorToBinary(t);
@@ -219,7 +230,8 @@ export function encodeResponse(
     }
     return { name, datatype, shape: t.dims, data: tensorToJson(t) };
   });
-  const json = Buffer.from(JSON.stringify({ model_name: version.model, model_version: version.version, id, outputs: list }));
-  if (binaries.length === 0) return { body: json };
+  const text = JSON.stringify({ model_name: version.model, model_version: version.version, id, outputs: list });
+  if (binaries.length === 0) return { body: text };
+  const json = Buffer.from(text);
   return { body: Buffer.concat([json, ...binaries]), headerLength: json.byteLength };
 }

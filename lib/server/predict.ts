@@ -7,19 +7,11 @@
  */
 import { invalid, describe, OrtexError } from '../base/errors.js';
 import type { FeedsType, ReturnType } from '../session/session.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import type { ValueMetadata } from '../tensor/value-metadata.js';
-import { datatypeOfTensorType } from './datatypes.js';
+import { datatypeOfTensorType, type DatatypeInfo } from './datatypes.js';
 import type { ModelVersion } from './model-version.js';
-import { checkElementCount, tensorFromJson, tensorToJson } from './tensor-codec.js';
-
-export const PREDICT_REQUEST_SCHEMA = {
-  type: 'object',
-  required: ['features'],
-  properties: {
-    features: { anyOf: [{ type: 'array' }, { type: 'object' }] },
-  },
-} as const;
+import { checkElementCount, checkJsonCarries, jsonRows, jsonStorage, writeJson } from './tensor-codec.js';
 
 /**
  * Turns named features (`{"features": {"sepal_length": 5.1, ...}}`) into one positional row.
@@ -40,6 +32,10 @@ export interface PredictPlan {
   /** Dims after the batch dim when all are fixed, else undefined (one symbolic dim: the row's length). */
   rowDims: number[] | undefined;
   labels: string[] | undefined;
+  /** The input's datatype on the wire (undefined: /predict cannot feed it). */
+  type: DatatypeInfo | undefined;
+  /** How errors name the input: `features (input 'x')`. */
+  what: string;
 }
 
 const plans = new WeakMap<ModelVersion, PredictPlan>();
@@ -92,17 +88,17 @@ export function predictPlan(version: ModelVersion): PredictPlan {
     batched,
     labels: labelsOf(version, output.name),
     maxRows: batched && shape[0] === 1 ? 1 : Infinity,
+    type: datatypeOfTensorType(input.type),
+    what: `features (input '${input.name}')`,
     rowDims: fixed ? (rest as number[]) : undefined,
   };
   plans.set(version, plan);
   return plan;
 }
 
-/** Feeds for a /predict body. */
+/** Feeds for a /predict body: `features` is one row, or an array of rows. */
 export function decodePredict(features: unknown, version: ModelVersion, mapper: FeatureMapper | undefined): FeedsType {
   const plan = predictPlan(version);
-  const type = datatypeOfTensorType(plan.input.type);
-  if (!type) throw new OrtexError('ERR_INVALID_INPUT', `/predict cannot feed input '${plan.input.name}' of type ${plan.input.type}`);
   let rows: unknown[];
   if (!Array.isArray(features)) {
     if (!mapper) {
@@ -117,35 +113,75 @@ export function decodePredict(features: unknown, version: ModelVersion, mapper: 
   } else {
     rows = features.length > 0 && Array.isArray(features[0]) && plan.batched ? features : [features];
   }
-  const what = `features (input '${plan.input.name}')`;
+  return decodeRows(rows, version, undefined);
+}
+
+/**
+ * Feeds for KServe v1's `instances`: a list of rows, each an array of values (nested for a row
+ * of several dims), a single value (a row of one), or named features (with an input schema).
+ */
+export function decodeInstances(instances: unknown[], version: ModelVersion, mapper: FeatureMapper | undefined): FeedsType {
+  const rows = new Array<unknown>(instances.length);
+  for (let i = 0; i < instances.length; i++) {
+    const x = instances[i];
+    if (Array.isArray(x)) rows[i] = x;
+    else if (x !== null && typeof x === 'object') {
+      if (!mapper)
+        throw invalid(
+          'ERR_INVALID_INPUT',
+          `instance ${i}`,
+          'an array of values; named features need an input schema for the model',
+          describe(x),
+        );
+      rows[i] = mapper(x as Record<string, unknown>, version);
+    } else rows[i] = [x];
+  }
+  return decodeRows(rows, version, `instances (input '${predictPlan(version).input.name}')`);
+}
+
+/** Feeds from rows (arrays of values): counts, lengths, element types and limits checked; errors name `label`. */
+function decodeRows(rows: unknown[], version: ModelVersion, label: string | undefined): FeedsType {
+  const plan = predictPlan(version);
+  const type = plan.type;
+  if (!type) throw new OrtexError('ERR_INVALID_INPUT', `/predict cannot feed input '${plan.input.name}' of type ${plan.input.type}`);
+  const what = label ?? plan.what;
   if (rows.length > plan.maxRows || (!plan.batched && rows.length !== 1)) {
     throw invalid('ERR_INVALID_INPUT', what, '1 row (the model takes one at a time)', `${rows.length} rows`);
   }
   const max = version.limits.maxElementsPerTensor;
+  // Rows are checked, then written straight into the tensor's storage (no intermediate array).
   let rowLength = plan.rowDims?.reduce((a, b) => a * b, 1);
-  const flat: unknown[] = [];
+  const values = new Array<unknown[]>(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
     if (!Array.isArray(row)) throw invalid('ERR_INVALID_INPUT', `row ${r} of ${what}`, 'an array of values', describe(row));
-    const values = row.length > 0 && Array.isArray(row[0]) ? row.flat(Infinity) : row;
-    rowLength ??= values.length;
-    if (values.length !== rowLength) throw invalid('ERR_INVALID_INPUT', `row ${r} of ${what}`, `${rowLength} values`, `${values.length}`);
-    checkElementCount(flat.length + values.length, max, what);
-    for (let i = 0; i < values.length; i++) flat.push(values[i]);
+    const flat = row.length > 0 && Array.isArray(row[0]) ? row.flat(Infinity) : row;
+    rowLength ??= flat.length;
+    if (flat.length !== rowLength) throw invalid('ERR_INVALID_INPUT', `row ${r} of ${what}`, `${rowLength} values`, `${flat.length}`);
+    values[r] = flat;
   }
+  const count = rows.length * rowLength!;
+  checkElementCount(count, max, what);
+  checkJsonCarries(type, what);
+  const storage = jsonStorage(type, count);
+  for (let r = 0; r < rows.length; r++) writeJson(type, storage, r * rowLength!, values[r]!, what);
   const dims = plan.batched ? [rows.length, ...(plan.rowDims ?? [rowLength!])] : (plan.rowDims ?? [rowLength!]);
-  return { [plan.input.name]: tensorFromJson(type, flat, dims, what) };
+  return { [plan.input.name]: new Tensor(type.tensorType, storage, dims) };
 }
 
 /** The /predict answer for a version's outputs. */
-export function encodePredict(outputs: ReturnType, version: ModelVersion): { prediction: unknown[]; probabilities?: unknown[][] } {
+export interface PredictAnswer {
+  prediction: unknown[];
+  probabilities?: unknown[][];
+  status?: 'success';
+}
+
+export function encodePredict(outputs: ReturnType, version: ModelVersion): PredictAnswer {
   const plan = predictPlan(version);
   const t = outputs[plan.output.name] as Tensor;
-  const values = tensorToJson(t);
   const rows = t.dims.length === 0 ? 1 : t.dims[0]!;
-  const per = rows === 0 ? 0 : values.length / rows;
-  const byRow: unknown[][] = [];
-  for (let r = 0; r < rows; r++) byRow.push(values.slice(r * per, (r + 1) * per));
+  const byRow = jsonRows(t, rows);
+  const per = rows === 0 ? 0 : t.size / rows;
   const labels = plan.labels;
   if (labels && per === labels.length) {
     const prediction = byRow.map((row) => {

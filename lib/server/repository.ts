@@ -120,6 +120,12 @@ export class ModelRepository extends EventEmitter {
   readonly #chains = new Map<string, Promise<void>>();
   readonly #again = new Set<string>();
   readonly #retiring = new Set<Promise<void>>();
+  /**
+   * `<model>/<version>` → fingerprint of files that failed to load: the watcher retries a failed
+   * version only when its files change again (one bad push is one failure, not one per file
+   * event); the repository API's `load` always retries.
+   */
+  readonly #failedFiles = new Map<string, string>();
   #started = false;
   #closing = false;
 
@@ -219,6 +225,13 @@ export class ModelRepository extends EventEmitter {
     return [...this.#entries.values()];
   }
 
+  /** The name of the only model, when there is exactly one (what `/predict` serves); no allocation. */
+  onlyModel(): string | undefined {
+    if (this.#entries.size !== 1) return undefined;
+    for (const name of this.#entries.keys()) return name;
+    return undefined;
+  }
+
   /** Every version of every model, for /metrics. */
   *versions(): Iterable<ModelVersion> {
     for (const e of this.#entries.values()) yield* e.versions.values();
@@ -253,6 +266,7 @@ export class ModelRepository extends EventEmitter {
     this.#folders.set(name, f);
     const e = this.#entry(name);
     e.unloaded = false;
+    for (const key of this.#failedFiles.keys()) if (key.startsWith(`${name}/`)) this.#failedFiles.delete(key);
     await this.reconcile(name);
     if (e.state !== 'ready') throw new OrtexError('ERR_MODEL_LOAD', `model '${name}' failed to load: ${e.reason}`);
   }
@@ -345,6 +359,11 @@ export class ModelRepository extends EventEmitter {
       const fingerprint = `${d.fingerprint}|config:${configHash}`;
       const current = e.versions.get(d.version);
       if (current?.fingerprint === fingerprint) continue;
+      const key = `${name}/${d.version}`;
+      if (this.#failedFiles.get(key) === fingerprint) {
+        failed = true;
+        continue;
+      }
       if (e.versions.size === 0) e.state = 'loading';
       try {
         const started = performance.now();
@@ -355,6 +374,7 @@ export class ModelRepository extends EventEmitter {
         }
         e.versions.set(d.version, v);
         e.loads++;
+        this.#failedFiles.delete(key);
         log.info(
           { model: name, version: d.version, ms: Math.round(performance.now() - started), replaced: current !== undefined },
           'model version loaded',
@@ -363,6 +383,7 @@ export class ModelRepository extends EventEmitter {
         if (current) this.#retire(e, current);
       } catch (err) {
         failed = true;
+        this.#failedFiles.set(key, fingerprint);
         this.#failed(e, d.version, err);
       }
     }

@@ -21,8 +21,9 @@ import { ServerMetrics } from './metrics.js';
 import type { FeatureMapper } from './predict.js';
 import { ModelRepository, type RepositorySource } from './repository.js';
 import { latestVersionRouter, type VersionRouter } from './router.js';
+import { registerKServeV1Routes } from './routes/kserve-v1.js';
 import { registerPredictRoutes } from './routes/predict.js';
-import { sendJson } from './routes/reply.js';
+import { answerHeaders, sendJson } from './routes/reply.js';
 import { registerV2Routes } from './routes/v2.js';
 import { watchRepository, type RepositoryWatcher } from './watcher.js';
 
@@ -53,6 +54,8 @@ export interface OrtexControl {
   readonly repository: ModelRepository;
   readonly metrics: ServerMetrics;
   readonly router: VersionRouter;
+  /** True once shutdown began (answers then close their connections). */
+  readonly closing: boolean;
   /** Replaces version routing (a rollout router). */
   setRouter(router: VersionRouter): void;
   addObserver(observer: InferenceObserver): void;
@@ -108,6 +111,7 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
   const observers: InferenceObserver[] = [...(options.observers ?? [])];
   const mappers = new Map<string, FeatureMapper>();
   const auth = createAuthenticator(config.auth);
+  const bodyLimit = config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const host: { -readonly [K in keyof InferenceHost]: InferenceHost[K] } = {
     repository,
     router: options.router ?? latestVersionRouter,
@@ -122,6 +126,9 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
     metrics,
     get router() {
       return host.router;
+    },
+    get closing() {
+      return shuttingDown !== undefined;
     },
     setRouter(router) {
       host.router = router;
@@ -165,28 +172,33 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
   // own parsers, hooks and error handler.
   await app.register(
     async (scope) => {
-      // One parser for every body: raw bytes for infer (JSON header + binary tensors, or JSON with
-      // no or any content type, as Triton's and KServe's clients send), JSON for everything else.
+      // One parser for every body but infer's (routes/v2.ts): JSON with any or no content type,
+      // parsed from a string (no Buffer concatenation) through secure-json-parse. Registered for
+      // application/json as well as '*': Fastify caches the parser it picks for a named type, but
+      // parses the Content-Type header of every request that falls through to '*' (≈ 2 µs).
       scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT }, (req, body, done) => {
-        if ((req.routeOptions.config as { rawBody?: boolean } | undefined)?.rawBody) return done(null, body);
-        const buf = body as Buffer;
-        if (buf.byteLength === 0) return done(null, undefined);
+      const parseJson = (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
+        const text = body as string;
+        if (text.length === 0) return done(null, undefined);
         try {
-          done(null, secureJson.parse(buf.toString('utf8'), undefined, { protoAction: 'remove', constructorAction: 'remove' }));
+          done(null, secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' }));
         } catch (e) {
           done(new OrtexError('ERR_INVALID_INPUT', `expected a JSON body, received malformed JSON: ${(e as Error).message}`), undefined);
         }
-      });
+      };
+      for (const type of ['application/json', '*']) scope.addContentTypeParser(type, { parseAs: 'string', bodyLimit }, parseJson);
 
-      // Every answer carries the request id; while shutting down, every answer also closes its
-      // connection, so keep-alive clients let go and close() does not wait for their idle timeout.
-      // Synchronous hooks: an async one costs a promise per request.
-      scope.addHook('onSend', (req, reply, payload, done) => {
-        reply.header('x-request-id', req.id);
-        if (shuttingDown) reply.header('connection', 'close');
-        done(null, payload);
-      });
+      // One line per answered request at debug level: the hook exists only when the logger's
+      // level enables it, so at info (the default) a request pays nothing for it.
+      if ((log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('debug')) {
+        scope.addHook('onResponse', (req, reply, done) => {
+          req.log.debug(
+            { method: req.method, url: req.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 1000) / 1000 },
+            'request answered',
+          );
+          done();
+        });
+      }
       if (auth) {
         scope.addHook('onRequest', (req, _reply, done) => {
           try {
@@ -214,16 +226,20 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
         return sendJson(reply, err.status, { error: err.message });
       });
 
-      registerV2Routes(scope, host, serverVersion());
+      registerV2Routes(scope, host, { serverVersion: serverVersion(), bodyLimit });
       registerPredictRoutes(scope, host, {
         mappers,
         defaultModel: () => {
           if (config.defaultModel) return config.defaultModel;
-          const entries = repository.entries();
-          return entries.length === 1 ? entries[0]!.name : undefined;
+          return repository.onlyModel();
         },
       });
-      scope.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.text()));
+      registerKServeV1Routes(scope, host, mappers);
+      scope.get('/metrics', async (_req, reply) =>
+        answerHeaders(reply)
+          .header('content-type', metrics.contentType)
+          .send(await metrics.text()),
+      );
     },
     { prefix: options.prefix ?? '' },
   );
@@ -260,8 +276,9 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
     logger: options.logger ?? { level: config.logLevel ?? 'info' },
     bodyLimit: config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     requestIdHeader: 'x-request-id',
-    // Per-request lines would cost more than a small model's inference; rejections and failures
-    // are logged by the error handler, with the request id.
+    // Fastify's own per-request lines (info) would cost more than a small model's inference:
+    // rejections and failures are logged by the error handler, with the request id, and every
+    // answer is logged at debug level when that level is on (see the plugin's onResponse hook).
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',

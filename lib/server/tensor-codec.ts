@@ -6,9 +6,10 @@
  */
 import { invalid, describe, OrtexError } from '../base/errors.js';
 import { elementTypeByName, type TensorData } from '../tensor/element-types.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, tensorData } from '../tensor/tensor.js';
 import type { ValueMetadata } from '../tensor/value-metadata.js';
 import { datatypeOfTensorType, fromFloat16Bits, oipName, toFloat16Bits, type DatatypeInfo } from './datatypes.js';
+import { allocate } from './small-storage.js';
 
 const INT_RANGES: Record<string, [number, number]> = {
   int8: [-128, 127],
@@ -52,6 +53,19 @@ function flatten(data: unknown[]): unknown[] {
 /** A tensor from JSON values (nested arrays are flattened row-major). */
 export function tensorFromJson(type: DatatypeInfo, data: unknown, dims: number[], what: string): Tensor {
   if (!Array.isArray(data)) throw invalid('ERR_INVALID_INPUT', `the data of ${what}`, 'an array', describe(data));
+  checkJsonCarries(type, what);
+  const values = flatten(data);
+  let count = 1;
+  for (const d of dims) count *= d;
+  if (values.length !== count)
+    throw invalid('ERR_INVALID_INPUT', `the data of ${what}`, `${count} elements (shape [${dims.join(',')}])`, `${values.length}`);
+  const storage = jsonStorage(type, count);
+  writeJson(type, storage, 0, values, what);
+  return new Tensor(type.tensorType, storage, dims);
+}
+
+/** Throws unless the datatype has a JSON form (BF16 travels as binary only). */
+export function checkJsonCarries(type: DatatypeInfo, what: string): void {
   if (!type.json)
     throw invalid(
       'ERR_INVALID_INPUT',
@@ -59,12 +73,6 @@ export function tensorFromJson(type: DatatypeInfo, data: unknown, dims: number[]
       `binary tensor data for ${type.oip} (parameters.binary_data_size)`,
       'JSON data',
     );
-  const values = flatten(data);
-  let count = 1;
-  for (const d of dims) count *= d;
-  if (values.length !== count)
-    throw invalid('ERR_INVALID_INPUT', `the data of ${what}`, `${count} elements (shape [${dims.join(',')}])`, `${values.length}`);
-  return new Tensor(type.tensorType, jsonStorage(type, values, what), dims);
 }
 
 function badElement(type: DatatypeInfo, what: string, i: number, v: unknown): OrtexError {
@@ -79,62 +87,83 @@ function badElement(type: DatatypeInfo, what: string, i: number, v: unknown): Or
   return invalid('ERR_INVALID_INPUT', `element ${i} of ${what}`, kind, describe(v));
 }
 
-function jsonStorage(type: DatatypeInfo, values: unknown[], what: string): TensorData | string[] {
+/** Storage for `count` elements of a JSON-carried datatype (strings: an array). */
+export function jsonStorage(type: DatatypeInfo, count: number): TensorData {
+  switch (type.tensorType) {
+    case 'string':
+      return new Array<string>(count);
+    case 'bool':
+      return allocate(Uint8Array, count);
+    case 'float16':
+      return allocate(Uint16Array, count);
+    default:
+      return allocate(elementTypeByName(type.tensorType)!.array! as typeof Float32Array, count) as TensorData;
+  }
+}
+
+/**
+ * Checks and writes JSON `values` into `out` from element `offset` on. Element errors name the
+ * element's index in the whole tensor.
+ */
+export function writeJson(type: DatatypeInfo, out: TensorData, offset: number, values: readonly unknown[], what: string): void {
   const n = values.length;
   switch (type.tensorType) {
     case 'string': {
-      for (let i = 0; i < n; i++) if (typeof values[i] !== 'string') throw badElement(type, what, i, values[i]);
-      return values as string[];
-    }
-    case 'bool': {
-      const out = new Uint8Array(n);
+      const o = out as string[];
       for (let i = 0; i < n; i++) {
         const v = values[i];
-        if (typeof v !== 'boolean') throw badElement(type, what, i, v);
-        out[i] = v ? 1 : 0;
+        if (typeof v !== 'string') throw badElement(type, what, offset + i, v);
+        o[offset + i] = v;
       }
-      return out;
+      return;
+    }
+    case 'bool': {
+      const o = out as Uint8Array;
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (typeof v !== 'boolean') throw badElement(type, what, offset + i, v);
+        o[offset + i] = v ? 1 : 0;
+      }
+      return;
     }
     case 'float32':
     case 'float64': {
-      const out = type.tensorType === 'float32' ? new Float32Array(n) : new Float64Array(n);
+      const o = out as Float32Array;
       for (let i = 0; i < n; i++) {
         const v = values[i];
-        if (typeof v !== 'number') throw badElement(type, what, i, v);
-        out[i] = v;
+        if (typeof v !== 'number') throw badElement(type, what, offset + i, v);
+        o[offset + i] = v;
       }
-      return out;
+      return;
     }
     case 'float16': {
-      const out = new Uint16Array(n);
+      const o = out as Uint16Array;
       for (let i = 0; i < n; i++) {
         const v = values[i];
-        if (typeof v !== 'number') throw badElement(type, what, i, v);
-        out[i] = toFloat16Bits(v);
+        if (typeof v !== 'number') throw badElement(type, what, offset + i, v);
+        o[offset + i] = toFloat16Bits(v);
       }
-      return out;
+      return;
     }
     case 'int64':
     case 'uint64': {
       const [lo, hi] = INT_RANGES[type.tensorType]!;
-      const out = type.tensorType === 'int64' ? new BigInt64Array(n) : new BigUint64Array(n);
+      const o = out as BigInt64Array;
       for (let i = 0; i < n; i++) {
         const v = values[i];
-        if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw badElement(type, what, i, v);
-        out[i] = BigInt(v);
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw badElement(type, what, offset + i, v);
+        o[offset + i] = BigInt(v);
       }
-      return out;
+      return;
     }
     default: {
-      const info = elementTypeByName(type.tensorType)!;
       const [lo, hi] = INT_RANGES[type.tensorType]!;
-      const out = new info.array!(n) as Int32Array;
+      const o = out as Int32Array;
       for (let i = 0; i < n; i++) {
         const v = values[i];
-        if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw badElement(type, what, i, v);
-        out[i] = v;
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw badElement(type, what, offset + i, v);
+        o[offset + i] = v;
       }
-      return out as TensorData;
     }
   }
 }
@@ -202,12 +231,52 @@ export function tensorToJson(t: Tensor): unknown[] {
     case 'bool':
       return Array.from(data as Uint8Array, (v) => v !== 0);
     case 'float16':
-      return Array.from(data as Uint16Array, fromFloat16Bits);
+      // The bit patterns (`data` is a Float16Array where the runtime has one).
+      return Array.from(tensorData(t) as Uint16Array, fromFloat16Bits);
     case 'int64':
-    case 'uint64':
-      return Array.from(data as BigInt64Array, Number);
-    default:
-      return Array.from(data as Float32Array);
+    case 'uint64': {
+      const d = data as BigInt64Array;
+      const out = new Array<number>(d.length);
+      for (let i = 0; i < d.length; i++) out[i] = Number(d[i]);
+      return out;
+    }
+    default: {
+      // A plain loop: Array.from on a typed array goes through its iterator.
+      const d = data as Float32Array;
+      const out = new Array<number>(d.length);
+      for (let i = 0; i < d.length; i++) out[i] = d[i]!;
+      return out;
+    }
+  }
+}
+
+/** JSON values of an output tensor as `rows` arrays of equal length (row-major). */
+export function jsonRows(t: Tensor, rows: number): unknown[][] {
+  const per = rows === 0 ? 0 : t.size / rows;
+  const out = new Array<unknown[]>(rows);
+  switch (t.type) {
+    case 'float32':
+    case 'float64':
+    case 'int8':
+    case 'uint8':
+    case 'int16':
+    case 'uint16':
+    case 'int32':
+    case 'uint32': {
+      // Plain numbers: straight from the typed array, no flat intermediate.
+      const data = t.data as Float32Array;
+      for (let r = 0, k = 0; r < rows; r++) {
+        const row = new Array<number>(per);
+        for (let i = 0; i < per; i++, k++) row[i] = data[k]!;
+        out[r] = row;
+      }
+      return out;
+    }
+    default: {
+      const values = tensorToJson(t);
+      for (let r = 0; r < rows; r++) out[r] = values.slice(r * per, (r + 1) * per);
+      return out;
+    }
   }
 }
 

@@ -24,6 +24,9 @@ export function configEntries(entries: unknown, extra: unknown, what: string): [
     if (!isPlainObject(entries)) throw invalid('ERR_INVALID_ARGUMENT', what, 'an object of string values', describe(entries));
     for (const [k, v] of Object.entries(entries)) flattenConfig(k, v, out);
   }
-  if (extra !== undefined) flattenConfig('', extra, out);
+  if (extra !== undefined) {
+    if (!isPlainObject(extra)) throw invalid('ERR_INVALID_ARGUMENT', 'extra', 'an object of config entries', describe(extra));
+    flattenConfig('', extra, out);
+  }
   return out;
 }

@@ -84,7 +84,7 @@ export class FeedPlan {
    */
   collect(feeds: unknown): CollectedFeeds {
     if (feeds === null || typeof feeds !== 'object' || Array.isArray(feeds) || ArrayBuffer.isView(feeds) || isTensor(feeds)) {
-      throw invalid('ERR_INVALID_INPUT', 'feeds', 'an object of input name → value', describe(feeds));
+      throw invalid('ERR_INVALID_INPUT', 'feeds', 'an object of input name → value', describe(feeds), 'type');
     }
     const source = feeds as Record<string, unknown>;
     const values = new Array<unknown>(this.specs.length);

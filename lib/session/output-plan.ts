@@ -44,13 +44,14 @@ export class OutputPlan {
         'fetches',
         `names of the model's outputs (${this.names.map((n) => `'${n}'`).join(', ')})`,
         describe(name),
+        typeof name === 'string' ? 'range' : 'type', // onnxruntime-common: RangeError for an unknown name
       );
     return i;
   }
 
   /** Fetches given as an array of output names. */
   fromNames(names: readonly unknown[]): Fetches {
-    if (names.length === 0) throw invalid('ERR_INVALID_INPUT', 'fetches', 'at least one output name', 'an empty array');
+    if (names.length === 0) throw invalid('ERR_INVALID_INPUT', 'fetches', 'at least one output name', 'an empty array', 'type');
     const outputs = new Array<number>(names.length);
     for (let i = 0; i < names.length; i++) outputs[i] = this.#indexOf(names[i]);
     return { outputs };
@@ -71,10 +72,16 @@ export class OutputPlan {
       }
       const what = `fetches.${k}`;
       if (!isTensor(v) || !spec.isTensor || tensorDevice(v) !== undefined)
-        throw invalid('ERR_INVALID_INPUT', what, 'null or a CPU ortex Tensor for a tensor output', describe(v));
+        throw invalid('ERR_INVALID_INPUT', what, 'null or a CPU ortex Tensor for a tensor output', describe(v), 'type');
       if (tensorData(v) === undefined) throw disposedError(what);
       if (tensorMustCopy(v))
-        throw invalid('ERR_INVALID_INPUT', what, 'a tensor over a plain ArrayBuffer (ORT writes into it)', 'a shared or resizable buffer');
+        throw invalid(
+          'ERR_INVALID_INPUT',
+          what,
+          'a tensor over a plain ArrayBuffer (ORT writes into it)',
+          'a shared or resizable buffer',
+          'type',
+        );
       checkTensor(v, { kind: 'tensor', type: spec.type, shape: spec.shape }, what);
       fetchTensors.push(v);
     }

@@ -35,6 +35,13 @@ export interface SessionOptions {
   /** onnxruntime-common's spelling of config entries: { session: { 'use_ort_model_bytes_directly': '1' } }. */
   extra?: Record<string, unknown>;
   /**
+   * onnxruntime-common's output placement: 'cpu' (the default, and the only value for a whole
+   * session here; keep outputs on a GPU per run with the run option `outputLocation: 'gpu'`).
+   */
+  preferredOutputLocation?: 'cpu' | Record<string, 'cpu'>;
+  /** onnxruntime-common's flag; accepted and ignored, as onnxruntime-node does. */
+  enableGraphCapture?: boolean;
+  /**
    * Runs whose measured duration is below this stay on the JS thread (a thread hop costs more);
    * longer ones run on the libuv pool. 0 disables inline runs. Default 250 µs.
    */
@@ -78,8 +85,26 @@ const KNOWN_KEYS = new Set([
   'extra',
   'inlineThresholdUs',
   'copyOutputsBelowBytes',
+  'preferredOutputLocation',
+  'enableGraphCapture',
   'externalDataDirectory',
 ]);
+
+/** onnxruntime-common keys ortex does not take, and what to do instead. */
+const UNSUPPORTED: Record<string, string> = {
+  externalData:
+    'in-memory external data is not supported: create the session from the model file path (external data files beside it are found)',
+};
+
+/** preferredOutputLocation: 'cpu', or an object naming outputs → 'cpu'. */
+function checkOutputLocation(v: unknown): void {
+  const what = 'preferredOutputLocation';
+  const expected = "'cpu' (for outputs in GPU memory use the run option outputLocation: 'gpu')";
+  if (v === 'cpu') return;
+  if (!isPlainObject(v)) throw invalid('ERR_INVALID_ARGUMENT', what, expected, describe(v));
+  for (const [k, loc] of Object.entries(v))
+    if (loc !== 'cpu') throw invalid('ERR_INVALID_ARGUMENT', `${what}.${k}`, expected, describe(loc));
+}
 
 function dimPairs(v: unknown, what: string): [string, string][] {
   if (!isPlainObject(v)) throw invalid('ERR_INVALID_ARGUMENT', what, 'an object of dimension name → size', describe(v));
@@ -108,7 +133,13 @@ export interface Scheduling {
 export function normalizeSessionOptions(options: SessionOptions | undefined): { native: NativeNormalizedOptions } & Scheduling {
   if (options === undefined) return { native: {}, inlineThresholdUs: 250, copyOutputsBelowBytes: 4096 };
   const o = object(options, 'session options');
+  for (const k of Object.keys(o)) {
+    if (Object.hasOwn(UNSUPPORTED, k) && o[k] !== undefined)
+      throw invalid('ERR_INVALID_ARGUMENT', 'session options', 'options ortex supports', `${k}: ${UNSUPPORTED[k]}`);
+  }
   knownKeys(o, 'session options', KNOWN_KEYS);
+  if (o.preferredOutputLocation !== undefined) checkOutputLocation(o.preferredOutputLocation);
+  if (o.enableGraphCapture !== undefined) boolean(o.enableGraphCapture, 'enableGraphCapture');
   const native: NativeNormalizedOptions = {};
   /** Sets `native[k]` to `check(o[k])` when the option is given. */
   const set = <K extends keyof NativeNormalizedOptions>(k: K, check: (v: unknown, what: string) => NativeNormalizedOptions[K]) => {

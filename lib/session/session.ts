@@ -1,15 +1,15 @@
 /** InferenceSession: onnxruntime-common's API over the native addon, with validation and lifecycle. */
 import { onAbort } from '../base/abort.js';
 import { describe, fromNative, invalid, OrtexError } from '../base/errors.js';
-import { isPlainObject } from '../base/validate.js';
+import { integer, isPlainObject } from '../base/validate.js';
 import { checkFreeDimensionOverrides } from './model-dims.js';
 import type { Encoded, NativeRunOptions, NativeSession, NativeSessionMetadata } from '../native/binding.js';
 import { providerByAppendName } from '../native/provider-names.js';
 import { afterInlineRun } from '../native/lone-caller.js';
 import { binding, runtimeInfo } from '../native/runtime.js';
 import { diagnoseProvider, shortProviderName } from '../providers/diagnosis.js';
-import { normalizeSessionOptions, type SessionOptions } from './session-options.js';
-import { setNativeDisposer, Tensor } from '../tensor/tensor.js';
+import { normalizeSessionOptions, type ExecutionProvider, type SessionOptions } from './session-options.js';
+import { isTensor, setNativeDisposer, Tensor } from '../tensor/tensor.js';
 import type { OnnxValue } from '../tensor/value-codec.js';
 import { elementTypeByName, storageLength, type TensorData, type TensorType } from '../tensor/element-types.js';
 import { checkDims } from '../tensor/dims.js';
@@ -23,7 +23,14 @@ import { defaultPoolSize } from './parallelism.js';
 
 export type FeedsType = Record<string, OnnxValue | { type: string; data: unknown; dims: readonly number[] }>;
 export type FetchesType = readonly string[] | Record<string, Tensor | null>;
+/** Outputs by name: every kind of value (tensors, sequences as arrays, maps as `Map`, absent optionals as `null`). */
 export type ReturnType = Record<string, OnnxValue>;
+/**
+ * Outputs by name as `run()` types them by default: tensors, as in onnxruntime-common (whose
+ * outputs are always tensors). For a model with sequence, map or optional outputs, name the
+ * wider type: `session.run<InferenceSession.ReturnType>(feeds)` (or {@link ReturnType}).
+ */
+export type TensorMap = Record<string, Tensor>;
 
 export type { RunOptions } from './run-options.js';
 
@@ -50,7 +57,7 @@ const CREATE_TOKEN = Symbol('create');
 
 function toModelBytes(model: unknown): string | Uint8Array {
   if (typeof model === 'string') {
-    if (model === '') throw invalid('ERR_INVALID_ARGUMENT', 'model', 'a file path or model bytes', 'an empty string');
+    if (model === '') throw invalid('ERR_INVALID_ARGUMENT', 'model', 'a file path or model bytes', 'an empty string', 'value');
     return model;
   }
   let bytes: Uint8Array | undefined;
@@ -59,10 +66,24 @@ function toModelBytes(model: unknown): string | Uint8Array {
   else if (ArrayBuffer.isView(model)) bytes = new Uint8Array(model.buffer, model.byteOffset, model.byteLength);
   else if (typeof SharedArrayBuffer !== 'undefined' && model instanceof SharedArrayBuffer) bytes = new Uint8Array(model);
   if (!bytes) throw invalid('ERR_INVALID_ARGUMENT', 'model', 'a file path, Uint8Array or ArrayBuffer', describe(model));
-  if (bytes.byteLength === 0) throw invalid('ERR_INVALID_ARGUMENT', 'model', 'non-empty model bytes', '0 bytes');
+  if (bytes.byteLength === 0) throw invalid('ERR_INVALID_ARGUMENT', 'model', 'non-empty model bytes', '0 bytes', 'value');
   // The addon copies the bytes before it returns (JS may detach or change them while ORT parses).
   if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return bytes;
+}
+
+/**
+ * onnxruntime-common's `(buffer, byteOffset, byteLength?, options?)`: a slice of an ArrayBuffer
+ * (or SharedArrayBuffer). Offsets out of range are RangeErrors, as in onnxruntime-common.
+ */
+function bufferSlice(buffer: unknown, byteOffset: number, byteLength: unknown, options: unknown): [Uint8Array, SessionOptions | undefined] {
+  const isBuffer = buffer instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer);
+  if (!isBuffer) throw invalid('ERR_INVALID_ARGUMENT', 'session options', 'an object', describe(byteOffset));
+  const size = buffer.byteLength;
+  if (size === 0) throw invalid('ERR_INVALID_ARGUMENT', 'model', 'non-empty model bytes', '0 bytes', 'value');
+  const offset = integer(byteOffset, 'byteOffset', 0, size - 1);
+  const length = byteLength === undefined ? size - offset : integer(byteLength, 'byteLength', 1, size - offset);
+  return [toModelBytes(new Uint8Array(buffer, offset, length)) as Uint8Array, options as SessionOptions | undefined];
 }
 
 export class InferenceSession implements Runnable {
@@ -132,9 +153,19 @@ export class InferenceSession implements Runnable {
     this.#tensorsOnly = meta.inputs.every((i) => i.kind === 1) && meta.outputs.every((o) => o.kind === 1);
   }
 
-  /** Loads a model from a file path (external data next to it is found) or from bytes. */
-  static async create(model: string | Uint8Array | ArrayBuffer | ArrayBufferView, options?: SessionOptions): Promise<InferenceSession> {
-    const bytes = toModelBytes(model);
+  /**
+   * Loads a model from a file path (external data next to it is found) or from bytes: a
+   * Uint8Array (any ArrayBufferView), an ArrayBuffer, or onnxruntime-common's
+   * `(buffer, byteOffset, byteLength?, options?)` slice of an ArrayBuffer.
+   */
+  static create(path: string, options?: SessionOptions): Promise<InferenceSession>;
+  static create(buffer: ArrayBufferLike, options?: SessionOptions): Promise<InferenceSession>;
+  static create(buffer: ArrayBufferLike, byteOffset: number, byteLength?: number, options?: SessionOptions): Promise<InferenceSession>;
+  static create(buffer: Uint8Array | ArrayBufferView, options?: SessionOptions): Promise<InferenceSession>;
+  static create(model: string | ArrayBufferLike | ArrayBufferView, options?: SessionOptions): Promise<InferenceSession>;
+  static async create(model: unknown, a1?: unknown, a2?: unknown, a3?: unknown): Promise<InferenceSession> {
+    const [bytes, options] =
+      typeof a1 === 'number' ? bufferSlice(model, a1, a2, a3) : [toModelBytes(model), a1 as SessionOptions | undefined];
     const where = typeof bytes === 'string' ? `cannot load model ${bytes}` : `cannot load model from ${bytes.byteLength} bytes`;
     const { native: opts, inlineThresholdUs, copyOutputsBelowBytes } = normalizeSessionOptions(options);
     const b = binding();
@@ -181,6 +212,9 @@ export class InferenceSession implements Runnable {
    * Runs the model. `fetches` (optional) names the outputs to compute, or maps names to
    * caller-provided tensors that ORT writes in place. Resolves to outputs by name.
    */
+  run<R extends ReturnType = TensorMap>(feeds: FeedsType, options?: RunOptions): Promise<R>;
+  run<R extends ReturnType = TensorMap>(feeds: FeedsType, fetches: FetchesType, options?: RunOptions): Promise<R>;
+  run<R extends ReturnType = TensorMap>(feeds: FeedsType, fetchesOrOptions?: FetchesType | RunOptions, options?: RunOptions): Promise<R>;
   async run(feeds: FeedsType, fetchesOrOptions?: FetchesType | RunOptions, maybeOptions?: RunOptions): Promise<ReturnType> {
     const native = this.#native;
     if (native === undefined) throw new OrtexError('ERR_SESSION_RELEASED', 'the session has been released');
@@ -251,7 +285,8 @@ export class InferenceSession implements Runnable {
   /** The second argument of run(): fetches (returned) or run options (undefined). */
   #parseSecondArgument(arg: FetchesType | RunOptions): Fetches | undefined {
     if (Array.isArray(arg)) return this.#outputs.fromNames(arg);
-    if (!isPlainObject(arg)) throw invalid('ERR_INVALID_ARGUMENT', 'run options', 'an object', describe(arg));
+    if (!isPlainObject(arg) || isTensor(arg) || ArrayBuffer.isView(arg))
+      throw invalid('ERR_INVALID_ARGUMENT', 'the second argument of run()', 'fetches (output names) or run options', describe(arg));
     const keys = Object.keys(arg);
     if (this.#outputs.isFetchesObject(keys)) return this.#outputs.fromObject(arg, keys);
     for (const k of keys) {
@@ -308,6 +343,14 @@ export class InferenceSession implements Runnable {
     return Tensor.fromPinned(info, new info.array(buffer, 0, length) as unknown as TensorData, shape);
   }
 
+  /**
+   * onnxruntime-common's call; a no-op, as in onnxruntime-node: profiling starts when the session
+   * is created with `enableProfiling: true`.
+   */
+  startProfiling(): void {
+    if (!this.#native) throw new OrtexError('ERR_SESSION_RELEASED', 'the session has been released');
+  }
+
   /** Ends profiling (enableProfiling) and returns the profile file's path. */
   endProfiling(): string {
     const native = this.#native;
@@ -343,3 +386,22 @@ export class InferenceSession implements Runnable {
 }
 
 setNativeDisposer((data) => binding().disposeBuffer(data as unknown as ArrayBufferView));
+
+/**
+ * onnxruntime-common's `InferenceSession` namespace of types, for code written against it:
+ * `InferenceSession.SessionOptions`, `InferenceSession.RunOptions`, `InferenceSession.ValueMetadata`, ...
+ */
+export declare namespace InferenceSession {
+  type SessionOptions = import('./session-options.js').SessionOptions;
+  type RunOptions = import('./run-options.js').RunOptions;
+  type ExecutionProviderConfig = ExecutionProvider;
+  type FeedsType = import('./session.js').FeedsType;
+  type FetchesType = import('./session.js').FetchesType;
+  /** Outputs of every kind (see {@link TensorMap} for the tensor-only default of `run()`). */
+  type ReturnType = import('./session.js').ReturnType;
+  type OnnxValueMapType = { readonly [name: string]: OnnxValue };
+  type NullableOnnxValueMapType = { readonly [name: string]: OnnxValue | null };
+  type ValueMetadata = import('../tensor/value-metadata.js').ValueMetadata;
+  type TensorValueMetadata = import('../tensor/value-metadata.js').TensorValueMetadata;
+  type NonTensorValueMetadata = import('../tensor/value-metadata.js').NonTensorValueMetadata;
+}

@@ -76,11 +76,19 @@ function element(info: ElementTypeInfo, i: number): string {
 }
 
 function outOfRange(info: ElementTypeInfo, i: number, v: unknown): never {
-  throw invalid('ERR_INVALID_ARGUMENT', element(info, i), `a number within ${info.name}'s range (${FLOAT_MAX[info.name]})`, describe(v));
+  throw invalid(
+    'ERR_INVALID_ARGUMENT',
+    element(info, i),
+    `a number within ${info.name}'s range (${FLOAT_MAX[info.name]})`,
+    describe(v),
+    'range',
+  );
 }
 
+/** A number (or bigint) that does not convert is out of range (RangeError); any other value is of the wrong type (TypeError). */
 function notNumber(info: ElementTypeInfo, i: number, v: unknown, expected: string): never {
-  throw invalid('ERR_INVALID_ARGUMENT', element(info, i), expected, describe(v));
+  const kind = typeof v === 'number' || typeof v === 'bigint' ? 'range' : 'type';
+  throw invalid('ERR_INVALID_ARGUMENT', element(info, i), expected, describe(v), kind);
 }
 
 /** Converts one element (`i` is its index, for messages) or throws. */

@@ -1,39 +1,62 @@
 /** Tensor element types: names (onnxruntime-common's), ONNX enum codes and JS storage. One table. */
 
-export type TensorType =
-  | 'float32'
-  | 'float64'
-  | 'float16'
-  | 'bfloat16'
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'uint8'
-  | 'uint16'
-  | 'uint32'
-  | 'uint64'
-  | 'bool'
-  | 'string'
-  | 'int4'
-  | 'uint4'
-  | 'float8e4m3fn'
-  | 'float8e4m3fnuz'
-  | 'float8e5m2'
-  | 'float8e5m2fnuz';
+/** Element type names (onnxruntime-common's, plus bfloat16 and the float8 types). */
+export type TensorType = keyof TensorDataTypeMap;
 
-export type TensorData =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Int16Array
-  | Int32Array
-  | BigInt64Array
-  | Uint8Array
-  | Uint16Array
-  | Uint32Array
-  | BigUint64Array
-  | string[];
+/**
+ * The JS storage of each element type (onnxruntime-common's `Tensor.DataTypeMap`, plus ortex's
+ * extra types). float16 is a `Uint16Array` of bit patterns in the types, as in onnxruntime-common;
+ * where the runtime has a `Float16Array`, a float16 tensor's `data` is one at run time (see
+ * float16.ts). bfloat16 is bits, the 4-bit types are packed two per byte, the float8 types are bits.
+ */
+export interface TensorDataTypeMap {
+  float32: Float32Array;
+  float64: Float64Array;
+  float16: Uint16Array;
+  bfloat16: Uint16Array;
+  int8: Int8Array;
+  int16: Int16Array;
+  int32: Int32Array;
+  int64: BigInt64Array;
+  uint8: Uint8Array;
+  uint16: Uint16Array;
+  uint32: Uint32Array;
+  uint64: BigUint64Array;
+  bool: Uint8Array;
+  string: string[];
+  int4: Uint8Array;
+  uint4: Uint8Array;
+  float8e4m3fn: Uint8Array;
+  float8e4m3fnuz: Uint8Array;
+  float8e5m2: Uint8Array;
+  float8e5m2fnuz: Uint8Array;
+}
+
+/** The JS value of one element of each type (onnxruntime-common's `Tensor.ElementTypeMap`). */
+export interface TensorElementTypeMap {
+  float32: number;
+  float64: number;
+  float16: number;
+  bfloat16: number;
+  int8: number;
+  int16: number;
+  int32: number;
+  int64: bigint;
+  uint8: number;
+  uint16: number;
+  uint32: number;
+  uint64: bigint;
+  bool: boolean;
+  string: string;
+  int4: number;
+  uint4: number;
+  float8e4m3fn: number;
+  float8e4m3fnuz: number;
+  float8e5m2: number;
+  float8e5m2fnuz: number;
+}
+
+export type TensorData = TensorDataTypeMap[TensorType];
 
 type TypedArrayConstructor =
   | Float32ArrayConstructor

@@ -16,14 +16,14 @@ const CODE_SEQUENCE = 100,
   CODE_DEVICE = 103;
 
 function fmtDims(dims: readonly unknown[]): string {
-  return `[${dims.map((d) => (d === null ? '?' : d)).join(',')}]`;
+  return `[${dims.map((d) => (d === '' ? '?' : d)).join(',')}]`;
 }
 
 /** Accepts ortex Tensors and, for drop-in use, onnxruntime-common tensors ({ type, data, dims }). */
 export function asTensor(v: unknown, what: string, expected: string): Tensor {
   if (isTensor(v)) return v;
   // Tensor.prototype without a Tensor's state (Object.create): its getters would throw.
-  if (v instanceof Tensor) throw invalid('ERR_INVALID_INPUT', what, expected, describe(v));
+  if (v instanceof Tensor) throw invalid('ERR_INVALID_INPUT', what, expected, describe(v), 'type');
   const o = v as { type?: unknown; data?: unknown; dims?: unknown } | null;
   if (
     o &&
@@ -35,7 +35,7 @@ export function asTensor(v: unknown, what: string, expected: string): Tensor {
   ) {
     return new Tensor(o.type as TensorType, o.data as TensorData, o.dims as number[]);
   }
-  throw invalid('ERR_INVALID_INPUT', what, expected, describe(v));
+  throw invalid('ERR_INVALID_INPUT', what, expected, describe(v), 'type');
 }
 
 export function checkTensor(t: Tensor, spec: Extract<TypeMetadata, { kind: 'tensor' }>, what: string): void {
@@ -65,7 +65,7 @@ export function checkTensor(t: Tensor, spec: Extract<TypeMetadata, { kind: 'tens
 
 /** The error for a disposed tensor given as a feed or a fetch. */
 export function disposedError(what: string): OrtexError {
-  return invalid('ERR_INVALID_ARGUMENT', what, 'a tensor that is not disposed', 'a disposed tensor');
+  return invalid('ERR_INVALID_ARGUMENT', what, 'a tensor that is not disposed', 'a disposed tensor', 'value');
 }
 
 /**
@@ -77,7 +77,7 @@ export function snapshotStrings(data: readonly unknown[], what: string): string[
   const out = new Array<string>(n);
   for (let i = 0; i < n; i++) {
     const s = data[i];
-    if (typeof s !== 'string') throw invalid('ERR_INVALID_INPUT', `data[${i}] of ${what}`, 'a string', describe(s));
+    if (typeof s !== 'string') throw invalid('ERR_INVALID_INPUT', `data[${i}] of ${what}`, 'a string', describe(s), 'type');
     out[i] = s;
   }
   return out;
@@ -127,7 +127,7 @@ export function encodeValue(v: unknown, spec: TypeMetadata, what: string, out: E
       encodeValue(v, spec.element, what, out);
       return;
     case 'sequence': {
-      if (!Array.isArray(v)) throw invalid('ERR_INVALID_INPUT', what, `an array (${formatType(spec)})`, describe(v));
+      if (!Array.isArray(v)) throw invalid('ERR_INVALID_INPUT', what, `an array (${formatType(spec)})`, describe(v), 'type');
       const items: Encoded = [];
       for (let i = 0; i < v.length; i++) encodeValue(v[i], spec.element, `${what}[${i}]`, items);
       // The element type lets the addon build an empty sequence (ORT's C API cannot).
@@ -136,7 +136,7 @@ export function encodeValue(v: unknown, spec: TypeMetadata, what: string, out: E
       return;
     }
     case 'map': {
-      if (!(v instanceof Map)) throw invalid('ERR_INVALID_INPUT', what, `a Map (${formatType(spec)})`, describe(v));
+      if (!(v instanceof Map)) throw invalid('ERR_INVALID_INPUT', what, `a Map (${formatType(spec)})`, describe(v), 'type');
       if (spec.value.kind !== 'tensor') throw invalid('ERR_INVALID_INPUT', what, 'a map of tensor values', formatType(spec));
       const keys = tensorOfKeys([...v.keys()], spec.keyType, `keys of ${what}`);
       const values = tensorOfKeys([...v.values()], spec.value.type, `values of ${what}`);

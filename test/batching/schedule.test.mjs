@@ -1,6 +1,7 @@
-// The Batcher's pluggable schedule (lib/batching/schedule.ts): resolved by name, 'fixed' by
-// default, and the 'fixed' strategy decides exactly what the options say. The Batcher asks it
-// with the queue's state and reports every finished batch to it.
+// The Batcher's pluggable schedule (lib/batching/schedule.ts): resolved by name, 'adaptive' by
+// default and 'fixed' when fixed settings are given, and the 'fixed' strategy decides exactly
+// what the options say. The Batcher asks it with the queue's state and reports every finished
+// batch to it. (The adaptive schedule's behaviour: adaptive-*.test.mjs.)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Batcher, InferenceSession, Tensor } from '../../dist/index.js';
@@ -20,25 +21,82 @@ const state = (over = {}) => ({
 });
 const group = (rows, oldestEnqueuedAt = 1000) => ({ rows, requests: rows, oldestEnqueuedAt });
 
-test("names: 'fixed' is registered and is the default; an unknown name is refused with the list", async () => {
-  assert.equal(SCHEDULE_NAMES, ['fixed']);
+test("names: 'adaptive' is the default, fixed settings select 'fixed'; misplaced options and unknown names are refused", async () => {
+  assert.equal(SCHEDULE_NAMES, ['adaptive', 'fixed']);
   const s = await InferenceSession.create(model('demo.onnx'));
-  try {
-    const b = new Batcher(s);
-    assert.is(b.stats().config.schedule, 'fixed');
-    await b.close();
+  const name = (options) => {
+    const b = new Batcher(s, options);
+    const n = b.stats().config.schedule;
+    assert.is(b.stats().schedule.name, n);
+    b.close();
+    return n;
+  };
+  const refused = (options, message) =>
     assert.throws(
-      () => new Batcher(s, { schedule: 'adaptive' }),
-      (e) => e.code === 'ERR_INVALID_ARGUMENT' && e.message === `expected 'fixed' for Batcher option schedule, received string "adaptive"`,
+      () => new Batcher(s, options),
+      (e) => e.code === 'ERR_INVALID_ARGUMENT' && e.message === message,
     );
+  try {
+    assert.is(name(undefined), 'adaptive');
+    assert.is(name({ maxBatchSize: 16, maxLatencyMs: 50 }), 'adaptive', 'maxBatchSize bounds the adaptive schedule');
+    assert.is(name({ maxQueueDelayMs: 2 }), 'fixed');
+    assert.is(name({ preferredBatchSizes: [4] }), 'fixed');
+    assert.is(name({ maxInflightBatches: 3 }), 'fixed');
+    assert.is(name({ schedule: 'adaptive', maxInflightBatches: 3 }), 'adaptive', 'with adaptive, maxInflightBatches is its bound');
+    assert.is(name({ schedule: 'fixed' }), 'fixed');
+    refused(
+      { schedule: 'adaptive', maxQueueDelayMs: 2 },
+      "expected no maxQueueDelayMs with schedule 'adaptive' (it applies to the fixed schedule) for Batcher option maxQueueDelayMs, received number 2",
+    );
+    assert.is(name({ maxInflightBatches: 2, maxLatencyMs: 20 }), 'adaptive', 'a latency target asks for adaptive');
+    refused(
+      { maxQueueDelayMs: 1, maxLatencyMs: 20 },
+      "expected no maxLatencyMs with schedule 'fixed' (it applies to the adaptive schedule) for Batcher option maxLatencyMs, received number 20",
+    );
+    refused({ maxLatencyMs: 0 }, 'expected a time above 0 ms for Batcher option maxLatencyMs, received number 0');
+    refused({ schedule: 'greedy' }, `expected 'adaptive' or 'fixed' for Batcher option schedule, received string "greedy"`);
   } finally {
     await s.release();
   }
 });
 
+test('in-flight bound: the hint for the fixed schedule, 2 × hint + 2 for the adaptive one, which starts at the hint', async () => {
+  const target = (parallelism) => ({
+    inputNames: ['x'],
+    outputNames: ['y'],
+    inputMetadata: [{ name: 'x', isTensor: true, type: 'float32', shape: ['batch', 2] }],
+    outputMetadata: [{ name: 'y', isTensor: true, type: 'float32', shape: ['batch', 2] }],
+    parallelism,
+    run: async (f) => ({ y: f.x }),
+    release: async () => {},
+  });
+  for (const [hint, fixed, bound] of [
+    [undefined, 1, 4],
+    [1, 1, 4],
+    [3, 3, 8],
+    [600, 600, 1024],
+  ]) {
+    const f = new Batcher(target(hint), { schedule: 'fixed' });
+    assert.is(f.maxInflightBatches, fixed);
+    assert.equal(f.stats().schedule, { name: 'fixed', batchSizeCap: 32, inflightBatches: fixed });
+    const a = new Batcher(target(hint));
+    assert.is(a.maxInflightBatches, bound);
+    assert.is(a.stats().config.maxInflightBatches, bound);
+    assert.is(a.stats().schedule.inflightBatches, Math.min(hint ?? 1, bound), 'starts at the hint');
+    assert.is(a.stats().schedule.batchSizeCap, 32);
+    await Promise.all([f.close(), a.close()]);
+  }
+  const capped = new Batcher(target(3), { schedule: 'adaptive', maxInflightBatches: 2 });
+  assert.is(capped.stats().schedule.inflightBatches, 2, 'never above the bound');
+  await capped.close();
+});
+
 test('fixed: full batches and preferred sizes run at once; otherwise wait maxQueueDelayMs', () => {
-  const f = resolveSchedule('fixed', { maxBatchSize: 8, maxQueueDelayMs: 5, preferredBatchSizes: [4, 2] });
+  const options = { maxInflightBatches: 3, targetParallelism: 3, maxLatencyMs: Infinity };
+  const f = resolveSchedule('fixed', { maxBatchSize: 8, maxQueueDelayMs: 5, preferredBatchSizes: [4, 2], ...options });
   assert.is(f.name, 'fixed');
+  assert.is(f.inflightLimit(state({ maxInflightBatches: 3 })), 3, 'every slot');
+  assert.equal(f.report(), { name: 'fixed', batchSizeCap: 8, inflightBatches: 3 });
   assert.is(f.batchSize(group(9), state()), 8);
   assert.is(f.batchSize(group(5), state()), 4, 'the largest reachable preferred size');
   assert.is(f.batchSize(group(3), state()), 2);
@@ -46,7 +104,7 @@ test('fixed: full batches and preferred sizes run at once; otherwise wait maxQue
   assert.is(f.wakeAt(group(1, 1000), state()), 1005);
   assert.is(f.batchSize(group(1, 1000), state({ now: 1005 })), 8, 'its delay is up');
   assert.is(f.batchSize(group(1), state({ flushing: true })), 8, 'draining runs everything');
-  const eager = resolveSchedule('fixed', { maxBatchSize: 8, maxQueueDelayMs: 0, preferredBatchSizes: [] });
+  const eager = resolveSchedule('fixed', { maxBatchSize: 8, maxQueueDelayMs: 0, preferredBatchSizes: [], ...options });
   assert.is(eager.batchSize(group(1), state()), 8);
   assert.is(eager.wakeAt(group(1), state()), Infinity);
 });

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as assert from 'uvu/assert';
-import { OrtexError, stats } from '../../dist/index.js';
+import { isOrtexError, OrtexError, stats } from '../../dist/index.js';
 
 export const TEST_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ROOT = join(TEST_DIR, '..');
@@ -79,10 +79,11 @@ export function sameBytes(actual, expected, what = 'data') {
 }
 
 function checkError(e, code, message) {
-  if (!(e instanceof OrtexError)) {
+  if (!(e instanceof OrtexError) || !isOrtexError(e)) {
     assert.unreachable(`expected an OrtexError ${code}, got ${e?.constructor?.name}: ${e?.code ?? ''} ${e?.message ?? e}`);
   }
-  assert.is(e.name, 'OrtexError');
+  // Validation errors are ortex's TypeError / RangeError subclasses (onnxruntime-common's classes).
+  assert.ok(['OrtexError', 'TypeError', 'RangeError'].includes(e.name), `error name ${e.name}`);
   assert.is(e.code, code, `expected code ${code}, got ${e.code}: ${e.message}`);
   if (message !== undefined) {
     const ok = message instanceof RegExp ? message.test(e.message) : e.message === message;

@@ -15,7 +15,7 @@ import { InferenceSession, type FeedsType } from '../../session/session.js';
 import type { SessionOptions } from '../../session/session-options.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { OnnxValue } from '../../tensor/value-codec.js';
-import { formatType, type TypeMetadata, type ValueMetadata, valueType } from '../../tensor/value-metadata.js';
+import { describeValue, formatType, type TypeMetadata, type ValueMetadata, valueType } from '../../tensor/value-metadata.js';
 
 import type { Command } from '../command.js';
 
@@ -244,8 +244,8 @@ async function info(args: Args): Promise<number> {
           providers: session.providers,
           providerFailures: session.providerFailures,
           metadata: session.modelMetadata,
-          inputs: session.inputMetadata,
-          outputs: session.outputMetadata,
+          inputs: session.inputMetadata.map(describeValue),
+          outputs: session.outputMetadata.map(describeValue),
         },
         inference:
           'timing' in inference

@@ -9,10 +9,13 @@ import { findModel, infer, type InferenceHost } from '../infer.js';
 import type { ModelVersion } from '../model-version.js';
 import { decodeInputs, encodeResponse, requestedOutputs, splitBody, type InferRequest } from '../oip.js';
 import type { ModelEntry } from '../repository.js';
+import { tritonModelStat } from '../statistics.js';
 import type { ValueMetadata } from '../../tensor/value-metadata.js';
-import { sendJson } from './reply.js';
+import { answerHeaders, sendJson } from './reply.js';
 
-export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'model_configuration', 'schedule_policy'];
+const asIs = (text: unknown) => text as string;
+
+export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'model_configuration', 'schedule_policy', 'statistics'];
 
 interface ModelParams {
   model: string;
@@ -83,7 +86,11 @@ export function tritonConfig(entry: ModelEntry, v: ModelVersion) {
   };
 }
 
-export function registerV2Routes(app: FastifyInstance, host: InferenceHost, serverVersion: string): void {
+export function registerV2Routes(
+  app: FastifyInstance,
+  host: InferenceHost,
+  { serverVersion, bodyLimit }: { serverVersion: string; bodyLimit: number },
+): void {
   const repo = host.repository;
   const route = (req: FastifyRequest<{ Params: ModelParams }>) => ({ requestId: String(req.id), headers: req.headers });
   const selected = (req: FastifyRequest<{ Params: ModelParams }>) => {
@@ -96,6 +103,25 @@ export function registerV2Routes(app: FastifyInstance, host: InferenceHost, serv
   app.get('/v2/health/ready', async (_req, reply) => {
     const ready = repo.ready;
     return sendJson(reply, ready ? 200 : 503, { ready });
+  });
+
+  // Statistics: every version of every model, of one model, or one version.
+  app.get('/v2/models/stats', async (_req, reply) =>
+    sendJson(reply, 200, { model_stats: [...repo.versions()].map((v) => tritonModelStat(v.stats())) }),
+  );
+  app.get('/v2/models/:model/stats', async (req: FastifyRequest<{ Params: ModelParams }>, reply) => {
+    const entry = findModel(host, req.params.model);
+    return sendJson(reply, 200, { model_stats: [...entry.versions.values()].map((v) => tritonModelStat(v.stats())) });
+  });
+  app.get('/v2/models/:model/versions/:version/stats', async (req: FastifyRequest<{ Params: ModelParams }>, reply) => {
+    const entry = findModel(host, req.params.model);
+    const v = entry.versions.get(req.params.version!);
+    if (!v)
+      throw new OrtexError(
+        'ERR_NOT_FOUND',
+        `expected a loaded version of model '${entry.name}' (${[...entry.versions.keys()].join(', ') || 'none'}), received '${req.params.version}'`,
+      );
+    return sendJson(reply, 200, { model_stats: [tritonModelStat(v.stats())] });
   });
 
   for (const base of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
@@ -117,33 +143,44 @@ export function registerV2Routes(app: FastifyInstance, host: InferenceHost, serv
       const { entry, version } = selected(req);
       return sendJson(reply, 200, tritonConfig(entry, version));
     });
-    app.post(`${base}/infer`, { config: { rawBody: true } }, async (req: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
-      const body = req.body as Buffer | undefined;
-      if (!body || body.byteLength === 0)
-        throw new OrtexError('ERR_INVALID_INPUT', 'expected an inference request body, received an empty body');
-      const lengthHeader = req.headers['inference-header-content-length'];
-      const { header, binary } = splitBody(body, Array.isArray(lengthHeader) ? lengthHeader[0] : lengthHeader);
-      const request: InferRequest = header;
-      const id = request.id ?? String(req.id);
-      let wanted: { name: string; binary: boolean }[] = [];
-      const answer = await infer(
-        host,
-        { ...route(req), protocol: 'v2', model: req.params.model, version: req.params.version, response: reply.raw },
-        (v) => {
-          wanted = requestedOutputs(request, v);
-          return decodeInputs(request, binary, v);
-        },
-        (v, out) => encodeResponse(v, id, out, wanted),
-      );
-      if (answer.headerLength !== undefined) {
-        reply.header('inference-header-content-length', String(answer.headerLength));
-        reply.header('content-type', 'application/octet-stream');
-      } else {
-        reply.header('content-type', 'application/json');
-      }
-      return reply.code(200).send(answer.body);
-    });
   }
+
+  // Infer bodies are raw bytes (a JSON header, maybe binary tensors after it, with any or no
+  // content type, as Triton's and KServe's clients send): their own parser, in their own context.
+  app.register(async (raw) => {
+    raw.removeAllContentTypeParsers();
+    // Named types too, not only '*': Fastify caches the parser of a named type (see server.ts).
+    for (const type of ['application/json', 'application/octet-stream', '*'])
+      raw.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+    for (const base of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
+      raw.post(`${base}/infer`, async (req: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
+        const body = req.body as Buffer | undefined;
+        if (!body || body.byteLength === 0)
+          throw new OrtexError('ERR_INVALID_INPUT', 'expected an inference request body, received an empty body');
+        const lengthHeader = req.headers['inference-header-content-length'];
+        const { header, binary } = splitBody(body, Array.isArray(lengthHeader) ? lengthHeader[0] : lengthHeader);
+        const request: InferRequest = header;
+        const id = request.id ?? String(req.id);
+        let wanted: { name: string; binary: boolean }[] = [];
+        const answer = await infer(
+          host,
+          { ...route(req), protocol: 'v2', model: req.params.model, version: req.params.version, response: reply.raw },
+          (v) => {
+            wanted = requestedOutputs(request, v);
+            return decodeInputs(request, binary, v);
+          },
+          (v, out) => encodeResponse(v, id, out, wanted),
+        );
+        if (answer.headerLength !== undefined) {
+          reply.header('inference-header-content-length', String(answer.headerLength));
+          reply.header('content-type', 'application/octet-stream');
+          return answerHeaders(reply).code(200).send(answer.body);
+        }
+        // Text as it is (the serializer keeps Fastify from appending a charset).
+        return answerHeaders(reply).code(200).header('content-type', 'application/json').serializer(asIs).send(answer.body);
+      });
+    }
+  });
 
   app.post('/v2/repository/index', async (req, reply) => {
     const body = req.body as { ready?: unknown } | undefined;

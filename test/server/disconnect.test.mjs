@@ -1,0 +1,52 @@
+// A client that disconnects withdraws its queued request on a slow model (its fastest batch takes ≥ 1 ms),
+// created on purpose: a long request holds the run slot, a second one waits behind it, and its
+// client goes away. On a fast model (Iris) no per-request AbortSignal is spent on this.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { IRIS, makeRepository, postJson, removeDir, startServer, waitFor } from './helpers.mjs';
+import { prepareSlowModel, slowRequest } from './slow-model.mjs';
+
+const slow = await prepareSlowModel();
+const HOLD = slow.hold;
+const repo = makeRepository({ 'slow/1': slow.path, 'slow/config.yaml': 'batching: none\n', 'iris/1': IRIS });
+const s = await startServer({ models: repo });
+const infer = `${s.url}/v2/models/slow/infer`;
+
+test('a queued request whose client goes away is withdrawn and never runs', async () => {
+  const version = s.app.ortex.repository.get('slow').versions.get('1');
+  const batcher = version.batcher;
+  // One request of some 50 ms tells the server this model's batches are slow.
+  assert.is((await postJson(infer, slowRequest(Math.ceil(HOLD / 20)))).status, 200);
+  assert.ok(version.cancelsOnDisconnect, 'batches of the slow model take ≥ 1 ms');
+  const holding = postJson(infer, slowRequest(HOLD));
+  await waitFor(() => batcher.stats().inflight.batches === 1, 10_000, 'the holding request to run');
+  const client = new AbortController();
+  const gone = fetch(infer, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(slowRequest(1)),
+    signal: client.signal,
+  }).catch((e) => e.name);
+  await waitFor(() => batcher.stats().queued.requests === 1, 10_000, 'the second request queued');
+  client.abort();
+  assert.is(await gone, 'AbortError');
+  await waitFor(() => (batcher.stats().rejected.ERR_ABORTED ?? 0) === 1, 10_000, 'the queued request withdrawn');
+  assert.is(batcher.stats().queued.requests, 0);
+  assert.is(batcher.stats().inflight.batches, 1, 'while the holding request still runs');
+  assert.is((await holding).status, 200);
+  await waitFor(() => batcher.stats().inflight.batches === 0, 10_000, 'the holding run to end');
+  assert.is(batcher.stats().batches, 3, 'warm-up, the 50 ms request and the holding one: the withdrawn one never ran');
+});
+
+test('a fast model spends no AbortSignal on disconnects', async () => {
+  const body = { features: [5.1, 3.5, 1.4, 0.2] };
+  for (let i = 0; i < 5; i++) assert.is((await postJson(`${s.url}/v1/models/iris/predict`, body)).status, 200);
+  assert.is(s.app.ortex.repository.get('iris').versions.get('1').cancelsOnDisconnect, false);
+});
+
+test.after(async () => {
+  await s.close();
+  removeDir(repo);
+  slow.remove();
+});
+test.run();
