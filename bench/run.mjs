@@ -5,7 +5,7 @@
 //   npm run bench -- --full                everything: more rounds, longer runs, 100,000-run soak
 //   npm run bench -- --filter 'relu|rec'   only workloads whose id matches (ids: relu, ocr-cls-b1,
 //                                          ocr-cls-b8, ocr-rec-b1, ocr-rec-b8, ocr-det, vad-stream,
-//                                          mlp-b1, mlp-b64, sweep-mlp, sweep-cls, soak, micro)
+//                                          mlp-b1, mlp-b64, sweep-mlp, sweep-cls, event-loop, soak, micro)
 //   options: --provider cpu|cuda|tensorrt|webgpu  --threads N (intra-op, default 1)  --rounds N
 //            --note TEXT (printed in the report)  --no-write (JSON only)
 //            --write (write the committed bench/RESULTS.md and bench/results/sweep.svg)
@@ -29,7 +29,9 @@ import { formatTable } from './lib/report.mjs';
 import { PROVIDERS } from './lib/spec.mjs';
 import { round } from './lib/stats.mjs';
 import { PROFILES, SIDE_BY_SIDE_CONTENDERS, SWEEP_CONTENDERS, SWEEP_LEVELS, sweeps, workloads } from './lib/suite.mjs';
-import { runSoak, SOAK_NOTE, soakTable } from './soak.mjs';
+import { eventLoopSpec, eventLoopTarget, runEventLoop } from './event-loop.mjs';
+import { eventLoopLine, singleCallerRows, singleCallerTarget } from './lib/single-caller.mjs';
+import { reloadSeries, reloadTarget, reloadVerdict, runSoak, SOAK_NOTE, soakTable } from './soak.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -82,7 +84,7 @@ const selected = (id) => !filter || filter.test(id);
 const common = { threads, provider: opt.provider };
 
 // ---------------------------------------------------------------- plan
-const plan = { workloads: [], sweeps: [], soak: selected('soak'), micro: selected('micro') };
+const plan = { workloads: [], sweeps: [], eventLoop: selected('event-loop'), soak: selected('soak'), micro: selected('micro') };
 const unavailable = [];
 for (const w of workloads()) {
   if (!selected(w.id)) continue;
@@ -107,6 +109,7 @@ for (const s of sweeps()) {
 const steps =
   plan.workloads.length * profile.rounds * SIDE_BY_SIDE_CONTENDERS.length +
   plan.sweeps.length * profile.sweepRounds * SWEEP_LEVELS.length * SWEEP_CONTENDERS.length +
+  (plan.eventLoop ? 2 : 0) +
   (plan.soak ? 2 : 0) +
   (plan.micro ? 1 : 0);
 
@@ -114,6 +117,7 @@ if (opt.list) {
   console.log(`profile ${profileName}: ${profile.rounds} rounds, sweep ${profile.sweepRounds} round(s), ${steps} steps`);
   for (const w of plan.workloads) console.log(`  ${w.id.padEnd(12)} ${JSON.stringify(w.spec)}`);
   for (const s of plan.sweeps) console.log(`  ${s.id.padEnd(12)} callers ${SWEEP_LEVELS.join(',')} ${JSON.stringify(s.spec)}`);
+  if (plan.eventLoop) console.log(`  event-loop   4 callers of PP-OCR rec batch 8, ${profile.eventLoopSeconds} s per contender`);
   if (plan.soak) console.log(`  soak         ${profile.soakRuns} runs, ${profile.soakCycles} cycles`);
   if (plan.micro) console.log(`  micro        ${profile.microTimeMs} ms per task`);
   for (const u of unavailable) console.log(`  unavailable: ${u}`);
@@ -214,6 +218,9 @@ for (const w of plan.workloads) {
   });
 }
 const targets = checkTargets(Object.fromEntries(workloadResults.map((w) => [w.id, w.summary])), plan.workloads);
+const singleCaller = singleCallerRows(workloadResults);
+const parity = singleCallerTarget(singleCaller);
+if (parity) targets.push(parity);
 
 // ---------------------------------------------------------------- concurrency sweep
 const sweepResults = [];
@@ -251,6 +258,22 @@ for (const s of plan.sweeps) {
   sweepResults.push({ id: s.id, title: s.title, spec: s.spec, levels: SWEEP_LEVELS, contenders: SWEEP_CONTENDERS, raw, summary });
 }
 
+// ---------------------------------------------------------------- event loop under load
+let eventLoop = null;
+if (plan.eventLoop) {
+  eventLoop = await runEventLoop(
+    eventLoopSpec({ seconds: profile.eventLoopSeconds, threads, provider: opt.provider }),
+    ['onnxruntime-node', 'ortex'].filter((c) => !dropped[c]),
+    {
+      onProgress: (name) => {
+        step++;
+        progress(`event-loop ${name}: 4 callers of PP-OCR rec batch 8, ${profile.eventLoopSeconds} s ...`);
+      },
+    },
+  );
+  targets.push(eventLoopTarget(eventLoop));
+}
+
 // ---------------------------------------------------------------- soak
 let soak = null;
 if (plan.soak) {
@@ -260,14 +283,23 @@ if (plan.soak) {
     cycles: profile.soakCycles,
     bindings,
     model: 'relu-project',
-    cycleModel: 'ocr-cls',
+    reloadModel: 'ocr-rec',
     provider: opt.provider,
-    onProgress: (b) => {
-      step++;
-      progress(`soak ${b}: ${profile.soakRuns} runs, ${profile.soakCycles} create/release cycles ...`);
+    onProgress: (b, phase) => {
+      if (phase === 'runs') step++;
+      progress(`soak ${b}: ${phase === 'runs' ? `${profile.soakRuns} runs` : `${profile.soakCycles} reloads of PP-OCR rec`} ...`);
     },
   });
-  soak = { runs: profile.soakRuns, cycles: profile.soakCycles, model: 'relu-project', cycle_model: 'ocr-cls', results };
+  soak = {
+    runs: profile.soakRuns,
+    cycles: profile.soakCycles,
+    model: 'relu-project',
+    reload_model: 'ocr-rec',
+    results,
+    reload_goal: reloadVerdict(results),
+  };
+  const reload = reloadTarget(soak.reload_goal);
+  if (reload) targets.push(reload);
 }
 
 // ---------------------------------------------------------------- micro
@@ -325,6 +357,8 @@ const run = {
   },
   targets,
   workloads: workloadResults,
+  single_caller: singleCaller,
+  event_loop: eventLoop,
   sweeps: sweepResults,
   soak,
   micro,
@@ -369,6 +403,24 @@ if (workloadResults.length) {
   for (const w of workloadResults)
     for (const [name, s] of Object.entries(w.summary)) if (s.error) console.log(`${w.id} ${name}: ${s.error}`);
 }
+if (singleCaller.some((r) => r.ratio !== null) || eventLoop) {
+  console.log('\nsingle caller: ortex against onnxruntime-node (µs/run, paired by round), and the event loop under load');
+  console.log(
+    formatTable(
+      ['workload', 'onnxruntime-node', 'ortex', 'ratio', 'parity', 'ELD p99 ms'],
+      singleCaller.map((r) => [
+        r.id,
+        fmtLat(r.onnxruntime_node_us),
+        fmtLat(r.ortex_us),
+        r.ratio,
+        r.pass === null ? null : r.pass ? 'yes' : 'NO',
+        r.ortex_eld_p99_ms,
+      ]),
+    ),
+  );
+  const line = eventLoopLine(eventLoop);
+  if (line) console.log(line);
+}
 if (sweepResults.length) {
   for (const s of sweepResults) {
     console.log(`\nconcurrency sweep ${s.id}: ${s.title}`);
@@ -395,11 +447,13 @@ if (sweepResults.length) {
 }
 if (soak) {
   console.log(
-    `\nmemory soak (${soak.runs} runs, ${soak.cycles} create/release cycles${profileName === 'quick' ? '; quick profile: the full profile does 100,000 and 50' : ''})`,
+    `\nmemory soak (${soak.runs} runs, ${soak.cycles} create → run → release cycles of PP-OCR rec${profileName === 'quick' ? '; quick profile: the full profile does 100,000 and 100' : ''})`,
   );
   console.log(soakTable(soak.results));
+  console.log(reloadSeries(soak.results));
   console.log(SOAK_NOTE);
-  for (const r of soak.results.filter((x) => x.error)) console.log(`${r.binding}: ${r.error}`);
+  for (const r of soak.results) for (const p of ['runs', 'reload']) if (r[p]?.error) console.log(`${r.binding} ${p}: ${r[p].error}`);
+  if (soak.reload_goal) console.log(soak.reload_goal.text);
 }
 if (micro) {
   if (micro.error) console.log(`\nmicro-benchmarks: ${micro.error}`);
@@ -419,7 +473,7 @@ if (micro) {
   }
 }
 if (targets.length) {
-  console.log('\ntargets (issue 4)');
+  console.log('\ntargets (issues 4 and 11)');
   for (const t of targets) console.log(t.line);
 }
 

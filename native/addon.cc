@@ -8,6 +8,7 @@
 
 #include "device_tensor.h"
 #include "errors.h"
+#include "lifecycle.h"
 #include "limits.h"
 #include "loop_watch.h"
 #include "native_buffers.h"
@@ -82,6 +83,7 @@ Napi::Value StatsJs(const Napi::CallbackInfo& info) {
   set("sessionsCreated", static_cast<double>(s.sessionsCreated.load()));
   set("sessionsReleased", static_cast<double>(s.sessionsReleased.load()));
   set("outputBuffersLive", static_cast<double>(s.outputBuffersLive.load()));
+  set("heapTrims", static_cast<double>(s.heapTrims.load()));
   return o;
 }
 
@@ -135,6 +137,10 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   data->loopWatch = LoopWatch::Start(env);
   unsigned cores = std::thread::hardware_concurrency();
   data->runPool = RunPool::Start(env, cores > 0 ? cores : 1);
+  data->lifecycle = Lifecycle::Start(env);
+  Napi::Int32Array loneCaller = Napi::Int32Array::New(env, 1);
+  data->loneCaller = Napi::Persistent(loneCaller);
+  data->loneCallerState = loneCaller.Data();
   Napi::Function session = SessionWrap::Define(env);
   Napi::Function runOptions = RunOptionsWrap::Define(env);
   data->sessionConstructor = Napi::Persistent(session);
@@ -147,7 +153,9 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("disposeBuffer", Napi::Function::New<DisposeBuffer>(env, "disposeBuffer"));
   exports.Set("setLogLevel", Napi::Function::New<SetLogLevelJs>(env, "setLogLevel"));
   exports.Set("createSession", Napi::Function::New<CreateSession>(env, "createSession"));
+  exports.Set("lifecycleIdle", Napi::Function::New<LifecycleIdle>(env, "lifecycleIdle"));
   exports.Set("RunOptions", runOptions);
+  exports.Set("loneCaller", loneCaller);
   exports.Set("_probePromiseWorker", Napi::Function::New<ProbePromiseWorker>(env, "_probePromiseWorker"));
   Napi::Object limits = Napi::Object::New(env);
   limits.Set("maxRank", Napi::Number::New(env, static_cast<double>(kMaxRank)));

@@ -17,10 +17,10 @@ namespace ortex {
 namespace {
 
 // download(): copies a device tensor to the host off the JS thread.
-class DownloadWorker : public PromiseWorker {
+class DownloadOperation : public PromiseOperation {
  public:
-  DownloadWorker(Napi::Env env, std::shared_ptr<DeviceValue> value)
-      : PromiseWorker(env, "ortex:downloadDeviceTensor", code::kRuntime), value_(std::move(value)) {
+  DownloadOperation(Napi::Env env, std::shared_ptr<DeviceValue> value)
+      : PromiseOperation(env, code::kRuntime), value_(std::move(value)) {
     // Host buffer in V8 memory, unreachable from JS until the promise resolves: ORT writes the
     // copy straight into it.
     Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, value_->bytes);
@@ -123,13 +123,13 @@ std::shared_ptr<DeviceValue> DeviceTensorWrap::From(Napi::Env env, const Napi::V
 Napi::Value DeviceTensorWrap::Download(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!value_) Throw(env, code::kInvalidArgument, "the device tensor has been disposed");
-  DownloadWorker* worker;
+  std::unique_ptr<PromiseOperation> operation;
   try {
-    worker = new DownloadWorker(env, value_);
+    operation = std::make_unique<DownloadOperation>(env, value_);
   } catch (const Ort::Exception& e) {
     throw ToJsError(env, FromException(e, code::kRuntime));
   }
-  return worker->Start();
+  return StartOnLibuvPool(env, "ortex:downloadDeviceTensor", std::move(operation));
 }
 
 Napi::Value DeviceTensorWrap::Dispose(const Napi::CallbackInfo& info) {

@@ -16,6 +16,10 @@ constexpr double kMaxSafeInteger = 9007199254740991.0;
 constexpr size_t kEmptyDataAlignment = 64;
 // Runs measured faster than this (µs) execute inline on the JS thread; session option default.
 constexpr double kDefaultInlineThresholdUs = 250;
+// Runs measured faster than this many times the inline threshold (2 ms by default, the same as the
+// loop budget below) execute inline too while nothing else waits on the event loop (session.cc,
+// DecideInline): whatever arrives meanwhile waits no longer than a budget's worth of inline work.
+constexpr double kIdleInlineFactor = 8;
 // Inline runs started in one event-loop turn may hold the JS thread this long (ns) in total.
 constexpr uint64_t kLoopBudgetNs = 2000000;
 

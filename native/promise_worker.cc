@@ -11,6 +11,20 @@ void RejectQuietly(Napi::Promise::Deferred& deferred, const std::function<Napi::
   }
 }
 
+// The libuv side of StartOnLibuvPool: execute on a pool thread, settle in OnOK (Execute catches
+// everything, so AsyncWorker's own error path is never taken).
+class LibuvWorker : public Napi::AsyncWorker {
+ public:
+  LibuvWorker(Napi::Env env, const char* resourceName, std::unique_ptr<PromiseOperation> operation)
+      : Napi::AsyncWorker(env, resourceName), operation_(std::move(operation)) {}
+
+ private:
+  void Execute() override { operation_->Execute(); }
+  void OnOK() override { operation_->Settle(Env()); }
+
+  std::unique_ptr<PromiseOperation> operation_;
+};
+
 }  // namespace
 
 void SettlePromise(Napi::Env env, Napi::Promise::Deferred& deferred, const Failure& failure, ErrorCode fallback,
@@ -33,21 +47,14 @@ void SettlePromise(Napi::Env env, Napi::Promise::Deferred& deferred, const Failu
   }
 }
 
-PromiseWorker::PromiseWorker(Napi::Env env, const char* resourceName, ErrorCode fallback)
-    : Napi::AsyncWorker(env, resourceName), fallback_(fallback), deferred_(Napi::Promise::Deferred::New(env)) {}
+PromiseOperation::PromiseOperation(Napi::Env env, ErrorCode fallback)
+    : fallback_(fallback), deferred_(Napi::Promise::Deferred::New(env)) {}
 
-Napi::Promise PromiseWorker::Start() {
-  Napi::Promise promise = deferred_.Promise();
-  Queue();
-  return promise;
-}
-
-void PromiseWorker::Execute() {
+void PromiseOperation::Execute() noexcept {
   CatchAll(failure_, fallback_, [&] { DoExecute(); });
 }
 
-void PromiseWorker::OnOK() {
-  Napi::Env env = Env();
+void PromiseOperation::Settle(Napi::Env env) {
   SettlePromise(env, deferred_, failure_, fallback_, [&] { return DoResult(env); });
   try {
     DoFinally(env);
@@ -55,16 +62,10 @@ void PromiseWorker::OnOK() {
   }
 }
 
-// Reached only if something called SetError(); settle all the same.
-void PromiseWorker::OnError(const Napi::Error& error) {
-  Napi::Env env = Env();
-  Napi::Value reason = error.Value();
-  Failure none;
-  SettlePromise(env, deferred_, none, fallback_, [&]() -> Napi::Value { throw Napi::Error(env, reason); });
-  try {
-    DoFinally(env);
-  } catch (...) {
-  }
+Napi::Promise StartOnLibuvPool(Napi::Env env, const char* resourceName, std::unique_ptr<PromiseOperation> operation) {
+  Napi::Promise promise = operation->Promise();
+  (new LibuvWorker(env, resourceName, std::move(operation)))->Queue();
+  return promise;
 }
 
 }  // namespace ortex

@@ -1,5 +1,6 @@
-// The one promise plumbing of every async native operation: session create and release, device
-// downloads (PromiseWorker, on the libuv pool) and runs (RunPool tasks use the same two helpers).
+// The one promise plumbing of every async native operation: session create and release (on the
+// lifecycle thread, lifecycle.h), device downloads (on the libuv pool) and runs (RunPool tasks
+// use the same two helpers).
 //   - the work runs off the JS thread, never touches N-API, and may throw anything: every
 //     exception, std:: or not, becomes the operation's Failure (CatchAll);
 //   - back on the JS thread the promise settles exactly once on every path: rejected with the
@@ -10,6 +11,7 @@
 
 #include <exception>
 #include <functional>
+#include <memory>
 #include <utility>
 
 #include "errors.h"
@@ -36,15 +38,23 @@ void CatchAll(Failure& failure, ErrorCode fallback, Work&& work) noexcept {
 void SettlePromise(Napi::Env env, Napi::Promise::Deferred& deferred, const Failure& failure, ErrorCode fallback,
                    const std::function<Napi::Value()>& result);
 
-class PromiseWorker : public Napi::AsyncWorker {
+// One async operation and its promise. Whoever runs it calls Execute() off the JS thread, then
+// Settle() on it, and may destroy it on either thread (it holds no JS references that outlive
+// DoFinally).
+class PromiseOperation {
  public:
-  // Queues the work on the libuv pool; the promise settles when it is done.
-  Napi::Promise Start();
+  virtual ~PromiseOperation() = default;
+  Napi::Promise Promise() { return deferred_.Promise(); }
+  // Off the JS thread: the operation; whatever it throws becomes its failure.
+  void Execute() noexcept;
+  // JS thread: settles the promise, then DoFinally, whatever happened.
+  void Settle(Napi::Env env);
+  // Marks the operation failed (it need not execute then).
+  void Fail(Failure failure) { failure_ = std::move(failure); }
 
  protected:
-  // `resourceName` names the async resource (async_hooks, diagnostics): "ortex:<operation>".
   // `fallback`: the code of failures that carry none.
-  PromiseWorker(Napi::Env env, const char* resourceName, ErrorCode fallback);
+  PromiseOperation(Napi::Env env, ErrorCode fallback);
 
   // Worker thread: the operation. Never touches N-API; may throw.
   virtual void DoExecute() = 0;
@@ -54,13 +64,13 @@ class PromiseWorker : public Napi::AsyncWorker {
   virtual void DoFinally(Napi::Env env) {}
 
  private:
-  void Execute() final;
-  void OnOK() final;
-  void OnError(const Napi::Error& error) final;
-
   ErrorCode fallback_;
   Failure failure_;
   Napi::Promise::Deferred deferred_;
 };
+
+// JS thread. Queues `operation` on the libuv pool; its promise settles when it is done.
+// `resourceName` names the async resource (async_hooks, diagnostics): "ortex:<operation>".
+Napi::Promise StartOnLibuvPool(Napi::Env env, const char* resourceName, std::unique_ptr<PromiseOperation> operation);
 
 }  // namespace ortex

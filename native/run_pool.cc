@@ -39,6 +39,11 @@ bool RunPool::Submit(std::unique_ptr<PoolTask>& task) {
     if (workers_.empty()) return false;
     queue_.push_back(std::move(task));
   }
+  if (outstanding_ == 0) {
+    if (sequentialStreak_ < kSequentialRuns) sequentialStreak_++;
+  } else {
+    sequentialStreak_ = 0;
+  }
   if (outstanding_++ == 0) napi_ref_threadsafe_function(env_, tsfn_);
   wake_.notify_one();
   return true;

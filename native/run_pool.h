@@ -34,6 +34,10 @@ class RunPool {
   // JS thread. Changes how many runs may execute at once (and retries refused threads).
   void SetThreads(unsigned threads);
   unsigned threads() const { return limit_; }
+  // JS thread. True when nothing is outstanding on the pool and its recent runs came one at a
+  // time: each of the last kSequentialRuns submitted found no other run outstanding. Runs kept on
+  // the JS thread never overlap, so concurrency shows only among runs that left it.
+  bool Sequential() const { return outstanding_ == 0 && sequentialStreak_ >= kSequentialRuns; }
   unsigned executing();
   size_t queued();
   // Threads running now; threads the OS refused so far, and why the last one was refused.
@@ -64,6 +68,8 @@ class RunPool {
   uint64_t startFailures_ = 0;
   std::string startError_;
   size_t outstanding_ = 0;  // JS thread: submitted and not yet settled (keeps the loop alive)
+  static constexpr unsigned kSequentialRuns = 8;
+  unsigned sequentialStreak_ = 0;  // JS thread: submits in a row that found nothing outstanding
 };
 
 }  // namespace ortex

@@ -5,7 +5,9 @@
 #include "addon_data.h"
 #include "errors.h"
 #include "input_values.h"
+#include "lifecycle.h"
 #include "limits.h"
+#include "loop_watch.h"
 #include "pinned_memory.h"
 #include "promise_worker.h"
 #include "run_job.h"
@@ -40,13 +42,14 @@ Napi::Value TypeToJs(Napi::Env env, const TypeDesc& d) {
   return o;
 }
 
-class ReleaseWorker : public PromiseWorker {
+class ReleaseOperation : public PromiseOperation {
  public:
-  ReleaseWorker(Napi::Env env, std::shared_ptr<SessionCore> core)
-      : PromiseWorker(env, "ortex:releaseSession", code::kRuntime), core_(std::move(core)) {}
+  ReleaseOperation(Napi::Env env, std::shared_ptr<SessionCore> core)
+      : PromiseOperation(env, code::kRuntime), core_(std::move(core)) {}
 
  protected:
-  // Drops this handle's share; the ORT session goes now unless outputs still hold it.
+  // Drops this handle's share on the lifecycle thread: the ORT session goes now, there, unless
+  // outputs still hold it.
   void DoExecute() override { core_.reset(); }
   Napi::Value DoResult(Napi::Env env) override { return env.Undefined(); }
 
@@ -145,9 +148,25 @@ bool SessionWrap::DecideInline(Napi::Env env, const SessionCore& core, int mode,
                                const std::shared_ptr<RunOptionsCore>& runOptions) {
   if (mode == kInline) return true;
   if (mode == kAsync) return false;
+  if (core.asyncRuns != 0 || core.runCount.load(std::memory_order_relaxed) <= 1 ||
+      (runOptions && runOptions->terminated)) {
+    return false;
+  }
+  AddonData& data = GetAddonData(env);
   double avg = core.averageRunNs.load(std::memory_order_relaxed);
-  return core.asyncRuns == 0 && core.runCount.load(std::memory_order_relaxed) > 1 && avg < core.inlineThresholdNs &&
-         !(runOptions && runOptions->terminated) && !LoopBusy(GetAddonData(env), kLoopBudgetNs);
+  if (avg < core.inlineThresholdNs) return !LoopBusy(data, kLoopBudgetNs);
+  // Up to kIdleInlineFactor x the threshold, a run stays inline while nothing would wait for it:
+  // a lone caller (no earlier result still unconsumed in this stretch of JS, the pool idle and
+  // its recent runs one at a time) and a loop with nothing ready or due before the run would
+  // end (the turn's budget then guards nothing). A hop would cost the caller time and give the
+  // loop nothing (issue 11: single callers at parity with onnxruntime-node).
+  if (avg >= core.inlineThresholdNs * kIdleInlineFactor || *data.loneCallerState != 0 || !data.runPool ||
+      !data.runPool->Sequential() || !data.loopWatch || !data.loopWatch->Quiet(static_cast<uint64_t>(avg))) {
+    return false;
+  }
+  LoopBusy(data, kLoopBudgetNs);  // counts this turn as held from now, for the short runs after it
+  *data.loneCallerState = 1;      // lib/native/lone-caller.ts sets it back once a microtask has run
+  return true;
 }
 
 void SessionWrap::Materialize(Napi::Env env, RunJob& job, std::vector<PendingValue>& inputs,
@@ -167,7 +186,10 @@ Napi::Value SessionWrap::Dispatch(Napi::Env env, std::unique_ptr<RunJob> job, bo
   if (runInline) {
     stats.runsInline++;
     CatchAll(job->failure, code::kRuntime, [&] { job->Execute(); });
-    if (job->failure.failed()) throw ToJsError(env, job->failure);
+    if (job->failure.failed()) {
+      *GetAddonData(env).loneCallerState = 0;  // no result for JS to consume
+      throw ToJsError(env, job->failure);
+    }
     if (!header) return job->Results(env);
     size_t headerSize = 0;
     void* headerData = nullptr;
@@ -342,9 +364,9 @@ Napi::Value SessionWrap::Release(const Napi::CallbackInfo& info) {
     d.Resolve(env.Undefined());
     return d.Promise();
   }
-  auto* worker = new ReleaseWorker(env, std::move(core_));
+  auto operation = std::make_unique<ReleaseOperation>(env, std::move(core_));
   core_.reset();
-  return worker->Start();
+  return StartOnLifecycleThread(env, "ortex:releaseSession", std::move(operation));
 }
 
 Napi::Value SessionWrap::EndProfiling(const Napi::CallbackInfo& info) {

@@ -1,7 +1,6 @@
 #include "session_core.h"
 
 #include "ort_runtime.h"
-#include "stats.h"
 
 namespace ortex {
 namespace {
@@ -67,7 +66,6 @@ void SessionCore::RecordRun(double ns) {
 SessionCore::~SessionCore() {
   if (cpuAllocator) Ort::GetApi().ReleaseAllocator(cpuAllocator);
   for (auto& kv : copySessions) Ort::GetApi().ReleaseSession(kv.second);
-  if (session) GlobalStats().sessionsReleased++;
 }
 
 }  // namespace ortex

@@ -1,6 +1,7 @@
 // The state one InferenceSession shares with its in-flight runs and its live output buffers.
-// Held by std::shared_ptr: the ORT session is released when the last holder lets go, whatever
-// the order of release(), GC, worker teardown and outstanding outputs.
+// Held by std::shared_ptr (NewSessionCore, lifecycle.h): the ORT session is released when the
+// last holder lets go, whatever the order of release(), GC, worker teardown and outstanding
+// outputs, and freed on the lifecycle thread.
 #pragma once
 #include <atomic>
 #include <map>

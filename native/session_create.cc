@@ -11,6 +11,7 @@
 
 #include "addon_data.h"
 #include "errors.h"
+#include "lifecycle.h"
 #include "limits.h"
 #include "model_scan.h"
 #include "ort_runtime.h"
@@ -110,11 +111,12 @@ std::string ListLocations(const std::vector<std::string>& locations) {
   return list;
 }
 
-class CreateWorker : public PromiseWorker {
+class CreateOperation : public PromiseOperation {
  public:
-  CreateWorker(Napi::Env env, std::string path, std::vector<uint8_t> bytes, SessionConfig config,
-               double inlineThresholdNs, size_t copyOutputsBelowBytes)
-      : PromiseWorker(env, "ortex:createSession", code::kModelLoad),
+  CreateOperation(Napi::Env env, std::string path, std::vector<uint8_t> bytes, SessionConfig config,
+                  double inlineThresholdNs, size_t copyOutputsBelowBytes)
+      : PromiseOperation(env, code::kModelLoad),
+        lifecycle_(GetAddonData(env).lifecycle),
         path_(std::move(path)),
         bytes_(std::move(bytes)),
         config_(std::move(config)),
@@ -188,7 +190,7 @@ class CreateWorker : public PromiseWorker {
  private:
   void Finish(OrtSession* raw, const std::vector<ProviderRequest>& providers, std::vector<std::string>& registered,
               const std::vector<ProviderFailure>& failures, ModelScan header) {
-    core_ = std::make_shared<SessionCore>();
+    core_ = lifecycle_->NewSessionCore();
     core_->session = Ort::Session(raw);
     for (auto& p : providers) {
       bool ok = false;
@@ -227,6 +229,7 @@ class CreateWorker : public PromiseWorker {
     GlobalStats().sessionsCreated++;
   }
 
+  std::shared_ptr<Lifecycle> lifecycle_;
   std::string path_;
   std::vector<uint8_t> bytes_;
   SessionConfig config_;
@@ -261,9 +264,10 @@ Napi::Value CreateSession(const Napi::CallbackInfo& info) {
   }
   double thresholdUs = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : kDefaultInlineThresholdUs;
   double copyBelow = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
-  auto* worker = new CreateWorker(env, std::move(path), std::move(bytes), std::move(config), thresholdUs * 1e3,
-                                  static_cast<size_t>(copyBelow));
-  return worker->Start();
+  return StartOnLifecycleThread(
+      env, "ortex:createSession",
+      std::make_unique<CreateOperation>(env, std::move(path), std::move(bytes), std::move(config), thresholdUs * 1e3,
+                                        static_cast<size_t>(copyBelow)));
 }
 
 }  // namespace ortex

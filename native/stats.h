@@ -18,6 +18,7 @@ struct Stats {
   std::atomic<uint64_t> sessionsCreated{0};
   std::atomic<uint64_t> sessionsReleased{0};
   std::atomic<int64_t> outputBuffersLive{0};
+  std::atomic<uint64_t> heapTrims{0};  // times the lifecycle thread handed freed heap back (heap_trim.h)
 };
 
 Stats& GlobalStats();

@@ -3,15 +3,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "lifecycle.h"
 #include "promise_worker.h"
 
 namespace ortex {
 namespace {
 
-class ProbeWorker : public PromiseWorker {
+class ProbeOperation : public PromiseOperation {
  public:
-  ProbeWorker(Napi::Env env, std::string mode)
-      : PromiseWorker(env, "ortex:probePromiseWorker", code::kRuntime), mode_(std::move(mode)) {}
+  ProbeOperation(Napi::Env env, std::string mode) : PromiseOperation(env, code::kRuntime), mode_(std::move(mode)) {}
 
  protected:
   void DoExecute() override {
@@ -34,7 +34,10 @@ class ProbeWorker : public PromiseWorker {
 Napi::Value ProbePromiseWorker(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string mode = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
-  return (new ProbeWorker(env, mode))->Start();
+  bool lifecycle = info[1].IsString() && info[1].As<Napi::String>().Utf8Value() == "lifecycle";
+  auto operation = std::make_unique<ProbeOperation>(env, mode);
+  if (lifecycle) return StartOnLifecycleThread(env, "ortex:probePromiseWorker", std::move(operation));
+  return StartOnLibuvPool(env, "ortex:probePromiseWorker", std::move(operation));
 }
 
 }  // namespace ortex

@@ -1,5 +1,6 @@
-// _probePromiseWorker(mode) → Promise: a PromiseWorker that fails on purpose at the step `mode`
-// names, so tests can prove every path settles the promise with a coded error. Not public API.
+// _probePromiseWorker(mode, executor?) → Promise: a PromiseOperation that fails on purpose at the
+// step `mode` names, run on the libuv pool or (executor 'lifecycle') on the lifecycle thread, so
+// tests can prove every path of both settles the promise with a coded error. Not public API.
 #pragma once
 #include <napi.h>
 

@@ -1,4 +1,5 @@
 // bench/RESULTS.md from one suite run's JSON.
+import { eventLoopLine, PARITY_TOLERANCE } from './single-caller.mjs';
 
 function fmtUs(us) {
   if (us == null || !Number.isFinite(us)) return '–';
@@ -47,7 +48,7 @@ export function resultsMarkdown(run, { jsonPath, svgPath }) {
     L.push('');
     L.push(
       '> Quick profile: few rounds and short measurements, fewer soak runs than the full profile ' +
-        `(${fmtN(run.soak?.runs)} runs, ${fmtN(run.soak?.cycles)} cycles instead of 100,000 and 50). ` +
+        `(${fmtN(run.soak?.runs)} runs, ${fmtN(run.soak?.cycles)} cycles instead of 100,000 and 100). ` +
         'Use `npm run bench -- --full` for numbers to quote.',
     );
   }
@@ -83,9 +84,44 @@ export function resultsMarkdown(run, { jsonPath, svgPath }) {
   L.push('');
 
   if (run.targets?.length) {
-    L.push('## Targets (issue 4)');
+    const issue11 = run.targets.some((t) => ['reload-memory', 'single-caller', 'event-loop'].includes(t.id));
+    L.push(`## Targets (${issue11 ? 'issues 4 and 11' : 'issue 4'})`);
     L.push('');
     for (const t of run.targets) L.push(`- ${t.line.replace(/^(PASS|FAIL|SKIP)/, '**$1**')}`);
+    L.push('');
+  }
+
+  const singleCaller = run.single_caller?.filter((r) => r.ratio !== null) ?? [];
+  if (singleCaller.length) {
+    L.push('## Single caller');
+    L.push('');
+    L.push(
+      'One caller making sequential `await run()` calls (the side-by-side workloads below): ortex’s µs/run over ' +
+        `onnxruntime-node’s, paired by round, median over rounds; parity: ≤ ${1 + PARITY_TOLERANCE}. onnxruntime-node ` +
+        'holds the event loop for every run; ortex’s event-loop figures stand beside: its ELD p99 during each workload, and ' +
+        'the event-loop delay under 4 callers of PP-OCR rec batch 8.',
+    );
+    L.push('');
+    const line = eventLoopLine(run.event_loop);
+    if (line) {
+      L.push(`**${line.replace(/^e/, 'E')}.**`);
+      L.push('');
+    }
+    L.push(
+      table(
+        ['workload', 'onnxruntime-node µs/run', 'ortex µs/run', 'ortex ÷ onnxruntime-node', 'parity', 'ELD p99: onnxruntime-node', 'ortex'],
+        singleCaller.map((r) => [
+          `**${r.id}**`,
+          fmtUs(r.onnxruntime_node_us),
+          fmtUs(r.ortex_us),
+          fmtX(r.ratio),
+          r.pass ? 'yes' : '**no**',
+          fmtMs(r.onnxruntime_node_eld_p99_ms),
+          fmtMs(r.ortex_eld_p99_ms),
+        ]),
+        [':--', '--:', '--:', '--:', ':--', '--:', '--:'],
+      ),
+    );
     L.push('');
   }
 
@@ -216,48 +252,69 @@ export function resultsMarkdown(run, { jsonPath, svgPath }) {
   if (run.soak) {
     L.push('## Memory soak');
     L.push('');
-    L.push(
-      `${fmtN(run.soak.runs)} sequential runs of the near-empty model (outputs left to the GC, no dispose()), then ` +
-        `${run.soak.cycles} cycles of create → run → release of PP-OCR cls; RSS after a forced GC. Growth is measured from the ` +
-        '10 % mark (allocators and JIT warm) to the end. Each binding in its own process. What the cycle columns say: RSS after a ' +
-        'GC still holds allocator caches (glibc arenas, ORT and V8 pools), which settle over the first cycles, so warm-up shows as ' +
-        'early growth that shrinks in the late half; a leak keeps its rate in both halves and leaves sessions or output buffers ' +
-        "live (ortex's own counters, sessions/buffers, 0/0 when nothing is retained).",
-    );
-    L.push('');
-    const kb = (v) => (v === null || v === undefined ? '–' : `${v} KB`);
-    L.push(
-      table(
-        [
-          'binding',
-          'RSS start',
-          'after runs',
-          'growth over runs',
-          'after cycles',
-          'per cycle, early half',
-          'per cycle, late half',
-          'live',
-          'µs/run',
-        ],
-        run.soak.results.map((r) =>
-          r.error
-            ? [r.binding, `error: ${r.error}`, '', '', '', '', '', '', '']
-            : [
-                r.binding,
-                `${r.rss_start_mb} MB`,
-                `${r.rss_after_runs_mb} MB`,
-                `${r.run_growth_mb} MB`,
-                `${r.rss_after_cycles_mb} MB`,
-                kb(r.cycle_growth_kb_per_cycle_early),
-                kb(r.cycle_growth_kb_per_cycle_late),
-                r.sessions_live === undefined ? '–' : `${r.sessions_live}/${r.output_buffers_live}`,
-                fmtN((r.run_seconds * 1e6) / r.runs, 2),
-              ],
+    // Runs before issue 11 kept one flat entry per binding (runs and PP-OCR cls cycles in one process).
+    const results = run.soak.results.map((r) => (typeof r.runs === 'object' || r.reload ? r : { binding: r.binding, runs: r }));
+    const live = (r) => (r.sessions_live === undefined ? '–' : `${r.sessions_live}/${r.output_buffers_live}`);
+    const runRows = results.filter((r) => r.runs);
+    if (runRows.length) {
+      L.push(
+        `${fmtN(run.soak.runs)} sequential runs of the near-empty model, outputs left to the GC (no dispose()); RSS after a ` +
+          'forced GC at 10 % and at the end of the runs. Each binding in its own process. “live”: sessions/output buffers ' +
+          "still held at the end (ortex's own counters; 0/0 when nothing is retained).",
+      );
+      L.push('');
+      L.push(
+        table(
+          ['binding', 'RSS start', 'after runs', 'growth over runs', 'live', 'µs/run'],
+          runRows.map(({ binding, runs: r }) =>
+            r.error
+              ? [binding, `error: ${r.error}`, '', '', '', '']
+              : [
+                  binding,
+                  `${r.rss_start_mb} MB`,
+                  `${r.rss_after_runs_mb} MB`,
+                  `${r.run_growth_mb} MB`,
+                  live(r),
+                  fmtN((r.run_seconds * 1e6) / r.runs, 2),
+                ],
+          ),
+          [':--', '--:', '--:', '--:', '--:', '--:'],
         ),
-        [':--', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:'],
-      ),
-    );
-    L.push('');
+      );
+      L.push('');
+    }
+    const reloadRows = results.filter((r) => r.reload);
+    if (reloadRows.length) {
+      L.push(
+        `Model reloads (what a server's hot reload does): ${run.soak.cycles} cycles of create → one run → release of PP-OCRv4 rec, ` +
+          'each binding in a fresh process; RSS after a forced GC every 5 cycles (ortex: and its lifecycle thread idle, where ' +
+          'sessions are freed). Growth: median of the last three samples minus median of the first three; a leak keeps ' +
+          'growing across the samples.',
+      );
+      L.push('');
+      L.push(
+        table(
+          ['binding', 'reloads', 'RSS after 5', 'at end', 'growth', 'ms/cycle', 'live', 'RSS every 5 reloads (MB)'],
+          reloadRows.map(({ binding, reload: r }) =>
+            r.error
+              ? [binding, `error: ${r.error}`, '', '', '', '', '', '']
+              : [
+                  binding,
+                  fmtN(r.cycles),
+                  `${r.rss_samples_mb[0]} MB`,
+                  `${r.rss_after_cycles_mb} MB`,
+                  `${r.reload_growth_mb} MB`,
+                  fmtN(r.cycle_ms),
+                  live(r),
+                  r.rss_samples_mb.map((v) => Math.round(v)).join(' '),
+                ],
+          ),
+          [':--', '--:', '--:', '--:', '--:', '--:', '--:', ':--'],
+        ),
+      );
+      L.push('');
+      if (run.soak.reload_goal) L.push(`${run.soak.reload_goal.text.replace(/^(PASS|FAIL)/, '**$1**')}`, '');
+    }
   }
 
   if (run.micro) {

@@ -2,15 +2,27 @@
 // the JSON by default, the committed bench/RESULTS.md and bench/results/sweep.svg only when asked.
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import { eventLoopTarget } from '../event-loop.mjs';
+import { reloadTarget, reloadVerdict } from '../soak.mjs';
 import { aggregateWorkload, checkTargets } from './aggregate.mjs';
 import { resultsMarkdown } from './markdown.mjs';
 import { REPO_ROOT } from './models.mjs';
+import { singleCallerRows, singleCallerTarget } from './single-caller.mjs';
 import { sweepSvg } from './svg.mjs';
 
 /** Recomputes summaries and targets from the raw rounds (so a re-render uses the current rules). */
 export function reaggregate(run) {
   for (const w of run.workloads ?? []) w.summary = aggregateWorkload(w.raw, run.settings.side_by_side_contenders);
   run.targets = checkTargets(Object.fromEntries((run.workloads ?? []).map((w) => [w.id, w.summary])), run.workloads ?? []);
+  run.single_caller = singleCallerRows(run.workloads ?? []);
+  const parity = singleCallerTarget(run.single_caller);
+  if (parity) run.targets.push(parity);
+  if (run.event_loop) run.targets.push(eventLoopTarget(run.event_loop));
+  if (run.soak) {
+    run.soak.reload_goal = reloadVerdict(run.soak.results);
+    const reload = reloadTarget(run.soak.reload_goal);
+    if (reload) run.targets.push(reload);
+  }
   return run;
 }
 

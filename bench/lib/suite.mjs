@@ -10,8 +10,8 @@ export const SWEEP_CONTENDERS = ['onnxruntime-node', 'ortex', 'ortex-batched'];
 export const SWEEP_LEVELS = [1, 4, 16, 64];
 
 export const PROFILES = {
-  quick: { rounds: 3, sweepRounds: 1, soakRuns: 20_000, soakCycles: 20, microTimeMs: 150 },
-  full: { rounds: 5, sweepRounds: 3, soakRuns: 100_000, soakCycles: 50, microTimeMs: 1000 },
+  quick: { rounds: 3, sweepRounds: 1, soakRuns: 20_000, soakCycles: 30, microTimeMs: 150, eventLoopSeconds: 2 },
+  full: { rounds: 5, sweepRounds: 3, soakRuns: 100_000, soakCycles: 100, microTimeMs: 1000, eventLoopSeconds: 5 },
 };
 
 const reluModel = () => (modelAvailable('relu') ? 'relu' : 'relu-project');

@@ -95,6 +95,22 @@ function pythonReady() {
 }
 
 let port = 18600;
+/** `ortex serve <repository>` with the event-loop probe, quiet logs and no watcher. */
+const ortexServe = (repository) => [
+  process.execPath,
+  [
+    '--import',
+    join(HERE, 'eld-probe.mjs'),
+    join(ROOT, 'bin', 'ortex.js'),
+    'serve',
+    repository,
+    '--no-watch',
+    '--log-level',
+    'warn',
+    '--config',
+    join(work, 'ortex.yaml'),
+  ],
+];
 const node = (script, extra = []) => [process.execPath, ['--import', join(HERE, 'eld-probe.mjs'), ...extra, script]];
 const CONTENDERS = [
   {
@@ -108,21 +124,7 @@ const CONTENDERS = [
   {
     name: 'ortex-predict',
     label: 'ortex serve /predict',
-    cmd: () => [
-      process.execPath,
-      [
-        '--import',
-        join(HERE, 'eld-probe.mjs'),
-        join(ROOT, 'bin', 'ortex.js'),
-        'serve',
-        repo,
-        '--no-watch',
-        '--log-level',
-        'warn',
-        '--config',
-        join(work, 'ortex.yaml'),
-      ],
-    ],
+    cmd: () => ortexServe(repo),
     path: '/v1/models/iris/predict',
     body: predictBody,
     ct: 'application/json',
@@ -130,21 +132,7 @@ const CONTENDERS = [
   {
     name: 'ortex-predict-monitored',
     label: 'ortex serve /predict + monitoring',
-    cmd: () => [
-      process.execPath,
-      [
-        '--import',
-        join(HERE, 'eld-probe.mjs'),
-        join(ROOT, 'bin', 'ortex.js'),
-        'serve',
-        monitoredRepo,
-        '--no-watch',
-        '--log-level',
-        'warn',
-        '--config',
-        join(work, 'ortex.yaml'),
-      ],
-    ],
+    cmd: () => ortexServe(monitoredRepo),
     path: '/v1/models/iris/predict',
     body: predictBody,
     ct: 'application/json',

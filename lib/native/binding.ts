@@ -83,8 +83,11 @@ export interface NativeStats {
   runsInline: number;
   runsAsync: number;
   sessionsCreated: number;
+  /** Sessions whose last holder let go (release(), GC, their last output); freed on the lifecycle thread. */
   sessionsReleased: number;
   outputBuffersLive: number;
+  /** Times the lifecycle thread handed freed heap back to the OS (glibc's malloc_trim; 0 where there is none). */
+  heapTrims: number;
 }
 
 export interface NativeNormalizedOptions {
@@ -148,8 +151,15 @@ export interface NativeBinding {
     inlineThresholdUs: number,
     copyOutputsBelowBytes: number,
   ): Promise<NativeSession>;
-  /** Tests only: a promise worker that fails at the step `mode` names (native/worker_probe.h). */
-  _probePromiseWorker(mode: 'ok' | 'execute-std' | 'execute-failure' | 'execute-other' | 'result-napi' | 'result-std'): Promise<string>;
+  /** The addon's lone-caller state, shared with lib/native/lone-caller.ts (native/addon_data.h). */
+  loneCaller: Int32Array;
+  /** Resolves once the lifecycle thread has done everything queued before (sessions loaded and freed) and trimmed the heap: for memory measurements. */
+  lifecycleIdle(): Promise<void>;
+  /** Tests only: a promise operation that fails at the step `mode` names, on the libuv pool or the lifecycle thread (native/worker_probe.h). */
+  _probePromiseWorker(
+    mode: 'ok' | 'execute-std' | 'execute-failure' | 'execute-other' | 'result-napi' | 'result-std',
+    executor?: 'libuv' | 'lifecycle',
+  ): Promise<string>;
   RunOptions: new (
     tag?: string,
     logSeverityLevel?: number,

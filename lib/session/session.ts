@@ -5,6 +5,7 @@ import { integer, isPlainObject } from '../base/validate.js';
 import { checkFreeDimensionOverrides } from './model-dims.js';
 import type { Encoded, NativeRunOptions, NativeSession, NativeSessionMetadata } from '../native/binding.js';
 import { providerByAppendName } from '../native/provider-names.js';
+import { afterInlineRun } from '../native/lone-caller.js';
 import { binding, runtimeInfo } from '../native/runtime.js';
 import { diagnoseProvider, shortProviderName } from '../providers/diagnosis.js';
 import { normalizeSessionOptions, type ExecutionProvider, type SessionOptions } from './session-options.js';
@@ -257,10 +258,12 @@ export class InferenceSession implements Runnable {
       }
     } catch (e) {
       unsubscribe?.();
+      afterInlineRun();
       throw fromNative(e, 'ERR_RUNTIME');
     }
     if (Array.isArray(result)) {
       unsubscribe?.();
+      afterInlineRun();
       // Inline: data in `result`; with the fast path, (type, rank, dims...) per output in the header.
       return header
         ? this.#outputs.decodeInline(header, result, fetches, this.#copyBelow)

@@ -28,7 +28,12 @@ test('a re-rendered run writes its own report beside its JSON; RESULTS.md and sw
     const text = readFileSync(md, 'utf8');
     assert.match(text, /\(2026-11-26-233931-full\.json\)/, 'links its raw data next to it');
     assert.match(text, /!\[throughput vs p99 latency\]\(2026-11-26-233931-full-sweep\.svg\)/);
-    assert.match(text, /a leak keeps its rate in both halves/, 'the soak table says what it measures');
+    assert.match(text, /outputs left to the GC \(no dispose\(\)\)/, 'the soak table says what it measures');
+    assert.match(
+      text,
+      /## Single caller[\s\S]*\| \*\*ocr-cls-b1\*\* \| 1\.77 ms \| 1\.94 ms \| ×1\.10 \| \*\*no\*\*/,
+      'the single-caller table, judged',
+    );
     const both = await runScript(join(ROOT, 'bench', 'run.mjs'), ['--render', json, '--write', '--no-write'], { timeoutMs: 60_000 });
     assert.is(both.code, 2);
     assert.match(both.stderr, /give --write or --no-write, not both/);

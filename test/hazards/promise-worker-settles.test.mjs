@@ -24,29 +24,33 @@ const CASES = [
   ['result-std', 'ERR_RUNTIME', /^probe: std::exception while building the result$/],
 ];
 
-test('the promise-worker base: each failing step rejects with a coded error', async () => {
-  await InferenceSession.create(model('demo.onnx')).then((s) => s.release()); // loads the runtime
-  const b = binding();
-  assert.is(await settlesWithin(b._probePromiseWorker('ok'), 5000, 'ok'), 'ok');
-  for (const [mode, code, message] of CASES) {
-    let error;
-    try {
-      await settlesWithin(b._probePromiseWorker(mode), 5000, mode);
-    } catch (e) {
-      error = e;
+// Operations run on libuv's pool (device downloads) or on the lifecycle thread (session create
+// and release): both settle the same way.
+for (const executor of ['libuv', 'lifecycle']) {
+  test(`the promise-operation base on the ${executor} thread(s): each failing step rejects with a coded error`, async () => {
+    await InferenceSession.create(model('demo.onnx')).then((s) => s.release()); // loads the runtime
+    const b = binding();
+    assert.is(await settlesWithin(b._probePromiseWorker('ok', executor), 5000, 'ok'), 'ok');
+    for (const [mode, code, message] of CASES) {
+      let error;
+      try {
+        await settlesWithin(b._probePromiseWorker(mode, executor), 5000, mode);
+      } catch (e) {
+        error = e;
+      }
+      assert.ok(error, `${mode}: resolved`);
+      assert.is(error.code, code, `${mode}: code ${error.code}: ${error.message}`);
+      assert.match(error.message, message, mode);
     }
-    assert.ok(error, `${mode}: resolved`);
-    assert.is(error.code, code, `${mode}: code ${error.code}: ${error.message}`);
-    assert.match(error.message, message, mode);
-  }
-});
+  });
 
-test('the base under load: 200 failing workers at once all settle', async () => {
-  const b = binding();
-  const modes = Array.from({ length: 200 }, (_, i) => CASES[i % CASES.length][0]);
-  const results = await settlesWithin(Promise.allSettled(modes.map((m) => b._probePromiseWorker(m))), 20_000, '200 workers');
-  assert.ok(results.every((r) => r.status === 'rejected' && typeof r.reason.code === 'string'));
-});
+  test(`the base under load on the ${executor} thread(s): 200 failing operations at once all settle`, async () => {
+    const b = binding();
+    const modes = Array.from({ length: 200 }, (_, i) => CASES[i % CASES.length][0]);
+    const results = await settlesWithin(Promise.allSettled(modes.map((m) => b._probePromiseWorker(m, executor))), 20_000, '200 operations');
+    assert.ok(results.every((r) => r.status === 'rejected' && typeof r.reason.code === 'string'));
+  });
+}
 
 test('a failing create settles with ERR_MODEL_LOAD: garbage bytes, a missing file, a directory', async () => {
   const garbage = new Uint8Array(4096).map((_, i) => (i * 7919) & 0xff);
