@@ -530,11 +530,19 @@ function renderRollout() {
     );
   box.replaceChildren(...parts);
 }
+/** The numbers a decision was made on, one level of nesting flattened (`candidate.error_rate=0`), at most 12. */
 function evidenceText(e) {
-  if (typeof e !== 'object') return String(e);
-  return Object.entries(e)
-    .map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v) : typeof v === 'object' ? JSON.stringify(v) : v}`)
-    .join(' · ');
+  if (typeof e !== 'object' || e === null) return String(e);
+  const out = [];
+  const add = (key, v) => {
+    if (typeof v === 'number') out.push(`${key}=${fmt(v)}`);
+    else if (typeof v === 'string' || typeof v === 'boolean') out.push(`${key}=${v}`);
+  };
+  for (const [k, v] of Object.entries(e)) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k2, v2] of Object.entries(v)) add(`${k}.${k2}`, v2);
+    else add(k, v);
+  }
+  return out.length > 12 ? `${out.slice(0, 12).join(' · ')} · …` : out.join(' · ');
 }
 
 // ---- the poll loop ---------------------------------------------------------------------
