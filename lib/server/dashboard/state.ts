@@ -13,7 +13,7 @@
  */
 import { bucketPercentile, type HistogramSnapshot } from '../../base/histogram.js';
 import type { ModelVersion, ModelVersionStats, VersionState } from '../model-version.js';
-import type { ModelRepository, ModelState } from '../repository.js';
+import type { ModelEntry, ModelRepository } from '../repository.js';
 
 /** The youngest snapshot the state is recomputed from (ms); polls in between get the cached answer. */
 export const DASHBOARD_MIN_INTERVAL_MS = 500;
@@ -54,19 +54,11 @@ export interface DashboardVersion {
   compute_ms: WindowPercentiles | null;
 }
 
-export interface DashboardModel {
-  name: string;
-  state: ModelState;
-  /** Why the model (or its last load) is not as configured. */
-  reason: string;
-  /** Versions found on disk. */
+/** A model as the repository knows it (state, the reason it is not as configured, versions on disk, load counters), with its serving versions, oldest first. */
+export type DashboardModel = Pick<ModelEntry, 'name' | 'state' | 'reason' | 'loads' | 'unloads' | 'failures'> & {
   available: string[];
-  loads: number;
-  unloads: number;
-  failures: number;
-  /** Versions serving now, oldest first. */
   versions: DashboardVersion[];
-}
+};
 
 export interface DashboardState {
   time: string;

@@ -399,19 +399,23 @@ function driftRow(c, output) {
   );
 }
 
+/** Says in `box` that there is nothing to show. */
+const showNone = (box, text) => box.replaceChildren(el('p', { class: 'muted', 'data-state': 'none' }, text));
+
+/** The body of a side panel's last answer, or undefined (after saying why in its box) when there is none to render. */
+function sideBody(kind, what) {
+  const r = dash[kind];
+  if (!r) return undefined;
+  if (r.status === 200 && r.body) return r.body;
+  showNone($(kind), unavailable(r, what));
+  return undefined;
+}
+
 function renderDrift() {
-  const r = dash.drift;
+  const d = sideBody('drift', 'monitoring (drift report)');
+  if (!d) return;
   const box = $('drift');
-  if (!r) return;
-  if (r.status !== 200 || !r.body) {
-    box.replaceChildren(el('p', { class: 'muted', 'data-state': 'none' }, unavailable(r, 'monitoring (drift report)')));
-    return;
-  }
-  const d = r.body;
-  if (d.status === 'not-monitored') {
-    box.replaceChildren(el('p', { class: 'muted', 'data-state': 'none' }, d.message ?? 'No monitoring for this model.'));
-    return;
-  }
+  if (d.status === 'not-monitored') return showNone(box, d.message ?? 'No monitoring for this model.');
   const statusKind = d.status === 'drift' ? 'bad' : d.status === 'ok' ? 'good' : 'warn';
   const summary = facts([
     ['status', el('span', { 'data-field': 'status' }, badge(d.status, statusKind))],
@@ -435,20 +439,10 @@ function renderDrift() {
 const stickyText = (s) => (!s ? '' : typeof s === 'string' ? s : s.header ? `header ${s.header}` : s.feature ? `feature ${s.feature}` : '');
 
 function renderRollout() {
-  const r = dash.rollout;
+  const s = sideBody('rollout', 'rollout');
+  if (!s) return;
   const box = $('rollout');
-  if (!r) return;
-  if (r.status !== 200 || !r.body) {
-    box.replaceChildren(el('p', { class: 'muted', 'data-state': 'none' }, unavailable(r, 'rollout')));
-    return;
-  }
-  const s = r.body;
-  if (!s.mode || s.mode === 'none') {
-    if (!s.decisions?.length) {
-      box.replaceChildren(el('p', { class: 'muted', 'data-state': 'none' }, `No rollout: version ${s.serving ?? '–'} serves.`));
-      return;
-    }
-  }
+  if ((!s.mode || s.mode === 'none') && !s.decisions?.length) return showNone(box, `No rollout: version ${s.serving ?? '–'} serves.`);
   const sticky = stickyText(s.sticky);
   const split =
     s.mode === 'canary' || s.mode === 'ab'
