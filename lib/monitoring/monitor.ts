@@ -670,6 +670,11 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     await this.settled();
   }
 
+  /** True when a reservoir sample is kept (`reservoir.size` > 0). */
+  get hasReservoir(): boolean {
+    return this.reservoir !== undefined;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }

@@ -1,15 +1,16 @@
 /**
  * Configuration of the server and of each model: the JSON schemas (the reference in
  * docs/serving.md is written from them), the YAML/JSON file reader, and the merge of defaults,
- * server-wide settings and per-model files. Validated with Ajv, the validator Fastify uses for
- * request bodies, so a config error reads like a request error.
+ * server-wide settings and per-model files. Validated with the server's Ajv (json-schema.ts), the
+ * one that checks request bodies, so a config error reads like a request error.
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { describe, OrtexError } from '../base/errors.js';
+import { OrtexError } from '../base/errors.js';
+import type { StatisticName } from '../monitoring/statistics/index.js';
 import type { SessionOptions } from '../session/session-options.js';
+import { compileChecker } from './json-schema.js';
 
 /** Fixed batcher settings (a subset of BatcherOptions that makes sense per model). */
 export interface FixedBatching {
@@ -52,6 +53,46 @@ export interface ModelConfig {
   limits?: ModelLimits;
   /** Run one inference on generated inputs before a version takes traffic. Default true. */
   warmup?: boolean;
+  /** Input validation, drift detection, the retraining trigger and a reservoir sample (ortex/monitoring). Default none. */
+  monitoring?: MonitoringConfig;
+}
+
+/**
+ * A model's `monitoring` section. Relative file paths are looked up in the version's folder,
+ * then in the model's folder (a profile ships with its version; a schema may be shared).
+ */
+export interface MonitoringConfig {
+  /** false turns monitoring off for the model (a layered config can switch it off). Default true. */
+  enabled?: boolean;
+  /** Input schema file (JSON). Default `schema.json` when it exists, else the baseline schema from the model's metadata. */
+  schema?: string;
+  /** Feature names for the baseline schema, one per input column (default: the model's `feature_names` metadata). */
+  features?: string[];
+  /** Reference profile file (JSON). Default `profile.json` when it exists; without one the model is validated, not judged. */
+  profile?: string;
+  window?: { subWindows?: number; subWindowRows?: number; subWindowMs?: number };
+  /** Rows the window needs before it is judged. Default 100. */
+  minSamples?: number;
+  /** One statistic (and threshold) for every column; default Evidently's choice per column. */
+  statistic?: StatisticName;
+  threshold?: number;
+  /** Per feature or output column (`probabilities.class`, `probabilities[0]`). */
+  columns?: Record<string, { statistic?: StatisticName; threshold?: number; enabled?: boolean }>;
+  aggregation?: { correction?: 'none' | 'bonferroni' | 'benjamini-hochberg'; driftShare?: number };
+  /** `all` (default): every applicable statistic in the report; `judging`: only the deciding one. */
+  statistics?: 'all' | 'judging';
+  trigger?: {
+    holdMs?: number;
+    cooldownMs?: number;
+    minSamples?: number;
+    on?: 'inputs' | 'outputs' | 'either';
+    webhook?:
+      | string
+      | { url: string; headers?: Record<string, string>; timeoutMs?: number; retries?: number; backoffMs?: number; maxBackoffMs?: number };
+    command?: string[] | { argv: string[]; timeoutMs?: number; env?: Record<string, string>; cwd?: string };
+  };
+  /** A bounded sample of recent inputs, exported as CSV for retraining. Off by default. */
+  reservoir?: { size: number; seed?: number; dir?: string };
 }
 
 export interface AuthConfig {
@@ -84,6 +125,97 @@ export interface ServerConfig {
 }
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
+const nonNegativeNumber = { type: 'number', minimum: 0 } as const;
+const path = { type: 'string', minLength: 1 } as const;
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
+const statisticName = { enum: ['ks', 'chisquare', 'z', 'psi', 'jensenshannon', 'wasserstein'] } as const;
+
+const monitoringSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    enabled: { type: 'boolean' },
+    schema: path,
+    features: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+    profile: path,
+    window: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { subWindows: positiveInt, subWindowRows: positiveInt, subWindowMs: positiveInt },
+    },
+    minSamples: positiveInt,
+    statistic: statisticName,
+    threshold: nonNegativeNumber,
+    columns: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { statistic: statisticName, threshold: nonNegativeNumber, enabled: { type: 'boolean' } },
+      },
+    },
+    aggregation: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        correction: { enum: ['none', 'bonferroni', 'benjamini-hochberg'] },
+        driftShare: { type: 'number', minimum: 0, maximum: 1 },
+      },
+    },
+    statistics: { enum: ['all', 'judging'] },
+    trigger: {
+      type: 'object',
+      additionalProperties: false,
+      anyOf: [{ required: ['webhook'] }, { required: ['command'] }],
+      properties: {
+        holdMs: nonNegativeNumber,
+        cooldownMs: nonNegativeNumber,
+        minSamples: positiveInt,
+        on: { enum: ['inputs', 'outputs', 'either'] },
+        webhook: {
+          oneOf: [
+            path,
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['url'],
+              properties: {
+                url: path,
+                headers: stringMap,
+                timeoutMs: { type: 'number', exclusiveMinimum: 0 },
+                retries: { type: 'integer', minimum: 0 },
+                backoffMs: nonNegativeNumber,
+                maxBackoffMs: nonNegativeNumber,
+              },
+            },
+          ],
+        },
+        command: {
+          oneOf: [
+            { type: 'array', minItems: 1, items: { type: 'string' } },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['argv'],
+              properties: {
+                argv: { type: 'array', minItems: 1, items: { type: 'string' } },
+                timeoutMs: { type: 'number', exclusiveMinimum: 0 },
+                env: stringMap,
+                cwd: path,
+              },
+            },
+          ],
+        },
+      },
+    },
+    reservoir: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['size'],
+      properties: { size: { type: 'integer', minimum: 0 }, seed: { type: 'integer' }, dir: path },
+    },
+  },
+} as const;
 
 const modelConfigSchema = {
   type: 'object',
@@ -137,6 +269,7 @@ const modelConfigSchema = {
       properties: { maxQueueSize: positiveInt, timeoutMs: { type: 'number', exclusiveMinimum: 0 }, maxElementsPerTensor: positiveInt },
     },
     warmup: { type: 'boolean' },
+    monitoring: monitoringSchema,
   },
 } as const;
 
@@ -172,36 +305,14 @@ const serverConfigSchema = {
 
 export const SCHEMAS = { model: modelConfigSchema, server: serverConfigSchema };
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-const validators = {
-  model: ajv.compile(modelConfigSchema) as ValidateFunction,
-  server: ajv.compile(serverConfigSchema) as ValidateFunction,
+const checkers = {
+  model: compileChecker<unknown>(modelConfigSchema, 'ERR_INVALID_ARGUMENT'),
+  server: compileChecker<unknown>(serverConfigSchema, 'ERR_INVALID_ARGUMENT'),
 };
 
-function describeAjvError(e: ErrorObject, root: unknown, what: string): string {
-  const path = e.instancePath
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let value: unknown = root;
-  for (const p of path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[p] : undefined;
-  const where = path.length ? `${what} ${path.join('.')}` : what;
-  if (e.keyword === 'additionalProperties') {
-    const key = (e.params as { additionalProperty: string }).additionalProperty;
-    return `expected only known keys for ${where}, received key '${key}'`;
-  }
-  const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues;
-  const expected = allowed
-    ? `one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`
-    : (e.message ?? 'a valid value').replace(/^must (be )?/, '');
-  return `expected ${expected} for ${where}, received ${describe(value)}`;
-}
-
 /** Throws ERR_INVALID_ARGUMENT naming the first problem of `value` against a config schema. */
-export function checkConfig<T>(kind: keyof typeof validators, value: unknown, what: string): T {
-  const validate = validators[kind];
-  if (!validate(value)) throw new OrtexError('ERR_INVALID_ARGUMENT', describeAjvError(validate.errors![0]!, value, what));
-  return value as T;
+export function checkConfig<T>(kind: keyof typeof checkers, value: unknown, what: string): T {
+  return checkers[kind](value, what) as T;
 }
 
 /** Reads a YAML (`.yaml`, `.yml`) or JSON file. Throws ERR_INVALID_ARGUMENT with the parser's message. */

@@ -1,15 +1,18 @@
 /**
  * The request path every protocol shares: route to a version, hold it, decode and validate,
  * observers' `beforeRun`, run under the per-request time limit (and the client's connection),
- * encode, then count the outcome and tell the observers. Decoding happens synchronously right
+ * encode, then count the outcome and tell the observers; a monitored version's inputs and
+ * outputs are counted into its monitor after the answer (monitoring.ts: observeLater). Decoding happens synchronously right
  * after routing, so a swap can never retire the version between the two.
  */
 import type { ServerResponse } from 'node:http';
 import { OrtexError } from '../base/errors.js';
 import type { FeedsType, ReturnType } from '../session/session.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { AfterRunEvent, InferenceObserver, Protocol } from './hooks.js';
 import { toOrtexError } from './http-errors.js';
 import type { ModelVersion } from './model-version.js';
+import { observeLater } from './monitoring.js';
 import type { Log, ModelRepository } from './repository.js';
 import type { RoutingContext, VersionRouter } from './router.js';
 
@@ -107,7 +110,9 @@ export async function infer<T>(
       for (const o of host.observers) o.beforeRun?.(info);
     }
     outputs = await runWithinLimit(version, feeds, call.response);
-    return encode(version, outputs);
+    const answer = encode(version, outputs);
+    if (version.monitor) observeLater(version.monitor, feeds as Record<string, Tensor>, outputs);
+    return answer;
   } catch (e) {
     error = toOrtexError(e);
     outcome = error.code;

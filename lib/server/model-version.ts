@@ -9,6 +9,7 @@
  * request holds a version from routing to answer (`acquire()`/`settle()`), so a swap never drops
  * a request that was routed to the old version.
  */
+import { dirname } from 'node:path';
 import { OrtexError } from '../base/errors.js';
 import { Histogram } from '../base/histogram.js';
 import { Batcher } from '../batching/batcher.js';
@@ -21,8 +22,11 @@ import { SessionPool } from '../session/session-pool.js';
 import { elementTypeByName } from '../tensor/element-types.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { ValueMetadata } from '../tensor/value-metadata.js';
+import type { Monitor } from '../monitoring/index.js';
 import { batcherOptions } from './batching-policy.js';
 import { DEFAULT_LIMITS, type ModelConfig, type ModelLimits } from './config.js';
+import { createVersionMonitor, type MonitoringPlaces } from './monitoring.js';
+import type { Log } from './repository.js';
 
 export type VersionState = 'loading' | 'ready' | 'retiring' | 'released';
 
@@ -67,6 +71,8 @@ export interface WarmupShare {
   computeMs: number;
 }
 
+const SILENT: Log = { info() {}, warn() {}, error() {} };
+
 const NO_WARMUP: WarmupShare = { batches: 0, queueCount: 0, queueMs: 0, computeCount: 0, computeMs: 0 };
 
 export interface LoadOptions {
@@ -76,6 +82,10 @@ export interface LoadOptions {
   config: ModelConfig;
   /** Identity of the files this version was loaded from (size, mtime), to notice changes. */
   fingerprint: string;
+  /** Where its monitoring files are looked up (default: the model file's folder). */
+  places?: MonitoringPlaces;
+  /** For the monitor's log lines (drift, trigger). */
+  log?: Log;
 }
 
 /** Generated inputs for the warm-up run: zeros (empty strings), symbolic dims set to 1. */
@@ -114,6 +124,7 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
   readonly requestSeconds = new Histogram(DURATION_BUCKETS_S);
   /** Per-request Batcher options when no signal is needed (one object for every request). */
   readonly runOptions: Readonly<BatchRunOptions>;
+  #monitor: Monitor | undefined;
   /** Compute time of the fastest batch after the first (the warm-up), in ms. */
   #fastestMs = Infinity;
   #batches = 0;
@@ -188,6 +199,21 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
         }
       }
     }
+    try {
+      const versionDir = dirname(o.path);
+      v.#monitor = await createVersionMonitor({
+        model: o.model,
+        version: o.version,
+        config: c.monitoring,
+        places: o.places ?? { versionDir, modelDir: versionDir },
+        io: target,
+        metadata: v.modelMetadata,
+        log: o.log ?? SILENT,
+      });
+    } catch (e) {
+      await batcher.close();
+      throw e;
+    }
     const st = batcher.stats();
     v.#warmup = {
       batches: st.batches,
@@ -198,6 +224,11 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
     };
     v.#state = 'ready';
     return v;
+  }
+
+  /** Its monitor (config `monitoring`), created after the warm-up and closed when the version retires; undefined without monitoring. */
+  get monitor(): Monitor | undefined {
+    return this.#monitor;
   }
 
   get state(): VersionState {
@@ -280,6 +311,7 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
   retire(): Promise<void> {
     if (this.#retired) return this.#retired;
     this.#state = 'retiring';
+    void this.monitor?.close();
     this.#retired = (async () => {
       if (this.#holders > 0)
         await new Promise<void>((resolve) => {
@@ -302,6 +334,7 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
    */
   async abandon(): Promise<void> {
     this.#state = 'retiring';
+    void this.monitor?.close();
     await this.batcher.close();
     this.#state = 'released';
   }

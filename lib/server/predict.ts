@@ -9,6 +9,7 @@ import { invalid, describe, OrtexError } from '../base/errors.js';
 import type { FeedsType, ReturnType } from '../session/session.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { ValueMetadata } from '../tensor/value-metadata.js';
+import type { FeatureInput, Monitor } from '../monitoring/index.js';
 import { datatypeOfTensorType, type DatatypeInfo } from './datatypes.js';
 import type { ModelVersion } from './model-version.js';
 import { checkElementCount, checkJsonCarries, jsonRows, jsonStorage, writeJson } from './tensor-codec.js';
@@ -96,9 +97,28 @@ export function predictPlan(version: ModelVersion): PredictPlan {
   return plan;
 }
 
-/** Feeds for a /predict body: `features` is one row, or an array of rows. */
+/**
+ * Feeds of a monitored version: named record(s) or positional row(s) validated by its input
+ * schema and built into the model's inputs (Monitor.prepare); a rejected rule throws
+ * ERR_INVALID_INPUT naming the feature, the rule and the value.
+ */
+function preparedFeeds(monitor: Monitor, features: unknown, version: ModelVersion, what: string): FeedsType {
+  const plan = predictPlan(version);
+  const { feeds, rows } = monitor.prepare(features as FeatureInput);
+  if (rows === 0) throw invalid('ERR_INVALID_INPUT', what, 'at least one row', '0 rows');
+  if (rows > plan.maxRows) throw invalid('ERR_INVALID_INPUT', what, '1 row (the model takes one at a time)', `${rows} rows`);
+  checkElementCount(rows * monitor.schema.featureNames.length, version.limits.maxElementsPerTensor, what);
+  return feeds;
+}
+
+/**
+ * Feeds for a /predict body: `features` is one row, or an array of rows; with monitoring also
+ * named features (one record or an array of records), all validated by the input schema.
+ */
 export function decodePredict(features: unknown, version: ModelVersion, mapper: FeatureMapper | undefined): FeedsType {
   const plan = predictPlan(version);
+  const monitor = version.monitor;
+  if (monitor && !(Array.isArray(features) && rowsAsTensor(monitor, plan))) return preparedFeeds(monitor, features, version, plan.what);
   let rows: unknown[];
   if (!Array.isArray(features)) {
     if (!mapper) {
@@ -113,7 +133,35 @@ export function decodePredict(features: unknown, version: ModelVersion, mapper: 
   } else {
     rows = features.length > 0 && Array.isArray(features[0]) && plan.batched ? features : [features];
   }
-  return decodeRows(rows, version, undefined);
+  const feeds = decodeRows(rows, version, undefined);
+  monitor?.validate(feeds as Record<string, Tensor>);
+  return feeds;
+}
+
+const asTensor = new WeakMap<Monitor, boolean>();
+
+/**
+ * True when positional rows can be decoded like any /predict rows and then checked as the input
+ * tensor (Monitor.validate, as on v2) with the same outcome as Monitor.prepare, for about a
+ * microsecond less: the schema's features are the columns of /predict's one input, in order,
+ * every one numeric and required (a non-number or a missing value is refused by the decoder
+ * either way, naming the element).
+ */
+function rowsAsTensor(monitor: Monitor, plan: PredictPlan): boolean {
+  let ok = asTensor.get(monitor);
+  if (ok === undefined) {
+    const s = monitor.schema;
+    const columns = plan.rowDims?.reduce((a, b) => a * b, 1);
+    ok =
+      s.inputs.length === 1 &&
+      s.inputs[0]!.name === plan.input.name &&
+      columns === s.featureNames.length &&
+      s.features.every(
+        (f, i) => (f.index ?? i) === i && f.required !== false && (s.featureType(i) === 'number' || s.featureType(i) === 'integer'),
+      );
+    asTensor.set(monitor, ok);
+  }
+  return ok;
 }
 
 /**
@@ -121,6 +169,7 @@ export function decodePredict(features: unknown, version: ModelVersion, mapper: 
  * of several dims), a single value (a row of one), or named features (with an input schema).
  */
 export function decodeInstances(instances: unknown[], version: ModelVersion, mapper: FeatureMapper | undefined): FeedsType {
+  if (version.monitor) return preparedFeeds(version.monitor, instances, version, `instances (input '${predictPlan(version).input.name}')`);
   const rows = new Array<unknown>(instances.length);
   for (let i = 0; i < instances.length; i++) {
     const x = instances[i];

@@ -20,6 +20,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { OrtexError } from '../base/errors.js';
 import { checkConfig, MODEL_CONFIG_FILES, mergeModelConfigs, readConfigFile, type ModelConfig, type VersionPolicy } from './config.js';
 import { ModelVersion } from './model-version.js';
+import { monitoringFingerprint } from './monitoring.js';
 
 /** The part of a pino logger the repository uses. */
 export interface Log {
@@ -356,7 +357,8 @@ export class ModelRepository extends EventEmitter {
     const desired = applyPolicy(config.versionPolicy, available);
     let failed = false;
     for (const d of desired) {
-      const fingerprint = `${d.fingerprint}|config:${configHash}`;
+      const places = { versionDir: dirname(d.path), modelDir: folder?.dir ?? dirname(d.path) };
+      const fingerprint = `${d.fingerprint}|config:${configHash}|monitoring:${monitoringFingerprint(config.monitoring, places)}`;
       const current = e.versions.get(d.version);
       if (current?.fingerprint === fingerprint) continue;
       const key = `${name}/${d.version}`;
@@ -367,7 +369,7 @@ export class ModelRepository extends EventEmitter {
       if (e.versions.size === 0) e.state = 'loading';
       try {
         const started = performance.now();
-        const v = await ModelVersion.load({ model: name, version: d.version, path: d.path, config, fingerprint });
+        const v = await ModelVersion.load({ model: name, version: d.version, path: d.path, config, fingerprint, places, log });
         if (this.#closing) {
           await v.retire();
           return;

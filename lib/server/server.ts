@@ -11,17 +11,22 @@ import { join } from 'node:path';
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { OrtexError } from '../base/errors.js';
+import type { Monitor } from '../monitoring/index.js';
 import { packageRoot } from '../native/loader.js';
 import { createAuthenticator } from './auth.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_SHUTDOWN_GRACE_MS, DEFAULT_WATCH_DEBOUNCE_MS, type ServerConfig } from './config.js';
 import type { InferenceObserver } from './hooks.js';
 import { httpError } from './http-errors.js';
+import { bodyValidatorCompiler } from './json-schema.js';
 import type { InferenceHost } from './infer.js';
 import { ServerMetrics } from './metrics.js';
+import type { ModelVersion } from './model-version.js';
+import { exportVersionReservoir } from './monitoring.js';
 import type { FeatureMapper } from './predict.js';
 import { ModelRepository, type RepositorySource } from './repository.js';
 import { latestVersionRouter, type VersionRouter } from './router.js';
 import { registerKServeV1Routes } from './routes/kserve-v1.js';
+import { registerMonitoringRoutes } from './routes/monitoring.js';
 import { registerPredictRoutes } from './routes/predict.js';
 import { answerHeaders, sendJson } from './routes/reply.js';
 import { registerV2Routes } from './routes/v2.js';
@@ -60,8 +65,21 @@ export interface OrtexControl {
   setRouter(router: VersionRouter): void;
   addObserver(observer: InferenceObserver): void;
   removeObserver(observer: InferenceObserver): void;
-  /** Lets `/predict` take named features for `model`. */
+  /** Lets `/predict` take named features for `model` (a monitored model takes them through its input schema). */
   setFeatureMapper(model: string, mapper: FeatureMapper | undefined): void;
+  /**
+   * The monitor of a loaded version (config `monitoring`), or undefined. Without `version`: the
+   * newest ready version's. Its `drift`, `trigger` and `trigger-result` events carry the drift
+   * state and the retraining trigger's payloads; a new version gets a new monitor (the
+   * repository's `load` event says when).
+   */
+  monitorOf(model: string, version?: string): Monitor | undefined;
+  /**
+   * Writes a version's reservoir sample as CSV (into `monitoring.reservoir.dir`, or `dir`) and
+   * resolves to its path and rows. Rejects ERR_NOT_FOUND for an unknown model or version, or one
+   * without a reservoir.
+   */
+  exportReservoir(model: string, version?: string, dir?: string): Promise<{ path: string; rows: number }>;
   /**
    * Graceful stop: readiness turns false, the server stops accepting, in-flight requests finish
    * (or, past `graceMs`, queued ones are answered 503 and connections closed), sessions are
@@ -120,6 +138,21 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
   };
   let watcher: RepositoryWatcher | undefined;
   let shuttingDown: Promise<void> | undefined;
+  const versionFor = (model: string, version: string | undefined): ModelVersion | undefined => {
+    const entry = repository.get(model);
+    if (!entry) return undefined;
+    if (version !== undefined) return entry.versions.get(version);
+    try {
+      return latestVersionRouter.select(entry, undefined, { requestId: '', headers: {} });
+    } catch {
+      return undefined;
+    }
+  };
+  // A version's monitor reports on /metrics from its load until it retires (Monitor.close()
+  // takes it out of the registry).
+  repository.on('load', ({ model, version }: { model: string; version: string }) => {
+    repository.get(model)?.versions.get(version)?.monitor?.collect(metrics.registry);
+  });
 
   const control: OrtexControl = {
     repository,
@@ -143,6 +176,18 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
     setFeatureMapper(model, mapper) {
       if (mapper) mappers.set(model, mapper);
       else mappers.delete(model);
+    },
+    monitorOf(model, version) {
+      return versionFor(model, version)?.monitor;
+    },
+    async exportReservoir(model, version, dir) {
+      const v = versionFor(model, version);
+      if (!v)
+        throw new OrtexError(
+          'ERR_NOT_FOUND',
+          `expected a loaded model and version, received '${model}'${version ? ` version ${version}` : ''}`,
+        );
+      return exportVersionReservoir(v, dir);
     },
     shutdown(graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS) {
       shuttingDown ??= (async () => {
@@ -177,6 +222,9 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
       // application/json as well as '*': Fastify caches the parser it picks for a named type, but
       // parses the Content-Type header of every request that falls through to '*' (≈ 2 µs).
       scope.removeAllContentTypeParsers();
+      // Request bodies with a route schema are checked by the server's own Ajv (no coercion),
+      // compiled once per route; a failure answers 400 naming the finding (json-schema.ts).
+      scope.setValidatorCompiler(bodyValidatorCompiler);
       const parseJson = (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
         const text = body as string;
         if (text.length === 0) return done(null, undefined);
@@ -235,6 +283,7 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
         },
       });
       registerKServeV1Routes(scope, host, mappers);
+      registerMonitoringRoutes(scope, host);
       scope.get('/metrics', async (_req, reply) =>
         answerHeaders(reply)
           .header('content-type', metrics.contentType)

@@ -96,3 +96,77 @@ export async function waitFor(fn, ms = 10_000, what = 'condition') {
     await sleep(25);
   }
 }
+
+/** The value of one Prometheus sample in `/metrics` text (undefined when absent); `labels` must all match. */
+export function metricValue(text, name, labels = {}) {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const m = /^([^{ ]+)(?:\{(.*)\})? (.+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === String(v))) return Number(m[3]);
+  }
+  return undefined;
+}
+
+/**
+ * A real HTTP receiver on 127.0.0.1:0 for webhook tests: records every request's JSON body and
+ * answers `status()` (default 200). Returns { url, received, close }.
+ */
+export async function startReceiver(status = () => 200) {
+  const { createServer } = await import('node:http');
+  const received = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      let json;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        json = body;
+      }
+      received.push({ method: req.method, url: req.url, headers: req.headers, body: json });
+      res.statusCode = status(received.length);
+      res.end();
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/retrain`,
+    received,
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
+/**
+ * A repository serving the Iris model with monitoring: iris.csv (Fisher's 150 rows), then
+ * `ortex schema` and `ortex profile` on it, as the README walkthrough does; the schema and
+ * profile ship with version 1. `monitoring` is the config's monitoring section (YAML-able object).
+ * Returns { repo, csv, schemaPath }.
+ */
+export async function irisMonitoringRepository(monitoring, extraConfig = {}) {
+  const { spawnSync } = await import('node:child_process');
+  const { irisCsv } = await import('../../tools/iris-csv.mjs');
+  const repo = makeRepository({ 'iris/1': IRIS });
+  const csv = join(repo, 'iris.csv');
+  writeFileSync(csv, irisCsv());
+  const v1 = join(repo, 'iris', '1');
+  for (const args of [
+    ['schema', csv, '--model', IRIS, '--out', join(v1, 'schema.json')],
+    ['profile', csv, '--model', IRIS, '--schema', join(v1, 'schema.json'), '--out', join(v1, 'profile.json')],
+  ]) {
+    const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ortex ${args[0]} failed: ${r.stderr}`);
+  }
+  writeFileSync(
+    join(repo, 'iris', 'config.yaml'),
+    JSON.stringify({ outputs: { probabilities: { labels: ['setosa', 'versicolor', 'virginica'] } }, monitoring, ...extraConfig }),
+  );
+  return { repo, csv, schemaPath: join(v1, 'schema.json') };
+}
+
+export { irisTraffic } from '../../tools/iris-traffic.mjs';

@@ -46,7 +46,7 @@ test('errors: {"error"} naming the instance, the model or the body', async () =>
   assert.match(short.body.error, /expected 4 values for row 1 of instances \(input 'features'\), received 3/);
   const empty = await postJson(`${s.url}/v1/models/iris:predict`, { instances: [] });
   assert.is(empty.status, 400);
-  assert.match(empty.body.error, /non-empty "instances"/);
+  assert.is(empty.body.error, 'expected a non-empty array for instances of the :predict body, received array of length 0');
   const named = await postJson(`${s.url}/v1/models/iris:predict`, { instances: [{ sepal_length: 5.1 }] });
   assert.is(named.status, 400);
   assert.match(named.body.error, /instance 0/);

@@ -7,10 +7,20 @@
  * Errors are `{"error": "..."}`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { describe, invalid, type OrtexError } from '../../base/errors.js';
+import type { OrtexError } from '../../base/errors.js';
 import { findModel, infer, type InferenceHost } from '../infer.js';
 import { decodeInstances, encodePredict, type FeatureMapper } from '../predict.js';
 import { sendJson } from './reply.js';
+
+const rows = { type: 'array', minItems: 1 } as const;
+
+/** The :predict body, checked by Fastify before the handler: `instances` (or `inputs`), a non-empty array. */
+export const V1_PREDICT_SCHEMA = {
+  title: 'the :predict body',
+  type: 'object',
+  properties: { instances: rows, inputs: rows },
+  anyOf: [{ required: ['instances'] }, { required: ['inputs'] }],
+} as const;
 
 export function registerKServeV1Routes(app: FastifyInstance, host: InferenceHost, mappers: Map<string, FeatureMapper>): void {
   app.get('/v1/models', async (_req, reply) => sendJson(reply, 200, { models: host.repository.entries().map((e) => e.name) }));
@@ -28,17 +38,26 @@ export function registerKServeV1Routes(app: FastifyInstance, host: InferenceHost
 
   // The model name (a regex param, so it stops at the colon), then a literal ':predict' ('::' is
   // find-my-way's escaped colon).
-  app.post('/v1/models/:model(^[^:/]+)::predict', async (req: FastifyRequest<{ Params: { model: string }; Body: unknown }>, reply) => {
-    const body = req.body as { instances?: unknown; inputs?: unknown } | null | undefined;
-    const instances = body !== null && typeof body === 'object' ? (body.instances ?? body.inputs) : undefined;
-    if (!Array.isArray(instances) || instances.length === 0)
-      throw invalid('ERR_INVALID_INPUT', 'the :predict body', 'an object with a non-empty "instances" (or "inputs") array', describe(body));
-    const answer = await infer(
-      host,
-      { requestId: String(req.id), headers: req.headers, protocol: 'v1', model: req.params.model, version: undefined, response: reply.raw },
-      (v) => decodeInstances(instances, v, mappers.get(v.model)),
-      (v, out) => ({ predictions: encodePredict(out, v).prediction }),
-    );
-    return sendJson(reply, 200, answer);
-  });
+  app.post(
+    '/v1/models/:model(^[^:/]+)::predict',
+    { schema: { body: V1_PREDICT_SCHEMA } },
+    async (req: FastifyRequest<{ Params: { model: string }; Body: unknown }>, reply) => {
+      const body = req.body as { instances?: unknown[]; inputs?: unknown[] }; // V1_PREDICT_SCHEMA checked the shape
+      const instances = (body.instances ?? body.inputs)!;
+      const answer = await infer(
+        host,
+        {
+          requestId: String(req.id),
+          headers: req.headers,
+          protocol: 'v1',
+          model: req.params.model,
+          version: undefined,
+          response: reply.raw,
+        },
+        (v) => decodeInstances(instances, v, mappers.get(v.model)),
+        (v, out) => ({ predictions: encodePredict(out, v).prediction }),
+      );
+      return sendJson(reply, 200, answer);
+    },
+  );
 }

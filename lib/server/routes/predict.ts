@@ -1,9 +1,20 @@
 /** `POST /predict` and `POST /v1/models/{name}/predict`: the seed's JSON service. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { describe, invalid, OrtexError } from '../../base/errors.js';
+import { OrtexError } from '../../base/errors.js';
 import { infer, type InferenceHost } from '../infer.js';
 import { decodePredict, encodePredict, type FeatureMapper } from '../predict.js';
 import { sendJson } from './reply.js';
+
+/**
+ * The body's shape, checked by Fastify before the handler: `features` is a row, rows, named
+ * features or named records. Values are checked by the decoder (or the model's input schema).
+ */
+export const PREDICT_REQUEST_SCHEMA = {
+  title: 'the /predict body',
+  type: 'object',
+  required: ['features'],
+  properties: { features: { anyOf: [{ type: 'array', minItems: 1 }, { type: 'object' }] } },
+} as const;
 
 export function registerPredictRoutes(
   app: FastifyInstance,
@@ -22,12 +33,7 @@ export function registerPredictRoutes(
         `expected /v1/models/{name}/predict on a server with several models (${names}), received /predict`,
       );
     }
-    // The one check of the body's shape (no JSON schema on the route: decodePredict checks the
-    // features themselves, naming the row and element, so a schema would validate twice).
-    const body = req.body as { features?: unknown } | null | undefined;
-    if (body === null || typeof body !== 'object' || Array.isArray(body) || body.features === undefined)
-      throw invalid('ERR_INVALID_INPUT', 'the /predict body', 'an object with "features"', describe(body));
-    const features = body.features;
+    const features = (req.body as { features: unknown }).features; // PREDICT_REQUEST_SCHEMA checked the shape
     const result = await infer(
       host,
       { requestId: String(req.id), headers: req.headers, protocol: 'predict', model, version: undefined, response: reply.raw },
@@ -37,6 +43,7 @@ export function registerPredictRoutes(
     result.status = 'success';
     return sendJson(reply, 200, result);
   };
-  app.post('/predict', { config: { protocol: 'predict' } }, handler);
-  app.post('/v1/models/:model/predict', { config: { protocol: 'predict' } }, handler);
+  const routeOptions = { schema: { body: PREDICT_REQUEST_SCHEMA }, config: { protocol: 'predict' } };
+  app.post('/predict', routeOptions, handler);
+  app.post('/v1/models/:model/predict', routeOptions, handler);
 }

@@ -7,13 +7,15 @@ import { OrtexError } from '../../base/errors.js';
 import { datatypeOfTensorType, oipName } from '../datatypes.js';
 import { findModel, infer, type InferenceHost } from '../infer.js';
 import type { ModelVersion } from '../model-version.js';
-import { decodeInputs, encodeResponse, requestedOutputs, splitBody, type InferRequest } from '../oip.js';
+import { decodeInputs, encodeResponse, INFER_REQUEST_SCHEMA, requestedOutputs, splitBody, type InferRequest } from '../oip.js';
 import type { ModelEntry } from '../repository.js';
 import { tritonModelStat } from '../statistics.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import type { ValueMetadata } from '../../tensor/value-metadata.js';
 import { answerHeaders, sendJson } from './reply.js';
 
 const asIs = (text: unknown) => text as string;
+const EMPTY = new Uint8Array(0);
 
 export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'model_configuration', 'schedule_policy', 'statistics'];
 
@@ -147,38 +149,54 @@ export function registerV2Routes(
 
   // Infer bodies are raw bytes (a JSON header, maybe binary tensors after it, with any or no
   // content type, as Triton's and KServe's clients send): their own parser, in their own context.
+  // The parser splits the body and parses the header; Fastify checks the header against
+  // INFER_REQUEST_SCHEMA (compiled once); the binary part waits on the request.
   app.register(async (raw) => {
+    raw.decorateRequest('inferBinary', null);
     raw.removeAllContentTypeParsers();
     // Named types too, not only '*': Fastify caches the parser of a named type (see server.ts).
     for (const type of ['application/json', 'application/octet-stream', '*'])
-      raw.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
-    for (const base of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
-      raw.post(`${base}/infer`, async (req: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
-        const body = req.body as Buffer | undefined;
-        if (!body || body.byteLength === 0)
-          throw new OrtexError('ERR_INVALID_INPUT', 'expected an inference request body, received an empty body');
-        const lengthHeader = req.headers['inference-header-content-length'];
-        const { header, binary } = splitBody(body, Array.isArray(lengthHeader) ? lengthHeader[0] : lengthHeader);
-        const request: InferRequest = header;
-        const id = request.id ?? String(req.id);
-        let wanted: { name: string; binary: boolean }[] = [];
-        const answer = await infer(
-          host,
-          { ...route(req), protocol: 'v2', model: req.params.model, version: req.params.version, response: reply.raw },
-          (v) => {
-            wanted = requestedOutputs(request, v);
-            return decodeInputs(request, binary, v);
-          },
-          (v, out) => encodeResponse(v, id, out, wanted),
-        );
-        if (answer.headerLength !== undefined) {
-          reply.header('inference-header-content-length', String(answer.headerLength));
-          reply.header('content-type', 'application/octet-stream');
-          return answerHeaders(reply).code(200).send(answer.body);
+      raw.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
+        const buf = body as Buffer;
+        if (buf.byteLength === 0) return done(null, undefined);
+        try {
+          const lengthHeader = req.headers['inference-header-content-length'];
+          const { header, binary } = splitBody(buf, Array.isArray(lengthHeader) ? lengthHeader[0] : lengthHeader);
+          (req as FastifyRequest & { inferBinary: Uint8Array | null }).inferBinary = binary;
+          done(null, header);
+        } catch (e) {
+          done(e as Error, undefined);
         }
-        // Text as it is (the serializer keeps Fastify from appending a charset).
-        return answerHeaders(reply).code(200).header('content-type', 'application/json').serializer(asIs).send(answer.body);
       });
+    for (const base of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
+      raw.post(
+        `${base}/infer`,
+        { schema: { body: INFER_REQUEST_SCHEMA } },
+        async (req: FastifyRequest<{ Params: ModelParams; Body: InferRequest }>, reply: FastifyReply) => {
+          const request = req.body;
+          const binary = (req as FastifyRequest & { inferBinary: Uint8Array | null }).inferBinary ?? EMPTY;
+          const id = request.id ?? String(req.id);
+          let wanted: { name: string; binary: boolean }[] = [];
+          const answer = await infer(
+            host,
+            { ...route(req), protocol: 'v2', model: req.params.model, version: req.params.version, response: reply.raw },
+            (v) => {
+              wanted = requestedOutputs(request, v);
+              const feeds = decodeInputs(request, binary, v);
+              v.monitor?.validate(feeds as Record<string, Tensor>);
+              return feeds;
+            },
+            (v, out) => encodeResponse(v, id, out, wanted),
+          );
+          if (answer.headerLength !== undefined) {
+            reply.header('inference-header-content-length', String(answer.headerLength));
+            reply.header('content-type', 'application/octet-stream');
+            return answerHeaders(reply).code(200).send(answer.body);
+          }
+          // Text as it is (the serializer keeps Fastify from appending a charset).
+          return answerHeaders(reply).code(200).header('content-type', 'application/json').serializer(asIs).send(answer.body);
+        },
+      );
     }
   });
 
