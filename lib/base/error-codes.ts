@@ -62,6 +62,11 @@ export const ERROR_CODES = {
   ERR_UNAUTHORIZED: { description: 'The request carries no bearer token, or not the one the server expects.', httpStatus: 401 },
   ERR_PAYLOAD_TOO_LARGE: { description: 'The request body is larger than the server accepts (bodyLimitBytes).', httpStatus: 413 },
   ERR_UNSUPPORTED_MEDIA_TYPE: { description: 'The request body has a content type the endpoint does not read.', httpStatus: 415 },
+  ERR_ROLLOUT_STATE: {
+    description:
+      "A rollout command does not fit the model's state: the candidate is not loaded, or there is nothing to promote or roll back.",
+    httpStatus: 409,
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type OrtexErrorCode = keyof typeof ERROR_CODES;

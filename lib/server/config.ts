@@ -11,6 +11,7 @@ import { OrtexError } from '../base/errors.js';
 import type { StatisticName } from '../monitoring/statistics/index.js';
 import type { SessionOptions } from '../session/session-options.js';
 import { compileChecker } from './json-schema.js';
+import { rolloutSchema, type RolloutSpec } from './rollout/spec.js';
 
 /** Fixed batcher settings (a subset of BatcherOptions that makes sense per model). */
 export interface FixedBatching {
@@ -53,6 +54,8 @@ export interface ModelConfig {
   limits?: ModelLimits;
   /** Run one inference on generated inputs before a version takes traffic. Default true. */
   warmup?: boolean;
+  /** Canary, shadow or A/B rollout of a candidate version (docs/rollouts.md). Applied without reloading the versions. */
+  rollout?: RolloutSpec;
   /** Input validation, drift detection, the retraining trigger and a reservoir sample (ortex/monitoring). Default none. */
   monitoring?: MonitoringConfig;
 }
@@ -270,6 +273,7 @@ const modelConfigSchema = {
     },
     warmup: { type: 'boolean' },
     monitoring: monitoringSchema,
+    rollout: rolloutSchema,
   },
 } as const;
 
@@ -303,11 +307,12 @@ const serverConfigSchema = {
   },
 } as const;
 
-export const SCHEMAS = { model: modelConfigSchema, server: serverConfigSchema };
+export const SCHEMAS = { model: modelConfigSchema, server: serverConfigSchema, rollout: rolloutSchema };
 
 const checkers = {
   model: compileChecker<unknown>(modelConfigSchema, 'ERR_INVALID_ARGUMENT'),
   server: compileChecker<unknown>(serverConfigSchema, 'ERR_INVALID_ARGUMENT'),
+  rollout: compileChecker<unknown>(rolloutSchema, 'ERR_INVALID_ARGUMENT'),
 };
 
 /** Throws ERR_INVALID_ARGUMENT naming the first problem of `value` against a config schema. */

@@ -19,3 +19,7 @@ export { ServerMetrics } from './metrics.js';
 export { OIP_DATATYPES } from './datatypes.js';
 export type { OipDatatype } from './datatypes.js';
 export { installShutdown } from './shutdown.js';
+export { Rollouts } from './rollout/rollouts.js';
+export type { RolloutState, Decision as RolloutDecision, Phase as RolloutPhase, ArmState } from './rollout/controller.js';
+export type { RolloutSpec, RolloutPolicy, RolloutStep, RolloutMode, ShadowSpec, StickyKey, AbSpec } from './rollout/spec.js';
+export type { DriftSource, VersionDrift } from './rollout/drift-source.js';

@@ -9,8 +9,8 @@ import type { HistogramSnapshot } from '../base/histogram.js';
 import { DURATION_BUCKETS_S, type ModelVersion, type ModelVersionStats } from './model-version.js';
 import type { ModelEntry, ModelRepository } from './repository.js';
 
-type Labels = Record<string, string | number>;
-interface Sample {
+export type Labels = Record<string, string | number>;
+export interface Sample {
   metricName?: string;
   labels: Labels;
   value: number;
@@ -24,7 +24,7 @@ const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
  * a source bucket counts under the first target bound at or above its upper bound, so values
  * are never under-reported as faster than they were.
  */
-function rebucket(name: string, labels: Labels, s: HistogramSnapshot, targets: readonly number[], scale: number): Sample[] {
+export function rebucket(name: string, labels: Labels, s: HistogramSnapshot, targets: readonly number[], scale: number): Sample[] {
   const out: Sample[] = [];
   let i = 0;
   let cumulative = 0;
@@ -39,7 +39,7 @@ function rebucket(name: string, labels: Labels, s: HistogramSnapshot, targets: r
 }
 
 /** A metric prom-client's registry formats, whose samples are computed when scraped. */
-class ScrapedMetric {
+export class ScrapedMetric {
   readonly aggregator = 'sum';
   constructor(
     readonly name: string,

@@ -54,6 +54,8 @@ export interface ModelEntry {
   failures: number;
   /** Explicitly unloaded through the API: file changes do not bring it back, `load` does. */
   unloaded: boolean;
+  /** The model's config as last read (defaults, its file and the server's overrides merged). */
+  config: ModelConfig;
 }
 
 interface VersionFile {
@@ -128,6 +130,8 @@ export class ModelRepository extends EventEmitter {
    */
   readonly #failedFiles = new Map<string, string>();
   #started = false;
+  /** Versions that must stay loaded whatever the version policy says (a rollout's serving version and candidate). */
+  #retain: ((model: string) => readonly string[]) | undefined;
   #closing = false;
 
   constructor(source: RepositorySource, options: RepositoryOptions) {
@@ -202,6 +206,14 @@ export class ModelRepository extends EventEmitter {
       if (file) own = checkConfig<ModelConfig>('model', readConfigFile(file), `the config of model '${folder.name}'`);
     }
     return mergeModelConfigs(this.#o.defaults, own, this.#o.overrides?.[folder.name]);
+  }
+
+  /**
+   * Keeps the versions `fn(model)` names loaded (when on disk) beside those the version policy
+   * selects: a rollout's serving version and candidate never fall out because a newer version appeared.
+   */
+  retain(fn: ((model: string) => readonly string[]) | undefined): void {
+    this.#retain = fn;
   }
 
   /** Finds every model and loads it (failures are reported per model, not thrown). */
@@ -308,7 +320,18 @@ export class ModelRepository extends EventEmitter {
   #entry(name: string): ModelEntry {
     let e = this.#entries.get(name);
     if (!e) {
-      e = { name, versions: new Map(), state: 'loading', reason: '', available: [], loads: 0, unloads: 0, failures: 0, unloaded: false };
+      e = {
+        name,
+        versions: new Map(),
+        state: 'loading',
+        reason: '',
+        available: [],
+        loads: 0,
+        unloads: 0,
+        failures: 0,
+        unloaded: false,
+        config: {},
+      };
       this.#entries.set(name, e);
     }
     return e;
@@ -353,8 +376,17 @@ export class ModelRepository extends EventEmitter {
       return;
     }
     e.available = available.map((v) => v.version).sort((a, b) => Number(a) - Number(b));
-    const configHash = createHash('sha1').update(JSON.stringify(config)).digest('hex').slice(0, 12);
+    e.config = config;
+    // Before any version loads: a rollout policy sees the config a new version arrives with.
+    this.emit('config', { model: name, config });
+    // A rollout change is applied by the router, not by reloading every version.
+    const { rollout: _rollout, ...loaded } = config;
+    const configHash = createHash('sha1').update(JSON.stringify(loaded)).digest('hex').slice(0, 12);
     const desired = applyPolicy(config.versionPolicy, available);
+    for (const version of this.#retain?.(name) ?? []) {
+      const file = available.find((a) => a.version === version);
+      if (file && !desired.includes(file)) desired.push(file);
+    }
     let failed = false;
     for (const d of desired) {
       const places = { versionDir: dirname(d.path), modelDir: folder?.dir ?? dirname(d.path) };

@@ -12,6 +12,8 @@ import type { ModelEntry } from './repository.js';
 export interface RoutingContext {
   readonly requestId: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The parsed request (the /predict or v1 body, the v2 JSON header), for sticky keys by feature or parameter. */
+  readonly body?: unknown;
 }
 
 export interface VersionRouter {

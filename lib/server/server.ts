@@ -28,6 +28,9 @@ import { latestVersionRouter, type VersionRouter } from './router.js';
 import { registerKServeV1Routes } from './routes/kserve-v1.js';
 import { registerMonitoringRoutes } from './routes/monitoring.js';
 import { registerPredictRoutes } from './routes/predict.js';
+import { registerRolloutRoutes } from './routes/rollout.js';
+import { registerRolloutMetrics } from './rollout/metrics.js';
+import { Rollouts } from './rollout/rollouts.js';
 import { answerHeaders, sendJson } from './routes/reply.js';
 import { registerV2Routes } from './routes/v2.js';
 import { watchRepository, type RepositoryWatcher } from './watcher.js';
@@ -39,7 +42,10 @@ export interface OrtexServerOptions {
   name?: string;
   /** Server configuration (as read from `--config`). */
   config?: ServerConfig;
-  /** Version routing (default: the requested version, else the newest ready one). */
+  /**
+   * Version routing for models without a rollout (default: the requested version, else the
+   * newest ready one). Rollouts (docs/rollouts.md) route in front of it.
+   */
   router?: VersionRouter;
   /** Per-request hooks (monitoring). */
   observers?: InferenceObserver[];
@@ -59,6 +65,8 @@ export interface OrtexControl {
   readonly repository: ModelRepository;
   readonly metrics: ServerMetrics;
   readonly router: VersionRouter;
+  /** Canary, shadow and A/B rollouts: state, commands, and the drift source their policies read. */
+  readonly rollouts: Rollouts;
   /** True once shutdown began (answers then close their connections). */
   readonly closing: boolean;
   /** Replaces version routing (a rollout router). */
@@ -130,12 +138,14 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
   const mappers = new Map<string, FeatureMapper>();
   const auth = createAuthenticator(config.auth);
   const bodyLimit = config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
-  const host: { -readonly [K in keyof InferenceHost]: InferenceHost[K] } = {
+  const rollouts = new Rollouts({
     repository,
-    router: options.router ?? latestVersionRouter,
-    observers,
     log,
-  };
+    fallback: options.router ?? latestVersionRouter,
+    observe: { add: (o) => control.addObserver(o), remove: (o) => control.removeObserver(o) },
+  });
+  registerRolloutMetrics(metrics.registry, rollouts);
+  const host: { -readonly [K in keyof InferenceHost]: InferenceHost[K] } = { repository, router: rollouts, observers, log };
   let watcher: RepositoryWatcher | undefined;
   let shuttingDown: Promise<void> | undefined;
   const versionFor = (model: string, version: string | undefined): ModelVersion | undefined => {
@@ -157,6 +167,7 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
   const control: OrtexControl = {
     repository,
     metrics,
+    rollouts,
     get router() {
       return host.router;
     },
@@ -284,6 +295,7 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
       });
       registerKServeV1Routes(scope, host, mappers);
       registerMonitoringRoutes(scope, host);
+      registerRolloutRoutes(scope, rollouts);
       scope.get('/metrics', async (_req, reply) =>
         answerHeaders(reply)
           .header('content-type', metrics.contentType)
@@ -309,6 +321,7 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
     await watcher?.close();
   });
   app.addHook('onClose', async () => {
+    rollouts.close();
     await repository.close();
   });
 };

@@ -6,20 +6,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from '../../dist/index.js';
-import { buildModel, graph, node, tensor, tensorValueInfo } from '../../tools/onnx-builder.mjs';
+import { busyLoop } from '../../tools/iris-variants.mjs';
+import { buildModel, node, tensor, tensorValueInfo } from '../../tools/onnx-builder.mjs';
 
 const WIDTH = 64;
 
 /** The model's bytes: inputs `x` float32 [1,64] and `n` int64 [] (iterations), output `y` float32 [1,64]. */
 export function slowModelBytes() {
-  const w = new Float32Array(WIDTH * WIDTH);
-  for (let i = 0; i < w.length; i++) w[i] = ((i * 7919) % 97) / 970 - 0.05;
-  const body = graph({
-    name: 'body',
-    inputs: [tensorValueInfo('i', 'int64', []), tensorValueInfo('cond', 'bool', []), tensorValueInfo('v', 'float32', [1, WIDTH])],
-    outputs: [tensorValueInfo('cond_out', 'bool', []), tensorValueInfo('v_out', 'float32', [1, WIDTH])],
-    nodes: [node('Identity', ['cond'], ['cond_out']), node('MatMul', ['v', 'w'], ['vw']), node('Tanh', ['vw'], ['v_out'])],
-  });
+  const { body, w } = busyLoop(WIDTH);
   return buildModel({
     opsetImports: { '': 17 },
     graph: {

@@ -49,6 +49,7 @@ export function registerKServeV1Routes(app: FastifyInstance, host: InferenceHost
         {
           requestId: String(req.id),
           headers: req.headers,
+          body,
           protocol: 'v1',
           model: req.params.model,
           version: undefined,

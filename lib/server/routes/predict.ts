@@ -36,7 +36,15 @@ export function registerPredictRoutes(
     const features = (req.body as { features: unknown }).features; // PREDICT_REQUEST_SCHEMA checked the shape
     const result = await infer(
       host,
-      { requestId: String(req.id), headers: req.headers, protocol: 'predict', model, version: undefined, response: reply.raw },
+      {
+        requestId: String(req.id),
+        headers: req.headers,
+        body: req.body,
+        protocol: 'predict',
+        model,
+        version: undefined,
+        response: reply.raw,
+      },
       (v) => decodePredict(features, v, options.mappers.get(v.model)),
       (v, out) => encodePredict(out, v),
     );

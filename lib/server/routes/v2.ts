@@ -179,7 +179,7 @@ export function registerV2Routes(
           let wanted: { name: string; binary: boolean }[] = [];
           const answer = await infer(
             host,
-            { ...route(req), protocol: 'v2', model: req.params.model, version: req.params.version, response: reply.raw },
+            { ...route(req), body: request, protocol: 'v2', model: req.params.model, version: req.params.version, response: reply.raw },
             (v) => {
               wanted = requestedOutputs(request, v);
               const feeds = decodeInputs(request, binary, v);
