@@ -182,6 +182,8 @@ test('the ortex tarball holds the JavaScript, types, CLI and demo model, and its
     /^models\/iris\/config\.yaml$/,
     /^dist\/(cjs\/)?([\w-]+\/)*[\w.-]+\.(js|d\.ts)$/,
     /^dist\/cjs\/package\.json$/,
+    // The dashboard's page, script and styles, served as they are (GET /dashboard).
+    /^lib\/server\/dashboard\/assets\/[\w-]+\.(html|css|js)$/,
   ];
   assert.equal(
     main.files.filter((f) => !allowed.some((re) => re.test(f))),
@@ -383,6 +385,33 @@ test('the CLI through npx: ortex --version and ortex info, at once and offline',
   assert.match(info.stdout, join(installedDir, 'models', 'demo.onnx'));
   log(`npx ortex --version: ${version.seconds.toFixed(2)} s; npx ortex info: ${info.seconds.toFixed(2)} s`);
   assert.ok(version.seconds < 20, 'npx runs the installed bin without installing anything');
+});
+
+test('ortex/server from the install serves the dashboard: its own page and script, uPlot from the installed uplot', () => {
+  writeFileSync(
+    join(app, 'dashboard.mjs'),
+    `import { createRequire } from 'node:module';
+import { createServer } from 'ortex/server';
+const model = createRequire(import.meta.url).resolve('ortex/models/demo.onnx');
+const app = await createServer({ models: model, logger: false, processMetrics: false });
+const url = await app.listen({ port: 0, host: '127.0.0.1' });
+const out = {};
+for (const path of ['/dashboard', '/dashboard/assets/dashboard.js', '/dashboard/assets/uPlot.iife.min.js', '/dashboard/api/state']) {
+  const r = await fetch(url + path);
+  out[path] = { status: r.status, bytes: (await r.arrayBuffer()).byteLength };
+}
+await app.close();
+console.log(JSON.stringify(out));
+`,
+  );
+  const r = node(['dashboard.mjs']);
+  assert.is(r.status, 0, tail(r.out));
+  const o = JSON.parse(r.stdout.trim().split('\n').pop());
+  for (const [path, a] of Object.entries(o)) assert.is(a.status, 200, `${path}: ${r.out}`);
+  assert.is(
+    o['/dashboard/assets/uPlot.iife.min.js'].bytes,
+    lstatSync(join(app, 'node_modules', 'uplot', 'dist', 'uPlot.iife.min.js')).size,
+  );
 });
 
 test("ORTEX_ORT_LIB still overrides the platform package's ONNX Runtime", () => {

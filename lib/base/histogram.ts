@@ -30,6 +30,29 @@ export interface HistogramSnapshot {
   counts: number[];
 }
 
+/**
+ * Nearest-rank percentile (`p` in [0, 100]) of values counted per bucket (`counts[i]` values in
+ * `(bounds[i-1], bounds[i]]`, `counts[bounds.length]` above the last bound): the upper bound of the
+ * bucket holding that rank, clamped to [min, max] (the +Inf bucket resolves to max). 0 when no
+ * value is counted. Works on any counts over these bounds, e.g. the difference of two snapshots
+ * of one histogram (then min and max of the later snapshot still bound every value).
+ */
+export function bucketPercentile(bounds: ArrayLike<number>, counts: ArrayLike<number>, p: number, min: number, max: number): number {
+  let total = 0;
+  for (let i = 0; i < counts.length; i++) total += counts[i]!;
+  if (total <= 0) return 0;
+  const rank = Math.max(1, Math.ceil((Math.min(Math.max(p, 0), 100) / 100) * total));
+  let seen = 0;
+  for (let i = 0; i < counts.length; i++) {
+    seen += counts[i]!;
+    if (seen >= rank) {
+      const bound = i < bounds.length ? bounds[i]! : max;
+      return Math.min(Math.max(bound, min), max);
+    }
+  }
+  return max;
+}
+
 /** Values recorded into fixed buckets; percentiles are resolved to bucket bounds. */
 export class Histogram {
   /** Inclusive upper bounds of the buckets, ascending (a +Inf bucket follows the last). */
@@ -103,18 +126,7 @@ export class Histogram {
    * that rank and clamped to [min, max]. 0 when empty.
    */
   percentile(p: number): number {
-    if (this.#count === 0) return 0;
-    const rank = Math.max(1, Math.ceil((Math.min(Math.max(p, 0), 100) / 100) * this.#count));
-    let seen = 0;
-    const counts = this.#counts;
-    for (let i = 0; i < counts.length; i++) {
-      seen += counts[i]!;
-      if (seen >= rank) {
-        const bound = i < this.#bounds.length ? this.#bounds[i]! : this.#max;
-        return Math.min(Math.max(bound, this.#min), this.#max);
-      }
-    }
-    return this.#max;
+    return bucketPercentile(this.#bounds, this.#counts, p, this.#min, this.#max);
   }
 
   /** A copy of the current state. */

@@ -125,6 +125,8 @@ export interface ServerConfig {
   logLevel?: string;
   /** `/predict` without a model name goes to this model (default: the only one served). */
   defaultModel?: string;
+  /** `GET /dashboard` and its JSON state (docs/dashboard.md). Default true; false: no such routes. */
+  dashboard?: boolean;
 }
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
@@ -304,6 +306,7 @@ const serverConfigSchema = {
     shutdownGraceMs: { type: 'number', minimum: 0 },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     defaultModel: { type: 'string' },
+    dashboard: { type: 'boolean' },
   },
 } as const;
 

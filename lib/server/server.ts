@@ -25,6 +25,7 @@ import { exportVersionReservoir } from './monitoring.js';
 import type { FeatureMapper } from './predict.js';
 import { ModelRepository, type RepositorySource } from './repository.js';
 import { latestVersionRouter, type VersionRouter } from './router.js';
+import { registerDashboardRoutes } from './routes/dashboard.js';
 import { registerKServeV1Routes } from './routes/kserve-v1.js';
 import { registerMonitoringRoutes } from './routes/monitoring.js';
 import { registerPredictRoutes } from './routes/predict.js';
@@ -260,6 +261,8 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
       }
       if (auth) {
         scope.addHook('onRequest', (req, _reply, done) => {
+          // Routes marked public (the dashboard's page and assets) answer without a token.
+          if ((req.routeOptions.config as { public?: boolean } | undefined)?.public) return done();
           try {
             auth.check(req.url.split('?')[0]!, req.headers.authorization);
             done();
@@ -296,6 +299,8 @@ export const ortexPlugin: FastifyPluginAsync<OrtexServerOptions> = async (app, o
       registerKServeV1Routes(scope, host, mappers);
       registerMonitoringRoutes(scope, host);
       registerRolloutRoutes(scope, rollouts);
+      if (config.dashboard !== false)
+        registerDashboardRoutes(scope, { repository, serverVersion: serverVersion(), prefix: options.prefix ?? '' });
       scope.get('/metrics', async (_req, reply) =>
         answerHeaders(reply)
           .header('content-type', metrics.contentType)

@@ -125,6 +125,7 @@ export const command: Command = {
     app.log.info(
       {
         address,
+        ...(config.dashboard === false ? {} : { dashboard: `${address}/dashboard` }),
         models,
         served: app.ortex.repository.entries().map((e) => ({ model: e.name, state: e.state, versions: [...e.versions.keys()] })),
       },
