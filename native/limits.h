@@ -22,5 +22,9 @@ constexpr double kDefaultInlineThresholdUs = 250;
 constexpr double kIdleInlineFactor = 8;
 // Inline runs started in one event-loop turn may hold the JS thread this long (ns) in total.
 constexpr uint64_t kLoopBudgetNs = 2000000;
+// Past the budget, a lone caller's runs of at least this long (ns) stay inline while the loop is
+// quiet (session.cc, DecideInline). Below it, the per-run quiet check (a poll() of the backend)
+// costs more than the one hop per budget it would save (hop ~50 us x run / 2 ms < ~1 us).
+constexpr double kQuietInlineMinNs = 50000;
 
 }  // namespace ortex

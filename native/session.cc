@@ -154,12 +154,18 @@ bool SessionWrap::DecideInline(Napi::Env env, const SessionCore& core, int mode,
   }
   AddonData& data = GetAddonData(env);
   double avg = core.averageRunNs.load(std::memory_order_relaxed);
-  if (avg < core.inlineThresholdNs) return !LoopBusy(data, kLoopBudgetNs);
-  // Up to kIdleInlineFactor x the threshold, a run stays inline while nothing would wait for it:
-  // a lone caller (no earlier result still unconsumed in this stretch of JS, the pool idle and
-  // its recent runs one at a time) and a loop with nothing ready or due before the run would
-  // end (the turn's budget then guards nothing). A hop would cost the caller time and give the
-  // loop nothing (issue 11: single callers at parity with onnxruntime-node).
+  if (avg < core.inlineThresholdNs) {
+    if (!LoopBusy(data, kLoopBudgetNs)) return true;
+    // The turn's budget is spent: a sequential caller awaiting inline results never lets the turn
+    // end, so every ~2 ms one of its runs would pay a hop. Runs long enough for that hop to show
+    // take the quiet check below instead; shorter ones go to the pool.
+    if (avg < kQuietInlineMinNs) return false;
+  }
+  // Up to kIdleInlineFactor x the threshold (and past the budget, above), a run stays inline while
+  // nothing would wait for it: a lone caller (no earlier result still unconsumed in this stretch
+  // of JS, the pool idle and its recent runs one at a time) and a loop with nothing ready or due
+  // before the run would end (the turn's budget then guards nothing). A hop would cost the caller
+  // time and give the loop nothing (issue 11: single callers at parity with onnxruntime-node).
   if (avg >= core.inlineThresholdNs * kIdleInlineFactor || *data.loneCallerState != 0 || !data.runPool ||
       !data.runPool->Sequential() || !data.loopWatch || !data.loopWatch->Quiet(static_cast<uint64_t>(avg))) {
     return false;
