@@ -7,17 +7,14 @@
 import { invalid, describe, OrtexError } from '../base/errors.js';
 import { elementTypeByName, type TensorData } from '../tensor/element-types.js';
 import { Tensor, tensorData } from '../tensor/tensor.js';
+import { INT_RANGE } from '../tensor/convert.js';
 import type { ValueMetadata } from '../tensor/value-metadata.js';
 import { datatypeOfTensorType, fromFloat16Bits, oipName, toFloat16Bits, type DatatypeInfo } from './datatypes.js';
 import { allocate } from './small-storage.js';
 
-const INT_RANGES: Record<string, [number, number]> = {
-  int8: [-128, 127],
-  uint8: [0, 255],
-  int16: [-32768, 32767],
-  uint16: [0, 65535],
-  int32: [-(2 ** 31), 2 ** 31 - 1],
-  uint32: [0, 2 ** 32 - 1],
+/** Integer ranges a JSON number may take per element type: 64-bit ones only as exact doubles. */
+const INT_RANGES: Record<string, readonly [number, number]> = {
+  ...INT_RANGE,
   int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
   uint64: [0, Number.MAX_SAFE_INTEGER],
 };

@@ -18,7 +18,7 @@ import { integerRange } from '../base/validate.js';
 import type { ElementTypeInfo, TensorData } from './element-types.js';
 
 /** Integer ranges of the integer element types. */
-const INT_RANGE: Record<string, [number, number]> = {
+export const INT_RANGE: Record<string, [number, number]> = {
   int8: [-128, 127],
   uint8: [0, 255],
   int16: [-32768, 32767],
