@@ -168,7 +168,13 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
   /** Loads the model file, wraps it in a Batcher and (unless `warmup: false`) runs it once. Throws ERR_MODEL_LOAD (or the session's code). */
   static async load(o: LoadOptions): Promise<ModelVersion> {
     const c = o.config;
-    const sessionOptions: SessionOptions = { ...(c.sessionOptions ?? {}) };
+    // One intra-op thread per run by default, as a SessionPool's instances have: a server's load
+    // is many requests, which then run side by side on the cores (the Batcher keeps cores ÷ 1
+    // batches in flight) instead of each spreading over every core. ORT's own default (all cores
+    // per run) lost 40 % of PP-OCR cls's throughput behind HTTP (bench:serve), its spinning
+    // intra-op threads competing with the server's own work. `sessionOptions.intraOpNumThreads`
+    // overrides it (0: ORT's default).
+    const sessionOptions: SessionOptions = { intraOpNumThreads: 1, ...(c.sessionOptions ?? {}) };
     if (c.providers) sessionOptions.executionProviders = c.providers;
     const instances = c.instances ?? 1;
     const target =
