@@ -8,7 +8,11 @@ import { prepareSlowModel, slowRequest } from './slow-model.mjs';
 
 const slow = await prepareSlowModel();
 const HOLD = slow.hold;
-const repo = makeRepository({ 'slow/1': slow.path, 'slow/config.yaml': 'batching: none\n', 'iris/1': IRIS });
+const repo = makeRepository({
+  'slow/1': slow.path,
+  'slow/config.yaml': 'batching: none\nsessionOptions: { intraOpNumThreads: 0 }\n',
+  'iris/1': IRIS,
+});
 const s = await startServer({ models: repo });
 const infer = `${s.url}/v2/models/slow/infer`;
 

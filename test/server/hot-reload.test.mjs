@@ -115,7 +115,7 @@ test('an in-place replacement (atomic rename) reloads the same version number', 
 test('requests in flight on the old version when the new one takes traffic are answered by it; it is released after them', async () => {
   const model = await prepareSlowModel();
   const { path: slow, hold } = model;
-  const slowRepo = makeRepository({ 'slow/1': slow, 'slow/config.yaml': 'batching: none\n' });
+  const slowRepo = makeRepository({ 'slow/1': slow, 'slow/config.yaml': 'batching: none\nsessionOptions: { intraOpNumThreads: 0 }\n' });
   const s = await startServer({ models: slowRepo, config: { watch: false } });
   try {
     const repository = s.app.ortex.repository;

@@ -27,7 +27,8 @@ async function send(url, n) {
 
 /** Starts a server on a repository with the slow model and `config`, sends the holding request, waits until it runs. */
 async function busyServer(config) {
-  const repo = makeRepository({ 'slow/1': slow.path, 'slow/config.yaml': config });
+  // One run at a time (ORT's own intra-op threading: session parallelism 1), so later requests queue.
+  const repo = makeRepository({ 'slow/1': slow.path, 'slow/config.yaml': `${config}\nsessionOptions: { intraOpNumThreads: 0 }\n` });
   const s = await startServer({ models: repo });
   const batcher = s.app.ortex.repository.get('slow').versions.get('1').batcher;
   const url = `${s.url}/v2/models/slow/infer`;
