@@ -4,13 +4,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { IRIS, makeRepository, postJson, removeDir, startServer, waitFor } from './helpers.mjs';
-import { prepareSlowModel, slowRequest } from './slow-model.mjs';
+import { ONE_RUN_AT_A_TIME, prepareSlowModel, slowRequest } from './slow-model.mjs';
 
 const slow = await prepareSlowModel();
 const HOLD = slow.hold;
 const repo = makeRepository({
   'slow/1': slow.path,
-  'slow/config.yaml': 'batching: none\nsessionOptions: { intraOpNumThreads: 0 }\n',
+  'slow/config.yaml': ONE_RUN_AT_A_TIME,
   'iris/1': IRIS,
 });
 const s = await startServer({ models: repo });

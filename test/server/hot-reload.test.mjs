@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InferenceSession, Tensor } from '../../dist/index.js';
 import { IRIS, makeRepository, model, postJson, removeDir, sleep, startServer, waitFor } from './helpers.mjs';
-import { prepareSlowModel, slowRequest } from './slow-model.mjs';
+import { ONE_RUN_AT_A_TIME, prepareSlowModel, slowRequest } from './slow-model.mjs';
 
 const DEMO = model('demo.onnx');
 const row = [6.7, 3.0, 5.2, 2.3];
@@ -115,7 +115,7 @@ test('an in-place replacement (atomic rename) reloads the same version number', 
 test('requests in flight on the old version when the new one takes traffic are answered by it; it is released after them', async () => {
   const model = await prepareSlowModel();
   const { path: slow, hold } = model;
-  const slowRepo = makeRepository({ 'slow/1': slow, 'slow/config.yaml': 'batching: none\nsessionOptions: { intraOpNumThreads: 0 }\n' });
+  const slowRepo = makeRepository({ 'slow/1': slow, 'slow/config.yaml': ONE_RUN_AT_A_TIME });
   const s = await startServer({ models: slowRepo, config: { watch: false } });
   try {
     const repository = s.app.ortex.repository;

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { get, makeRepository, postJson, removeDir, startServer, waitFor } from './helpers.mjs';
-import { prepareSlowModel, slowRequest } from './slow-model.mjs';
+import { ONE_RUN_AT_A_TIME, prepareSlowModel, slowRequest } from './slow-model.mjs';
 
 // A hold of at least about 1 s on this machine (longer when it is busy): far longer than the
 // burst takes to arrive, and 4× the time limit below.
@@ -27,8 +27,7 @@ async function send(url, n) {
 
 /** Starts a server on a repository with the slow model and `config`, sends the holding request, waits until it runs. */
 async function busyServer(config) {
-  // One run at a time (ORT's own intra-op threading: session parallelism 1), so later requests queue.
-  const repo = makeRepository({ 'slow/1': slow.path, 'slow/config.yaml': `${config}\nsessionOptions: { intraOpNumThreads: 0 }\n` });
+  const repo = makeRepository({ 'slow/1': slow.path, 'slow/config.yaml': `${ONE_RUN_AT_A_TIME}${config}` });
   const s = await startServer({ models: repo });
   const batcher = s.app.ortex.repository.get('slow').versions.get('1').batcher;
   const url = `${s.url}/v2/models/slow/infer`;
@@ -38,7 +37,7 @@ async function busyServer(config) {
 }
 
 test('a full queue → 503 ERR_QUEUE_FULL with Retry-After at once; the queued ones are answered', async () => {
-  const { s, repo, batcher, url, holding } = await busyServer('batching: none\nlimits:\n  maxQueueSize: 2\n');
+  const { s, repo, batcher, url, holding } = await busyServer('limits:\n  maxQueueSize: 2\n');
   try {
     const burst = Array.from({ length: 6 }, () => send(url, 1));
     // The slot is still held: two requests wait in the queue and four were refused.
@@ -70,7 +69,7 @@ test('a full queue → 503 ERR_QUEUE_FULL with Retry-After at once; the queued o
 });
 
 test('past limits.timeoutMs → 504 ERR_TIMEOUT (running or queued), and the queued ones never run', async () => {
-  const { s, repo, batcher, url, holding } = await busyServer('batching: none\nlimits:\n  timeoutMs: 250\n');
+  const { s, repo, batcher, url, holding } = await busyServer('limits:\n  timeoutMs: 250\n');
   try {
     const queued = Array.from({ length: 3 }, () => send(url, 1));
     const answers = [await holding, ...(await Promise.all(queued))];

@@ -8,17 +8,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { get, makeRepository, model, postJson, removeDir, waitFor } from './helpers.mjs';
 import { spawnServe } from './serve-child.mjs';
-import { prepareSlowModel, slowRequest } from './slow-model.mjs';
+import { ONE_RUN_AT_A_TIME, prepareSlowModel, slowRequest } from './slow-model.mjs';
 
 // A hold of at least about 1 s on this machine (longer when it is busy).
 const slow = await prepareSlowModel(1000);
 const HOLD = slow.hold;
-// One run at a time (ORT's own intra-op threading gives the session a parallelism of 1), so the
-// requests after the holding one wait in the queue, where the tests can count them.
-const repo = makeRepository({
-  'slow/1': slow.path,
-  'slow/config.yaml': 'batching: none\nsessionOptions: { intraOpNumThreads: 0 }\n',
-});
+const repo = makeRepository({ 'slow/1': slow.path, 'slow/config.yaml': ONE_RUN_AT_A_TIME });
 
 /** Reads one per-version gauge of the slow model from /metrics. */
 async function gauge(url, name) {

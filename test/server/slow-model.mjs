@@ -65,6 +65,13 @@ export async function iterationsFor(path, ms) {
 }
 
 /**
+ * The slow model's config for tests that count requests queued behind a held run: no merging,
+ * and one run at a time (ORT's own intra-op threading gives the session a parallelism of 1;
+ * the server's default of one thread per run would run a second request beside the held one).
+ */
+export const ONE_RUN_AT_A_TIME = 'batching: none\nsessionOptions: { intraOpNumThreads: 0 }\n';
+
+/**
  * The model written to a temporary folder, and the iterations that hold it busy for at least
  * about `holdMs` here: `{ path, hold, remove() }`.
  */
