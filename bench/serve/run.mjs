@@ -349,7 +349,10 @@ async function main() {
       }
       console.error(
         `round ${round}: ${Object.entries(r)
-          .map(([n, v]) => `${n} ${Math.round(v.rps)} req/s p99 ${v.p99} ms`)
+          .map(
+            ([n, v]) =>
+              `${n} ${Math.round(v.rps)} req/s p99 ${v.p99} ms, CPU µs/request server ${v.serverCpuUsPerRequest ?? '—'} load ${v.loadCpuUsPerRequest ?? '—'}`,
+          )
           .join(', ')}`,
       );
     }
@@ -363,6 +366,7 @@ async function main() {
       errors: rs.reduce((n, r) => n + r.errors + r.non2xx, 0),
       eventLoopP99: median(rs.map((r) => r.eventLoop?.p99)),
       serverCpuUsPerRequest: median(rs.map((r) => r.serverCpuUsPerRequest)),
+      loadCpuUsPerRequest: median(rs.map((r) => r.loadCpuUsPerRequest)),
       rounds: rs,
     };
   }
@@ -406,11 +410,11 @@ async function main() {
     connections: CONNECTIONS,
   };
   const lines = [
-    `| contender | req/s | p50 ms | p99 ms | errors | server event-loop p99 ms | server CPU µs/request |`,
-    `|---|---:|---:|---:|---:|---:|---:|`,
+    `| contender | req/s | p50 ms | p99 ms | errors | server event-loop p99 ms | server CPU µs/request | load generator CPU µs/request |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|`,
     ...CONTENDERS.filter((c) => results[c.name]).map((c) => {
       const r = results[c.name];
-      return `| ${c.label} | ${Math.round(r.rps).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.eventLoopP99 === undefined ? '—' : r.eventLoopP99.toFixed(1)} | ${r.serverCpuUsPerRequest ?? '—'} |`;
+      return `| ${c.label} | ${Math.round(r.rps).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.eventLoopP99 === undefined ? '—' : r.eventLoopP99.toFixed(1)} | ${r.serverCpuUsPerRequest ?? '—'} | ${r.loadCpuUsPerRequest ?? '—'} |`;
     }),
     '',
     '| goal | measured | met |',
