@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OrtexError } from '../../base/errors.js';
+import { readAlignedBody } from '../body-reader.js';
 import { datatypeOfTensorType, oipName } from '../datatypes.js';
 import { findModel, infer, type InferenceHost } from '../infer.js';
 import type { ModelVersion } from '../model-version.js';
@@ -149,24 +150,31 @@ export function registerV2Routes(
 
   // Infer bodies are raw bytes (a JSON header, maybe binary tensors after it, with any or no
   // content type, as Triton's and KServe's clients send): their own parser, in their own context.
-  // The parser splits the body and parses the header; Fastify checks the header against
-  // INFER_REQUEST_SCHEMA (compiled once); the binary part waits on the request.
+  // The parser reads the body into one buffer with the binary part aligned (body-reader.ts),
+  // splits it and parses the header; Fastify checks the header against INFER_REQUEST_SCHEMA
+  // (compiled once); the binary part waits on the request.
   app.register(async (raw) => {
     raw.decorateRequest('inferBinary', null);
     raw.removeAllContentTypeParsers();
     // Named types too, not only '*': Fastify caches the parser of a named type (see server.ts).
     for (const type of ['application/json', 'application/octet-stream', '*'])
-      raw.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
-        const buf = body as Buffer;
-        if (buf.byteLength === 0) return done(null, undefined);
-        try {
-          const lengthHeader = req.headers['inference-header-content-length'];
-          const { header, binary } = splitBody(buf, Array.isArray(lengthHeader) ? lengthHeader[0] : lengthHeader);
-          (req as FastifyRequest & { inferBinary: Uint8Array | null }).inferBinary = binary;
-          done(null, header);
-        } catch (e) {
-          done(e as Error, undefined);
-        }
+      raw.addContentTypeParser(type, (req, payload, done) => {
+        const given = req.headers['inference-header-content-length'];
+        const lengthHeader = Array.isArray(given) ? given[0] : given;
+        // Where the binary part will start, if the header is a plain length (splitBody checks it).
+        const declared = lengthHeader === undefined ? 0 : Number(lengthHeader);
+        const alignAt = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
+        readAlignedBody(payload, req.raw, bodyLimit, alignAt, (err, buf) => {
+          if (err) return done(err, undefined);
+          if (buf!.byteLength === 0) return done(null, undefined);
+          try {
+            const { header, binary } = splitBody(buf!, lengthHeader);
+            (req as FastifyRequest & { inferBinary: Uint8Array | null }).inferBinary = binary;
+            done(null, header);
+          } catch (e) {
+            done(e as Error, undefined);
+          }
+        });
       });
     for (const base of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
       raw.post(
