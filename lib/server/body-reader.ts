@@ -27,13 +27,15 @@ type Payload = Readable & { receivedEncodedLength?: number };
 /**
  * Reads `payload` (the request's body stream; `raw` is the request itself) of at most `limit`
  * bytes and calls `done` with the body, whose byte `alignAt` lies at an address that is a multiple
- * of {@link TENSOR_DATA_ALIGNMENT} (any `alignAt` ≥ 0 is fine; a body shorter than it is just not aligned).
+ * of {@link TENSOR_DATA_ALIGNMENT} (any `alignAt` ≥ 0 is fine; a body shorter than it is just not
+ * aligned). The body is a view into one buffer from `allocate` (uninitialised memory is fine).
  */
 export function readAlignedBody(
   payload: Payload,
   raw: IncomingMessage,
   limit: number,
   alignAt: number,
+  allocate: (size: number) => Buffer,
   done: (err: Error | null, body?: Buffer) => void,
 ): void {
   const declared = raw.headers['content-length'];
@@ -47,7 +49,7 @@ export function readAlignedBody(
   // delivers exactly Content-Length bytes; more is refused below all the same).
   const direct = payload === raw && Number.isSafeInteger(contentLength) && contentLength >= 0;
   // Allocated uninitialised: only a body received in full is ever handed on.
-  const target = direct ? Buffer.allocUnsafe(pad + contentLength) : undefined;
+  const target = direct ? allocate(pad + contentLength) : undefined;
   const chunks: Buffer[] = [];
   let received = 0;
 
@@ -87,7 +89,7 @@ export function readAlignedBody(
       finish(null, target.subarray(pad));
       return;
     }
-    const body = Buffer.allocUnsafe(pad + received).subarray(pad);
+    const body = allocate(pad + received).subarray(pad);
     for (let i = 0, off = 0; i < chunks.length; off += chunks[i]!.byteLength, i++) body.set(chunks[i]!, off);
     finish(null, body);
   }
