@@ -62,7 +62,7 @@ test('concurrent requests with distinct data each get their own answer, round af
       const url = `${server.url}/v2/models/${name}/infer`;
       for (let round = 0; round < 3; round++) {
         const got = await Promise.all(inputs.map((f) => answer(url, f)));
-        got.forEach((g, k) => assert.equal([...g], [...want[k]], `${name}: request ${k}, round ${round}`));
+        for (let k = 0; k < got.length; k++) assert.equal([...got[k]], [...want[k]], `${name}: request ${k}, round ${round}`);
       }
     }
   } finally {
