@@ -6,7 +6,13 @@
 // bench/results/<timestamp>-serve.json (a new file every run). --write also rewrites the
 // committed table bench/results/serve.md.
 //
-//   node bench/serve/run.mjs [--seconds 10] [--rounds 3] [--connections 64] [--only a,b] [--write]
+//   node bench/serve/run.mjs [--seconds 10] [--rounds 3] [--connections 64] [--only a,b] [--write] [--no-pin]
+//
+// PP-OCR cls (ortex serve over binary v2 against the in-process Batcher): both sides get the same
+// CPU. Where taskset and ≥ 2 CPUs exist (and unless --no-pin), the cls server and the in-process
+// Batcher each run pinned to CPU 0 and the load generator to CPU 1, so autocannon's own work
+// (≈ 60–100 µs per 110 KB request) never takes cores from the server while the in-process side,
+// which has no load generator, would keep both; the table says so.
 //
 // Contenders: ortex serve (/predict, /predict with monitoring on, /v2 JSON; binary v2 for PP-OCR cls), Fastify's empty route
 // (the ceiling), node:http + onnxruntime-node, Flask + gunicorn (2 workers) and FastAPI +
@@ -30,6 +36,9 @@ const ROUNDS = Number(arg('rounds', 3));
 const CONNECTIONS = Number(arg('connections', 64));
 const ONLY = arg('only', '')?.split(',').filter(Boolean);
 const WRITE = process.argv.includes('--write');
+const PIN = !process.argv.includes('--no-pin') && cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+/** `[cmd, args]` run on CPU `cpu` when pinning, as is otherwise. */
+const pinned = (on, cpu, [cmd, args]) => (on && PIN ? ['taskset', ['-c', String(cpu), cmd, ...args]] : [cmd, args]);
 const IRIS_DIR = join(ROOT, 'models', 'iris');
 const IRIS = join(IRIS_DIR, '1', 'model.onnx');
 const CLS = join(ROOT, 'node_modules', '@gutenye', 'ocr-models', 'assets', 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
@@ -181,13 +190,15 @@ const CONTENDERS = [
   {
     name: 'ortex-cls-binary',
     label: 'ortex serve PP-OCR cls, binary v2',
-    same: 'ortex-predict',
+    // Its own server process: pinned to a CPU, it must not pin the Iris contenders' server.
+    cmd: () => ortexServe(repo),
+    pin: true,
     path: '/v2/models/cls/infer',
     bodyFile: clsFile,
     ct: 'application/octet-stream',
     headers: { 'inference-header-content-length': String(clsHeader.byteLength) },
   },
-  { name: 'batcher-cls', label: 'in-process Batcher, PP-OCR cls', inprocess: true },
+  { name: 'batcher-cls', label: 'in-process Batcher, PP-OCR cls', inprocess: true, pin: true },
 ];
 writeFileSync(join(work, 'ortex.yaml'), 'logLevel: warn\nshutdownGraceMs: 2000\n');
 
@@ -206,8 +217,9 @@ async function waitUp(url, init) {
   throw new Error(`${url} never answered 200`);
 }
 
-function runLoad(spec) {
-  const r = spawnSync(process.execPath, [join(HERE, 'load.mjs'), JSON.stringify(spec)], {
+function runLoad(spec, pin) {
+  const [cmd, args] = pinned(pin, 1, [process.execPath, [join(HERE, 'load.mjs'), JSON.stringify(spec)]]);
+  const r = spawnSync(cmd, args, {
     encoding: 'utf8',
     timeout: (spec.seconds + 60) * 1000,
   });
@@ -218,16 +230,16 @@ function runLoad(spec) {
 /** One measurement of a group of contenders sharing one server process. */
 async function measureGroup({ owner: lead, measured: group }) {
   if (lead.inprocess) {
-    const r = spawnSync(
+    const [cmd, args] = pinned(lead.pin, 0, [
       process.execPath,
       [join(HERE, 'contenders', 'batcher-inprocess.mjs'), JSON.stringify({ model: CLS, seconds: SECONDS, connections: CONNECTIONS })],
-      { encoding: 'utf8', env: { ...process.env, ORTEX_NATIVE_PATH: NATIVE } },
-    );
+    ]);
+    const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ORTEX_NATIVE_PATH: NATIVE } });
     return { [lead.name]: JSON.parse(r.stdout.trim().split('\n').pop()) };
   }
   const p = port++;
   const eldFile = join(work, `eld-${lead.name}-${p}.jsonl`);
-  const [cmd, args] = lead.cmd(p);
+  const [cmd, args] = pinned(lead.pin, 0, lead.cmd(p));
   const child = spawn(cmd, args, {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -239,7 +251,11 @@ async function measureGroup({ owner: lead, measured: group }) {
   });
   const out = {};
   try {
-    await waitUp(`http://127.0.0.1:${p}${lead.path}`, { method: 'POST', headers: { 'content-type': lead.ct }, body: lead.body });
+    await waitUp(`http://127.0.0.1:${p}${lead.path}`, {
+      method: 'POST',
+      headers: { 'content-type': lead.ct, ...(lead.headers ?? {}) },
+      body: lead.bodyFile ? readFileSync(lead.bodyFile) : lead.body,
+    });
     for (const c of group) {
       const spec = {
         url: `http://127.0.0.1:${p}${c.path}`,
@@ -248,12 +264,12 @@ async function measureGroup({ owner: lead, measured: group }) {
         seconds: 1,
         ...(c.bodyFile ? { bodyFile: c.bodyFile } : { body: c.body }),
       };
-      runLoad(spec); // warm-up
+      runLoad(spec, lead.pin); // warm-up
       // The server's event-loop measurement starts now (Node contenders only: to gunicorn,
       // SIGUSR2 means "re-exec a new master", which would leave an orphan server behind).
       if (!lead.python) child.kill('SIGUSR2');
       const cpu0 = treeCpuMs(child.pid);
-      const r = runLoad({ ...spec, seconds: SECONDS });
+      const r = runLoad({ ...spec, seconds: SECONDS }, lead.pin);
       const cpu1 = treeCpuMs(child.pid);
       if (!lead.python) child.kill('SIGUSR2'); // ... and ends now
       if (cpu0 !== undefined && cpu1 !== undefined && r.total > 0) r.serverCpuUsPerRequest = round1(((cpu1 - cpu0) * 1000) / r.total);
@@ -349,7 +365,10 @@ async function main() {
       }
       console.error(
         `round ${round}: ${Object.entries(r)
-          .map(([n, v]) => `${n} ${Math.round(v.rps)} req/s p99 ${v.p99} ms`)
+          .map(
+            ([n, v]) =>
+              `${n} ${Math.round(v.rps)} req/s p99 ${v.p99} ms, CPU µs/request server ${v.serverCpuUsPerRequest ?? '—'} load ${v.loadCpuUsPerRequest ?? '—'}`,
+          )
           .join(', ')}`,
       );
     }
@@ -363,6 +382,7 @@ async function main() {
       errors: rs.reduce((n, r) => n + r.errors + r.non2xx, 0),
       eventLoopP99: median(rs.map((r) => r.eventLoop?.p99)),
       serverCpuUsPerRequest: median(rs.map((r) => r.serverCpuUsPerRequest)),
+      loadCpuUsPerRequest: median(rs.map((r) => r.loadCpuUsPerRequest)),
       rounds: rs,
     };
   }
@@ -404,20 +424,22 @@ async function main() {
     seconds: SECONDS,
     rounds: ROUNDS,
     connections: CONNECTIONS,
+    pinned: PIN ? 'PP-OCR cls: its server and the in-process Batcher on CPU 0, the load generator on CPU 1 (taskset)' : false,
   };
   const lines = [
-    `| contender | req/s | p50 ms | p99 ms | errors | server event-loop p99 ms | server CPU µs/request |`,
-    `|---|---:|---:|---:|---:|---:|---:|`,
+    `| contender | req/s | p50 ms | p99 ms | errors | server event-loop p99 ms | server CPU µs/request | load generator CPU µs/request |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|`,
     ...CONTENDERS.filter((c) => results[c.name]).map((c) => {
       const r = results[c.name];
-      return `| ${c.label} | ${Math.round(r.rps).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.eventLoopP99 === undefined ? '—' : r.eventLoopP99.toFixed(1)} | ${r.serverCpuUsPerRequest ?? '—'} |`;
+      return `| ${c.label} | ${Math.round(r.rps).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.eventLoopP99 === undefined ? '—' : r.eventLoopP99.toFixed(1)} | ${r.serverCpuUsPerRequest ?? '—'} | ${r.loadCpuUsPerRequest ?? '—'} |`;
     }),
     '',
     '| goal | measured | met |',
     '|---|---:|:---:|',
     ...goals.map((g) => `| ${g.goal} | ${g.value} | ${g.met ? 'yes' : 'no'} |`),
   ];
-  console.log(`\n${SECONDS} s × ${ROUNDS} rounds, ${CONNECTIONS} connections, ${host.cpus} × ${host.cpu}, Node ${host.node}\n`);
+  console.log(`\n${SECONDS} s × ${ROUNDS} rounds, ${CONNECTIONS} connections, ${host.cpus} × ${host.cpu}, Node ${host.node}`);
+  console.log(host.pinned ? `Pinned: ${host.pinned}.\n` : 'Not pinned.\n');
   console.log(lines.join('\n'));
   for (const s of skipped) console.log(`\n${s}`);
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
@@ -431,7 +453,7 @@ async function main() {
       [
         `# npm run bench:serve (${stamp})`,
         '',
-        `\`node bench/serve/run.mjs --seconds ${SECONDS} --rounds ${ROUNDS}\`: ${CONNECTIONS} connections, ${host.cpus} × ${host.cpu}, Node ${host.node}.`,
+        `\`node bench/serve/run.mjs --seconds ${SECONDS} --rounds ${ROUNDS}\`: ${CONNECTIONS} connections, ${host.cpus} × ${host.cpu}, Node ${host.node}.${host.pinned ? ` Pinned: ${host.pinned}.` : ''}`,
         '',
         ...lines,
         '',

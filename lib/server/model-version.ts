@@ -104,6 +104,9 @@ function warmupFeeds(inputs: readonly ValueMetadata[]): FeedsType | undefined {
   return feeds;
 }
 
+/** Session options a version gets unless its config's `sessionOptions` say otherwise (see {@link ModelVersion.load}). */
+export const DEFAULT_SESSION_OPTIONS: Readonly<SessionOptions> = { intraOpNumThreads: 1 };
+
 export class ModelVersion implements Runnable<BatchRunOptions> {
   readonly model: string;
   readonly version: string;
@@ -174,7 +177,7 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
     // per run) lost 40 % of PP-OCR cls's throughput behind HTTP (bench:serve), its spinning
     // intra-op threads competing with the server's own work. `sessionOptions.intraOpNumThreads`
     // overrides it (0: ORT's default).
-    const sessionOptions: SessionOptions = { intraOpNumThreads: 1, ...(c.sessionOptions ?? {}) };
+    const sessionOptions: SessionOptions = { ...DEFAULT_SESSION_OPTIONS, ...(c.sessionOptions ?? {}) };
     if (c.providers) sessionOptions.executionProviders = c.providers;
     const instances = c.instances ?? 1;
     const target =

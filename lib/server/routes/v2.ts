@@ -4,6 +4,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OrtexError } from '../../base/errors.js';
+import { BodyBuffers } from '../body-buffers.js';
+import { readAlignedBody } from '../body-reader.js';
 import { datatypeOfTensorType, oipName } from '../datatypes.js';
 import { findModel, infer, type InferenceHost } from '../infer.js';
 import type { ModelVersion } from '../model-version.js';
@@ -16,6 +18,8 @@ import { answerHeaders, sendJson } from './reply.js';
 
 const asIs = (text: unknown) => text as string;
 const EMPTY = new Uint8Array(0);
+/** The most bytes of infer bodies kept for reuse per server (64 PP-OCR cls images take 7 MB). */
+const BODY_BUFFERS_BYTES = 32 * 1024 * 1024;
 
 export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'model_configuration', 'schedule_policy', 'statistics'];
 
@@ -149,24 +153,39 @@ export function registerV2Routes(
 
   // Infer bodies are raw bytes (a JSON header, maybe binary tensors after it, with any or no
   // content type, as Triton's and KServe's clients send): their own parser, in their own context.
-  // The parser splits the body and parses the header; Fastify checks the header against
-  // INFER_REQUEST_SCHEMA (compiled once); the binary part waits on the request.
+  // The parser reads the body into one buffer with the binary part aligned (body-reader.ts),
+  // splits it and parses the header; Fastify checks the header against INFER_REQUEST_SCHEMA
+  // (compiled once); the binary part waits on the request.
   app.register(async (raw) => {
+    const bodies = new BodyBuffers(BODY_BUFFERS_BYTES);
     raw.decorateRequest('inferBinary', null);
     raw.removeAllContentTypeParsers();
     // Named types too, not only '*': Fastify caches the parser of a named type (see server.ts).
     for (const type of ['application/json', 'application/octet-stream', '*'])
-      raw.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
-        const buf = body as Buffer;
-        if (buf.byteLength === 0) return done(null, undefined);
-        try {
-          const lengthHeader = req.headers['inference-header-content-length'];
-          const { header, binary } = splitBody(buf, Array.isArray(lengthHeader) ? lengthHeader[0] : lengthHeader);
-          (req as FastifyRequest & { inferBinary: Uint8Array | null }).inferBinary = binary;
-          done(null, header);
-        } catch (e) {
-          done(e as Error, undefined);
-        }
+      raw.addContentTypeParser(type, (req, payload, done) => {
+        const given = req.headers['inference-header-content-length'];
+        const lengthHeader = Array.isArray(given) ? given[0] : given;
+        // Where the binary part will start, if the header is a plain length (splitBody checks it).
+        const declared = lengthHeader === undefined ? 0 : Number(lengthHeader);
+        const alignAt = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
+        readAlignedBody(
+          payload,
+          req.raw,
+          bodyLimit,
+          alignAt,
+          (size) => bodies.take(size),
+          (err, buf) => {
+            if (err) return done(err, undefined);
+            if (buf!.byteLength === 0) return done(null, undefined);
+            try {
+              const { header, binary } = splitBody(buf!, lengthHeader);
+              (req as FastifyRequest & { inferBinary: Uint8Array | null }).inferBinary = binary;
+              done(null, header);
+            } catch (e) {
+              done(e as Error, undefined);
+            }
+          },
+        );
       });
     for (const base of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
       raw.post(
@@ -177,6 +196,9 @@ export function registerV2Routes(
           const binary = (req as FastifyRequest & { inferBinary: Uint8Array | null }).inferBinary ?? EMPTY;
           const id = request.id ?? String(req.id);
           let wanted: { name: string; binary: boolean }[] = [];
+          // Whether the body can be reused once answered: nothing but the run saw its tensors
+          // (observers and monitors may keep them; see body-buffers.ts).
+          let reusable = false;
           const answer = await infer(
             host,
             { ...route(req), body: request, protocol: 'v2', model: req.params.model, version: req.params.version, response: reply.raw },
@@ -186,8 +208,13 @@ export function registerV2Routes(
               v.monitor?.validate(feeds as Record<string, Tensor>);
               return feeds;
             },
-            (v, out) => encodeResponse(v, id, out, wanted),
+            (v, out) => {
+              reusable = host.observers.length === 0 && v.monitor === undefined;
+              return encodeResponse(v, id, out, wanted);
+            },
           );
+          // The answer is a copy (encodeResponse), and the run that read the body has finished.
+          if (reusable && host.observers.length === 0) bodies.give(binary);
           if (answer.headerLength !== undefined) {
             reply.header('inference-header-content-length', String(answer.headerLength));
             reply.header('content-type', 'application/octet-stream');
