@@ -593,9 +593,18 @@ export class Schema {
     };
   }
 
+  /**
+   * Feeds read in place: every feature's input checked (present, [batch] or [batch, columns] with
+   * its column, the same rows as the others, an element type the checks read), then one small
+   * object reads the values: no closure or array per feature, since the server checks every
+   * monitored request this way.
+   */
   private feedsView(feeds: Readonly<Record<string, TensorLike>>): RowView {
     let rows = -1;
-    const readers = this.compiled.map((f) => {
+    const features = this.compiled;
+    const tensors = new Array<TensorLike>(features.length);
+    for (let i = 0; i < features.length; i++) {
+      const f = features[i]!;
       const t = feeds[f.input];
       if (!t)
         throw invalid(
@@ -606,13 +615,15 @@ export class Schema {
             .map((k) => `'${k}'`)
             .join(', ')}`,
         );
-      const [n, cols = 1, ...more] = t.dims;
-      if (n === undefined || more.length || (t.dims.length === 1 && f.index !== 0) || f.index >= cols) {
+      const dims = t.dims;
+      const n = dims[0];
+      const cols = dims.length > 1 ? dims[1]! : 1;
+      if (n === undefined || dims.length > 2 || (dims.length === 1 && f.index !== 0) || f.index >= cols) {
         throw invalid(
           'ERR_INVALID_INPUT',
           `input '${f.input}'`,
-          `[batch, ${this.inputs.find((i) => i.name === f.input)!.columns}] (feature '${f.name}' is column ${f.index})`,
-          `dims [${t.dims.join(', ')}]`,
+          `[batch, ${this.inputs.find((inp) => inp.name === f.input)!.columns}] (feature '${f.name}' is column ${f.index})`,
+          `dims [${dims.join(', ')}]`,
         );
       }
       if (rows === -1) rows = n;
@@ -624,17 +635,9 @@ export class Schema {
           'a float32, float64, integer, bool or string tensor for schema checks',
           `a ${t.type} tensor`,
         );
-      const data = t.data;
-      const bool = t.type === 'bool' || f.type === 'boolean';
-      const idx = f.index;
-      return bool
-        ? (row: number) => {
-            const v = data[row * cols + idx];
-            return typeof v === 'number' ? v !== 0 : v;
-          }
-        : (row: number) => data[row * cols + idx];
-    });
-    return { rows: Math.max(0, rows), value: (row, f) => readers[f]!(row) };
+      tensors[i] = t;
+    }
+    return new TensorRowView(Math.max(0, rows), tensors, this.compiled);
   }
 
   /**
@@ -742,6 +745,22 @@ export class Schema {
 }
 
 const EMPTY: readonly Violation[] = Object.freeze([]);
+
+/** Feature values read from checked feeds (Schema.feedsView): a bool tensor or a boolean feature reads 0/1 as false/true. */
+class TensorRowView implements RowView {
+  constructor(
+    readonly rows: number,
+    private readonly tensors: readonly TensorLike[],
+    private readonly features: readonly CompiledFeature[],
+  ) {}
+
+  value(row: number, feature: number): unknown {
+    const t = this.tensors[feature]!;
+    const f = this.features[feature]!;
+    const v = t.data[row * (t.dims.length > 1 ? t.dims[1]! : 1) + f.index];
+    return typeof v === 'number' && (f.type === 'boolean' || t.type === 'bool') ? v !== 0 : v;
+  }
+}
 
 function castValue(cast: ((v: number) => number) | undefined, v: unknown): unknown {
   return cast && typeof v === 'number' ? cast(v) : v;
