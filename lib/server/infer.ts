@@ -9,6 +9,7 @@ import type { ServerResponse } from 'node:http';
 import { OrtexError } from '../base/errors.js';
 import type { FeedsType, ReturnType } from '../session/session.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { time, untime } from './deadlines.js';
 import type { AfterRunEvent, InferenceObserver, Protocol } from './hooks.js';
 import { toOrtexError } from './http-errors.js';
 import type { ModelVersion } from './model-version.js';
@@ -53,9 +54,9 @@ function runWithinLimit(version: ModelVersion, feeds: FeedsType, res: ServerResp
   }
   const run = version.run(feeds, controller ? { timeoutMs, signal: controller.signal } : version.runOptions);
   return new Promise<ReturnType>((resolve, reject) => {
-    const timer = setTimeout(() => reject(timeoutError(timeoutMs, undefined)), timeoutMs);
+    const timed = time(timeoutMs, () => reject(timeoutError(timeoutMs, undefined)));
     const settle = () => {
-      clearTimeout(timer);
+      untime(timeoutMs, timed);
       if (onClose) res!.removeListener('close', onClose);
     };
     run.then(
