@@ -330,6 +330,8 @@ export class Schema {
   /** Model input names in order, with the columns each takes. */
   readonly inputs: readonly { name: string; type: TensorType; rank: 1 | 2; columns: number }[];
   private readonly compiled: readonly CompiledFeature[];
+  /** Each feature's float32/integer cast (CompiledFeature.cast), for the views. */
+  private readonly casts: readonly (((v: number) => number) | undefined)[];
   /** Input name → its features with their schema index (toFeeds). */
   private readonly byInput: ReadonlyMap<string, readonly { f: CompiledFeature; i: number }[]>;
   private readonly byName: ReadonlyMap<string, number>;
@@ -361,6 +363,7 @@ export class Schema {
       compiled.push(compileFeature(f, input, index, spec.inputs?.[input]?.type ?? 'float32'));
     }
     this.compiled = compiled;
+    this.casts = compiled.map((f) => f.cast);
     const byInput = new Map<string, { f: CompiledFeature; i: number }[]>();
     compiled.forEach((f, i) => {
       const list = byInput.get(f.input) ?? [];
@@ -557,7 +560,7 @@ export class Schema {
         throw invalid('ERR_INVALID_INPUT', `row ${i}`, `a row of ${n} values (${this.featureNames.join(', ')})`, describe(r));
       }
     });
-    const casts = this.compiled.map((f) => f.cast);
+    const casts = this.casts;
     return { rows: rows.length, value: (row, f) => castValue(casts[f], rows[row]![f] ?? undefined) };
   }
 
@@ -581,7 +584,8 @@ export class Schema {
         throw invalid('ERR_INVALID_INPUT', `row ${i}`, 'an object of named features', describe(r));
     });
     const names = this.featureNames;
-    const casts = this.compiled.map((f) => f.cast);
+    const casts = this.casts;
+    const { byName, ignored } = this;
     return {
       rows: records.length,
       value: (row, f) => {
@@ -589,7 +593,17 @@ export class Schema {
         const name = names[f]!;
         return Object.hasOwn(rec, name) ? castValue(casts[f], rec[name] ?? undefined) : undefined;
       },
-      unknownKeys: (row) => Object.entries(records[row]!).filter(([k]) => !this.byName.has(k) && !this.ignored.has(k)),
+      // Object.entries' order, without its array of every entry: most records have no unknown key.
+      unknownKeys: (row) => {
+        const rec = records[row]!;
+        let unknown: [string, unknown][] | undefined;
+        for (const k in rec) {
+          if (!Object.hasOwn(rec, k) || byName.has(k) || ignored.has(k)) continue;
+          unknown ??= [];
+          unknown.push([k, rec[k]]);
+        }
+        return unknown ?? NO_KEYS;
+      },
     };
   }
 
@@ -745,6 +759,7 @@ export class Schema {
 }
 
 const EMPTY: readonly Violation[] = Object.freeze([]);
+const NO_KEYS: readonly (readonly [string, unknown])[] = Object.freeze([]);
 
 /** Feature values read from checked feeds (Schema.feedsView): a bool tensor or a boolean feature reads 0/1 as false/true. */
 class TensorRowView implements RowView {
