@@ -6,7 +6,7 @@
 // medians over the blocks. What monitoring adds is the difference; bench:serve gives the server's
 // whole CPU per request over real HTTP to compare it with.
 //
-//   node bench/serve/monitor-overhead.mjs [--requests 20000] [--blocks 7]
+//   node bench/serve/monitor-overhead.mjs [--requests 20000] [--blocks 7] [--in-flight 64]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,9 +18,16 @@ import { irisTraffic } from '../../tools/iris-traffic.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const IRIS = join(ROOT, 'models', 'iris', '1', 'model.onnx');
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '20000' }, blocks: { type: 'string', default: '7' } } });
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '20000' },
+    blocks: { type: 'string', default: '7' },
+    'in-flight': { type: 'string', default: '64' },
+  },
+});
 const N = Number(values.requests);
 const BLOCKS = Number(values.blocks);
+const IN_FLIGHT = Number(values['in-flight']);
 const work = mkdtempSync(join(tmpdir(), 'ortex-monitor-overhead-'));
 const labels = 'outputs:\n  probabilities:\n    labels: [setosa, versicolor, virginica]\n';
 for (const [name, monitored] of [
@@ -55,15 +62,20 @@ const bodies = {
 };
 async function block(app, list, n) {
   const t = process.cpuUsage();
-  for (let i = 0; i < n; i++) {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/predict',
-      payload: list[i % list.length],
-      headers: { 'content-type': 'application/json' },
-    });
-    if (res.statusCode !== 200) throw new Error(res.body);
-  }
+  let sent = 0;
+  // IN_FLIGHT clients, each sending its next request when its answer came (as autocannon does).
+  const client = async () => {
+    while (sent < n) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/predict',
+        payload: list[sent++ % list.length],
+        headers: { 'content-type': 'application/json' },
+      });
+      if (res.statusCode !== 200) throw new Error(res.body);
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, client));
   await new Promise((r) => setImmediate(r)); // the deferred observations are counted too
   const d = process.cpuUsage(t);
   return ((d.user + d.system) / n).toFixed(2);
@@ -78,7 +90,9 @@ const results = Object.fromEntries(VARIANTS.map(([label]) => [label, []]));
 for (const [, app, list] of VARIANTS) await block(app, list, 2000); // warm-up
 for (let b = 0; b < BLOCKS; b++) for (const [label, app, list] of VARIANTS) results[label].push(Number(await block(app, list, N)));
 const base = median(results['plain, rows']);
-console.log(`${N} requests × ${BLOCKS} blocks per variant, CPU µs per request (median; in-process inject, no network)`);
+console.log(
+  `${N} requests × ${BLOCKS} blocks per variant, ${IN_FLIGHT} in flight, CPU µs per request (median; in-process inject, no network)`,
+);
 for (const [label, xs] of Object.entries(results))
   console.log(
     `${label.padEnd(28)} ${median(xs).toFixed(2)} µs${label === 'plain, rows' ? '' : `  (+${(median(xs) - base).toFixed(2)} µs)`}`,

@@ -151,6 +151,10 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   private readonly window: SlidingWindow;
   private readonly inputColumns: { feature: number; column: Column }[] = [];
   private readonly outputColumnList: Column[] = [];
+  /** readOutputs' visitor, made once: counts an output column's value into the open sub-window. */
+  private readonly countOutput = (column: number, _row: number, value: unknown): void => {
+    this.outputColumnList[column]!.add(this.window.current, value);
+  };
   private readonly layout: OutputLayout[];
   private readonly aggregation: { correction: Correction; driftShare: number };
   private readonly computeAll: boolean;
@@ -344,10 +348,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       const vector = this.window.current;
       const rows = view.rows;
       for (const { feature, column } of this.inputColumns) for (let r = 0; r < rows; r++) column.add(vector, view.value(r, feature));
-      if (outputs && this.outputColumnList.length) {
-        const cols = this.outputColumnList;
-        readOutputs(this.layout, outputs, (c, _r, v) => cols[c]!.add(vector, v));
-      }
+      if (outputs && this.outputColumnList.length) readOutputs(this.layout, outputs, this.countOutput);
       this.reservoir?.add(view);
       this.window.currentRows += rows;
       this.observedRows += rows;

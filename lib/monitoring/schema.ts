@@ -330,6 +330,8 @@ export class Schema {
   /** Model input names in order, with the columns each takes. */
   readonly inputs: readonly { name: string; type: TensorType; rank: 1 | 2; columns: number }[];
   private readonly compiled: readonly CompiledFeature[];
+  /** Each feature's float32/integer cast (CompiledFeature.cast), for the views. */
+  private readonly casts: readonly (((v: number) => number) | undefined)[];
   /** Input name → its features with their schema index (toFeeds). */
   private readonly byInput: ReadonlyMap<string, readonly { f: CompiledFeature; i: number }[]>;
   private readonly byName: ReadonlyMap<string, number>;
@@ -361,6 +363,7 @@ export class Schema {
       compiled.push(compileFeature(f, input, index, spec.inputs?.[input]?.type ?? 'float32'));
     }
     this.compiled = compiled;
+    this.casts = compiled.map((f) => f.cast);
     const byInput = new Map<string, { f: CompiledFeature; i: number }[]>();
     compiled.forEach((f, i) => {
       const list = byInput.get(f.input) ?? [];
@@ -557,7 +560,7 @@ export class Schema {
         throw invalid('ERR_INVALID_INPUT', `row ${i}`, `a row of ${n} values (${this.featureNames.join(', ')})`, describe(r));
       }
     });
-    const casts = this.compiled.map((f) => f.cast);
+    const casts = this.casts;
     return { rows: rows.length, value: (row, f) => castValue(casts[f], rows[row]![f] ?? undefined) };
   }
 
@@ -581,7 +584,8 @@ export class Schema {
         throw invalid('ERR_INVALID_INPUT', `row ${i}`, 'an object of named features', describe(r));
     });
     const names = this.featureNames;
-    const casts = this.compiled.map((f) => f.cast);
+    const casts = this.casts;
+    const { byName, ignored } = this;
     return {
       rows: records.length,
       value: (row, f) => {
@@ -589,13 +593,32 @@ export class Schema {
         const name = names[f]!;
         return Object.hasOwn(rec, name) ? castValue(casts[f], rec[name] ?? undefined) : undefined;
       },
-      unknownKeys: (row) => Object.entries(records[row]!).filter(([k]) => !this.byName.has(k) && !this.ignored.has(k)),
+      // Object.entries' order, without its array of every entry: most records have no unknown key.
+      unknownKeys: (row) => {
+        const rec = records[row]!;
+        let unknown: [string, unknown][] | undefined;
+        for (const k in rec) {
+          if (!Object.hasOwn(rec, k) || byName.has(k) || ignored.has(k)) continue;
+          unknown ??= [];
+          unknown.push([k, rec[k]]);
+        }
+        return unknown ?? NO_KEYS;
+      },
     };
   }
 
+  /**
+   * Feeds read in place: every feature's input checked (present, [batch] or [batch, columns] with
+   * its column, the same rows as the others, an element type the checks read), then one small
+   * object reads the values: no closure or array per feature, since the server checks every
+   * monitored request this way.
+   */
   private feedsView(feeds: Readonly<Record<string, TensorLike>>): RowView {
     let rows = -1;
-    const readers = this.compiled.map((f) => {
+    const features = this.compiled;
+    const tensors = new Array<TensorLike>(features.length);
+    for (let i = 0; i < features.length; i++) {
+      const f = features[i]!;
       const t = feeds[f.input];
       if (!t)
         throw invalid(
@@ -606,13 +629,15 @@ export class Schema {
             .map((k) => `'${k}'`)
             .join(', ')}`,
         );
-      const [n, cols = 1, ...more] = t.dims;
-      if (n === undefined || more.length || (t.dims.length === 1 && f.index !== 0) || f.index >= cols) {
+      const dims = t.dims;
+      const n = dims[0];
+      const cols = dims.length > 1 ? dims[1]! : 1;
+      if (n === undefined || dims.length > 2 || (dims.length === 1 && f.index !== 0) || f.index >= cols) {
         throw invalid(
           'ERR_INVALID_INPUT',
           `input '${f.input}'`,
-          `[batch, ${this.inputs.find((i) => i.name === f.input)!.columns}] (feature '${f.name}' is column ${f.index})`,
-          `dims [${t.dims.join(', ')}]`,
+          `[batch, ${this.inputs.find((inp) => inp.name === f.input)!.columns}] (feature '${f.name}' is column ${f.index})`,
+          `dims [${dims.join(', ')}]`,
         );
       }
       if (rows === -1) rows = n;
@@ -624,17 +649,9 @@ export class Schema {
           'a float32, float64, integer, bool or string tensor for schema checks',
           `a ${t.type} tensor`,
         );
-      const data = t.data;
-      const bool = t.type === 'bool' || f.type === 'boolean';
-      const idx = f.index;
-      return bool
-        ? (row: number) => {
-            const v = data[row * cols + idx];
-            return typeof v === 'number' ? v !== 0 : v;
-          }
-        : (row: number) => data[row * cols + idx];
-    });
-    return { rows: Math.max(0, rows), value: (row, f) => readers[f]!(row) };
+      tensors[i] = t;
+    }
+    return new TensorRowView(Math.max(0, rows), tensors, this.compiled);
   }
 
   /**
@@ -742,6 +759,23 @@ export class Schema {
 }
 
 const EMPTY: readonly Violation[] = Object.freeze([]);
+const NO_KEYS: readonly (readonly [string, unknown])[] = Object.freeze([]);
+
+/** Feature values read from checked feeds (Schema.feedsView): a bool tensor or a boolean feature reads 0/1 as false/true. */
+class TensorRowView implements RowView {
+  constructor(
+    readonly rows: number,
+    private readonly tensors: readonly TensorLike[],
+    private readonly features: readonly CompiledFeature[],
+  ) {}
+
+  value(row: number, feature: number): unknown {
+    const t = this.tensors[feature]!;
+    const f = this.features[feature]!;
+    const v = t.data[row * (t.dims.length > 1 ? t.dims[1]! : 1) + f.index];
+    return typeof v === 'number' && (f.type === 'boolean' || t.type === 'bool') ? v !== 0 : v;
+  }
+}
 
 function castValue(cast: ((v: number) => number) | undefined, v: unknown): unknown {
   return cast && typeof v === 'number' ? cast(v) : v;

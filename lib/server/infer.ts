@@ -9,6 +9,7 @@ import type { ServerResponse } from 'node:http';
 import { OrtexError } from '../base/errors.js';
 import type { FeedsType, ReturnType } from '../session/session.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { time, untime } from './deadlines.js';
 import type { AfterRunEvent, InferenceObserver, Protocol } from './hooks.js';
 import { toOrtexError } from './http-errors.js';
 import type { ModelVersion } from './model-version.js';
@@ -39,7 +40,7 @@ export interface InferenceCall extends RoutingContext {
  * client that closes its connection withdraw its queued request: the AbortSignal that needs
  * costs several µs per request, more than a small model's whole run.
  */
-function runWithinLimit(version: ModelVersion, feeds: FeedsType, res: ServerResponse | undefined): Promise<ReturnType> {
+function runWithinLimit(version: ModelVersion, feeds: FeedsType, res: ServerResponse | undefined, startedAt: number): Promise<ReturnType> {
   const timeoutMs = version.limits.timeoutMs;
   let controller: AbortController | undefined;
   let onClose: (() => void) | undefined;
@@ -53,9 +54,9 @@ function runWithinLimit(version: ModelVersion, feeds: FeedsType, res: ServerResp
   }
   const run = version.run(feeds, controller ? { timeoutMs, signal: controller.signal } : version.runOptions);
   return new Promise<ReturnType>((resolve, reject) => {
-    const timer = setTimeout(() => reject(timeoutError(timeoutMs, undefined)), timeoutMs);
+    const timed = time(timeoutMs, () => reject(timeoutError(timeoutMs, undefined)), startedAt);
     const settle = () => {
-      clearTimeout(timer);
+      untime(timeoutMs, timed);
       if (onClose) res!.removeListener('close', onClose);
     };
     run.then(
@@ -109,7 +110,7 @@ export async function infer<T>(
       const info = { model: version.model, version: version.version, requestId: call.requestId, protocol: call.protocol, feeds };
       for (const o of host.observers) o.beforeRun?.(info);
     }
-    outputs = await runWithinLimit(version, feeds, call.response);
+    outputs = await runWithinLimit(version, feeds, call.response, started);
     const answer = encode(version, outputs);
     if (version.monitor) observeLater(version.monitor, feeds as Record<string, Tensor>, outputs);
     return answer;
