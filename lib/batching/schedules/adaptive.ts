@@ -50,6 +50,14 @@ const MAX_PAIRS = 3;
 /** A window lasts at least this long, and at least 3 rounds of one completion per slot. */
 const WINDOW_MS = 100;
 const WINDOW_ROUNDS = 3;
+/**
+ * A batch that computes this long has amortised what batching saves per run (a thread hop, a run's
+ * setup: well under 1 ms) to under 2 %: while warming up, the cap comes down to the rows that fit
+ * in it, and the search starts there (LARGER finds models whose rows get cheaper in larger batches).
+ */
+const LONG_BATCH_MS = 50;
+/** At most this many changes of the cap while warming up (a first guess, then the fitted line's correction). */
+const MAX_START_ADJUSTMENTS = 2;
 /** Once settled, search again after this many windows (doubled each time nothing better is found, up to 16×). */
 const RECHECK_WINDOWS = 30;
 const MAX_RECHECK_BACKOFF = 16;
@@ -122,6 +130,7 @@ class AdaptiveSchedule implements BatchSchedule {
   #last: ScheduleMeasurement | undefined;
   #probes = 0;
   #changes = 0;
+  #startAdjustments = 0;
 
   constructor(o: ScheduleOptions) {
     this.#maxSlots = o.maxInflightBatches;
@@ -155,6 +164,16 @@ class AdaptiveSchedule implements BatchSchedule {
     if (!sample.failed && sample.startedBehind < this.#parallelism) {
       cost.add(sample.rows, sample.computeMs);
       if (this.#target !== Infinity && cost.weight >= 4) this.#latencyCap = cost.rowsWithin(this.#target / 2);
+      if (this.#phase === 'warmup' && this.#startAdjustments < MAX_START_ADJUSTMENTS && cost.predict(sample.rows) > LONG_BATCH_MS) {
+        const cap = this.#startingCap();
+        if (cap !== this.#cap) {
+          // The warmup starts over: the batches in flight formed under the old cap.
+          this.#startAdjustments++;
+          this.#cap = cap;
+          this.#restart(state.inflightBatches);
+          return;
+        }
+      }
     }
     const m = this.#window.add(sample, state, Math.max(1, 2 * cost.meanMs));
     if (m === undefined) return;
@@ -180,6 +199,19 @@ class AdaptiveSchedule implements BatchSchedule {
       probes: this.#probes,
       changes: this.#changes,
     };
+  }
+
+  /**
+   * Where the search starts on long batches (over LONG_BATCH_MS): the rows that fit in
+   * LONG_BATCH_MS, or, once the batch sizes seen vary enough to fit the line, as many rows as it
+   * takes for the fixed part of a batch's cost to be under MARGIN of it (rows that get cheaper in
+   * larger batches, as on a GPU, keep large batches).
+   */
+  #startingCap(): number {
+    const cost = this.#cost;
+    const fits = cost.rowsWithin(LONG_BATCH_MS);
+    const amortised = cost.identified ? Math.ceil(cost.fixedMs / (MARGIN * cost.perRowMs)) : 1;
+    return Math.max(1, Math.min(this.#maxBatch, Math.max(fits, amortised)));
   }
 
   // --- the search ------------------------------------------------------------------------------
@@ -275,6 +307,8 @@ class AdaptiveSchedule implements BatchSchedule {
       if (!neighbourMeets && !currentMeets) return latency < -up ? (n >= 2 ? 1 : 0) : last || latency > up ? -1 : 0;
     }
     if (rate < -up) return -1; // clearly worse: stop paying for it
+    // Long batches make long windows: a pair that shows no win is the last.
+    if (n === 1 && rate <= up && latency >= -2 * up && this.#cost.predict(b.meanBatchRows) > LONG_BATCH_MS) return -1;
     // Better: in two pairs out of two, or two out of three (one lucky window is not enough).
     if (rate > up && n >= 2 && p.wins >= Math.min(n, MAX_PAIRS - 1)) return 1;
     if (rate > up && !last) return 0;
