@@ -24,6 +24,14 @@
  * nothing better is found, up to 16×). Too little load for the choice to matter (fewer rows in
  * the system than slots + 1) keeps the last choice.
  *
+ * Expensive batches (over LONG_BATCH_MS of compute, e.g. PP-OCR det on a CPU at ~80 ms a row):
+ * a window lasts seconds there, and a second at a worse choice is a second of lost throughput.
+ * Such a batch has nothing left to amortise, so during the warmup the cap comes down to the rows
+ * that fit in LONG_BATCH_MS (the search starts there, not at maxBatchSize), and once the batch
+ * sizes seen identify the cost line, back up to where its fixed part is under MARGIN of a batch
+ * (rows that get cheaper in larger batches, as on a GPU). A neighbour measured in long windows is
+ * dropped after one pair that shows no win.
+ *
  * Latency target (maxLatencyMs): the cap never lets a batch's predicted compute time exceed half
  * of it (a line fitted to recent batches' compute time against their rows, as BentoML's
  * dispatcher does; the other half is left for the wait for a slot), and a neighbour whose mean
