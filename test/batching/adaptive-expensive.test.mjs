@@ -61,7 +61,10 @@ test('long batches whose rows get cheaper in larger ones (a GPU): the cap goes b
   const { perSecond, reports } = await fromCold(gpuLike(), 32, 10_000);
   const caps = reports.map((r) => r.batchSizeCap);
   assert.ok(Math.min(...caps.slice(0, 10)) < 32, `the first guess cuts the cap: ${caps.join(' ')}`);
-  assert.ok(caps.slice(10).every((c) => c >= 16), `and the line puts it back at once: ${caps.join(' ')}`);
+  assert.ok(
+    caps.slice(10).every((c) => c >= 16),
+    `and the line puts it back at once: ${caps.join(' ')}`,
+  );
   assert.ok(perSecond >= 0.95 * best.perSecond, `${perSecond.toFixed(1)} rows/s vs swept best ${JSON.stringify(best)}`);
 });
 
