@@ -28,8 +28,8 @@
  * a window lasts seconds there, and a second at a worse choice is a second of lost throughput.
  * Such a batch has nothing left to amortise, so during the warmup the cap comes down to the rows
  * that fit in LONG_BATCH_MS (the search starts there, not at maxBatchSize), and once the batch
- * sizes seen identify the cost line, back up to where its fixed part is under MARGIN of a batch
- * (rows that get cheaper in larger batches, as on a GPU). A neighbour measured in long windows is
+ * sizes seen identify the cost line, back up to where its fixed part is at most a third of the
+ * rows' part (rows that get cheaper in larger batches, as on a GPU). A neighbour measured in long windows is
  * dropped after one pair that shows no win.
  *
  * Latency target (maxLatencyMs): the cap never lets a batch's predicted compute time exceed half
@@ -66,6 +66,12 @@ const WINDOW_ROUNDS = 3;
 const LONG_BATCH_MS = 50;
 /** At most this many changes of the cap while warming up (a first guess, then the fitted line's correction). */
 const MAX_START_ADJUSTMENTS = 2;
+/**
+ * Where the fitted line shows a fixed part, the start keeps batches large enough for it to be at
+ * most this share of their rows' part (rows ≥ 3 × fixedMs ÷ perRowMs); LARGER goes on from there.
+ * A tighter share (MARGIN) read a noisy machine's spurious intercept as batches of 10.
+ */
+const START_FIXED_SHARE = 1 / 3;
 /** Once settled, search again after this many windows (doubled each time nothing better is found, up to 16×). */
 const RECHECK_WINDOWS = 30;
 const MAX_RECHECK_BACKOFF = 16;
@@ -212,13 +218,13 @@ class AdaptiveSchedule implements BatchSchedule {
   /**
    * Where the search starts on long batches (over LONG_BATCH_MS): the rows that fit in
    * LONG_BATCH_MS, or, once the batch sizes seen vary enough to fit the line, as many rows as it
-   * takes for the fixed part of a batch's cost to be under MARGIN of it (rows that get cheaper in
-   * larger batches, as on a GPU, keep large batches).
+   * takes for the fixed part of a batch's cost to be at most START_FIXED_SHARE of its rows' part
+   * (rows that get cheaper in larger batches, as on a GPU, keep large batches).
    */
   #startingCap(): number {
     const cost = this.#cost;
     const fits = cost.rowsWithin(LONG_BATCH_MS);
-    const amortised = cost.identified ? Math.ceil(cost.fixedMs / (MARGIN * cost.perRowMs)) : 1;
+    const amortised = cost.identified ? Math.ceil(cost.fixedMs / (START_FIXED_SHARE * cost.perRowMs)) : 1;
     return Math.max(1, Math.min(this.#maxBatch, Math.max(fits, amortised)));
   }
 
