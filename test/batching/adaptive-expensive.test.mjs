@@ -43,8 +43,8 @@ test('from a cold start: 10 s at ≥ 95 % of the swept best, reached within 2 s,
   assert.equal(errors, {});
   assert.ok(perSecond >= 0.95 * best.perSecond, `${perSecond.toFixed(1)} rows/s vs swept best ${JSON.stringify(best)}`);
   const at = (r) => r.batchSizeCap === best.cap && r.inflightBatches === best.slots;
-  // The first batches (4 rows, 330 ms) bring the cap down to single rows at once.
-  assert.ok(reports.find((r) => r.batchSizeCap === 1).at - t0 <= 500, 'the cap comes down with the first completions');
+  // The first four batches (4 rows, 330 ms) bring the cap down to single rows at once.
+  assert.ok(reports.find((r) => r.batchSizeCap === 1).at - t0 <= 1000, 'the cap comes down with the first completions');
   assert.ok(reports.find(at).at - t0 <= 2000, `the best choice by 2 s: ${reports.map(choice).join(' ')}`);
   // Neighbours measured no better are dropped after one pair of long windows.
   const elsewhere = reports.filter((r) => !at(r)).length / reports.length;
@@ -66,6 +66,17 @@ test('long batches whose rows get cheaper in larger ones (a GPU): the cap goes b
     `and the line puts it back at once: ${caps.join(' ')}`,
   );
   assert.ok(perSecond >= 0.95 * best.perSecond, `${perSecond.toFixed(1)} rows/s vs swept best ${JSON.stringify(best)}`);
+});
+
+test("a cheap model whose first runs pay for the session's warm-up (100 ms each): the start is not cut", async () => {
+  let n = 0;
+  const b = new Batcher(new CostTarget({ cost: (r) => (n++ < 2 ? 100 : 10 + r), parallel: 2 }));
+  await closedLoop(clock, b, 32, 5000);
+  const s = b.stats().schedule;
+  assert.is(s.inflightBatches, 2);
+  assert.is(s.measured.meanBatchRows, 16, `batches of 16: ${JSON.stringify(s)}`);
+  assert.is(s.changes, 0, 'nothing to climb back from');
+  await b.close();
 });
 
 test.run();

@@ -26,11 +26,12 @@
  *
  * Expensive batches (over LONG_BATCH_MS of compute, e.g. PP-OCR det on a CPU at ~80 ms a row):
  * a window lasts seconds there, and a second at a worse choice is a second of lost throughput.
- * Such a batch has nothing left to amortise, so during the warmup the cap comes down to the rows
- * that fit in LONG_BATCH_MS (the search starts there, not at maxBatchSize), and once the batch
- * sizes seen identify the cost line, back up to where its fixed part is at most a third of the
- * rows' part (rows that get cheaper in larger batches, as on a GPU). A neighbour measured in long windows is
- * dropped after one pair that shows no win.
+ * Such a batch has nothing left to amortise, so during the warmup (after four long batches: not
+ * on a first run's warm-up alone) the cap comes down to the rows that fit in LONG_BATCH_MS (the
+ * search starts there, not at maxBatchSize), and once the batch sizes seen identify the cost
+ * line, back up to where its fixed part is at most a third of the rows' part (rows that get
+ * cheaper in larger batches, as on a GPU). A neighbour measured in long windows is dropped after
+ * one pair that shows no win.
  *
  * Latency target (maxLatencyMs): the cap never lets a batch's predicted compute time exceed half
  * of it (a line fitted to recent batches' compute time against their rows, as BentoML's
@@ -178,7 +179,10 @@ class AdaptiveSchedule implements BatchSchedule {
     if (!sample.failed && sample.startedBehind < this.#parallelism) {
       cost.add(sample.rows, sample.computeMs);
       if (this.#target !== Infinity && cost.weight >= 4) this.#latencyCap = cost.rowsWithin(this.#target / 2);
-      if (this.#phase === 'warmup' && this.#startAdjustments < MAX_START_ADJUSTMENTS && cost.predict(sample.rows) > LONG_BATCH_MS) {
+      // Long batches, seen in at least four (a first run that pays for the session's warm-up, or a
+      // batch descheduled on a busy machine, does not decide alone).
+      const long = cost.weight >= 3 && sample.computeMs > LONG_BATCH_MS && cost.predict(sample.rows) > LONG_BATCH_MS;
+      if (this.#phase === 'warmup' && this.#startAdjustments < MAX_START_ADJUSTMENTS && long) {
         const cap = this.#startingCap();
         if (cap !== this.#cap) {
           // The warmup starts over: the batches in flight formed under the old cap.
