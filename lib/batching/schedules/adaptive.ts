@@ -24,6 +24,15 @@
  * nothing better is found, up to 16×). Too little load for the choice to matter (fewer rows in
  * the system than slots + 1) keeps the last choice.
  *
+ * Expensive batches (over LONG_BATCH_MS of compute, e.g. PP-OCR det on a CPU at ~80 ms a row):
+ * a window lasts seconds there, and a second at a worse choice is a second of lost throughput.
+ * Such a batch has nothing left to amortise, so during the warmup (after four long batches: not
+ * on a first run's warm-up alone) the cap comes down to the rows that fit in LONG_BATCH_MS (the
+ * search starts there, not at maxBatchSize), and once the batch sizes seen identify the cost
+ * line, back up to where its fixed part is at most a third of the rows' part (rows that get
+ * cheaper in larger batches, as on a GPU). A neighbour measured in long windows is dropped after
+ * one pair that shows no win.
+ *
  * Latency target (maxLatencyMs): the cap never lets a batch's predicted compute time exceed half
  * of it (a line fitted to recent batches' compute time against their rows, as BentoML's
  * dispatcher does; the other half is left for the wait for a slot), and a neighbour whose mean
@@ -50,6 +59,20 @@ const MAX_PAIRS = 3;
 /** A window lasts at least this long, and at least 3 rounds of one completion per slot. */
 const WINDOW_MS = 100;
 const WINDOW_ROUNDS = 3;
+/**
+ * A batch that computes this long has amortised what batching saves per run (a thread hop, a run's
+ * setup: well under 1 ms) to under 2 %: while warming up, the cap comes down to the rows that fit
+ * in it, and the search starts there (LARGER finds models whose rows get cheaper in larger batches).
+ */
+const LONG_BATCH_MS = 50;
+/** At most this many changes of the cap while warming up (a first guess, then the fitted line's correction). */
+const MAX_START_ADJUSTMENTS = 2;
+/**
+ * Where the fitted line shows a fixed part, the start keeps batches large enough for it to be at
+ * most this share of their rows' part (rows ≥ 3 × fixedMs ÷ perRowMs); LARGER goes on from there.
+ * A tighter share (MARGIN) read a noisy machine's spurious intercept as batches of 10.
+ */
+const START_FIXED_SHARE = 1 / 3;
 /** Once settled, search again after this many windows (doubled each time nothing better is found, up to 16×). */
 const RECHECK_WINDOWS = 30;
 const MAX_RECHECK_BACKOFF = 16;
@@ -122,6 +145,7 @@ class AdaptiveSchedule implements BatchSchedule {
   #last: ScheduleMeasurement | undefined;
   #probes = 0;
   #changes = 0;
+  #startAdjustments = 0;
 
   constructor(o: ScheduleOptions) {
     this.#maxSlots = o.maxInflightBatches;
@@ -155,6 +179,19 @@ class AdaptiveSchedule implements BatchSchedule {
     if (!sample.failed && sample.startedBehind < this.#parallelism) {
       cost.add(sample.rows, sample.computeMs);
       if (this.#target !== Infinity && cost.weight >= 4) this.#latencyCap = cost.rowsWithin(this.#target / 2);
+      // Long batches, seen in at least four (a first run that pays for the session's warm-up, or a
+      // batch descheduled on a busy machine, does not decide alone).
+      const long = cost.weight >= 3 && sample.computeMs > LONG_BATCH_MS && cost.predict(sample.rows) > LONG_BATCH_MS;
+      if (this.#phase === 'warmup' && this.#startAdjustments < MAX_START_ADJUSTMENTS && long) {
+        const cap = this.#startingCap();
+        if (cap !== this.#cap) {
+          // The warmup starts over: the batches in flight formed under the old cap.
+          this.#startAdjustments++;
+          this.#cap = cap;
+          this.#restart(state.inflightBatches);
+          return;
+        }
+      }
     }
     const m = this.#window.add(sample, state, Math.max(1, 2 * cost.meanMs));
     if (m === undefined) return;
@@ -180,6 +217,19 @@ class AdaptiveSchedule implements BatchSchedule {
       probes: this.#probes,
       changes: this.#changes,
     };
+  }
+
+  /**
+   * Where the search starts on long batches (over LONG_BATCH_MS): the rows that fit in
+   * LONG_BATCH_MS, or, once the batch sizes seen vary enough to fit the line, as many rows as it
+   * takes for the fixed part of a batch's cost to be at most START_FIXED_SHARE of its rows' part
+   * (rows that get cheaper in larger batches, as on a GPU, keep large batches).
+   */
+  #startingCap(): number {
+    const cost = this.#cost;
+    const fits = cost.rowsWithin(LONG_BATCH_MS);
+    const amortised = cost.identified ? Math.ceil(cost.fixedMs / (START_FIXED_SHARE * cost.perRowMs)) : 1;
+    return Math.max(1, Math.min(this.#maxBatch, Math.max(fits, amortised)));
   }
 
   // --- the search ------------------------------------------------------------------------------
@@ -275,6 +325,8 @@ class AdaptiveSchedule implements BatchSchedule {
       if (!neighbourMeets && !currentMeets) return latency < -up ? (n >= 2 ? 1 : 0) : last || latency > up ? -1 : 0;
     }
     if (rate < -up) return -1; // clearly worse: stop paying for it
+    // Long batches make long windows: a pair that shows no win is the last.
+    if (n === 1 && rate <= up && latency >= -2 * up && this.#cost.predict(b.meanBatchRows) > LONG_BATCH_MS) return -1;
     // Better: in two pairs out of two, or two out of three (one lucky window is not enough).
     if (rate > up && n >= 2 && p.wins >= Math.min(n, MAX_PAIRS - 1)) return 1;
     if (rate > up && !last) return 0;

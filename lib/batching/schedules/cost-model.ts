@@ -20,6 +20,7 @@ export class CostModel {
   #xy = 0;
   #fixed = 0;
   #perRow = 0;
+  #identified = false;
 
   constructor(decay = 0.95) {
     this.#decay = decay;
@@ -36,6 +37,11 @@ export class CostModel {
 
   get perRowMs(): number {
     return this.#perRow;
+  }
+
+  /** The batch sizes vary enough for the line to be fitted (else the fit is proportional). */
+  get identified(): boolean {
+    return this.#identified;
   }
 
   /** Mean compute time of recent batches, ms. */
@@ -56,7 +62,8 @@ export class CostModel {
     const variance = this.#xx / this.#w - mx * mx;
     const slope = variance > 0 ? (this.#xy / this.#w - mx * my) / variance : 0;
     // Identifiable: sizes spread by at least 10 % (and by half a row) of their mean, and a rising line.
-    if (variance > Math.max(0.25, 0.01 * mx * mx) && slope > 0) {
+    this.#identified = variance > Math.max(0.25, 0.01 * mx * mx) && slope > 0;
+    if (this.#identified) {
       this.#perRow = slope;
       this.#fixed = Math.max(0, my - slope * mx);
     } else {
