@@ -58,14 +58,16 @@ const clsHeader = Buffer.from(
 );
 const clsFile = join(work, 'cls.bin');
 writeFileSync(clsFile, Buffer.concat([clsHeader, Buffer.from(image.buffer)]));
-// A repository with both models for ortex serve.
+// One repository per model, each served by its own ortex serve process: Iris alone (so that the
+// seed's plain `/predict` answers, as it does for a one-model server) and PP-OCR cls alone.
 const repo = join(work, 'repo');
-for (const [name, file] of [
-  ['iris', IRIS],
-  ['cls', CLS],
+const clsRepo = join(work, 'cls-repo');
+for (const [dir, name, file] of [
+  [repo, 'iris', IRIS],
+  [clsRepo, 'cls', CLS],
 ]) {
-  mkdirSync(join(repo, name, '1'), { recursive: true });
-  writeFileSync(join(repo, name, '1', 'model.onnx'), readFileSync(file));
+  mkdirSync(join(dir, name, '1'), { recursive: true });
+  writeFileSync(join(dir, name, '1', 'model.onnx'), readFileSync(file));
 }
 writeFileSync(join(repo, 'iris', 'config.yaml'), 'outputs:\n  probabilities:\n    labels: [setosa, versicolor, virginica]\n');
 // The same Iris model with monitoring on (schema and profile inferred from the training data, as
@@ -191,7 +193,7 @@ const CONTENDERS = [
     name: 'ortex-cls-binary',
     label: 'ortex serve PP-OCR cls, binary v2',
     // Its own server process: pinned to a CPU, it must not pin the Iris contenders' server.
-    cmd: () => ortexServe(repo),
+    cmd: () => ortexServe(clsRepo),
     pin: true,
     path: '/v2/models/cls/infer',
     bodyFile: clsFile,
