@@ -196,8 +196,10 @@ export function registerV2Routes(
           const binary = (req as FastifyRequest & { inferBinary: Uint8Array | null }).inferBinary ?? EMPTY;
           const id = request.id ?? String(req.id);
           let wanted: { name: string; binary: boolean }[] = [];
-          // Whether the body can be reused once answered: nothing but the run saw its tensors
-          // (observers and monitors may keep them; see body-buffers.ts).
+          // Whether the body can be reused once answered: nothing but the run saw its tensors.
+          // Observers and monitors may keep them (body-buffers.ts): none when the tensors were
+          // decoded (observers' beforeRun), no monitor on the version, and none when the answer
+          // was told (afterRun, checked after infer).
           let reusable = false;
           const answer = await infer(
             host,
@@ -206,12 +208,10 @@ export function registerV2Routes(
               wanted = requestedOutputs(request, v);
               const feeds = decodeInputs(request, binary, v);
               v.monitor?.validate(feeds as Record<string, Tensor>);
+              reusable = host.observers.length === 0 && v.monitor === undefined;
               return feeds;
             },
-            (v, out) => {
-              reusable = host.observers.length === 0 && v.monitor === undefined;
-              return encodeResponse(v, id, out, wanted);
-            },
+            (v, out) => encodeResponse(v, id, out, wanted),
           );
           // The answer is a copy (encodeResponse), and the run that read the body has finished.
           if (reusable && host.observers.length === 0) bodies.give(binary);
