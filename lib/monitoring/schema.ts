@@ -617,6 +617,8 @@ export class Schema {
     let rows = -1;
     const features = this.compiled;
     const tensors = new Array<TensorLike>(features.length);
+    const strides = new Array<number>(features.length);
+    const bools = new Array<boolean>(features.length);
     for (let i = 0; i < features.length; i++) {
       const f = features[i]!;
       const t = feeds[f.input];
@@ -650,8 +652,10 @@ export class Schema {
           `a ${t.type} tensor`,
         );
       tensors[i] = t;
+      strides[i] = cols;
+      bools[i] = f.type === 'boolean' || t.type === 'bool';
     }
-    return new TensorRowView(Math.max(0, rows), tensors, this.compiled);
+    return new TensorRowView(Math.max(0, rows), tensors, strides, bools, features);
   }
 
   /**
@@ -761,19 +765,23 @@ export class Schema {
 const EMPTY: readonly Violation[] = Object.freeze([]);
 const NO_KEYS: readonly (readonly [string, unknown])[] = Object.freeze([]);
 
-/** Feature values read from checked feeds (Schema.feedsView): a bool tensor or a boolean feature reads 0/1 as false/true. */
+/**
+ * Feature values read from checked feeds (Schema.feedsView), per feature: its tensor, that
+ * tensor's row stride (columns) and whether 0/1 read as false/true (a bool tensor or a boolean
+ * feature) — worked out once per request, not per value.
+ */
 class TensorRowView implements RowView {
   constructor(
     readonly rows: number,
     private readonly tensors: readonly TensorLike[],
+    private readonly strides: readonly number[],
+    private readonly bools: readonly boolean[],
     private readonly features: readonly CompiledFeature[],
   ) {}
 
   value(row: number, feature: number): unknown {
-    const t = this.tensors[feature]!;
-    const f = this.features[feature]!;
-    const v = t.data[row * (t.dims.length > 1 ? t.dims[1]! : 1) + f.index];
-    return typeof v === 'number' && (f.type === 'boolean' || t.type === 'bool') ? v !== 0 : v;
+    const v = this.tensors[feature]!.data[row * this.strides[feature]! + this.features[feature]!.index];
+    return typeof v === 'number' && this.bools[feature] ? v !== 0 : v;
   }
 }
 
