@@ -126,6 +126,12 @@ export interface BatchSchedule {
   wakeAt(group: QueueGroup, state: ScheduleState): number;
   /** A batch finished (completed or failed). `state` is the batcher's after it. */
   completed?(sample: BatchSample, state: ScheduleState): void;
+  /**
+   * Its target runs batches again after a pause (the Batcher's session layout probe ran them on
+   * another layout meanwhile, and reported none of those to this schedule): a measurement in
+   * progress spans the pause and should start over.
+   */
+  resumed?(): void;
   /** What it chose (stats().schedule). */
   report(): ScheduleReport;
 }

@@ -196,6 +196,10 @@ class AdaptiveSchedule implements BatchSchedule {
     this.#windowClosed(m, state.inflightBatches);
   }
 
+  resumed(): void {
+    this.#restart(0);
+  }
+
   report(): ScheduleReport {
     const cost = this.#cost;
     return {
