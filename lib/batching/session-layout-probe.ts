@@ -254,7 +254,10 @@ export class LayoutProbe<T extends LayoutTarget> {
   /** The batcher closes: no more probing; resolves once a candidate being created is released. */
   close(): Promise<void> {
     this.#clearLimit();
-    if (this.#phase !== 'decided') this.#phase = 'decided';
+    if (this.#phase !== 'decided') {
+      this.#phase = 'decided';
+      this.#reason = 'the batcher closed before the probe decided';
+    }
     this.#spec = undefined;
     return this.#creating ?? Promise.resolve();
   }
