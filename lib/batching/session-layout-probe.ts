@@ -8,7 +8,7 @@
  * How. The Batcher starts on the first layout. Once that layout's schedule has settled under
  * saturating load (rows in the system ≥ slots + 1), the candidate is created off the JS thread
  * (the first layout serves meanwhile), given its own schedule (slots start at its parallelism
- * hint) and run alone until that schedule settles (`tuning`, bounded). Then the two alternate in
+ * hint) and run alone for a few windows while that schedule learns (`tuning`). Then the two alternate in
  * measurement windows (A B A B …) and each candidate window is judged against the first layout's
  * windows just before and after it, with the adaptive schedule's own rule (schedules/compare.ts):
  * the candidate is adopted only when it answers more rows per second by the margin in at least
@@ -30,8 +30,12 @@ import { INVALID, MeasurementWindow } from './schedules/measure.js';
 /** A window of the probe lasts at least this long, and WINDOW_ROUNDS rounds of one completion per slot. */
 const WINDOW_MS = 250;
 const WINDOW_ROUNDS = 4;
-/** Windows the candidate runs alone while its own schedule learns (it ends sooner once settled). */
-const MAX_TUNING_WINDOWS = 16;
+/**
+ * Windows the candidate runs alone while its own schedule learns (sooner once it settles); it goes
+ * on learning in its comparison windows. Longer costs throughput whenever the candidate loses:
+ * on a busy 2-core VM, where the MLP candidate lost by ~30 %, 4 windows cost (d) ~15 % of a 4 s run.
+ */
+const MAX_TUNING_WINDOWS = 2;
 /** Wall time from starting to create the candidate to a decision; past it, the first layout stays. */
 export const PROBE_LIMIT_MS = 60_000;
 /** Tries (a candidate created, then given up on for light load) before the first layout stays for good. */
