@@ -8,16 +8,16 @@
  * How. The Batcher starts on the first layout. Once that layout's schedule has settled under
  * saturating load (rows in the system ≥ slots + 1), the candidate is created off the JS thread
  * (the first layout serves meanwhile), given its own schedule (slots start at its parallelism
- * hint) and run alone for a few windows while that schedule learns (`tuning`). Then the two alternate in
- * measurement windows (A B A B …) and each candidate window is judged against the first layout's
+ * hint) and run alone for one short window (`tuning`: its first runs are slow). Then the two
+ * alternate in measurement windows (A B A B …) and each candidate window is judged against the first layout's
  * windows just before and after it, with the adaptive schedule's own rule (schedules/compare.ts):
  * the candidate is adopted only when it answers more rows per second by the margin in at least
  * two pairs. The loser is released once its batches in flight are done; no request is dropped or
  * failed by a switch (batches queue as before; the batches a layout has in flight finish on it).
  *
  * Bounds. A window lasts at least WINDOW_MS and WINDOW_ROUNDS rounds of completions (expensive
- * batches: few, long windows, and one pair without a win ends it); the tuning at most
- * MAX_TUNING_WINDOWS windows; the whole probe PROBE_LIMIT_MS of wall time (a timer, unref'd):
+ * batches: few, long windows, and one pair without a win ends it); the whole probe
+ * PROBE_LIMIT_MS of wall time (a timer, unref'd):
  * past it, or when the load turns light or batches fail meanwhile, the first layout stays (light
  * load: tried again later, at most MAX_ATTEMPTS times). A candidate that cannot be created
  * (memory, provider, a model file that changed) leaves the first layout in place, and
@@ -31,11 +31,13 @@ import { INVALID, MeasurementWindow } from './schedules/measure.js';
 const WINDOW_MS = 250;
 const WINDOW_ROUNDS = 4;
 /**
- * Windows the candidate runs alone while its own schedule learns (sooner once it settles); it goes
- * on learning in its comparison windows. Longer costs throughput whenever the candidate loses:
- * on a busy 2-core VM, where the MLP candidate lost by ~30 %, 4 windows cost (d) ~15 % of a 4 s run.
+ * The candidate first runs alone for one short window (at least TUNING_WINDOW_MS): a new session's
+ * first runs are slow (its memory arena grows), and its schedule leaves its warmup. It goes on
+ * learning in its comparison windows. Longer costs throughput whenever the candidate loses: on a
+ * busy 2-core VM, where the PP-OCR cls candidate lost by ~45 % and the MLP one by ~30 %, four
+ * 250 ms windows cost (d) ~15 % of a 4 s run.
  */
-const MAX_TUNING_WINDOWS = 2;
+const TUNING_WINDOW_MS = 100;
 /** Wall time from starting to create the candidate to a decision; past it, the first layout stays. */
 export const PROBE_LIMIT_MS = 60_000;
 /** Tries (a candidate created, then given up on for light load) before the first layout stays for good. */
@@ -147,7 +149,6 @@ export class LayoutProbe<T extends LayoutTarget> {
   #windowComputeMs = 0;
   #windowBatches = 0;
   #attempts = 0;
-  #tuningWindows = 0;
   #comparison: PairedComparison | undefined;
   #before: ScheduleMeasurement | undefined;
   #candidateWindow: ScheduleMeasurement | undefined;
@@ -201,12 +202,10 @@ export class LayoutProbe<T extends LayoutTarget> {
       return;
     }
     if (phase === 'tuning') {
-      if (this.#active.schedule.report().phase === 'settled' || ++this.#tuningWindows >= MAX_TUNING_WINDOWS) {
-        this.#phase = 'comparing';
-        this.#comparison = new PairedComparison(this.#maxLatencyMs);
-        this.#before = undefined;
-        this.#switchTo(this.#first);
-      }
+      this.#phase = 'comparing';
+      this.#comparison = new PairedComparison(this.#maxLatencyMs);
+      this.#before = undefined;
+      this.#switchTo(this.#first);
       return;
     }
     // Comparing: A B A B …, each B window against the A windows around it.
@@ -275,7 +274,7 @@ export class LayoutProbe<T extends LayoutTarget> {
     this.#windowComputeMs = 0;
     this.#windowBatches = 0;
     const slots = this.#active.schedule.report().inflightBatches;
-    this.#window.restart(0, WINDOW_ROUNDS * slots + 1, WINDOW_MS, slots);
+    this.#window.restart(0, WINDOW_ROUNDS * slots + 1, this.#phase === 'tuning' ? TUNING_WINDOW_MS : WINDOW_MS, slots);
   }
 
   #switchTo(lane: Lane<T>): void {
@@ -307,7 +306,6 @@ export class LayoutProbe<T extends LayoutTarget> {
         const lane = this.#host.makeLane(target, spec.candidate);
         this.#second = lane;
         this.#phase = 'tuning';
-        this.#tuningWindows = 0;
         this.#switchTo(lane);
         return undefined;
       },
