@@ -213,7 +213,7 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
         ? undefined
         : new LayoutProbe<BatchTarget>(
             {
-              makeLane: (target, spec) => this.#makeLane(target, spec),
+              makeLane: (target, spec, startBatchSize) => this.#makeLane(target, spec, startBatchSize),
               activate: (lane) => this.#activate(lane),
               retire: (lane) => this.#retire(lane),
               get closing() {
@@ -240,8 +240,8 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     return this.#lane.target;
   }
 
-  /** A lane for `target`: its schedule starts at the target's parallelism hint. */
-  #makeLane(target: BatchTarget, spec: SessionLayoutSpec): Lane<BatchTarget> {
+  /** A lane for `target`: its schedule starts at the target's parallelism hint (and at `startBatchSize` rows, when given). */
+  #makeLane(target: BatchTarget, spec: SessionLayoutSpec, startBatchSize?: number): Lane<BatchTarget> {
     const o = this.#o;
     const hint = target.parallelism;
     const parallelism = typeof hint === 'number' && Number.isInteger(hint) && hint >= 1 ? Math.min(hint, 1024) : 1;
@@ -255,6 +255,7 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
       maxInflightBatches,
       targetParallelism: parallelism,
       maxLatencyMs: o.maxLatencyMs,
+      ...(startBatchSize !== undefined ? { startBatchSize } : {}),
     });
     const lane: Lane<BatchTarget> = { spec, target, schedule, maxInflightBatches, inflight: 0, retired: false, releasing: undefined };
     this.#lanes.push(lane);

@@ -148,6 +148,8 @@ export interface ScheduleOptions {
   readonly targetParallelism: number;
   /** Latency target in ms (adaptive), Infinity for none. */
   readonly maxLatencyMs: number;
+  /** adaptive: the batch-size cap it starts at (default maxBatchSize; the layout probe starts a candidate from what the first layout learned). */
+  readonly startBatchSize?: number;
 }
 
 export type ScheduleFactory = (options: ScheduleOptions) => BatchSchedule;

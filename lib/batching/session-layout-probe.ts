@@ -91,8 +91,8 @@ export interface Lane<T extends LayoutTarget = LayoutTarget> {
 
 /** What the Batcher does for the probe. */
 export interface LayoutHost<T extends LayoutTarget> {
-  /** Builds a lane (its schedule) for a created candidate target. */
-  makeLane(target: T, spec: SessionLayoutSpec): Lane<T>;
+  /** Builds a lane for a created candidate target, its schedule's batch-size cap starting at `startBatchSize`. */
+  makeLane(target: T, spec: SessionLayoutSpec, startBatchSize: number): Lane<T>;
   /** Runs new batches on `lane` from now on. */
   activate(lane: Lane<T>): void;
   /** Releases `lane` once its batches in flight are done. */
@@ -303,7 +303,11 @@ export class LayoutProbe<T extends LayoutTarget> {
       (target) => {
         this.#creating = undefined;
         if (this.#phase !== 'creating' || this.#host.closing) return target.release();
-        const lane = this.#host.makeLane(target, spec.candidate);
+        // The same rows in flight as the first layout's choice: it runs `slots` batches of `cap`
+        // rows where the candidate runs one (the MLP: 2 × 32 → 64; PP-OCR det: 2 × 1 → 2, not 64
+        // rows of ~80 ms each while its schedule warms up).
+        const first = this.#first.schedule.report();
+        const lane = this.#host.makeLane(target, spec.candidate, first.batchSizeCap * first.inflightBatches);
         this.#second = lane;
         this.#phase = 'tuning';
         this.#switchTo(lane);

@@ -147,7 +147,7 @@ class AdaptiveSchedule implements BatchSchedule {
     this.#minSlots = Math.max(1, Math.min(o.targetParallelism, o.maxInflightBatches));
     this.#parallelism = Math.max(1, o.targetParallelism);
     this.#slots = this.#minSlots;
-    this.#cap = o.maxBatchSize;
+    this.#cap = Math.max(1, Math.min(o.maxBatchSize, o.startBatchSize ?? o.maxBatchSize));
     this.#restart(0);
   }
 
