@@ -279,7 +279,11 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
   /** Releases `lane`'s target once (not the batcher's first target unless it owns it: the layout probe's are always its own). */
   #releaseLane(lane: Lane<BatchTarget>): Promise<void> {
     if (lane === this.#lanes[0] && !this.#o.ownsTarget) return Promise.resolve();
-    lane.releasing ??= Promise.resolve().then(() => lane.target.release());
+    if (lane.releasing === undefined) {
+      lane.releasing = Promise.resolve().then(() => lane.target.release());
+      // A release that fails while the batcher serves on is reported by close(), not as an unhandled rejection.
+      lane.releasing.catch(() => {});
+    }
     return lane.releasing;
   }
 

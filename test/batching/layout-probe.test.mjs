@@ -169,6 +169,57 @@ test('under light load nothing is created; close() during the creation waits for
   assert.is(clock.countTimers(), 0);
 });
 
+test('load that turns light mid-probe: back to the first layout, the candidate released; under load again, a second try decides', async () => {
+  const first = new CostTarget({ cost: linear(10, 1), parallel: 2 });
+  const made = [];
+  const b = probing(first, async () => {
+    const c = tracked(new CostTarget({ cost: linear(2, 0.25), parallel: 1 }));
+    made.push(c);
+    return c;
+  });
+  for (let t = 0; t < 30_000 && b.stats().sessionLayout.phase !== 'comparing'; t += 100)
+    await closedLoop(clock, b, 32, 100, { tick: true });
+  assert.is(b.stats().sessionLayout.phase, 'comparing');
+  const light = await closedLoop(clock, b, 1, 3000, { tick: true });
+  assert.equal(light.errors, {});
+  const l = b.stats().sessionLayout;
+  assert.is(l.phase, 'watching');
+  assert.match(l.reason, /too light to compare layouts; watching again/);
+  assert.is(b.target, first);
+  assert.is(made.length, 1);
+  assert.ok(made[0].released, 'the candidate was released');
+  assert.is(made[0].runningAtRelease, 0);
+  const { errors } = await untilDecided(b, 32);
+  assert.equal(errors, {});
+  assert.is(made.length, 2, 'created again for the second try');
+  assert.is(b.stats().sessionLayout.phase, 'decided');
+  assert.is(b.target, made[1]);
+  const s = b.stats();
+  assert.is(s.submitted, s.resolved);
+  await b.close();
+  assert.ok(made[1].released && first.released);
+  assert.is(clock.countTimers(), 0);
+});
+
+test('a loser whose release fails: the batcher serves on, and close() reports the failure', async () => {
+  const first = new CostTarget({ cost: linear(10, 1), parallel: 2 });
+  const candidate = new CostTarget({ cost: linear(10, 1), parallel: 1 });
+  candidate.release = async () => {
+    throw new Error('the candidate would not go');
+  };
+  const b = probing(first, async () => candidate);
+  const { errors } = await untilDecided(b, 32);
+  assert.equal(errors, {});
+  assert.is(b.stats().sessionLayout.phase, 'decided');
+  assert.is(b.target, first);
+  let failure;
+  await b.close().catch((e) => {
+    failure = e;
+  });
+  assert.match(failure?.message ?? '', /the candidate would not go/);
+  assert.ok(first.released, 'the first layout was still released');
+});
+
 test('stats().sessionLayout only with a candidate; a plain Batcher reports none', async () => {
   const plain = new Batcher(new CostTarget({ cost: linear(1, 1) }));
   assert.is(plain.stats().sessionLayout, undefined);
