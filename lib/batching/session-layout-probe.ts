@@ -31,7 +31,7 @@ import { INVALID, MeasurementWindow } from './schedules/measure.js';
 const WINDOW_MS = 250;
 const WINDOW_ROUNDS = 4;
 /**
- * The candidate first runs alone for one short window (at least TUNING_WINDOW_MS): a new session's
+ * The candidate first runs alone for one short window (at least TUNING_WINDOW_MS and two rounds): a new session's
  * first runs are slow (its memory arena grows), and its schedule leaves its warmup. It goes on
  * learning in its comparison windows. Longer costs throughput whenever the candidate loses: on a
  * busy 2-core VM, where the PP-OCR cls candidate lost by ~45 % and the MLP one by ~30 %, four
@@ -274,7 +274,10 @@ export class LayoutProbe<T extends LayoutTarget> {
     this.#windowComputeMs = 0;
     this.#windowBatches = 0;
     const slots = this.#active.schedule.report().inflightBatches;
-    this.#window.restart(0, WINDOW_ROUNDS * slots + 1, this.#phase === 'tuning' ? TUNING_WINDOW_MS : WINDOW_MS, slots);
+    // The candidate's lone window only waits out its first runs: two rounds (a PP-OCR det batch
+    // takes a second on a busy machine), at least TUNING_WINDOW_MS.
+    if (this.#phase === 'tuning') this.#window.restart(0, 2 * slots + 1, TUNING_WINDOW_MS, slots);
+    else this.#window.restart(0, WINDOW_ROUNDS * slots + 1, WINDOW_MS, slots);
   }
 
   #switchTo(lane: Lane<T>): void {
