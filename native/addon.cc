@@ -105,6 +105,8 @@ Napi::Value SetMaxConcurrentRuns(const Napi::CallbackInfo& info) {
   o.Set("waitingRuns", Napi::Number::New(env, static_cast<double>(data.runPool->queued())));
   o.Set("runThreads", Napi::Number::New(env, static_cast<double>(data.runPool->started())));
   o.Set("runThreadStartFailures", Napi::Number::New(env, static_cast<double>(data.runPool->startFailures())));
+  o.Set("spinHits", Napi::Number::New(env, static_cast<double>(data.runPool->spinHits())));
+  o.Set("spinMisses", Napi::Number::New(env, static_cast<double>(data.runPool->spinMisses())));
   std::string error = data.runPool->startError();
   if (!error.empty()) o.Set("runThreadStartError", Napi::String::New(env, error));
   return o;

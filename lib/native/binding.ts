@@ -122,6 +122,10 @@ export interface NativeRunQueue {
   runThreadStartFailures: number;
   /** Why the last thread was refused. */
   runThreadStartError?: string;
+  /** Runs a worker found while it waited awake after the run before (no wake-up needed). */
+  spinHits: number;
+  /** Waits awake after a run that ended with no new run (the worker then slept). */
+  spinMisses: number;
 }
 
 /** Limits the addon enforces (native/limits.h). */
