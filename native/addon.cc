@@ -74,6 +74,7 @@ Napi::Value StatsJs(const Napi::CallbackInfo& info) {
   auto set = [&](const char* k, double v) { o.Set(k, Napi::Number::New(env, v)); };
   set("inputBytesZeroCopy", static_cast<double>(s.inputBytesZeroCopy.load()));
   set("inputBytesCopied", static_cast<double>(s.inputBytesCopied.load()));
+  set("inputBytesCopiedByWorker", static_cast<double>(s.inputBytesCopiedByWorker.load()));
   set("outputBytesZeroCopy", static_cast<double>(s.outputBytesZeroCopy.load()));
   set("outputBytesCopied", static_cast<double>(s.outputBytesCopied.load()));
   set("fetchBytesInPlace", static_cast<double>(s.fetchBytesInPlace.load()));

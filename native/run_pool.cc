@@ -1,35 +1,13 @@
 #include "run_pool.h"
 
-#include <sched.h>
+#include <algorithm>
 #include <cstdlib>
 
-#include <algorithm>
-#include <chrono>
-
+#include "cpu_relax.h"
 #include "limits.h"
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
+#include "steady_now.h"
 
 namespace ortex {
-namespace {
-
-uint64_t NowNs() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-          .count());
-}
-
-void CpuRelax() {
-#if defined(__x86_64__) || defined(__i386__)
-  _mm_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#endif
-}
-
-}  // namespace
 
 RunPool* RunPool::Start(Napi::Env env, unsigned threads) {
   auto* pool = new RunPool(env, threads);
@@ -127,15 +105,15 @@ size_t RunPool::queued() {
 }
 
 bool RunPool::SpinForWork(uint64_t ns) {
-  uint64_t deadline = NowNs() + ns;
+  uint64_t deadline = SteadyNowNs() + ns;
   for (;;) {
     for (int i = 0; i < 64; ++i) {
       if (queuedHint_.load(std::memory_order_acquire) != 0) return true;
       CpuRelax();
     }
-    if (NowNs() >= deadline) return false;
+    if (SteadyNowNs() >= deadline) return false;
     // Gives the CPU to anything else runnable on it (the JS thread, on a busy machine).
-    sched_yield();
+    std::this_thread::yield();
   }
 }
 
@@ -150,9 +128,9 @@ void RunPool::WorkerLoop(unsigned index) {
     queuedHint_.store(queue_.size(), std::memory_order_release);
     executing_++;
     lock.unlock();
-    uint64_t start = NowNs();
+    uint64_t start = SteadyNowNs();
     task->Execute();
-    uint64_t ran = NowNs() - start;
+    uint64_t ran = SteadyNowNs() - start;
     lock.lock();
     executing_--;
     done_.push_back(std::move(task));
@@ -163,13 +141,13 @@ void RunPool::WorkerLoop(unsigned index) {
     uint64_t spin = 0;
     if (queue_.empty() && executing_ == 0 && !stopping_ && index < limit_) {
       spin = std::min(spinMaxNs_, ran / kSpinAfterRunFraction);
-      if (spin) spinning_++;
+      if (spin) spinningHint_.store(++spinning_, std::memory_order_relaxed);
     }
     lock.unlock();
     if (signal) napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking);
     if (spin) (SpinForWork(spin) ? spinHits_ : spinMisses_).fetch_add(1, std::memory_order_relaxed);
     lock.lock();
-    if (spin) spinning_--;
+    if (spin) spinningHint_.store(--spinning_, std::memory_order_relaxed);
   }
 }
 

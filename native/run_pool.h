@@ -50,6 +50,9 @@ class RunPool {
   std::string startError();
   // Times a worker that had just finished a run found the next one while it waited awake for it
   // (spin hits), and spin windows that ended without one (spin misses).
+  // Any thread: a worker waits awake for the next run right now (it may stop any moment; a run
+  // submitted then wakes it or another as usual).
+  bool WorkerAwake() const { return spinningHint_.load(std::memory_order_relaxed) != 0; }
   uint64_t spinHits() const { return spinHits_.load(std::memory_order_relaxed); }
   uint64_t spinMisses() const { return spinMisses_.load(std::memory_order_relaxed); }
 
@@ -83,6 +86,7 @@ class RunPool {
   unsigned spinning_ = 0;
   uint64_t spinMaxNs_ = kSpinAfterRunMaxNs;
   std::atomic<size_t> queuedHint_{0};
+  std::atomic<unsigned> spinningHint_{0};
   std::atomic<uint64_t> spinHits_{0};
   std::atomic<uint64_t> spinMisses_{0};
   static constexpr unsigned kSequentialRuns = 8;

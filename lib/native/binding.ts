@@ -75,6 +75,8 @@ export interface NativeRunOptions {
 export interface NativeStats {
   inputBytesZeroCopy: number;
   inputBytesCopied: number;
+  /** Of inputBytesCopied: copied by the run's pool worker, awake already, while the JS thread waited in the call. */
+  inputBytesCopiedByWorker: number;
   outputBytesZeroCopy: number;
   outputBytesCopied: number;
   fetchBytesInPlace: number;
