@@ -74,6 +74,7 @@ Napi::Value StatsJs(const Napi::CallbackInfo& info) {
   auto set = [&](const char* k, double v) { o.Set(k, Napi::Number::New(env, v)); };
   set("inputBytesZeroCopy", static_cast<double>(s.inputBytesZeroCopy.load()));
   set("inputBytesCopied", static_cast<double>(s.inputBytesCopied.load()));
+  set("inputBytesCopiedByWorker", static_cast<double>(s.inputBytesCopiedByWorker.load()));
   set("outputBytesZeroCopy", static_cast<double>(s.outputBytesZeroCopy.load()));
   set("outputBytesCopied", static_cast<double>(s.outputBytesCopied.load()));
   set("fetchBytesInPlace", static_cast<double>(s.fetchBytesInPlace.load()));
@@ -105,6 +106,8 @@ Napi::Value SetMaxConcurrentRuns(const Napi::CallbackInfo& info) {
   o.Set("waitingRuns", Napi::Number::New(env, static_cast<double>(data.runPool->queued())));
   o.Set("runThreads", Napi::Number::New(env, static_cast<double>(data.runPool->started())));
   o.Set("runThreadStartFailures", Napi::Number::New(env, static_cast<double>(data.runPool->startFailures())));
+  o.Set("spinHits", Napi::Number::New(env, static_cast<double>(data.runPool->spinHits())));
+  o.Set("spinMisses", Napi::Number::New(env, static_cast<double>(data.runPool->spinMisses())));
   std::string error = data.runPool->startError();
   if (!error.empty()) o.Set("runThreadStartError", Napi::String::New(env, error));
   return o;

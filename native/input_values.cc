@@ -221,7 +221,11 @@ Ort::Value MaterializeInput(Napi::Env env, PendingValue& v, InputContext& ctx) {
     // write while ORT reads it: copy it now.
     void* copy = nullptr;
     Ort::Value value = Allocated(env, v, ctx, &copy);
-    std::memcpy(copy, data, v.bytes);
+    if (ctx.deferCopies && !shared) {
+      ctx.copies.push_back({copy, data, v.bytes});
+    } else {
+      std::memcpy(copy, data, v.bytes);
+    }
     ctx.copiedBytes += v.bytes;
     return value;
   }

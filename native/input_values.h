@@ -25,6 +25,13 @@ namespace ortex {
 struct DeviceValue;
 struct NativeBuffer;
 
+// A copy of V8 memory into memory of the run's own, deferred (InputContext::deferCopies).
+struct PendingCopy {
+  void* to;
+  const void* from;
+  uint64_t bytes;
+};
+
 // One input (or fetch target) between the phases.
 struct PendingValue {
   int32_t code = 0;  // ONNX element type of a tensor, or kCodeSequence / kCodeMap / kCodeDevice
@@ -40,6 +47,10 @@ struct PendingValue {
 // What one run's inputs and fetch targets hold, and how their bytes travelled.
 struct InputContext {
   bool offThread = false;  // the run leaves the JS thread: V8 memory is copied
+  // Copies of V8 memory are listed in `copies` instead of made: the caller makes them (with the
+  // run's worker, input_copy.h) before the JS thread runs any JS again.
+  bool deferCopies = false;
+  std::vector<PendingCopy> copies;
   // Where copies go: the session's CPU arena (memory reused warm, run after run), else ORT's
   // default allocator.
   OrtAllocator* allocator = nullptr;

@@ -26,5 +26,12 @@ constexpr uint64_t kLoopBudgetNs = 2000000;
 // quiet (session.cc, DecideInline). Below it, the per-run quiet check (a poll() of the backend)
 // costs more than the one hop per budget it would save (hop ~50 us x run / 2 ms < ~1 us).
 constexpr double kQuietInlineMinNs = 50000;
+// A run pool worker that finishes a run and leaves the pool idle waits awake this long (ns) at
+// most for the next run before it sleeps (run_pool.cc): a lone caller's next run arrives ~100-200
+// us after the last one ends, and a sleeping worker takes 10-50 us to wake (a halted vCPU).
+// ORTEX_RUN_SPIN_US overrides it (0: never wait awake).
+constexpr uint64_t kSpinAfterRunMaxNs = 300000;
+// ... and never longer than this fraction of the run it finished (1 / n): at most ~1/8 more CPU.
+constexpr uint64_t kSpinAfterRunFraction = 8;
 
 }  // namespace ortex

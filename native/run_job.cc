@@ -1,22 +1,18 @@
 #include "run_job.h"
 
-#include <chrono>
-
 #include "device_tensor.h"
 #include "limits.h"
 #include "output_values.h"
 #include "promise_worker.h"
 #include "run_options.h"
 #include "session_core.h"
+#include "stats.h"
+#include "steady_now.h"
 
 namespace ortex {
 namespace {
 
-double NowNs() {
-  return static_cast<double>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-          .count());
-}
+double NowNs() { return static_cast<double>(SteadyNowNs()); }
 
 }  // namespace
 
@@ -172,6 +168,10 @@ RunTask::RunTask(Napi::Env env, std::unique_ptr<RunJob> job)
     : job_(std::move(job)), deferred_(Napi::Promise::Deferred::New(env)) {}
 
 void RunTask::Execute() {
+  if (job_->sharedCopy) {
+    // The inputs are complete only then.
+    GlobalStats().inputBytesCopiedByWorker += job_->sharedCopy->Help();
+  }
   CatchAll(job_->failure, code::kRuntime, [&] { job_->Execute(); });
 }
 

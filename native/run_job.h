@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "errors.h"
+#include "input_copy.h"
 #include "input_values.h"
 #include "ort_api.h"
 #include "run_pool.h"
@@ -32,6 +33,9 @@ struct RunJob {
   uint64_t fetchBytesInPlace = 0;
   uint64_t fetchBytesCopied = 0;
   bool deviceOutputs = false;  // bind outputs to the session's GPU memory (IO binding)
+  // The inputs' copies of V8 memory, made by the JS thread and the worker together (input_copy.h);
+  // null when they were made already.
+  std::unique_ptr<SharedCopy> sharedCopy;
   Failure failure;
 
   // Phase 2 of a fetch target for output slot `i` (see input_values.h).

@@ -1,5 +1,12 @@
 #include "run_pool.h"
 
+#include <algorithm>
+#include <cstdlib>
+
+#include "cpu_relax.h"
+#include "limits.h"
+#include "steady_now.h"
+
 namespace ortex {
 
 RunPool* RunPool::Start(Napi::Env env, unsigned threads) {
@@ -16,7 +23,15 @@ RunPool* RunPool::Start(Napi::Env env, unsigned threads) {
   return pool;
 }
 
-RunPool::RunPool(Napi::Env env, unsigned threads) : env_(env), limit_(threads ? threads : 1) {}
+RunPool::RunPool(Napi::Env env, unsigned threads) : env_(env), limit_(threads ? threads : 1) {
+  // ORTEX_RUN_SPIN_US: the longest wait awake after a run, in µs (0: never; a CPU-quota container
+  // may prefer that). Read once, when the environment's pool starts.
+  if (const char* us = std::getenv("ORTEX_RUN_SPIN_US")) {
+    char* end = nullptr;
+    double v = std::strtod(us, &end);
+    if (end != us && v >= 0 && v <= 1e6) spinMaxNs_ = static_cast<uint64_t>(v * 1000);
+  }
+}
 
 void RunPool::StartThreadsLocked(size_t wanted) {
   while (!refused_ && workers_.size() < wanted && workers_.size() < limit_) {
@@ -32,12 +47,17 @@ void RunPool::StartThreadsLocked(size_t wanted) {
 }
 
 bool RunPool::Submit(std::unique_ptr<PoolTask>& task) {
+  bool wake = true;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     // Threads start on demand, up to the limit.
     StartThreadsLocked(executing_ + queue_.size() + 1);
     if (workers_.empty()) return false;
     queue_.push_back(std::move(task));
+    queuedHint_.store(queue_.size(), std::memory_order_release);
+    // A worker waiting awake takes it without a wake-up; wake a sleeping one only for runs
+    // beyond what the awake ones take.
+    wake = queue_.size() > spinning_;
   }
   if (outstanding_ == 0) {
     if (sequentialStreak_ < kSequentialRuns) sequentialStreak_++;
@@ -45,7 +65,7 @@ bool RunPool::Submit(std::unique_ptr<PoolTask>& task) {
     sequentialStreak_ = 0;
   }
   if (outstanding_++ == 0) napi_ref_threadsafe_function(env_, tsfn_);
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
   return true;
 }
 
@@ -84,6 +104,19 @@ size_t RunPool::queued() {
   return queue_.size();
 }
 
+bool RunPool::SpinForWork(uint64_t ns) {
+  uint64_t deadline = SteadyNowNs() + ns;
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (queuedHint_.load(std::memory_order_acquire) != 0) return true;
+      CpuRelax();
+    }
+    if (SteadyNowNs() >= deadline) return false;
+    // Gives the CPU to anything else runnable on it (the JS thread, on a busy machine).
+    std::this_thread::yield();
+  }
+}
+
 void RunPool::WorkerLoop(unsigned index) {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
@@ -92,14 +125,29 @@ void RunPool::WorkerLoop(unsigned index) {
     if (stopping_) return;
     std::unique_ptr<PoolTask> task = std::move(queue_.front());
     queue_.pop_front();
+    queuedHint_.store(queue_.size(), std::memory_order_release);
     executing_++;
     lock.unlock();
+    uint64_t start = SteadyNowNs();
     task->Execute();
+    uint64_t ran = SteadyNowNs() - start;
     lock.lock();
     executing_--;
     done_.push_back(std::move(task));
     // One wake-up of the JS thread settles everything done by then.
-    if (done_.size() == 1) napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking);
+    bool signal = done_.size() == 1;
+    // The pool is idle now: a lone caller's next run comes as soon as it has this result. Wait
+    // for it awake, briefly, rather than asleep (issue 11: single callers at parity).
+    uint64_t spin = 0;
+    if (queue_.empty() && executing_ == 0 && !stopping_ && index < limit_) {
+      spin = std::min(spinMaxNs_, ran / kSpinAfterRunFraction);
+      if (spin) spinningHint_.store(++spinning_, std::memory_order_relaxed);
+    }
+    lock.unlock();
+    if (signal) napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking);
+    if (spin) (SpinForWork(spin) ? spinHits_ : spinMisses_).fetch_add(1, std::memory_order_relaxed);
+    lock.lock();
+    if (spin) spinningHint_.store(--spinning_, std::memory_order_relaxed);
   }
 }
 

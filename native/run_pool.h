@@ -7,13 +7,17 @@
 #pragma once
 #include <napi.h>
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "limits.h"
 
 namespace ortex {
 
@@ -44,12 +48,21 @@ class RunPool {
   size_t started();
   uint64_t startFailures();
   std::string startError();
+  // Times a worker that had just finished a run found the next one while it waited awake for it
+  // (spin hits), and spin windows that ended without one (spin misses).
+  // Any thread: a worker waits awake for the next run right now (it may stop any moment; a run
+  // submitted then wakes it or another as usual).
+  bool WorkerAwake() const { return spinningHint_.load(std::memory_order_relaxed) != 0; }
+  uint64_t spinHits() const { return spinHits_.load(std::memory_order_relaxed); }
+  uint64_t spinMisses() const { return spinMisses_.load(std::memory_order_relaxed); }
 
  private:
   RunPool(Napi::Env env, unsigned threads);
   void WorkerLoop(unsigned index);
   // Starts threads (lock held) until `wanted` exist or the OS refuses one.
   void StartThreadsLocked(size_t wanted);
+  // Worker, lock not held: waits awake up to `ns` for a run to be queued; true when one was.
+  bool SpinForWork(uint64_t ns);
   void Drain(Napi::Env env);
   static void OnDone(napi_env env, napi_value, void* context, void*);
   static void OnCleanup(void* arg);
@@ -68,6 +81,14 @@ class RunPool {
   uint64_t startFailures_ = 0;
   std::string startError_;
   size_t outstanding_ = 0;  // JS thread: submitted and not yet settled (keeps the loop alive)
+  // Workers waiting awake for the next run (changed under the lock); queue_.size(), readable
+  // without it (what they watch).
+  unsigned spinning_ = 0;
+  uint64_t spinMaxNs_ = kSpinAfterRunMaxNs;
+  std::atomic<size_t> queuedHint_{0};
+  std::atomic<unsigned> spinningHint_{0};
+  std::atomic<uint64_t> spinHits_{0};
+  std::atomic<uint64_t> spinMisses_{0};
   static constexpr unsigned kSequentialRuns = 8;
   unsigned sequentialStreak_ = 0;  // JS thread: submits in a row that found nothing outstanding
 };

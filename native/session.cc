@@ -1,5 +1,6 @@
 #include "session.h"
 
+#include <cstdlib>
 #include <string>
 
 #include "addon_data.h"
@@ -64,6 +65,13 @@ void QuietUnlessChosen(const SessionCore& core, const std::shared_ptr<RunOptions
     runOptions->options.SetRunLogSeverityLevel(ORT_LOGGING_LEVEL_FATAL);
     runOptions->logSeverityChosen = true;
   }
+}
+
+// A pool worker is awake, waiting for the next run: it can take half of this run's input copies
+// (input_copy.h). Asleep, it would wake only after the JS thread copied everything alone.
+bool WorkerAwake(Napi::Env env) {
+  AddonData& data = GetAddonData(env);
+  return data.runPool && data.runPool->WorkerAwake();
 }
 
 }  // namespace
@@ -206,6 +214,8 @@ Napi::Value SessionWrap::Dispatch(Napi::Env env, std::unique_ptr<RunJob> job, bo
   if (!data.runPool) Throw(env, code::kRuntime, "the run thread pool could not be started");
   stats.runsAsync++;
   job->core->asyncRuns++;
+  if (!job->inputs.copies.empty()) job->sharedCopy = std::make_unique<SharedCopy>(job->inputs.copies);
+  SharedCopy* copy = job->sharedCopy.get();
   auto* run = new RunTask(env, std::move(job));
   std::unique_ptr<PoolTask> task(run);
   Napi::Promise promise = run->Promise();
@@ -213,6 +223,18 @@ Napi::Value SessionWrap::Dispatch(Napi::Env env, std::unique_ptr<RunJob> job, bo
     // Not one run thread exists and the OS refuses to start one: fail this run, not the process.
     run->Fail(Failure{code::kRuntime, "no run thread could be started: " + data.runPool->startError(), -1});
     run->Settle(env);
+    return promise;
+  }
+  // The task cannot settle before this returns (it settles on this thread), and its worker runs
+  // ORT only once every chunk is copied: V8 memory is read only while no JS can run.
+  if (copy) {
+    // ORTEX_TEST_WORKER_COPIES (tests only): the JS thread leaves every chunk to the worker.
+    static const bool workerOnly = std::getenv("ORTEX_TEST_WORKER_COPIES") != nullptr;
+    if (workerOnly) {
+      copy->Wait();
+    } else {
+      copy->Help();
+    }
   }
   return promise;
 }
@@ -268,6 +290,7 @@ Napi::Value SessionWrap::Run(const Napi::CallbackInfo& info) {
   // Phase 2: no JS runs from here until ORT has the data (inline) or it has been copied.
   bool runInline = !deviceOutputs && DecideInline(env, core, mode, runOptions);
   job->inputs.offThread = !runInline;
+  job->inputs.deferCopies = !runInline && WorkerAwake(env);
   job->inputs.allocator = core.cpuAllocator;
   Materialize(env, *job, inputs, fetches);
   return Dispatch(env, std::move(job), runInline, nullptr);
@@ -358,6 +381,7 @@ Napi::Value SessionWrap::RunTensors(const Napi::CallbackInfo& info) {
   // Phase 2: no JS runs from here until ORT has the data (inline) or it has been copied.
   bool runInline = DecideInline(env, core, mode, runOptions);
   job->inputs.offThread = !runInline;
+  job->inputs.deferCopies = !runInline && WorkerAwake(env);
   job->inputs.allocator = core.cpuAllocator;
   Materialize(env, *job, inputs, fetches);
   return Dispatch(env, std::move(job), runInline, info[0]);

@@ -9,6 +9,8 @@ namespace ortex {
 struct Stats {
   std::atomic<uint64_t> inputBytesZeroCopy{0};
   std::atomic<uint64_t> inputBytesCopied{0};
+  // Of those, copied by a run's pool worker while the JS thread waited in the run call (input_copy.h).
+  std::atomic<uint64_t> inputBytesCopiedByWorker{0};
   std::atomic<uint64_t> outputBytesZeroCopy{0};
   std::atomic<uint64_t> outputBytesCopied{0};
   std::atomic<uint64_t> fetchBytesInPlace{0};

@@ -75,6 +75,8 @@ export interface NativeRunOptions {
 export interface NativeStats {
   inputBytesZeroCopy: number;
   inputBytesCopied: number;
+  /** Of inputBytesCopied: copied by the run's pool worker, awake already, while the JS thread waited in the call. */
+  inputBytesCopiedByWorker: number;
   outputBytesZeroCopy: number;
   outputBytesCopied: number;
   fetchBytesInPlace: number;
@@ -122,6 +124,10 @@ export interface NativeRunQueue {
   runThreadStartFailures: number;
   /** Why the last thread was refused. */
   runThreadStartError?: string;
+  /** Runs a worker found while it waited awake after the run before (no wake-up needed). */
+  spinHits: number;
+  /** Waits awake after a run that ended with no new run (the worker then slept). */
+  spinMisses: number;
 }
 
 /** Limits the addon enforces (native/limits.h). */

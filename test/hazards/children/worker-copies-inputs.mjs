@@ -1,0 +1,36 @@
+// Child of worker-copies-inputs.test.mjs, run with ORTEX_TEST_WORKER_COPIES=1 (the JS thread
+// leaves every chunk of a shared copy to the worker and waits). Sequential async runs of the MLP
+// on changing inputs, each input rewritten as soon as run() returns: a run that still read it
+// afterwards would see 7s. Prints one JSON line: mismatches against inline results, the bytes
+// copied and copied by the worker, spin hits.
+import { InferenceSession, Tensor, stats } from '../../../dist/index.js';
+import { model, randomFloat32 } from '../../helpers/index.mjs';
+
+const ROWS = 512;
+const s = await InferenceSession.create(model('mlp_256_512_512_10.onnx'), { intraOpNumThreads: 1 });
+const sources = Array.from({ length: 4 }, (_, k) => randomFloat32(60 + k, ROWS * 256));
+const expected = [];
+for (const data of sources)
+  expected.push((await s.run({ x: new Tensor('float32', data.slice(), [ROWS, 256]) }, { mode: 'inline' })).logits.data);
+for (let i = 0; i < 5; i++) await s.run({ x: new Tensor('float32', sources[0].slice(), [ROWS, 256]) }, { mode: 'async' });
+const before = stats();
+let mismatches = 0;
+for (let i = 0; i < 40; i++) {
+  const own = sources[i % sources.length].slice();
+  const pending = s.run({ x: new Tensor('float32', own, [ROWS, 256]) }, { mode: 'async' });
+  own.fill(7);
+  const got = (await pending).logits.data;
+  const want = expected[i % sources.length];
+  if (got.length !== want.length || got.some((v, j) => !Object.is(v, want[j]))) mismatches++;
+}
+const after = stats();
+console.log(
+  JSON.stringify({
+    mismatches,
+    inputBytes: ROWS * 256 * 4,
+    copied: after.inputBytesCopied - before.inputBytesCopied,
+    byWorker: after.inputBytesCopiedByWorker - before.inputBytesCopiedByWorker,
+    spinHits: after.spinHits - before.spinHits,
+  }),
+);
+await s.release();
