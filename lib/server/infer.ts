@@ -99,14 +99,15 @@ export function inferThen<T>(
   const timeoutMs = version.limits.timeoutMs;
   const res = call.response;
   let onClose: (() => void) | undefined;
-  let options = version.runOptions;
+  // The Batcher applies limits.timeoutMs itself (model-version.ts): a request passes options only for a signal.
+  let options: { signal: AbortSignal } | undefined;
   if (res !== undefined && version.cancelsOnDisconnect) {
     const c = new AbortController();
     onClose = () => {
       if (!res.writableFinished) c.abort(new Error('the client closed the connection'));
     };
     res.once('close', onClose);
-    options = { timeoutMs, signal: c.signal };
+    options = { signal: c.signal };
   }
   let done = false;
   const timed = time(
