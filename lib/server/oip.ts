@@ -15,7 +15,6 @@ import type { FeedsType, ReturnType } from '../session/session.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ValueMetadata } from '../tensor/value-metadata.js';
 import { datatypeByName } from './datatypes.js';
-import { numbersJson, numericData } from './json-text.js';
 import type { ModelVersion } from './model-version.js';
 import {
   checkElementCount,
@@ -209,59 +208,20 @@ export function encodeResponse(
   wanted: { name: string; binary: boolean }[],
 ): { body: string | Buffer; headerLength?: number } {
   const binaries: Uint8Array[] = [];
-  const texts = answerTexts(version);
-  // The text JSON.stringify writes for { model_name, model_version, id, outputs: [{ name,
-  // datatype, shape, data | parameters }] }, written directly (json-text.ts).
-  let text = `${texts.head}${JSON.stringify(id)},"outputs":[`;
-  for (let i = 0; i < wanted.length; i++) {
-    const { name, binary } = wanted[i]!;
+  const outputMeta = byNameOf(version.outputMetadata);
+  const list = wanted.map(({ name, binary }) => {
     const t = outputs[name] as Tensor;
-    if (i > 0) text += ',';
-    text += texts.output(name);
-    text += numbersJson(t.dims, 0, t.dims.length);
+    const meta = outputMeta.get(name)!;
+    const datatype = datatypeOf(meta, `output '${name}'`).oip;
     if (binary) {
       const bytes = tensorToBinary(t);
       binaries.push(bytes);
-      text += `,"parameters":{"binary_data_size":${bytes.byteLength}}}`;
-    } else {
-      const data = numericData(t);
-      text += `,"data":${data ? numbersJson(data, 0, data.length) : JSON.stringify(tensorToJson(t))}}`;
+      return { name, datatype, shape: t.dims, parameters: { binary_data_size: bytes.byteLength } };
     }
-  }
-  text += ']}';
+    return { name, datatype, shape: t.dims, data: tensorToJson(t) };
+  });
+  const text = JSON.stringify({ model_name: version.model, model_version: version.version, id, outputs: list });
   if (binaries.length === 0) return { body: text };
   const json = Buffer.from(text);
   return { body: Buffer.concat([json, ...binaries]), headerLength: json.byteLength };
-}
-
-/** The constant parts of a version's answers, as JSON text. */
-interface AnswerTexts {
-  /** `{"model_name":...,"model_version":...,"id":` */
-  readonly head: string;
-  /** `{"name":...,"datatype":...,"shape":` of an output (throws for one /v2 cannot carry). */
-  output(name: string): string;
-}
-
-const answerTextsOf = new WeakMap<ModelVersion, AnswerTexts>();
-
-function answerTexts(version: ModelVersion): AnswerTexts {
-  let texts = answerTextsOf.get(version);
-  if (!texts) {
-    const outputMeta = byNameOf(version.outputMetadata);
-    const outputs = new Map<string, string>();
-    texts = {
-      head: `{"model_name":${JSON.stringify(version.model)},"model_version":${JSON.stringify(version.version)},"id":`,
-      output(name) {
-        let t = outputs.get(name);
-        if (t === undefined) {
-          const datatype = datatypeOf(outputMeta.get(name)!, `output '${name}'`).oip;
-          t = `{"name":${JSON.stringify(name)},"datatype":${JSON.stringify(datatype)},"shape":`;
-          outputs.set(name, t);
-        }
-        return t;
-      },
-    };
-    answerTextsOf.set(version, texts);
-  }
-  return texts;
 }

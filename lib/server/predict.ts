@@ -12,7 +12,6 @@ import type { ValueMetadata } from '../tensor/value-metadata.js';
 import type { FeatureInput, Monitor } from '../monitoring/index.js';
 import { datatypeOfTensorType, type DatatypeInfo } from './datatypes.js';
 import type { ModelVersion } from './model-version.js';
-import { numberJson, numbersJson, numericData } from './json-text.js';
 import { checkElementCount, checkJsonCarries, jsonRows, jsonStorage, writeJson } from './tensor-codec.js';
 
 /**
@@ -34,8 +33,6 @@ export interface PredictPlan {
   /** Dims after the batch dim when all are fixed, else undefined (one symbolic dim: the row's length). */
   rowDims: number[] | undefined;
   labels: string[] | undefined;
-  /** Each label as JSON text (escaped once per version, not per answer). */
-  labelsJson: string[] | undefined;
   /** The input's datatype on the wire (undefined: /predict cannot feed it). */
   type: DatatypeInfo | undefined;
   /** How errors name the input: `features (input 'x')`. */
@@ -86,13 +83,11 @@ export function predictPlan(version: ModelVersion): PredictPlan {
       `/predict cannot shape rows for input '${input.name}' [${shape.map((d) => d ?? '?').join(',')}]: more than one dimension besides the batch is symbolic; use /v2/models/${version.model}/infer`,
     );
   }
-  const labels = labelsOf(version, output.name);
   plan = {
     input,
     output,
     batched,
-    labels,
-    labelsJson: labels?.map((l) => JSON.stringify(l)),
+    labels: labelsOf(version, output.name),
     maxRows: batched && shape[0] === 1 ? 1 : Infinity,
     type: datatypeOfTensorType(input.type),
     what: `features (input '${input.name}')`,
@@ -246,45 +241,4 @@ export function encodePredict(outputs: ReturnType, version: ModelVersion): Predi
     return { prediction, probabilities: byRow };
   }
   return { prediction: byRow.map((row) => (row.length === 1 ? row[0] : row)) };
-}
-
-/**
- * The /predict answer's JSON text, `{"prediction":[...],"probabilities":[...],"status":"success"}`
- * (no `probabilities` without labels): the text JSON.stringify writes for
- * {@link encodePredict}'s answer plus `status`, written directly for a numeric output
- * (json-text.ts: about 0.5 µs less per Iris answer), through JSON.stringify for any other.
- */
-export function encodePredictJson(outputs: ReturnType, version: ModelVersion): string {
-  const plan = predictPlan(version);
-  const t = outputs[plan.output.name] as Tensor;
-  const data = numericData(t);
-  if (data === undefined) {
-    const answer = encodePredict(outputs, version);
-    answer.status = 'success';
-    return JSON.stringify(answer);
-  }
-  const rows = t.dims.length === 0 ? 1 : t.dims[0]!;
-  const per = rows === 0 ? 0 : t.size / rows;
-  const labels = plan.labelsJson;
-  let prediction = '[';
-  if (labels && per === labels.length) {
-    let probabilities = '[';
-    for (let r = 0; r < rows; r++) {
-      const start = r * per;
-      let best = 0;
-      for (let i = 1; i < per; i++) if (data[start + i]! > data[start + best]!) best = i;
-      if (r > 0) {
-        prediction += ',';
-        probabilities += ',';
-      }
-      prediction += labels[best];
-      probabilities += numbersJson(data, start, start + per);
-    }
-    return `{"prediction":${prediction}],"probabilities":${probabilities}],"status":"success"}`;
-  }
-  for (let r = 0; r < rows; r++) {
-    if (r > 0) prediction += ',';
-    prediction += per === 1 ? numberJson(data[r]!) : numbersJson(data, r * per, (r + 1) * per);
-  }
-  return `{"prediction":${prediction}],"status":"success"}`;
 }

@@ -2,8 +2,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OrtexError } from '../../base/errors.js';
 import { inferThen, type InferenceHost } from '../infer.js';
-import { decodePredict, encodePredictJson, type FeatureMapper } from '../predict.js';
-import { sendJsonText } from './reply.js';
+import { decodePredict, encodePredict, type FeatureMapper } from '../predict.js';
+import { sendJson } from './reply.js';
 
 /**
  * The body's shape, checked by Fastify before the handler: `features` is a row, rows, named
@@ -48,10 +48,11 @@ export function registerPredictRoutes(
         response: reply.raw,
       },
       (v) => decodePredict(features, v, options.mappers.get(v.model)),
-      (v, out) => encodePredictJson(out, v),
-      (error, text) => {
+      (v, out) => encodePredict(out, v),
+      (error, result) => {
         if (error) return void reply.send(error);
-        sendJsonText(reply, 200, text!);
+        result!.status = 'success';
+        sendJson(reply, 200, result);
       },
     );
   };

@@ -21,10 +21,3 @@ export function answerHeaders(reply: FastifyReply): FastifyReply {
 export function sendJson(reply: FastifyReply, status: number, value: unknown): FastifyReply {
   return answerHeaders(reply).code(status).header('content-type', 'application/json').serializer(JSON.stringify).send(value);
 }
-
-const asIs = (text: unknown) => text as string;
-
-/** Sends JSON `text` as it is, with `Content-Type: application/json` exactly (see {@link sendJson}). */
-export function sendJsonText(reply: FastifyReply, status: number, text: string): FastifyReply {
-  return answerHeaders(reply).code(status).header('content-type', 'application/json').serializer(asIs).send(text);
-}

@@ -14,8 +14,9 @@ import type { ModelEntry } from '../repository.js';
 import { tritonModelStat } from '../statistics.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { ValueMetadata } from '../../tensor/value-metadata.js';
-import { answerHeaders, sendJson, sendJsonText } from './reply.js';
+import { answerHeaders, sendJson } from './reply.js';
 
+const asIs = (text: unknown) => text as string;
 const EMPTY = new Uint8Array(0);
 /** The most bytes of infer bodies kept for reuse per server (64 PP-OCR cls images take 7 MB). */
 const BODY_BUFFERS_BYTES = 32 * 1024 * 1024;
@@ -222,7 +223,8 @@ export function registerV2Routes(
                 answerHeaders(reply).code(200).send(answer!.body);
                 return;
               }
-              sendJsonText(reply, 200, answer!.body as string);
+              // Text as it is (the serializer keeps Fastify from appending a charset).
+              answerHeaders(reply).code(200).header('content-type', 'application/json').serializer(asIs).send(answer!.body);
             },
           );
         },
