@@ -3,8 +3,11 @@
 //   (b) ortex without batching: one session, every request run alone (runs go to the thread pool)
 //   (c) ortex Batcher, hand-tuned: requests merged into batches with fixed settings (over a pool of
 //       sessions where it helps)
-//   (d) ortex Batcher with no options: the default, adaptive schedule (one session, 1 intra-op
-//       thread like every other contender)
+//   (d) ortex Batcher with no options anywhere, what a user writes first: `await Batcher.create(modelPath)`
+//       (the adaptive schedule, and the session layout it chooses: one session with 1 intra-op thread
+//       per run, or one whose runs use every core; see docs/batching.md)
+//   (d1) ortex Batcher over a 1-intra-op session (like every other contender's), no Batcher options:
+//       the adaptive schedule alone, on the layout it is given
 //   ceiling: raw ORT C++ (bench/native/build/ceiling), best samples/s over batch sizes and
 //            (intra-op threads x concurrent runs) that fit the cores
 // Workloads: MLP 256-512-512-10 with 64 concurrent callers sending batch-1 requests (overhead-bound),
@@ -19,7 +22,7 @@
 // (c) runs with BATCHER_DEFAULTS, or the --batcher settings per workload (an object, or an array of
 // them to try several); --sweep tries BATCHER_SWEEP. Every (c) row is printed; the best one is
 // checked against the targets, as the baseline's best thread count is, and (d) against the best (c)
-// (issue 11: the default reaches >= 90 % of the best swept configuration).
+// (issue 11: the default reaches >= 90 % of the best swept configuration); (d1)'s share is printed beside it.
 //
 // Targets (issue 3): MLP (c) >= 3x (a) and >= 50 % of the ceiling; cls (c) >= 1.8x (a), >= 85 % of the
 // ceiling, and p99 no worse than (a). Prints a table per workload and one JSON line ({"bench":"batching"}).
@@ -109,8 +112,12 @@ async function batcherChild(raw) {
     const api = normalizeApi({
       ...ortex,
       InferenceSession: {
-        // runWorkload's session options (threads = spec.threads) with the pool and batcher settings.
-        create: async (path, sessionOptions) => (batcher = await ortex.Batcher.create(path, { ...options, poolSize, sessionOptions })),
+        // bare (d): no options at all. Else runWorkload's session options (threads = spec.threads)
+        // with the pool and batcher settings.
+        create: async (path, sessionOptions) =>
+          (batcher = raw.bare
+            ? await ortex.Batcher.create(path)
+            : await ortex.Batcher.create(path, { ...options, poolSize, sessionOptions })),
       },
     });
     const result = await runWorkload(api, spec);
@@ -118,13 +125,14 @@ async function batcherChild(raw) {
     const out = {
       contender: 'batcher',
       ...result,
-      batcher: { poolSize, ...options },
+      batcher: raw.bare ? {} : { poolSize, ...options },
       mean_batch: s.batchSize.mean,
       p50_batch: s.batchSize.p50,
       batches: s.batches,
       queue_wait_p99_ms: s.queueWaitMs.p99,
       compute_p50_ms: s.computeMs.p50,
       schedule: s.schedule,
+      ...(s.sessionLayout ? { session_layout: s.sessionLayout } : {}),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } catch (err) {
@@ -144,10 +152,11 @@ async function runBatcher(spec) {
   return { contender: 'batcher', error: failureMessage(res, 'batcher') };
 }
 
-/** What the adaptive schedule chose, for the table. */
-function chosen(schedule) {
+/** What the adaptive schedule (and the session layout probe) chose, for the table. */
+function chosen(schedule, layout) {
   if (schedule?.name !== 'adaptive') return '';
-  return `, chose batch <= ${schedule.batchSizeCap}, ${schedule.inflightBatches} in flight (${schedule.phase})`;
+  const where = layout ? `${layout.current.intraOpNumThreads} intra-op (layout ${layout.phase}), ` : '';
+  return `, chose ${where}batch <= ${schedule.batchSizeCap}, ${schedule.inflightBatches} in flight (${schedule.phase})`;
 }
 
 function list(s, f = Number) {
@@ -243,11 +252,26 @@ async function main() {
       }
     }
     let adaptive;
+    let adaptiveGiven;
     if (contenders.has('default')) {
-      // No Batcher options at all; the session as every contender's (1 intra-op thread).
-      const r = log(await runBatcher({ ...base, threads: 1, batcher: {} }), '(d) batcher, no options');
-      adaptive = { id: '(d)', config: `1 session x 1 intra-op, no options${chosen(r.schedule)}`, ...r, contender: 'ortex Batcher' };
+      // No options anywhere: Batcher.create(modelPath).
+      const r = log(await runBatcher({ ...base, threads: 1, bare: true }), '(d) Batcher.create(modelPath)');
+      adaptive = {
+        id: '(d)',
+        config: `Batcher.create(modelPath)${chosen(r.schedule, r.session_layout)}`,
+        ...r,
+        contender: 'ortex Batcher',
+      };
       rows.push(adaptive);
+      // No Batcher options; the session as every contender's (1 intra-op thread).
+      const g = log(await runBatcher({ ...base, threads: 1, batcher: {} }), '(d1) batcher over a 1-intra-op session, no options');
+      adaptiveGiven = {
+        id: '(d1)',
+        config: `new Batcher(1-intra-op session), no Batcher options${chosen(g.schedule)}`,
+        ...g,
+        contender: 'ortex Batcher',
+      };
+      rows.push(adaptiveGiven);
     }
     let ceiling;
     const grid = [];
@@ -284,6 +308,8 @@ async function main() {
       checks.default_vs_best = ratio(adaptive.samples_per_s, batched.samples_per_s);
       checks.default_vs_best_target = DEFAULT_VS_BEST;
     }
+    if (batched && !batched.error && adaptiveGiven && !adaptiveGiven.error)
+      checks.given_layout_vs_best = ratio(adaptiveGiven.samples_per_s, batched.samples_per_s);
     const pass =
       Object.keys(checks).length === 0
         ? null
@@ -326,6 +352,7 @@ async function main() {
         parts.push(
           `(d) no options ${adaptive.samples_per_s.toFixed(0)}/s vs best (c) ${batched.samples_per_s.toFixed(0)}/s = ${(100 * checks.default_vs_best).toFixed(1)} % (target ${100 * DEFAULT_VS_BEST} %)`,
         );
+      if (checks.given_layout_vs_best != null) parts.push(`(d1) ${(100 * checks.given_layout_vs_best).toFixed(1)} % of best (c)`);
       console.log(`${pass ? 'PASS' : 'FAIL'}: ${parts.join(', ')}`);
     }
     report[name] = { title: w.title, spec: base, batcher_configs: configs, pass, checks, results: rows, ceiling_grid: grid };

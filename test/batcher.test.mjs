@@ -542,7 +542,8 @@ test('a runtime failure fails only the requests of its batch, with the runtime e
     settled.slice(3).map((r) => r.value.picked.data[0]),
     [33, 40, 51],
   );
-  assert.equal(events, ['ERR_RUNTIME', 'ok']);
+  // The two batches may run side by side (Batcher.create's first layout runs one per core): either may end first.
+  assert.equal(events.sort(), ['ERR_RUNTIME', 'ok']);
   const s = checkCounters(b);
   assert.is(s.failedBatches, 1);
   assert.equal(s.rejected, { ERR_RUNTIME: 3 });

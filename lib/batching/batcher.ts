@@ -34,6 +34,7 @@
  * ```
  */
 import { EventEmitter } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { onAbort } from '../base/abort.js';
 import { asyncDispose } from '../base/async-dispose.js';
 import { describe, fromNative, invalid, OrtexError } from '../base/errors.js';
@@ -58,10 +59,15 @@ import {
   type ResolvedBatcherOptions,
 } from './options.js';
 import { BatchEntry, BatchJob, BatchQueue, PADDING, type BatchResult, type ShapeGroup } from './queue.js';
-import { resolveSchedule, type BatchSchedule, type ScheduleState } from './schedule.js';
+import { resolveSchedule, type ScheduleState } from './schedule.js';
 import { Settler } from './settle.js';
 import { BatchCounters, type BatcherStats, type BatchEvent, type RejectEvent } from './stats.js';
 import { Alarm } from './timers.js';
+import { createAutoLayout, resolveSessionLayout } from './session-layouts.js';
+import { LAYOUT_CANDIDATE, LayoutProbe, type Lane, type LayoutCandidate, type SessionLayoutSpec } from './session-layout-probe.js';
+
+/** The layout of a target the Batcher was given (it does not choose one). */
+const GIVEN_LAYOUT: SessionLayoutSpec = { sessions: 1, intraOpNumThreads: 0 };
 
 export { PADDING };
 export type { BatchResult };
@@ -81,6 +87,8 @@ export interface BatchTarget extends ModelIO {
 }
 
 interface RunningBatch {
+  /** The layout it runs on. */
+  lane: Lane<BatchTarget>;
   entries: BatchEntry[];
   rows: number;
   padTo: number;
@@ -116,8 +124,6 @@ export interface Batcher {
 
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above only adds typed overloads of EventEmitter's own on/once/off
 export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
-  /** The session or pool batches run on. */
-  readonly target: BatchTarget;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   readonly inputMetadata: readonly ValueMetadata[];
@@ -132,7 +138,11 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
   readonly #o: ResolvedBatcherOptions;
   readonly #layout: BatchLayout;
   readonly #assembler: Assembler | undefined;
-  readonly #schedule: BatchSchedule;
+  /** The layout batches run on now: its target and its schedule. */
+  #lane: Lane<BatchTarget>;
+  /** With `sessionLayout: 'auto'`: the probe that chooses the layout, and every lane it made. */
+  readonly #probe: LayoutProbe<BatchTarget> | undefined;
+  readonly #lanes: Lane<BatchTarget>[] = [];
   readonly #runOptions: RunOptions;
   readonly #queue: BatchQueue;
   readonly #counters: BatchCounters;
@@ -178,7 +188,6 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     }
     const o = resolveBatcherOptions(options);
     this.#o = o;
-    this.target = t;
     this.inputNames = t.inputNames;
     this.outputNames = t.outputNames;
     this.inputMetadata = t.inputMetadata;
@@ -187,24 +196,34 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     const merging = o.batchAxis !== null;
     this.batchAxis = o.batchAxis;
     this.maxBatchSize = merging ? o.maxBatchSize : 1;
-    const hint = t.parallelism;
-    const parallelism = typeof hint === 'number' && Number.isInteger(hint) && hint >= 1 ? Math.min(hint, 1024) : 1;
-    // The adaptive schedule may go above the hint (batches queued in the runtime overlap the JS
-    // thread's merge and split work with native compute), within a bound.
-    this.maxInflightBatches = o.maxInflightBatches ?? (o.schedule === 'adaptive' ? Math.min(1024, 2 * parallelism + 2) : parallelism);
     // Batches run off the JS thread unless told otherwise: the next batch forms (and, with more
     // than one in flight, starts) while one runs.
     this.#runOptions = { mode: 'async', ...(o.runOptions ?? {}) };
-    this.#schedule = resolveSchedule(o.schedule, {
-      maxBatchSize: this.maxBatchSize,
-      maxQueueDelayMs: o.maxQueueDelayMs,
-      preferredBatchSizes: o.preferredBatchSizes,
-      maxInflightBatches: this.maxInflightBatches,
-      targetParallelism: parallelism,
-      maxLatencyMs: o.maxLatencyMs,
-    });
+    const candidate = (options as { [LAYOUT_CANDIDATE]?: LayoutCandidate } | undefined)?.[LAYOUT_CANDIDATE];
+    const first = this.#makeLane(t, candidate?.first ?? GIVEN_LAYOUT);
+    this.#lane = first;
+    // The first layout has the most parallelism (the candidate runs one batch with every core):
+    // its bound is the batcher's.
+    this.maxInflightBatches = first.maxInflightBatches;
     this.#stateView.maxBatchSize = this.maxBatchSize;
-    this.#stateView.maxInflightBatches = this.maxInflightBatches;
+    this.#stateView.maxInflightBatches = first.maxInflightBatches;
+    const lifecycle = this.#lifecycle;
+    this.#probe =
+      candidate === undefined
+        ? undefined
+        : new LayoutProbe<BatchTarget>(
+            {
+              makeLane: (target, spec, startBatchSize) => this.#makeLane(target, spec, startBatchSize),
+              activate: (lane) => this.#activate(lane),
+              retire: (lane) => this.#retire(lane),
+              get closing() {
+                return !lifecycle.open;
+              },
+            },
+            first,
+            candidate,
+            o.maxLatencyMs,
+          );
     this.#assembler = merging ? new Assembler(this.#layout, this.maxBatchSize, this.maxInflightBatches + 1) : undefined;
     this.#counters = new BatchCounters(this.maxBatchSize);
     this.#queue = new BatchQueue(o.priorityLevels, () => this.#queueEmptied());
@@ -214,6 +233,58 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
       () => this.#maybeFinish(),
     );
     this.#delay = new Alarm(() => this.#pump());
+  }
+
+  /** The session or pool batches run on now (with `sessionLayout: 'auto'`, the layout in use). */
+  get target(): BatchTarget {
+    return this.#lane.target;
+  }
+
+  /** A lane for `target`: its schedule starts at the target's parallelism hint (and at `startBatchSize` rows, when given). */
+  #makeLane(target: BatchTarget, spec: SessionLayoutSpec, startBatchSize?: number): Lane<BatchTarget> {
+    const o = this.#o;
+    const hint = target.parallelism;
+    const parallelism = typeof hint === 'number' && Number.isInteger(hint) && hint >= 1 ? Math.min(hint, 1024) : 1;
+    // The adaptive schedule may go above the hint (batches queued in the runtime overlap the JS
+    // thread's merge and split work with native compute), within a bound.
+    const maxInflightBatches = o.maxInflightBatches ?? (o.schedule === 'adaptive' ? Math.min(1024, 2 * parallelism + 2) : parallelism);
+    const schedule = resolveSchedule(o.schedule, {
+      maxBatchSize: Math.min(this.maxBatchSize, spec.maxBatchSize ?? Infinity),
+      maxQueueDelayMs: o.maxQueueDelayMs,
+      preferredBatchSizes: o.preferredBatchSizes,
+      maxInflightBatches,
+      targetParallelism: parallelism,
+      maxLatencyMs: o.maxLatencyMs,
+      ...(startBatchSize !== undefined ? { startBatchSize } : {}),
+    });
+    const lane: Lane<BatchTarget> = { spec, target, schedule, maxInflightBatches, inflight: 0, retired: false, releasing: undefined };
+    this.#lanes.push(lane);
+    return lane;
+  }
+
+  /** New batches run on `lane` (the layout probe switched). */
+  #activate(lane: Lane<BatchTarget>): void {
+    this.#lane = lane;
+    this.#stateView.maxInflightBatches = Math.min(lane.maxInflightBatches, this.maxInflightBatches);
+    lane.schedule.resumed?.();
+    if (this.#queue.entries > 0) this.#schedulePump();
+  }
+
+  /** `lane` is no longer used: released once its batches in flight are done. */
+  #retire(lane: Lane<BatchTarget>): void {
+    lane.retired = true;
+    if (lane.inflight === 0) this.#releaseLane(lane);
+  }
+
+  /** Releases `lane`'s target once (not the batcher's first target unless it owns it: the layout probe's are always its own). */
+  #releaseLane(lane: Lane<BatchTarget>): Promise<void> {
+    if (lane === this.#lanes[0] && !this.#o.ownsTarget) return Promise.resolve();
+    if (lane.releasing === undefined) {
+      lane.releasing = Promise.resolve().then(() => lane.target.release());
+      // A release that fails while the batcher serves on is reported by close(), not as an unhandled rejection.
+      lane.releasing.catch(() => {});
+    }
+    return lane.releasing;
   }
 
   /**
@@ -228,21 +299,33 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
   ): Promise<Batcher> {
     if (options === null || typeof options !== 'object')
       throw invalid('ERR_INVALID_ARGUMENT', 'Batcher options', 'an object', describe(options));
-    const { sessionOptions, poolSize, ...rest } = options;
+    const { sessionOptions, poolSize, sessionLayout, ...rest } = options;
     if (model !== null && typeof model === 'object' && typeof (model as BatchTarget).run === 'function') {
-      if (sessionOptions !== undefined || poolSize !== undefined) {
+      if (sessionOptions !== undefined || poolSize !== undefined || sessionLayout !== undefined) {
         throw invalid(
           'ERR_INVALID_ARGUMENT',
           'Batcher.create options',
-          'no sessionOptions or poolSize when wrapping an existing session or pool',
+          'no sessionOptions, poolSize or sessionLayout when wrapping an existing session or pool',
           'them',
         );
       }
       return new Batcher(model as BatchTarget, rest);
     }
-    resolveBatcherOptions(rest); // fail before loading the model
+    const resolved = resolveBatcherOptions(rest); // fail before loading the model
     if (poolSize !== undefined) integer(poolSize, 'Batcher option poolSize', 1, 1024);
     const source = model as string | Uint8Array | ArrayBuffer | ArrayBufferView;
+    const cores = availableParallelism();
+    const mode = resolveSessionLayout({ sessionLayout, poolSize, sessionOptions, schedule: resolved.schedule, cores });
+    if (mode === 'auto') {
+      const { first, candidate } = await createAutoLayout(source, sessionOptions, cores, rest.maxBatchSize);
+      try {
+        const maxBatchSize = Math.max(candidate.first.maxBatchSize!, candidate.candidate.maxBatchSize!);
+        return new Batcher(first, { ...rest, maxBatchSize, ownsTarget: true, [LAYOUT_CANDIDATE]: candidate } as BatcherOptions);
+      } catch (e) {
+        await first.release();
+        throw e;
+      }
+    }
     const pooled = poolSize !== undefined && poolSize > 1;
     const target = pooled
       ? await SessionPool.create(source, { size: poolSize, ...(sessionOptions ? { sessionOptions } : {}) })
@@ -399,9 +482,10 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
         maxQueueSize: this.#o.maxQueueSize,
         maxInflightBatches: this.maxInflightBatches,
         batchAxis: this.batchAxis,
-        schedule: this.#schedule.name,
+        schedule: this.#lane.schedule.name,
       },
-      schedule: this.#schedule.report(),
+      schedule: this.#lane.schedule.report(),
+      ...(this.#probe ? { sessionLayout: this.#probe.report() } : {}),
     };
   }
 
@@ -491,10 +575,11 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
   #pump(): void {
     const queue = this.#queue;
     if (queue.entries > 0) {
-      const schedule = this.#schedule;
+      const lane = this.#lane;
+      const schedule = lane.schedule;
       const now = performance.now();
       const allowed = schedule.inflightLimit(this.#state(now));
-      const slots = allowed >= 1 ? Math.min(Math.floor(allowed), this.maxInflightBatches) : 1;
+      const slots = allowed >= 1 ? Math.min(Math.floor(allowed), lane.maxInflightBatches, this.maxInflightBatches) : 1;
       while (this.#inflight < slots && queue.entries > 0) {
         const state = this.#state(now);
         const next = queue.pick((g) => schedule.batchSize(g, state));
@@ -525,8 +610,10 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
       totalWait += waited;
       if (waited > maxWait) maxWait = waited;
     }
-    const batch: RunningBatch = { entries, rows, padTo, started: now, maxWait, totalWait, behind: this.#inflight, held: [] };
+    const lane = this.#lane;
+    const batch: RunningBatch = { lane, entries, rows, padTo, started: now, maxWait, totalWait, behind: this.#inflight, held: [] };
     this.#inflight++;
+    lane.inflight++;
     this.#inflightRequests += entries.length;
     this.#inflightRows += rows;
     this.#counters.batches++;
@@ -535,7 +622,7 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     try {
       const feeds = this.#assembler ? this.#assembler.merge(entries, padTo, batch.held) : entries[0]!.feeds!;
       batch.started = performance.now();
-      result = this.target.run(feeds, this.#runOptions);
+      result = lane.target.run(feeds, this.#runOptions);
     } catch (e) {
       result = Promise.reject(e);
     }
@@ -555,6 +642,8 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     this.#inflightRequests -= batch.entries.length;
     this.#inflightRows -= batch.rows;
     if (batch.held.length > 0) this.#assembler!.release(batch.held);
+    const lane = batch.lane;
+    if (--lane.inflight === 0 && lane.retired) void this.#releaseLane(lane);
     return computeMs;
   }
 
@@ -620,8 +709,10 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
 
   /** Reports the finished batch (schedule, 'batch' event) and schedules what comes next. */
   #afterBatch(batch: RunningBatch, computeMs: number, error: OrtexError | undefined): void {
-    const schedule = this.#schedule;
-    if (schedule.completed) {
+    // A batch of a layout no longer in use teaches the current one's schedule nothing.
+    const lane = batch.lane;
+    const schedule = lane.schedule;
+    if (lane === this.#lane && (schedule.completed || this.#probe)) {
       const sample = {
         rows: batch.rows,
         requests: batch.entries.length,
@@ -631,7 +722,9 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
         startedBehind: batch.behind,
         failed: error !== undefined,
       };
-      schedule.completed(sample, this.#state(performance.now()));
+      const state = this.#state(performance.now());
+      schedule.completed?.(sample, state);
+      this.#probe?.completed(sample, state);
     }
     if (this.listenerCount('batch') > 0) {
       const event: BatchEvent = {
@@ -658,6 +751,14 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     return closed;
   }
 
+  /** Releases the target if owned, and every layout the probe made (one being created too, once it is). */
+  async #releaseAll(): Promise<void> {
+    await this.#probe?.close();
+    const results = await Promise.allSettled(this.#lanes.map((lane) => this.#releaseLane(lane)));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
   #maybeFinish(): void {
     this.#lifecycle.maybeFinish(
       this.#inflight === 0 && this.#queue.entries === 0,
@@ -667,7 +768,7 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
         if (this.#immediate) clearImmediate(this.#immediate);
         this.#immediate = undefined;
         this.#queue.clear();
-        return this.#o.ownsTarget ? Promise.resolve().then(() => this.target.release()) : Promise.resolve();
+        return this.#releaseAll();
       },
       () => {
         if (this.listenerCount('close') > 0) emitSafely(this, 'Batcher', 'close');

@@ -15,7 +15,7 @@ export type BatchSessionRunOptions = Pick<
 /** Options of a {@link Batcher}. Every field is optional. */
 export interface BatcherOptions {
   /**
-   * Most rows (samples along the batch axis) in one batch, 1 to 1,048,576. Default 32. A request of
+   * Most rows (samples along the batch axis) in one batch, 1 to 1,048,576. Default 32 (with `Batcher.create`'s automatic session layout: 32 on the first layout, `32 × cores` on the candidate, whose runs use every core). A request of
    * k rows counts k; a request larger than this is split or rejected (`oversize`).
    */
   maxBatchSize?: number;
@@ -103,6 +103,19 @@ export interface BatcherCreateOptions extends BatcherOptions {
   sessionOptions?: SessionOptions;
   /** Sessions to create: 1 (default) makes one InferenceSession, more make a SessionPool. */
   poolSize?: number;
+  /**
+   * Who chooses how the sessions use the cores. `'auto'` (the default when nothing below pins it):
+   * the batcher starts on one session with `intraOpNumThreads: 1` (each core computes a batch of
+   * its own, several in flight) and, once its schedule has settled under saturating load,
+   * creates a second session whose runs use every core, measures the two against each other in
+   * alternating windows and keeps the faster (the other is released; no request is lost).
+   * `stats().sessionLayout` reports the choice. Memory: the model is loaded twice while the
+   * probe runs, and model bytes (not a path) are copied and kept until it decides. `'given'`: the
+   * session is made as `sessionOptions` say (ORT's default threads when they say nothing), and
+   * kept. Default `'given'` with `poolSize`, `sessionOptions.intraOpNumThreads`, the fixed
+   * schedule, a non-CPU execution provider, or a single core; `'auto'` with any of them is refused.
+   */
+  sessionLayout?: 'auto' | 'given';
 }
 
 /** Per-request options of `Batcher.run()`. */
@@ -143,6 +156,8 @@ export interface ResolvedBatcherOptions {
   schedule: string;
 }
 
+/** maxBatchSize when not given. */
+export const DEFAULT_MAX_BATCH_SIZE = 32;
 /** Most rows in one batch: merge buffers and batch-size histograms are sized from it. */
 export const MAX_BATCH_SIZE = 2 ** 20;
 /** Longest `maxQueueDelayMs`: a lone request must run within it (longer is a unit mistake, µs for ms). */
@@ -171,7 +186,8 @@ export function resolveBatcherOptions(options: BatcherOptions | undefined, extra
   const o = options === undefined ? {} : object(options, 'Batcher options');
   knownKeys(o, 'Batcher options', [...KEYS, ...extraKeys]);
   const opt = (k: string) => `Batcher option ${k}`;
-  const maxBatchSize = o.maxBatchSize === undefined ? 32 : integer(o.maxBatchSize, opt('maxBatchSize'), 1, MAX_BATCH_SIZE);
+  const maxBatchSize =
+    o.maxBatchSize === undefined ? DEFAULT_MAX_BATCH_SIZE : integer(o.maxBatchSize, opt('maxBatchSize'), 1, MAX_BATCH_SIZE);
   let preferred: number[] = [];
   if (o.preferredBatchSizes !== undefined) {
     if (!Array.isArray(o.preferredBatchSizes))

@@ -126,6 +126,12 @@ export interface BatchSchedule {
   wakeAt(group: QueueGroup, state: ScheduleState): number;
   /** A batch finished (completed or failed). `state` is the batcher's after it. */
   completed?(sample: BatchSample, state: ScheduleState): void;
+  /**
+   * Its target runs batches again after a pause (the Batcher's session layout probe ran them on
+   * another layout meanwhile, and reported none of those to this schedule): a measurement in
+   * progress spans the pause and should start over.
+   */
+  resumed?(): void;
   /** What it chose (stats().schedule). */
   report(): ScheduleReport;
 }
@@ -142,6 +148,8 @@ export interface ScheduleOptions {
   readonly targetParallelism: number;
   /** Latency target in ms (adaptive), Infinity for none. */
   readonly maxLatencyMs: number;
+  /** adaptive: the batch-size cap it starts at (default maxBatchSize; the layout probe starts a candidate from what the first layout learned). */
+  readonly startBatchSize?: number;
 }
 
 export type ScheduleFactory = (options: ScheduleOptions) => BatchSchedule;

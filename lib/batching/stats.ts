@@ -2,6 +2,7 @@
 import { Histogram, type HistogramSnapshot } from '../base/histogram.js';
 import type { OrtexError, OrtexErrorCode } from '../base/errors.js';
 import type { ScheduleReport } from './schedule.js';
+import type { SessionLayoutReport } from './session-layout-probe.js';
 
 /**
  * A point-in-time view of a {@link Batcher}. The counters add up at every moment:
@@ -46,6 +47,8 @@ export interface BatcherStats {
    * adaptive schedule, what it is doing and the measurements behind its choice.
    */
   schedule: ScheduleReport;
+  /** With `sessionLayout: 'auto'` (Batcher.create's default): the layouts compared and the one chosen. */
+  sessionLayout?: SessionLayoutReport;
 }
 
 /** Payload of the `'batch'` event, emitted when a batch completes (or fails). */

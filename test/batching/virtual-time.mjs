@@ -109,9 +109,12 @@ export const row = (v = 0) => ({ x: new Tensor('float32', Float32Array.of(v, v),
 
 /**
  * `callers` callers, each sending one-row requests back to back, for `ms` of virtual time.
- * Resolves the requests answered (each checked: y = x + 1) and any errors by code.
+ * Resolves the requests answered (each checked: y = x + 1) and any errors by code. The callers'
+ * last requests are finished by running every timer, or with `tick: true` by advancing the clock
+ * in steps until they are (a long timer, such as the layout probe's time limit, then stays
+ * pending instead of firing early).
  */
-export async function closedLoop(clock, batcher, callers, duration, { thinkMs = 0 } = {}) {
+export async function closedLoop(clock, batcher, callers, duration, { thinkMs = 0, tick = false } = {}) {
   let stop = false;
   let answered = 0;
   const errors = {};
@@ -128,10 +131,14 @@ export async function closedLoop(clock, batcher, callers, duration, { thinkMs = 
       if (thinkMs > 0) await new Promise((r) => setTimeout(r, thinkMs));
     }
   };
-  const all = Promise.all(Array.from({ length: callers }, (_, i) => caller(i)));
+  let finished = false;
+  const all = Promise.all(Array.from({ length: callers }, (_, i) => caller(i))).finally(() => {
+    finished = true;
+  });
   await clock.tickAsync(duration);
   stop = true;
-  await clock.runAllAsync();
+  if (tick) while (!finished) await clock.tickAsync(1);
+  else await clock.runAllAsync();
   await all;
   return { answered, errors, perSecond: (answered * 1000) / duration };
 }

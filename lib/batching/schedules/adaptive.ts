@@ -17,7 +17,8 @@
  * alternating with the current choice (A B A B …), each of its windows against the mean of the
  * current choice's windows just before and just after it, so a load or a machine that drifts
  * during the test does not decide; it is adopted when it answers more rows per second by a
- * margin in at least two pairs (two of two, or two of three; or as many, with lower latency),
+ * margin in at least two pairs (two of two, or two of three; or as many, with lower latency;
+ * schedules/compare.ts),
  * dropped as soon as it is clearly worse, and judged after at most three pairs. When no
  * neighbour is better it settles; it searches again when the load changes (rows in the system
  * by 1.5×, or throughput at that load by a third) and after 30 windows (doubling each time
@@ -49,13 +50,10 @@ import type {
   ScheduleReport,
   ScheduleState,
 } from '../schedule.js';
+import { PairedComparison } from './compare.js';
 import { CostModel } from './cost-model.js';
 import { INVALID, MeasurementWindow } from './measure.js';
 
-/** A neighbour must beat the current choice by this share of throughput (or latency at equal throughput). */
-const MARGIN = 0.04;
-/** Most A/B pairs measured for one neighbour. */
-const MAX_PAIRS = 3;
 /** A window lasts at least this long, and at least 3 rounds of one completion per slot. */
 const WINDOW_MS = 100;
 const WINDOW_ROUNDS = 3;
@@ -103,14 +101,8 @@ interface Probe {
   before: ScheduleMeasurement;
   /** The neighbour's latest window. */
   window: ScheduleMeasurement | undefined;
-  /** Pairs measured, those the neighbour won on throughput, and the sums of log(neighbour ÷ current) of throughput and latency. */
-  pairs: number;
-  wins: number;
-  rate: number;
-  latency: number;
-  /** The current choice's and the neighbour's windows meeting the latency target. */
-  currentMeets: number;
-  neighbourMeets: number;
+  /** The pairs measured so far. */
+  evidence: PairedComparison;
 }
 
 export function adaptiveSchedule(options: ScheduleOptions): BatchSchedule {
@@ -155,7 +147,7 @@ class AdaptiveSchedule implements BatchSchedule {
     this.#minSlots = Math.max(1, Math.min(o.targetParallelism, o.maxInflightBatches));
     this.#parallelism = Math.max(1, o.targetParallelism);
     this.#slots = this.#minSlots;
-    this.#cap = o.maxBatchSize;
+    this.#cap = Math.max(1, Math.min(o.maxBatchSize, o.startBatchSize ?? o.maxBatchSize));
     this.#restart(0);
   }
 
@@ -202,6 +194,10 @@ class AdaptiveSchedule implements BatchSchedule {
       return;
     }
     this.#windowClosed(m, state.inflightBatches);
+  }
+
+  resumed(): void {
+    this.#restart(0);
   }
 
   report(): ScheduleReport {
@@ -301,38 +297,8 @@ class AdaptiveSchedule implements BatchSchedule {
    */
   #judge(p: Probe, after: ScheduleMeasurement): number {
     const b = p.window!;
-    const a1 = p.before;
-    p.pairs++;
-    const r = Math.log(b.rowsPerSecond / ((a1.rowsPerSecond + after.rowsPerSecond) / 2));
-    if (r > 0) p.wins++;
-    p.rate += r;
-    p.latency += Math.log(b.latencyMs / ((a1.latencyMs + after.latencyMs) / 2));
-    const target = this.#target;
-    if (target !== Infinity) {
-      if (b.latencyMs <= target) p.neighbourMeets++;
-      if (a1.latencyMs <= target && after.latencyMs <= target) p.currentMeets++;
-    }
-    const n = p.pairs;
-    const rate = p.rate / n;
-    const latency = p.latency / n;
-    const up = Math.log(1 + MARGIN);
-    const last = n >= MAX_PAIRS;
-    if (target !== Infinity) {
-      // A choice that meets the target beats one that does not, whatever their throughput.
-      const neighbourMeets = p.neighbourMeets === n;
-      const currentMeets = p.currentMeets === n;
-      if (neighbourMeets !== currentMeets && (n >= 2 || last)) return neighbourMeets ? 1 : -1;
-      if (!neighbourMeets && !currentMeets) return latency < -up ? (n >= 2 ? 1 : 0) : last || latency > up ? -1 : 0;
-    }
-    if (rate < -up) return -1; // clearly worse: stop paying for it
     // Long batches make long windows: a pair that shows no win is the last.
-    if (n === 1 && rate <= up && latency >= -2 * up && this.#cost.predict(b.meanBatchRows) > LONG_BATCH_MS) return -1;
-    // Better: in two pairs out of two, or two out of three (one lucky window is not enough).
-    if (rate > up && n >= 2 && p.wins >= Math.min(n, MAX_PAIRS - 1)) return 1;
-    if (rate > up && !last) return 0;
-    // As fast: lower latency decides, else another pair until the last.
-    if (last || (n >= 2 && Math.abs(rate) < up / 2)) return latency < -2 * up ? 1 : -1;
-    return 0;
+    return p.evidence.add(p.before, b, after, this.#cost.predict(b.meanBatchRows) > LONG_BATCH_MS);
   }
 
   #adopt(inflight: number): void {
@@ -372,12 +338,7 @@ class AdaptiveSchedule implements BatchSchedule {
         cap: to[1],
         before: a,
         window: undefined,
-        pairs: 0,
-        wins: 0,
-        rate: 0,
-        latency: 0,
-        currentMeets: 0,
-        neighbourMeets: 0,
+        evidence: new PairedComparison(this.#target),
       };
       this.#probes++;
       this.#set(to[0], to[1]);
