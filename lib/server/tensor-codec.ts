@@ -34,12 +34,19 @@ export function checkShape(shape: unknown, meta: Extract<ValueMetadata, { isTens
   }
   const dims = shape as number[];
   const model = meta.shape;
-  const expected = `shape [${model.map((d) => (typeof d === 'number' ? d : -1)).join(',')}]`;
-  if (dims.length !== model.length) throw invalid('ERR_INVALID_INPUT', what, expected, `shape [${dims.join(',')}]`);
-  for (let i = 0; i < dims.length; i++) {
+  let ok = dims.length === model.length;
+  for (let i = 0; ok && i < dims.length; i++) {
     const m = model[i];
-    if (typeof m === 'number' && m !== dims[i]) throw invalid('ERR_INVALID_INPUT', what, expected, `shape [${dims.join(',')}]`);
+    if (typeof m === 'number' && m !== dims[i]) ok = false;
   }
+  // The message is built only for a refusal (it cost ~0.1 µs on every request).
+  if (!ok)
+    throw invalid(
+      'ERR_INVALID_INPUT',
+      what,
+      `shape [${model.map((d) => (typeof d === 'number' ? d : -1)).join(',')}]`,
+      `shape [${dims.join(',')}]`,
+    );
   return dims;
 }
 

@@ -111,7 +111,11 @@ test(`a slow candidate (≥ ${SLOW_MS} ms a run) adds nothing of its time, and a
   // candidate's runs still take CPU from the serving version: on a saturated machine that shows
   // in the tail, which is what sampleRate bounds; bench/serve/shadow.mjs measures it.)
   assert.ok(p(on, 50) < SLOW_MS / 4, `client p50 ${p(on, 50)} ms stays far below the candidate's ${SLOW_MS} ms`);
-  const st = await rolloutState(server.url);
+  // The clients may all be answered before the first copy's run (≥ SLOW_MS) ends: wait for one.
+  const st = await waitFor(async () => {
+    const s = await rolloutState(server.url);
+    return s.shadow.compared + s.shadow.failed > 0 && s;
+  });
   assert.ok(st.shadow.dropped > N / 2, `most copies dropped (${st.shadow.dropped}) rather than queued`);
   assert.ok(st.shadow.p99_ms >= SLOW_MS * 0.5, `the shadow latency shows the candidate's slowness (${st.shadow.p99_ms} ms)`);
   const metrics = (await get(`${server.url}/metrics`)).body;

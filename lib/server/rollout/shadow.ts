@@ -97,7 +97,7 @@ export class ShadowTraffic {
     const started = performance.now();
     let outcome = 'success';
     candidate
-      .run(job.feeds, candidate.runOptions)
+      .run(job.feeds)
       .then(
         (out) => {
           const output = candidate.config.predict?.output ?? candidate.outputNames[0]!;

@@ -6,9 +6,9 @@
  * like /predict's (see predict.ts); a prediction is the row's label, or its output values.
  * Errors are `{"error": "..."}`.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { OrtexError } from '../../base/errors.js';
-import { findModel, infer, type InferenceHost } from '../infer.js';
+import { findModel, inferThen, type InferenceHost } from '../infer.js';
 import { decodeInstances, encodePredict, type FeatureMapper } from '../predict.js';
 import { sendJson } from './reply.js';
 
@@ -41,10 +41,10 @@ export function registerKServeV1Routes(app: FastifyInstance, host: InferenceHost
   app.post(
     '/v1/models/:model(^[^:/]+)::predict',
     { schema: { body: V1_PREDICT_SCHEMA } },
-    async (req: FastifyRequest<{ Params: { model: string }; Body: unknown }>, reply) => {
+    (req: FastifyRequest<{ Params: { model: string }; Body: unknown }>, reply: FastifyReply): void => {
       const body = req.body as { instances?: unknown[]; inputs?: unknown[] }; // V1_PREDICT_SCHEMA checked the shape
       const instances = (body.instances ?? body.inputs)!;
-      const answer = await infer(
+      inferThen(
         host,
         {
           requestId: String(req.id),
@@ -57,8 +57,11 @@ export function registerKServeV1Routes(app: FastifyInstance, host: InferenceHost
         },
         (v) => decodeInstances(instances, v, mappers.get(v.model)),
         (v, out) => ({ predictions: encodePredict(out, v).prediction }),
+        (error, answer) => {
+          if (error) return void reply.send(error);
+          sendJson(reply, 200, answer);
+        },
       );
-      return sendJson(reply, 200, answer);
     },
   );
 }

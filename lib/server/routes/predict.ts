@@ -1,7 +1,7 @@
 /** `POST /predict` and `POST /v1/models/{name}/predict`: the seed's JSON service. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OrtexError } from '../../base/errors.js';
-import { infer, type InferenceHost } from '../infer.js';
+import { inferThen, type InferenceHost } from '../infer.js';
 import { decodePredict, encodePredict, type FeatureMapper } from '../predict.js';
 import { sendJson } from './reply.js';
 
@@ -21,7 +21,9 @@ export function registerPredictRoutes(
   host: InferenceHost,
   options: { defaultModel: () => string | undefined; mappers: Map<string, FeatureMapper> },
 ): void {
-  const handler = async (req: FastifyRequest<{ Params: { model?: string }; Body: unknown }>, reply: import('fastify').FastifyReply) => {
+  // Not async: the answer is sent from inferThen's callback (no promise per request); what the
+  // handler throws, or the callback's error, goes to the scope's error handler.
+  const handler = (req: FastifyRequest<{ Params: { model?: string }; Body: unknown }>, reply: FastifyReply): void => {
     const model = req.params.model ?? options.defaultModel();
     if (model === undefined) {
       const names = host.repository
@@ -34,7 +36,7 @@ export function registerPredictRoutes(
       );
     }
     const features = (req.body as { features: unknown }).features; // PREDICT_REQUEST_SCHEMA checked the shape
-    const result = await infer(
+    inferThen(
       host,
       {
         requestId: String(req.id),
@@ -47,9 +49,12 @@ export function registerPredictRoutes(
       },
       (v) => decodePredict(features, v, options.mappers.get(v.model)),
       (v, out) => encodePredict(out, v),
+      (error, result) => {
+        if (error) return void reply.send(error);
+        result!.status = 'success';
+        sendJson(reply, 200, result);
+      },
     );
-    result.status = 'success';
-    return sendJson(reply, 200, result);
   };
   const routeOptions = { schema: { body: PREDICT_REQUEST_SCHEMA }, config: { protocol: 'predict' } };
   app.post('/predict', routeOptions, handler);

@@ -7,7 +7,7 @@ import { OrtexError } from '../../base/errors.js';
 import { BodyBuffers } from '../body-buffers.js';
 import { readAlignedBody } from '../body-reader.js';
 import { datatypeOfTensorType, oipName } from '../datatypes.js';
-import { findModel, infer, type InferenceHost } from '../infer.js';
+import { findModel, inferThen, type InferenceHost } from '../infer.js';
 import type { ModelVersion } from '../model-version.js';
 import { decodeInputs, encodeResponse, INFER_REQUEST_SCHEMA, requestedOutputs, splitBody, type InferRequest } from '../oip.js';
 import type { ModelEntry } from '../repository.js';
@@ -191,7 +191,8 @@ export function registerV2Routes(
       raw.post(
         `${base}/infer`,
         { schema: { body: INFER_REQUEST_SCHEMA } },
-        async (req: FastifyRequest<{ Params: ModelParams; Body: InferRequest }>, reply: FastifyReply) => {
+        // Not async: answered from inferThen's callback (no promise per request, see infer.ts).
+        (req: FastifyRequest<{ Params: ModelParams; Body: InferRequest }>, reply: FastifyReply): void => {
           const request = req.body;
           const binary = (req as FastifyRequest & { inferBinary: Uint8Array | null }).inferBinary ?? EMPTY;
           const id = request.id ?? String(req.id);
@@ -199,9 +200,9 @@ export function registerV2Routes(
           // Whether the body can be reused once answered: nothing but the run saw its tensors.
           // Observers and monitors may keep them (body-buffers.ts): none when the tensors were
           // decoded (observers' beforeRun), no monitor on the version, and none when the answer
-          // was told (afterRun, checked after infer).
+          // was told (afterRun, checked in the callback).
           let reusable = false;
-          const answer = await infer(
+          inferThen(
             host,
             { ...route(req), body: request, protocol: 'v2', model: req.params.model, version: req.params.version, response: reply.raw },
             (v) => {
@@ -212,16 +213,20 @@ export function registerV2Routes(
               return feeds;
             },
             (v, out) => encodeResponse(v, id, out, wanted),
+            (error, answer) => {
+              if (error) return void reply.send(error);
+              // The answer is a copy (encodeResponse), and the run that read the body has finished.
+              if (reusable && host.observers.length === 0) bodies.give(binary);
+              if (answer!.headerLength !== undefined) {
+                reply.header('inference-header-content-length', String(answer!.headerLength));
+                reply.header('content-type', 'application/octet-stream');
+                answerHeaders(reply).code(200).send(answer!.body);
+                return;
+              }
+              // Text as it is (the serializer keeps Fastify from appending a charset).
+              answerHeaders(reply).code(200).header('content-type', 'application/json').serializer(asIs).send(answer!.body);
+            },
           );
-          // The answer is a copy (encodeResponse), and the run that read the body has finished.
-          if (reusable && host.observers.length === 0) bodies.give(binary);
-          if (answer.headerLength !== undefined) {
-            reply.header('inference-header-content-length', String(answer.headerLength));
-            reply.header('content-type', 'application/octet-stream');
-            return answerHeaders(reply).code(200).send(answer.body);
-          }
-          // Text as it is (the serializer keeps Fastify from appending a charset).
-          return answerHeaders(reply).code(200).header('content-type', 'application/json').serializer(asIs).send(answer.body);
         },
       );
     }
