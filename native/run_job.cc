@@ -175,6 +175,8 @@ void RunTask::Execute() {
   CatchAll(job_->failure, code::kRuntime, [&] { job_->Execute(); });
 }
 
+bool RunTask::MayWaitAwakeAfter() const { return job_->core->singleThreadRuns; }
+
 void RunTask::Settle(Napi::Env env) {
   job_->core->asyncRuns--;
   SettlePromise(env, deferred_, job_->failure, code::kRuntime, [&]() -> Napi::Value { return job_->Results(env); });

@@ -67,6 +67,7 @@ class RunTask : public PoolTask {
   Napi::Promise Promise() { return deferred_.Promise(); }
   void Execute() override;
   void Settle(Napi::Env env) override;
+  bool MayWaitAwakeAfter() const override;
   // Marks the run failed without running it.
   void Fail(Failure failure) { job_->failure = std::move(failure); }
 

@@ -133,13 +133,14 @@ void RunPool::WorkerLoop(unsigned index) {
     uint64_t ran = SteadyNowNs() - start;
     lock.lock();
     executing_--;
+    bool mayWaitAwake = task->MayWaitAwakeAfter();
     done_.push_back(std::move(task));
     // One wake-up of the JS thread settles everything done by then.
     bool signal = done_.size() == 1;
     // The pool is idle now: a lone caller's next run comes as soon as it has this result. Wait
     // for it awake, briefly, rather than asleep (issue 11: single callers at parity).
     uint64_t spin = 0;
-    if (queue_.empty() && executing_ == 0 && !stopping_ && index < limit_) {
+    if (mayWaitAwake && queue_.empty() && executing_ == 0 && !stopping_ && index < limit_) {
       spin = std::min(spinMaxNs_, ran / kSpinAfterRunFraction);
       if (spin) spinningHint_.store(++spinning_, std::memory_order_relaxed);
     }

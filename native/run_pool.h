@@ -27,6 +27,10 @@ class PoolTask {
   virtual ~PoolTask() = default;
   virtual void Execute() = 0;
   virtual void Settle(Napi::Env env) = 0;
+  // Whether the worker may wait awake for the next run once this one leaves the pool idle: not
+  // after a run whose own intra-op threads took every core (ORT's pool spins after it already,
+  // and a spinning worker besides would take the core the JS thread needs for the next batch).
+  virtual bool MayWaitAwakeAfter() const { return true; }
 };
 
 class RunPool {

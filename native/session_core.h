@@ -62,6 +62,9 @@ struct SessionCore {
   std::mutex copyMutex;
   std::map<int, OrtSession*> copySessions;  // Identity graphs per element type, for download()
   double inlineThresholdNs = kDefaultInlineThresholdUs * 1e3;
+  // intraOpNumThreads is 1: a run computes on its calling thread alone (ORT's default, 0, and
+  // any larger count give ORT an intra-op pool of its own, whose threads spin after each run).
+  bool singleThreadRuns = false;
   size_t copyOutputsBelowBytes = 0;  // outputs smaller than this are copied, larger ones zero-copy
 
   void RecordRun(double ns);

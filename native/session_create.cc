@@ -213,6 +213,7 @@ class CreateOperation : public PromiseOperation {
     for (auto& f : failures) failures_.push_back(f);
     core_->providerFailures = failures_;
     core_->inlineThresholdNs = inlineThresholdNs_;
+    core_->singleThreadRuns = config_.intraOpThreads == 1;
     core_->copyOutputsBelowBytes = copyOutputsBelowBytes_;
     core_->model = ReadModelInfo(core_->session);
     core_->header = std::move(header);

@@ -2,7 +2,8 @@
 // to 1/8 of the run it finished and 300 µs (issue 11: a lone caller's next run arrives ~100-200 µs
 // later, and a sleeping worker takes 10-50 µs to wake). Hazards: a run queued as the wait ends is
 // never left without a worker (no lost wake-up), concurrent runs still spread over the threads,
-// and a worker never keeps spinning once the caller stops (bounded CPU when idle).
+// a worker never keeps spinning once the caller stops (bounded CPU when idle), and none waits
+// after runs whose own intra-op threads take the cores (ORT's pool spins after those already).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InferenceSession, Tensor, stats } from '../../dist/index.js';
@@ -46,6 +47,20 @@ test('a lone caller: its next run is found by the worker waiting awake, results 
     assert.ok(d.hits + d.misses <= 40, `more waits (${d.hits + d.misses}) than runs`);
   } finally {
     await s.release();
+  }
+});
+
+test('no wait after runs of a session with an intra-op pool of its own (ORT spins there already)', async () => {
+  for (const intraOpNumThreads of [2, undefined]) {
+    const s = await InferenceSession.create(model('mlp_256_512_512_10.onnx'), intraOpNumThreads ? { intraOpNumThreads } : {});
+    try {
+      const a = stats();
+      for (let i = 0; i < 10; i++) await s.run({ x }, ASYNC);
+      const d = delta(a, stats());
+      assert.is(d.hits + d.misses, 0, `intraOpNumThreads ${intraOpNumThreads}: ${d.hits} hits, ${d.misses} misses`);
+    } finally {
+      await s.release();
+    }
   }
 });
 
