@@ -233,4 +233,22 @@ test('stats().sessionLayout only with a candidate; a plain Batcher reports none'
   await b.close();
 });
 
+test('expensive batches (80 ms + 40 ms a row, PP-OCR det-like) keep the first layout without creating a candidate', async () => {
+  const first = tracked(new CostTarget({ cost: linear(80, 40), parallel: 2 }));
+  let creates = 0;
+  const b = probing(first, async () => {
+    creates++;
+    return tracked(new CostTarget({ cost: linear(80, 40), parallel: 1 }));
+  });
+  const { errors } = await untilDecided(b, 8);
+  const l = b.stats().sessionLayout;
+  assert.equal(errors, {});
+  assert.is(l.phase, 'decided');
+  assert.equal(l.current, FIRST);
+  assert.is(creates, 0, 'no candidate session was created');
+  assert.match(l.reason, /batches compute \d+ ms each/);
+  assert.is(b.target, first);
+  await b.close();
+});
+
 test.run();

@@ -62,7 +62,7 @@ const WINDOW_ROUNDS = 3;
  * setup: well under 1 ms) to under 2 %: while warming up, the cap comes down to the rows that fit
  * in it, and the search starts there (LARGER finds models whose rows get cheaper in larger batches).
  */
-const LONG_BATCH_MS = 50;
+export const LONG_BATCH_MS = 50;
 /** At most this many changes of the cap while warming up (a first guess, then the fitted line's correction). */
 const MAX_START_ADJUSTMENTS = 2;
 /**
