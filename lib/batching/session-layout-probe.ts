@@ -126,7 +126,7 @@ export interface SessionLayoutReport {
     readonly rowsPerSecond?: number;
     readonly windows: number;
   }[];
-  /** Pairs of windows compared, and those the candidate won. */
+  /** Pairs of windows compared in the latest comparison, and those the candidate won. */
   readonly pairs: number;
   readonly wins: number;
   /** When it decided: ms after the batcher was made, and the time (ms since the epoch). */
@@ -157,8 +157,6 @@ export class LayoutProbe<T extends LayoutTarget> {
   /** Sums of rows per second and windows per layout (first, candidate). */
   readonly #rates = [0, 0];
   readonly #windows = [0, 0];
-  #pairs = 0;
-  #wins = 0;
   /** Mean compute time of a batch in the last window (ms). */
   #lastWindowBatchMs = 0;
   #decidedAfterMs: number | undefined;
@@ -225,12 +223,11 @@ export class LayoutProbe<T extends LayoutTarget> {
       this.#record(0, m);
       const b = this.#candidateWindow;
       if (b !== undefined && this.#before !== undefined) {
-        const verdict = this.#comparison!.add(this.#before, b, m, long);
-        this.#pairs = this.#comparison!.pairs;
-        this.#wins = this.#comparison!.wins;
+        const comparison = this.#comparison!;
+        const verdict = comparison.add(this.#before, b, m, long);
         if (verdict !== 0) {
-          const pct = (100 * (Math.exp(this.#comparison!.rate) - 1)).toFixed(1);
-          const how = `${this.#wins} of ${this.#pairs} pairs won, ${pct} % rows/s`;
+          const pct = (100 * (Math.exp(comparison.rate) - 1)).toFixed(1);
+          const how = `${comparison.wins} of ${comparison.pairs} pairs won, ${pct} % rows/s`;
           if (verdict > 0) this.#decide(this.#second!, `the candidate was faster (${how})`);
           else this.#decide(this.#first, `the candidate was not faster by the margin (${how})`);
           return;
@@ -259,8 +256,8 @@ export class LayoutProbe<T extends LayoutTarget> {
       phase: this.#phase,
       current: this.#active.spec,
       candidates: [spec(0, this.#firstSpec), spec(1, this.#candidateSpec)],
-      pairs: this.#pairs,
-      wins: this.#wins,
+      pairs: this.#comparison?.pairs ?? 0,
+      wins: this.#comparison?.wins ?? 0,
       ...(this.#decidedAfterMs !== undefined ? { decidedAfterMs: this.#decidedAfterMs, decidedAt: this.#decidedAt } : {}),
       ...(this.#reason !== undefined ? { reason: this.#reason } : {}),
     };
