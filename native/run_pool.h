@@ -52,11 +52,11 @@ class RunPool {
   size_t started();
   uint64_t startFailures();
   std::string startError();
-  // Times a worker that had just finished a run found the next one while it waited awake for it
-  // (spin hits), and spin windows that ended without one (spin misses).
   // Any thread: a worker waits awake for the next run right now (it may stop any moment; a run
   // submitted then wakes it or another as usual).
   bool WorkerAwake() const { return spinningHint_.load(std::memory_order_relaxed) != 0; }
+  // Times a worker that had just finished a run found the next one while it waited awake for it
+  // (spin hits), and spin windows that ended without one (spin misses).
   uint64_t spinHits() const { return spinHits_.load(std::memory_order_relaxed); }
   uint64_t spinMisses() const { return spinMisses_.load(std::memory_order_relaxed); }
 
