@@ -338,7 +338,9 @@ class AdaptiveSchedule implements BatchSchedule {
         cap: to[1],
         before: a,
         window: undefined,
-        evidence: new PairedComparison(this.#target),
+        // At the same throughput a smaller batch is better: each request waits less for its batch
+        // to fill and to compute, and it holds less memory.
+        evidence: new PairedComparison(this.#target, move === SMALLER),
       };
       this.#probes++;
       this.#set(to[0], to[1]);

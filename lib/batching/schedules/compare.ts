@@ -6,8 +6,8 @@
  * compares session layouts with it.
  *
  * The verdict: adopt when the candidate answers more rows per second by MARGIN in at least two
- * pairs (two of two, or two of three; or as many rows, with lower latency); reject as soon as it
- * is clearly worse; judged after at most MAX_PAIRS pairs. Under a latency target, a choice that
+ * pairs (two of two, or two of three; or as many rows, with lower latency, or as many rows when the
+ * candidate is cheaper in some other way); reject as soon as it is clearly worse; judged after at most MAX_PAIRS pairs. Under a latency target, a choice that
  * meets it beats one that does not, whatever their throughput. With long windows (each costs
  * seconds at what may be the worse choice), a pair that shows no win is the last.
  */
@@ -30,10 +30,16 @@ export class PairedComparison {
   #currentMeets = 0;
   #candidateMeets = 0;
   readonly #target: number;
+  readonly #tieToCandidate: boolean;
 
-  /** `maxLatencyMs`: the latency target, Infinity for none. */
-  constructor(maxLatencyMs: number) {
+  /**
+   * `maxLatencyMs`: the latency target, Infinity for none. `tieToCandidate`: a candidate as fast
+   * as the current choice (within half the margin, over at least two pairs) is adopted — for a
+   * candidate that is cheaper in some other way (the adaptive schedule's smaller batches).
+   */
+  constructor(maxLatencyMs: number, tieToCandidate = false) {
     this.#target = maxLatencyMs;
+    this.#tieToCandidate = tieToCandidate;
   }
 
   /** Mean log(candidate ÷ current) of throughput over the pairs so far (0 before any). */
@@ -73,8 +79,10 @@ export class PairedComparison {
     // Better: in two pairs out of two, or two out of three (one lucky window is not enough).
     if (rate > up && n >= 2 && this.wins >= Math.min(n, MAX_PAIRS - 1)) return 1;
     if (rate > up && !last) return 0;
-    // As fast: lower latency decides, else another pair until the last.
-    if (last || (n >= 2 && Math.abs(rate) < up / 2)) return latency < -2 * up ? 1 : -1;
+    // As fast: lower latency decides (or the tie goes to the candidate), else another pair until the last.
+    const tie = n >= 2 && Math.abs(rate) < up / 2;
+    if (this.#tieToCandidate && n >= 2 && rate > -up / 2) return 1;
+    if (last || tie) return latency < -2 * up ? 1 : -1;
     return 0;
   }
 }
