@@ -42,6 +42,14 @@ test('ties to the candidate never adopt one slower by more than half the margin,
   assert.is(slower.pairs, MAX_PAIRS);
 });
 
+test('a preferred candidate one pair shows clearly (not far) worse gets a second pair; far worse is dropped at once', () => {
+  const unlucky = decide(new PairedComparison(Infinity, true), [1 - 2 * MARGIN, 1 + MARGIN / 2, 1 + MARGIN / 2]);
+  assert.equal(unlucky, { verdict: 1, pairs: 3 }, 'one bad window does not decide');
+  assert.equal(decide(new PairedComparison(Infinity, true), [1 - 2 * MARGIN, 1 - 2 * MARGIN]), { verdict: -1, pairs: 2 });
+  assert.equal(decide(new PairedComparison(Infinity, true), [1 - 5 * MARGIN]), { verdict: -1, pairs: 1 });
+  assert.equal(decide(new PairedComparison(Infinity), [1 - 2 * MARGIN]), { verdict: -1, pairs: 1 }, 'others: at once');
+});
+
 test('under a latency target, meeting it still decides before any tie', () => {
   const c = new PairedComparison(20, true);
   // The candidate as fast but missing the 20 ms target, the current choice meeting it.

@@ -15,6 +15,8 @@ import type { ScheduleMeasurement } from '../schedule.js';
 
 /** A candidate must beat the current choice by this share of throughput (or latency at equal throughput). */
 export const MARGIN = 0.04;
+/** A preferred candidate whose first pair shows it this many margins worse is dropped at once. */
+const FAR_WORSE = 4;
 /** Most A/B pairs measured for one candidate. */
 export const MAX_PAIRS = 3;
 
@@ -74,7 +76,10 @@ export class PairedComparison {
       if (candidateMeets !== currentMeets && (n >= 2 || last)) return candidateMeets ? 1 : -1;
       if (!candidateMeets && !currentMeets) return latency < -up ? (n >= 2 ? 1 : 0) : last || latency > up ? -1 : 0;
     }
-    if (rate < -up) return -1; // clearly worse: stop paying for it
+    // Clearly worse: stop paying for it. A preferred candidate (ties go to it) gets a second pair
+    // unless the first shows it far worse: one window descheduled on a busy machine would
+    // otherwise keep the current choice until the next search.
+    if (rate < -up && (!this.#tieToCandidate || n >= 2 || rate < -FAR_WORSE * up)) return -1;
     if (n === 1 && long && rate <= up && latency >= -2 * up) return -1;
     // Better: in two pairs out of two, or two out of three (one lucky window is not enough).
     if (rate > up && n >= 2 && this.wins >= Math.min(n, MAX_PAIRS - 1)) return 1;
