@@ -118,7 +118,7 @@ function preparedFeeds(monitor: Monitor, features: unknown, version: ModelVersio
 export function decodePredict(features: unknown, version: ModelVersion, mapper: FeatureMapper | undefined): FeedsType {
   const plan = predictPlan(version);
   const monitor = version.monitor;
-  if (monitor && !(Array.isArray(features) && rowsAsTensor(monitor, plan))) return preparedFeeds(monitor, features, version, plan.what);
+  if (monitor && !(isPositional(features) && rowsAsTensor(monitor, plan))) return preparedFeeds(monitor, features, version, plan.what);
   let rows: unknown[];
   if (!Array.isArray(features)) {
     if (!mapper) {
@@ -136,6 +136,16 @@ export function decodePredict(features: unknown, version: ModelVersion, mapper: 
   const feeds = decodeRows(rows, version, undefined);
   monitor?.validate(feeds as Record<string, Tensor>);
   return feeds;
+}
+
+/**
+ * True for positional features: one row (an array of values) or rows (an array of arrays). An
+ * array of named records (`[{"sepal_length": 5.1, ...}, ...]`) is not, however it is decoded.
+ */
+function isPositional(features: unknown): features is unknown[] {
+  if (!Array.isArray(features)) return false;
+  const first: unknown = features[0];
+  return first === null || typeof first !== 'object' || Array.isArray(first);
 }
 
 const asTensor = new WeakMap<Monitor, boolean>();
