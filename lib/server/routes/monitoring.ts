@@ -14,7 +14,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OrtexError } from '../../base/errors.js';
 import { findModel, type InferenceHost } from '../infer.js';
 import type { ModelVersion } from '../model-version.js';
-import { exportVersionReservoir, reservoirOf } from '../monitoring.js';
+import { exportVersionReservoir, fileNamePart, reservoirOf } from '../monitoring.js';
 import { answerHeaders, sendJson } from './reply.js';
 
 interface ModelParams {
@@ -50,11 +50,14 @@ export function registerMonitoringRoutes(app: FastifyInstance, host: InferenceHo
     app.get(`${base}/reservoir`, async (req: FastifyRequest<{ Params: ModelParams }>, reply) => {
       const v = versionOf(req);
       const csv = reservoirOf(v).reservoirCsv();
-      return answerHeaders(reply)
-        .code(200)
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${v.model}-${v.version}-reservoir.csv"`)
-        .send(csv);
+      return (
+        answerHeaders(reply)
+          .code(200)
+          .header('content-type', 'text/csv; charset=utf-8')
+          // The name as the export's file name: a quoted-string needs no escapes, and a header carries no non-ASCII.
+          .header('content-disposition', `attachment; filename="${fileNamePart(v.model)}-${fileNamePart(v.version)}-reservoir.csv"`)
+          .send(csv)
+      );
     });
     app.post(`${base}/reservoir/export`, async (req: FastifyRequest<{ Params: ModelParams }>, reply) => {
       const v = versionOf(req);
