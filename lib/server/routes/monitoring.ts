@@ -43,7 +43,10 @@ export function registerMonitoringRoutes(app: FastifyInstance, host: InferenceHo
         return sendJson(reply, 200, {
           ...head,
           status: 'not-monitored',
-          message: `model '${v.model}' version ${v.version} has no monitoring: add a monitoring section to its config (docs/serving.md#monitoring)`,
+          message:
+            v.config.monitoring?.enabled === false
+              ? `model '${v.model}' version ${v.version} has monitoring turned off (monitoring.enabled: false in its config)`
+              : `model '${v.model}' version ${v.version} has no monitoring: add a monitoring section to its config (docs/serving.md#monitoring)`,
         });
       return sendJson(reply, 200, { ...head, ...v.monitor.report() });
     });
