@@ -104,10 +104,14 @@ export function predictPlan(version: ModelVersion): PredictPlan {
  */
 function preparedFeeds(monitor: Monitor, features: unknown, version: ModelVersion, what: string): FeedsType {
   const plan = predictPlan(version);
+  // Rows as sent (records or arrays; anything else is one row), checked against the limit before
+  // prepare() reads and converts them.
+  const first: unknown = Array.isArray(features) ? features[0] : undefined;
+  const sent = typeof first === 'object' && first !== null ? (features as unknown[]).length : 1;
+  checkElementCount(sent * monitor.schema.featureNames.length, version.limits.maxElementsPerTensor, what);
   const { feeds, rows } = monitor.prepare(features as FeatureInput);
   if (rows === 0) throw invalid('ERR_INVALID_INPUT', what, 'at least one row', '0 rows');
   if (rows > plan.maxRows) throw invalid('ERR_INVALID_INPUT', what, '1 row (the model takes one at a time)', `${rows} rows`);
-  checkElementCount(rows * monitor.schema.featureNames.length, version.limits.maxElementsPerTensor, what);
   return feeds;
 }
 
