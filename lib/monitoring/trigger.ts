@@ -14,6 +14,8 @@
  */
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, invalid } from '../base/errors.js';
+import { integer, knownKeys, MAX_TIMER_MS, nonEmptyString, nonNegativeMs, object, oneOf, string } from '../base/validate.js';
 
 export interface WebhookOptions {
   url: string;
@@ -176,6 +178,51 @@ export function runCommand(payload: TriggerPayload, options: CommandOptions, sig
   });
 }
 
+const TRIGGER_KEYS = ['holdMs', 'cooldownMs', 'minSamples', 'on', 'webhook', 'command', 'exportReservoir'];
+const WEBHOOK_KEYS = ['url', 'headers', 'timeoutMs', 'retries', 'backoffMs', 'maxBackoffMs'];
+const COMMAND_KEYS = ['argv', 'timeoutMs', 'env', 'cwd'];
+
+/** Every value of `v` a string (HTTP headers, environment variables). */
+function stringMap(v: unknown, what: string): Record<string, string> {
+  const o = object(v, what);
+  for (const [k, x] of Object.entries(o)) string(x, `${what}.${k}`);
+  return o as Record<string, string>;
+}
+
+/**
+ * The webhook checked when the monitor is made, not when drift first fires (a typo in the URL
+ * would otherwise surface hours later as five failed attempts): an http: or https: URL, and
+ * numbers in range.
+ */
+function webhookOptions(v: unknown): WebhookOptions {
+  const o: Record<string, unknown> = typeof v === 'string' ? { url: v } : object(v, 'trigger.webhook');
+  knownKeys(o, 'trigger.webhook', WEBHOOK_KEYS);
+  const url = nonEmptyString(o.url, 'trigger.webhook.url');
+  const protocol = URL.canParse(url) ? new URL(url).protocol : undefined;
+  if (protocol !== 'http:' && protocol !== 'https:')
+    throw invalid('ERR_INVALID_ARGUMENT', 'trigger.webhook.url', 'an http: or https: URL', describe(url));
+  if (o.headers !== undefined) stringMap(o.headers, 'trigger.webhook.headers');
+  if (o.timeoutMs !== undefined) integer(o.timeoutMs, 'trigger.webhook.timeoutMs', 1, MAX_TIMER_MS);
+  if (o.retries !== undefined) integer(o.retries, 'trigger.webhook.retries', 0, 100);
+  if (o.backoffMs !== undefined) nonNegativeMs(o.backoffMs, 'trigger.webhook.backoffMs', MAX_TIMER_MS);
+  if (o.maxBackoffMs !== undefined) nonNegativeMs(o.maxBackoffMs, 'trigger.webhook.maxBackoffMs', MAX_TIMER_MS);
+  return o as unknown as WebhookOptions;
+}
+
+/** The command: argv (a program and its arguments, no shell), and the rest in range. */
+function commandOptions(v: unknown): CommandOptions {
+  const o: Record<string, unknown> = Array.isArray(v) ? { argv: v } : object(v, 'trigger.command');
+  knownKeys(o, 'trigger.command', COMMAND_KEYS);
+  if (!Array.isArray(o.argv) || o.argv.length === 0)
+    throw invalid('ERR_INVALID_ARGUMENT', 'trigger.command argv', 'a non-empty array (the program, then its arguments)', describe(o.argv));
+  nonEmptyString(o.argv[0], 'trigger.command argv[0] (the program)');
+  for (let i = 1; i < o.argv.length; i++) string(o.argv[i], `trigger.command argv[${i}]`);
+  if (o.timeoutMs !== undefined) integer(o.timeoutMs, 'trigger.command.timeoutMs', 1, MAX_TIMER_MS);
+  if (o.env !== undefined) stringMap(o.env, 'trigger.command.env');
+  if (o.cwd !== undefined) nonEmptyString(o.cwd, 'trigger.command.cwd');
+  return o as unknown as CommandOptions;
+}
+
 /** Decides when drift has held long enough and fires; the monitor calls evaluate() after each judgment. */
 export class RetrainTrigger {
   private onset: number | undefined;
@@ -192,11 +239,13 @@ export class RetrainTrigger {
     readonly options: TriggerOptions,
     defaultMinSamples: number,
   ) {
-    this.holdMs = options.holdMs ?? 0;
-    this.cooldownMs = options.cooldownMs ?? 3_600_000;
-    this.minSamples = options.minSamples ?? defaultMinSamples;
-    if (options.webhook) this.webhook = typeof options.webhook === 'string' ? { url: options.webhook } : options.webhook;
-    if (options.command) this.command = Array.isArray(options.command) ? { argv: options.command } : options.command;
+    knownKeys(object(options, 'the trigger'), 'the trigger', TRIGGER_KEYS);
+    this.holdMs = options.holdMs === undefined ? 0 : nonNegativeMs(options.holdMs, 'trigger.holdMs');
+    this.cooldownMs = options.cooldownMs === undefined ? 3_600_000 : nonNegativeMs(options.cooldownMs, 'trigger.cooldownMs');
+    this.minSamples = options.minSamples === undefined ? defaultMinSamples : integer(options.minSamples, 'trigger.minSamples', 1);
+    if (options.on !== undefined) oneOf(options.on, 'trigger.on', ['inputs', 'outputs', 'either']);
+    if (options.webhook !== undefined) this.webhook = webhookOptions(options.webhook);
+    if (options.command !== undefined) this.command = commandOptions(options.command);
   }
 
   /** When drift began (ms), while it holds. */

@@ -187,7 +187,7 @@ const monitoringSchema = {
               properties: {
                 url: path,
                 headers: stringMap,
-                timeoutMs: { type: 'number', exclusiveMinimum: 0 },
+                timeoutMs: positiveInt,
                 retries: { type: 'integer', minimum: 0 },
                 backoffMs: nonNegativeNumber,
                 maxBackoffMs: nonNegativeNumber,
@@ -204,7 +204,7 @@ const monitoringSchema = {
               required: ['argv'],
               properties: {
                 argv: { type: 'array', minItems: 1, items: { type: 'string' } },
-                timeoutMs: { type: 'number', exclusiveMinimum: 0 },
+                timeoutMs: positiveInt,
                 env: stringMap,
                 cwd: path,
               },

@@ -202,10 +202,14 @@ export function observationsSettled(): Promise<void> {
   });
 }
 
+/** A model or version name as part of a file name: ASCII letters, digits, `.`, `_` and `-` only (others become `_`). */
+export function fileNamePart(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
 /** File name for an on-demand export: `<model>-<version>-<time>.csv`. */
 export function exportFileName(model: string, version: string, now = new Date()): string {
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
-  return `${safe(model)}-${safe(version)}-${now.toISOString().replace(/[:.]/g, '-')}.csv`;
+  return `${fileNamePart(model)}-${fileNamePart(version)}-${now.toISOString().replace(/[:.]/g, '-')}.csv`;
 }
 
 /**

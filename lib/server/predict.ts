@@ -104,10 +104,14 @@ export function predictPlan(version: ModelVersion): PredictPlan {
  */
 function preparedFeeds(monitor: Monitor, features: unknown, version: ModelVersion, what: string): FeedsType {
   const plan = predictPlan(version);
+  // Rows as sent (records or arrays; anything else is one row), checked against the limit before
+  // prepare() reads and converts them.
+  const first: unknown = Array.isArray(features) ? features[0] : undefined;
+  const sent = typeof first === 'object' && first !== null ? (features as unknown[]).length : 1;
+  checkElementCount(sent * monitor.schema.featureNames.length, version.limits.maxElementsPerTensor, what);
   const { feeds, rows } = monitor.prepare(features as FeatureInput);
   if (rows === 0) throw invalid('ERR_INVALID_INPUT', what, 'at least one row', '0 rows');
   if (rows > plan.maxRows) throw invalid('ERR_INVALID_INPUT', what, '1 row (the model takes one at a time)', `${rows} rows`);
-  checkElementCount(rows * monitor.schema.featureNames.length, version.limits.maxElementsPerTensor, what);
   return feeds;
 }
 
@@ -118,7 +122,7 @@ function preparedFeeds(monitor: Monitor, features: unknown, version: ModelVersio
 export function decodePredict(features: unknown, version: ModelVersion, mapper: FeatureMapper | undefined): FeedsType {
   const plan = predictPlan(version);
   const monitor = version.monitor;
-  if (monitor && !(Array.isArray(features) && rowsAsTensor(monitor, plan))) return preparedFeeds(monitor, features, version, plan.what);
+  if (monitor && !(isPositional(features) && rowsAsTensor(monitor, plan))) return preparedFeeds(monitor, features, version, plan.what);
   let rows: unknown[];
   if (!Array.isArray(features)) {
     if (!mapper) {
@@ -136,6 +140,16 @@ export function decodePredict(features: unknown, version: ModelVersion, mapper: 
   const feeds = decodeRows(rows, version, undefined);
   monitor?.validate(feeds as Record<string, Tensor>);
   return feeds;
+}
+
+/**
+ * True for positional features: one row (an array of values) or rows (an array of arrays). An
+ * array of named records (`[{"sepal_length": 5.1, ...}, ...]`) is not, however it is decoded.
+ */
+function isPositional(features: unknown): features is unknown[] {
+  if (!Array.isArray(features)) return false;
+  const first: unknown = features[0];
+  return first === null || typeof first !== 'object' || Array.isArray(first);
 }
 
 const asTensor = new WeakMap<Monitor, boolean>();

@@ -21,6 +21,8 @@ import {
 const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
 const { repo } = await irisMonitoringRepository({ window: { subWindows: 5, subWindowRows: 100 }, minSamples: 200 });
 addToRepository(repo, 'plain/1', IRIS);
+addToRepository(repo, 'off/1', IRIS);
+addToRepository(repo, 'off/config.yaml', JSON.stringify({ monitoring: { enabled: false } }));
 const server = await startServer({ models: repo, config: { watch: false } });
 const url = (p) => `${server.url}${p}`;
 
@@ -113,6 +115,10 @@ test('an unknown model is 404; a model without monitoring says so', async () => 
   assert.is(plain.body.model_name, 'plain');
   assert.match(plain.body.message, /no monitoring/);
   assert.is(server.app.ortex.monitorOf('plain'), undefined);
+  const off = await get(url('/v2/models/off/drift'));
+  assert.is(off.body.status, 'not-monitored');
+  assert.match(off.body.message, /monitoring turned off \(monitoring\.enabled: false/);
+  assert.is(server.app.ortex.monitorOf('off'), undefined);
   assert.is((await get(url('/v2/models/plain/reservoir'))).status, 404);
 });
 

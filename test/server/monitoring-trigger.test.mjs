@@ -181,6 +181,20 @@ test('a receiver that is down, or that never answers, never delays a prediction'
   await settled(waiting.monitor());
 });
 
+test('a webhook that is not an http(s) URL fails the load at start, not at the first drift', async () => {
+  const { repo } = await irisMonitoringRepository({ trigger: { webhook: '127.0.0.1:9000/retrain' } });
+  const server = await startServer({ models: repo, config: { watch: false } });
+  cleanup.push(async () => {
+    await server.close();
+    removeDir(repo);
+  });
+  assert.is((await get(`${server.url}/v2/models/iris/ready`)).status, 503, 'not ready');
+  const index = await postJson(`${server.url}/v2/repository/index`, {});
+  const iris = index.body.find((e) => e.name === 'iris');
+  assert.is(iris.state, 'UNAVAILABLE');
+  assert.match(iris.reason, /expected an http: or https: URL for trigger\.webhook\.url, received string "127\.0\.0\.1:9000\/retrain"/);
+});
+
 test.after(async () => {
   for (const fn of cleanup.reverse()) await fn();
 });

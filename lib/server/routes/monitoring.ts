@@ -14,7 +14,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OrtexError } from '../../base/errors.js';
 import { findModel, type InferenceHost } from '../infer.js';
 import type { ModelVersion } from '../model-version.js';
-import { exportVersionReservoir, reservoirOf } from '../monitoring.js';
+import { exportVersionReservoir, fileNamePart, reservoirOf } from '../monitoring.js';
 import { answerHeaders, sendJson } from './reply.js';
 
 interface ModelParams {
@@ -43,18 +43,24 @@ export function registerMonitoringRoutes(app: FastifyInstance, host: InferenceHo
         return sendJson(reply, 200, {
           ...head,
           status: 'not-monitored',
-          message: `model '${v.model}' version ${v.version} has no monitoring: add a monitoring section to its config (docs/serving.md#monitoring)`,
+          message:
+            v.config.monitoring?.enabled === false
+              ? `model '${v.model}' version ${v.version} has monitoring turned off (monitoring.enabled: false in its config)`
+              : `model '${v.model}' version ${v.version} has no monitoring: add a monitoring section to its config (docs/serving.md#monitoring)`,
         });
       return sendJson(reply, 200, { ...head, ...v.monitor.report() });
     });
     app.get(`${base}/reservoir`, async (req: FastifyRequest<{ Params: ModelParams }>, reply) => {
       const v = versionOf(req);
       const csv = reservoirOf(v).reservoirCsv();
-      return answerHeaders(reply)
-        .code(200)
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${v.model}-${v.version}-reservoir.csv"`)
-        .send(csv);
+      return (
+        answerHeaders(reply)
+          .code(200)
+          .header('content-type', 'text/csv; charset=utf-8')
+          // The name as the export's file name: a quoted-string needs no escapes, and a header carries no non-ASCII.
+          .header('content-disposition', `attachment; filename="${fileNamePart(v.model)}-${fileNamePart(v.version)}-reservoir.csv"`)
+          .send(csv)
+      );
     });
     app.post(`${base}/reservoir/export`, async (req: FastifyRequest<{ Params: ModelParams }>, reply) => {
       const v = versionOf(req);
