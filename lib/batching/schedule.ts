@@ -132,6 +132,12 @@ export interface BatchSchedule {
    * progress spans the pause and should start over.
    */
   resumed?(): void;
+  /**
+   * While held, a learning schedule keeps its current choice: it goes on measuring but tries no
+   * neighbour. The layout probe holds a candidate layout's schedule at the choice it starts with
+   * (the layout's own: one large batch at a time) while comparing it, and lets go if it wins.
+   */
+  hold?(on: boolean): void;
   /** What it chose (stats().schedule). */
   report(): ScheduleReport;
 }

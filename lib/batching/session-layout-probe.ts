@@ -8,7 +8,8 @@
  * How. The Batcher starts on the first layout. Once that layout's schedule has settled under
  * saturating load (rows in the system ≥ slots + 1), the candidate is created off the JS thread
  * (the first layout serves meanwhile), given its own schedule (slots start at its parallelism
- * hint) and run alone for one short window (`tuning`: its first runs are slow). Then the two
+ * hint), held at its starting choice until the probe decides (schedule.hold()), and run alone for
+ * one short window (`tuning`: its first runs are slow). Then the two
  * alternate in measurement windows (A B A B …) and each candidate window is judged against the first layout's
  * windows just before and after it, with the adaptive schedule's own rule (schedules/compare.ts):
  * the candidate is adopted only when it answers more rows per second by the margin in at least
@@ -320,6 +321,11 @@ export class LayoutProbe<T extends LayoutTarget> {
         // rows of ~80 ms each while its schedule warms up).
         const first = this.#first.schedule.report();
         const lane = this.#host.makeLane(target, spec.candidate, first.batchSizeCap * first.inflightBatches);
+        // Compared at that choice, the layout's own (one large batch at a time), against the first
+        // layout's settled one: neighbours its schedule tried inside its comparison windows counted
+        // against the layout (the MLP's 2-thread candidate read 24 % below the first layout where the
+        // same session with the fixed 64 × 1 setting answered 5–15 % more).
+        lane.schedule.hold?.(true);
         this.#second = lane;
         this.#phase = 'tuning';
         this.#switchTo(lane);
@@ -357,6 +363,7 @@ export class LayoutProbe<T extends LayoutTarget> {
     this.#decidedAfterMs = now - this.#born;
     this.#decidedAt = Date.now();
     this.#switchTo(winner);
+    winner.schedule.hold?.(false);
     if (winner === this.#first) this.#dropCandidate();
     else this.#host.retire(this.#first);
   }

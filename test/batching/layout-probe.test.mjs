@@ -251,4 +251,22 @@ test('expensive batches (80 ms + 40 ms a row, PP-OCR det-like) keep the first la
   await b.close();
 });
 
+test('the candidate is judged at its own choice (one large batch), not while its schedule tries neighbours', async () => {
+  // The candidate (one run: 20 ms + 0.125 ms a row) answers 32 rows in 24 ms at the choice it starts
+  // with (all rows, one batch), 8 % more than the first layout settled (two runs of 16 at 10 ms +
+  // 1 ms a row); its neighbours (half the batch, or two batches queued on its one run) answer 40 %
+  // less. Measured while its schedule explored, it read 18 % slower and was dropped.
+  const first = new CostTarget({ cost: linear(10, 1), parallel: 2 });
+  const candidate = new CostTarget({ cost: linear(20, 0.125), parallel: 1 });
+  const b = probing(first, async () => candidate);
+  const { errors, perSecond } = await untilDecided(b, 32, 30_000, 5000);
+  const l = b.stats().sessionLayout;
+  assert.equal(errors, {});
+  assert.equal(l.current, CANDIDATE, l.reason);
+  assert.ok(l.candidates[1].rowsPerSecond >= 1.05 * l.candidates[0].rowsPerSecond, JSON.stringify(l.candidates));
+  // Once adopted, its schedule is free again: it stays at the best choice it has (nothing better).
+  assert.ok(perSecond >= 0.95 * (32 / 25) * 1000, `${perSecond} rows/s`);
+  await b.close();
+});
+
 test.run();

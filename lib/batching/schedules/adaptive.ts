@@ -138,6 +138,8 @@ class AdaptiveSchedule implements BatchSchedule {
   #probes = 0;
   #changes = 0;
   #startAdjustments = 0;
+  /** Held (hold()): measuring only, no neighbour tried. */
+  #held = false;
 
   constructor(o: ScheduleOptions) {
     this.#maxSlots = o.maxInflightBatches;
@@ -200,6 +202,10 @@ class AdaptiveSchedule implements BatchSchedule {
     this.#restart(0);
   }
 
+  hold(on: boolean): void {
+    this.#held = on;
+  }
+
   report(): ScheduleReport {
     const cost = this.#cost;
     return {
@@ -249,7 +255,8 @@ class AdaptiveSchedule implements BatchSchedule {
       case 'light':
       case 'measuring':
         this.#last = m;
-        this.#startProbe(m, inflight);
+        if (this.#held) this.#restart(0);
+        else this.#startProbe(m, inflight);
         return;
       case 'probing': {
         const p = this.#probe!;
