@@ -63,6 +63,12 @@ const WINDOW_ROUNDS = 3;
  * in it, and the search starts there (LARGER finds models whose rows get cheaper in larger batches).
  */
 export const LONG_BATCH_MS = 50;
+/**
+ * A smaller batch as fast as the current one wins (schedules/compare.ts: ties to the candidate)
+ * when it still computes this long: a thread hop and a run's setup (25–100 µs here) are then a
+ * small share of it.
+ */
+const TIE_BATCH_MS = 1;
 /** At most this many changes of the cap while warming up (a first guess, then the fitted line's correction). */
 const MAX_START_ADJUSTMENTS = 2;
 /**
@@ -346,8 +352,10 @@ class AdaptiveSchedule implements BatchSchedule {
         before: a,
         window: undefined,
         // At the same throughput a smaller batch is better: each request waits less for its batch
-        // to fill and to compute, and it holds less memory.
-        evidence: new PairedComparison(this.#target, move === SMALLER),
+        // to fill and to compute, and it holds less memory. Only where it still computes for
+        // TIE_BATCH_MS: below, a run's own overhead is a real share of it, and a tie measured in
+        // noisy windows more likely hides a loss (the MLP, 0.2 ms a batch).
+        evidence: new PairedComparison(this.#target, move === SMALLER && this.#cost.predict(to[1]) >= TIE_BATCH_MS),
       };
       this.#probes++;
       this.#set(to[0], to[1]);
