@@ -6,7 +6,13 @@
 // bench/results/<timestamp>-serve.json (a new file every run). --write also rewrites the
 // committed table bench/results/serve.md.
 //
-//   node bench/serve/run.mjs [--seconds 10] [--rounds 3] [--connections 64] [--only a,b] [--write] [--no-pin]
+//   node bench/serve/run.mjs [--seconds 10] [--rounds 3] [--warmup 5] [--connections 64] [--only a,b] [--write] [--no-pin]
+//
+// Every contender is measured warm: --warmup seconds of the same load first (the in-process
+// Batcher runs its callers as long before it starts counting). One second was not enough for
+// `ortex serve` pinned to one core with PP-OCR cls: V8 was still optimizing the request path
+// (~200 TurboFan compiles in the next 5 s, taking CPU from the measured requests), and the
+// in-process side, which has little code to optimize, was measured cold and nearly steady.
 //
 // PP-OCR cls (ortex serve over binary v2 against the in-process Batcher): both sides get the same
 // CPU. Where taskset and ≥ 2 CPUs exist (and unless --no-pin), the cls server and the in-process
@@ -33,6 +39,7 @@ const arg = (name, fallback) => {
 };
 const SECONDS = Number(arg('seconds', 10));
 const ROUNDS = Number(arg('rounds', 3));
+const WARMUP = Number(arg('warmup', 5));
 const CONNECTIONS = Number(arg('connections', 64));
 const ONLY = arg('only', '')?.split(',').filter(Boolean);
 const WRITE = process.argv.includes('--write');
@@ -234,7 +241,10 @@ async function measureGroup({ owner: lead, measured: group }) {
   if (lead.inprocess) {
     const [cmd, args] = pinned(lead.pin, 0, [
       process.execPath,
-      [join(HERE, 'contenders', 'batcher-inprocess.mjs'), JSON.stringify({ model: CLS, seconds: SECONDS, connections: CONNECTIONS })],
+      [
+        join(HERE, 'contenders', 'batcher-inprocess.mjs'),
+        JSON.stringify({ model: CLS, seconds: SECONDS, warmup: WARMUP, connections: CONNECTIONS }),
+      ],
     ]);
     const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ORTEX_NATIVE_PATH: NATIVE } });
     return { [lead.name]: JSON.parse(r.stdout.trim().split('\n').pop()) };
@@ -263,7 +273,7 @@ async function measureGroup({ owner: lead, measured: group }) {
         url: `http://127.0.0.1:${p}${c.path}`,
         headers: { 'content-type': c.ct, ...(c.headers ?? {}) },
         connections: CONNECTIONS,
-        seconds: 1,
+        seconds: WARMUP,
         ...(c.bodyFile ? { bodyFile: c.bodyFile } : { body: c.body }),
       };
       runLoad(spec, lead.pin); // warm-up
@@ -424,6 +434,7 @@ async function main() {
     cpu: cpus()[0]?.model,
     node: process.version,
     seconds: SECONDS,
+    warmup: WARMUP,
     rounds: ROUNDS,
     connections: CONNECTIONS,
     pinned: PIN ? 'PP-OCR cls: its server and the in-process Batcher on CPU 0, the load generator on CPU 1 (taskset)' : false,
@@ -440,7 +451,9 @@ async function main() {
     '|---|---:|:---:|',
     ...goals.map((g) => `| ${g.goal} | ${g.value} | ${g.met ? 'yes' : 'no'} |`),
   ];
-  console.log(`\n${SECONDS} s × ${ROUNDS} rounds, ${CONNECTIONS} connections, ${host.cpus} × ${host.cpu}, Node ${host.node}`);
+  console.log(
+    `\n${SECONDS} s × ${ROUNDS} rounds (after ${WARMUP} s of warm-up), ${CONNECTIONS} connections, ${host.cpus} × ${host.cpu}, Node ${host.node}`,
+  );
   console.log(host.pinned ? `Pinned: ${host.pinned}.\n` : 'Not pinned.\n');
   console.log(lines.join('\n'));
   for (const s of skipped) console.log(`\n${s}`);
@@ -455,7 +468,7 @@ async function main() {
       [
         `# npm run bench:serve (${stamp})`,
         '',
-        `\`node bench/serve/run.mjs --seconds ${SECONDS} --rounds ${ROUNDS}\`: ${CONNECTIONS} connections, ${host.cpus} × ${host.cpu}, Node ${host.node}.${host.pinned ? ` Pinned: ${host.pinned}.` : ''}`,
+        `\`node bench/serve/run.mjs --seconds ${SECONDS} --rounds ${ROUNDS} --warmup ${WARMUP}\`: ${CONNECTIONS} connections, ${host.cpus} × ${host.cpu}, Node ${host.node}.${host.pinned ? ` Pinned: ${host.pinned}.` : ''}`,
         '',
         ...lines,
         '',

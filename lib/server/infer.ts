@@ -9,6 +9,7 @@ import type { ServerResponse } from 'node:http';
 import { OrtexError } from '../base/errors.js';
 import type { FeedsType, ReturnType } from '../session/session.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { connectionSignal } from './connection-signal.js';
 import { time, untime } from './deadlines.js';
 import type { AfterRunEvent, InferenceObserver, Protocol } from './hooks.js';
 import { toOrtexError } from './http-errors.js';
@@ -64,8 +65,8 @@ export type Answered<T> = (error: OrtexError | undefined, answer?: T) => void;
  * queued at its deadline is dropped by the Batcher (it never runs); one whose batch is running is
  * answered 504 at the deadline while the batch finishes for the others. Only on a model whose
  * batches take long enough for it to matter (`version.cancelsOnDisconnect`) does a client that
- * closes its connection withdraw its queued request: the AbortSignal that needs costs several µs
- * per request, more than a small model's whole run.
+ * closes its connection withdraw its queued request: subscribing to the connection's signal
+ * costs about a µs per request, more than a small model's whole run.
  */
 export function inferThen<T>(
   host: InferenceHost,
@@ -97,18 +98,10 @@ export function inferThen<T>(
     return;
   }
   const timeoutMs = version.limits.timeoutMs;
-  const res = call.response;
-  let onClose: (() => void) | undefined;
-  // The Batcher applies limits.timeoutMs itself (model-version.ts): a request passes options only for a signal.
-  let options: { signal: AbortSignal } | undefined;
-  if (res !== undefined && version.cancelsOnDisconnect) {
-    const c = new AbortController();
-    onClose = () => {
-      if (!res.writableFinished) c.abort(new Error('the client closed the connection'));
-    };
-    res.once('close', onClose);
-    options = { signal: c.signal };
-  }
+  // The Batcher applies limits.timeoutMs itself (model-version.ts): a request passes options only
+  // for its connection's signal (connection-signal.ts).
+  const signal = call.response !== undefined && version.cancelsOnDisconnect ? connectionSignal(call.response) : undefined;
+  const options = signal === undefined ? undefined : { signal };
   let done = false;
   const timed = time(
     timeoutMs,
@@ -121,10 +114,7 @@ export function inferThen<T>(
     },
     started,
   );
-  const settle = () => {
-    untime(timeoutMs, timed);
-    if (onClose) res!.removeListener('close', onClose);
-  };
+  const settle = () => untime(timeoutMs, timed);
   let run: Promise<ReturnType>;
   try {
     run = version.run(feeds, options);

@@ -1,6 +1,7 @@
 // A client that disconnects withdraws its queued request on a slow model (its fastest batch takes ≥ 1 ms),
 // created on purpose: a long request holds the run slot, a second one waits behind it, and its
 // client goes away. On a fast model (Iris) no per-request AbortSignal is spent on this.
+import { Agent, request } from 'node:http';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { IRIS, makeRepository, postJson, removeDir, startServer, waitFor } from './helpers.mjs';
@@ -40,6 +41,50 @@ test('a queued request whose client goes away is withdrawn and never runs', asyn
   assert.is((await holding).status, 200);
   await waitFor(() => batcher.stats().inflight.batches === 0, 10_000, 'the holding run to end');
   assert.is(batcher.stats().batches, 3, 'warm-up, the 50 ms request and the holding one: the withdrawn one never ran');
+});
+
+/** POSTs `value` as JSON through `agent`; resolves to the status. */
+function postVia(agent, url, value) {
+  const body = JSON.stringify(value);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('requests on one keep-alive connection share its signal: one close listener however many, and answered ones are never withdrawn', async () => {
+  const version = s.app.ortex.repository.get('slow').versions.get('1');
+  assert.ok(version.cancelsOnDisconnect);
+  const aborted = () => version.batcher.stats().rejected.ERR_ABORTED ?? 0;
+  const before = aborted();
+  const sockets = [];
+  const onConnection = (socket) => sockets.push(socket);
+  s.app.server.on('connection', onConnection);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const listeners = [];
+    for (let i = 0; i < 4; i++) {
+      assert.is(await postVia(agent, infer, slowRequest(Math.ceil(HOLD / 50))), 200);
+      assert.is(sockets.length, 1, 'one connection for every request');
+      listeners.push(sockets[0].listenerCount('close'));
+    }
+    assert.equal(listeners, new Array(4).fill(listeners[0]), 'no close listener added per request');
+    agent.destroy();
+    await waitFor(() => sockets[0].destroyed, 10_000, 'the server side of the connection to close');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.is(aborted(), before, 'closing a connection withdraws none of its answered requests');
+  } finally {
+    agent.destroy();
+    s.app.server.off('connection', onConnection);
+  }
 });
 
 test('a fast model spends no AbortSignal on disconnects', async () => {
