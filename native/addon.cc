@@ -3,7 +3,6 @@
 
 #include "addon_data.h"
 
-#include <chrono>
 #include <thread>
 
 #include "device_tensor.h"
@@ -18,6 +17,7 @@
 #include "session.h"
 #include "session_create.h"
 #include "stats.h"
+#include "steady_now.h"
 #include "worker_probe.h"
 
 namespace ortex {
@@ -31,9 +31,7 @@ AddonData& GetAddonData(Napi::Env env) { return *env.GetInstanceData<AddonData>(
 
 bool LoopBusy(AddonData& data, uint64_t budgetNs) {
   if (!data.loopWatch) return true;
-  auto now = std::chrono::steady_clock::now().time_since_epoch();
-  return data.loopWatch->Busy(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count()),
-                              budgetNs);
+  return data.loopWatch->Busy(SteadyNowNs(), budgetNs);
 }
 
 namespace {

@@ -1,5 +1,5 @@
 // Nanoseconds on the steady (monotonic) clock: run timings (run_job.cc) and spin deadlines
-// (run_pool.cc).
+// (run_pool.cc), the loop watch's clock (addon.cc).
 #pragma once
 #include <chrono>
 #include <cstdint>
