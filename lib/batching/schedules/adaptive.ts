@@ -18,8 +18,9 @@
  * current choice's windows just before and just after it, so a load or a machine that drifts
  * during the test does not decide; it is adopted when it answers more rows per second by a
  * margin in at least two pairs (two of two, or two of three; or as many, with lower latency;
- * schedules/compare.ts),
- * dropped as soon as it is clearly worse, and judged after at most three pairs. When no
+ * schedules/compare.ts) — a smaller batch that still computes for TIE_BATCH_MS needs only to be
+ * as fast, and one pair showing it worse (unless far worse) is not its last —, dropped as soon
+ * as it is clearly worse, and judged after at most three pairs. When no
  * neighbour is better it settles; it searches again when the load changes (rows in the system
  * by 1.5×, or throughput at that load by a third) and after 30 windows (doubling each time
  * nothing better is found, up to 16×). Too little load for the choice to matter (fewer rows in

@@ -7,9 +7,10 @@
  *
  * The verdict: adopt when the candidate answers more rows per second by MARGIN in at least two
  * pairs (two of two, or two of three; or as many rows, with lower latency, or as many rows when the
- * candidate is cheaper in some other way); reject as soon as it is clearly worse; judged after at most MAX_PAIRS pairs. Under a latency target, a choice that
- * meets it beats one that does not, whatever their throughput. With long windows (each costs
- * seconds at what may be the worse choice), a pair that shows no win is the last.
+ * candidate is cheaper in some other way); reject as soon as it is clearly worse; judged after at
+ * most MAX_PAIRS pairs. Under a latency target, a choice that meets it beats one that does not,
+ * whatever their throughput. With long windows (each costs seconds at what may be the worse
+ * choice), a pair that shows no win is the last.
  */
 import type { ScheduleMeasurement } from '../schedule.js';
 
