@@ -5,8 +5,9 @@
 // returns only when the copy is whole, so detaching the input right after run() returns, or
 // rewriting it, changes nothing; a detached input is still refused coded; shared memory is still
 // copied by the JS thread alone. The child (children/worker-copies-inputs.mjs) runs with
-// ORTEX_TEST_WORKER_COPIES=1, where the JS thread leaves every chunk to the worker, so the
-// worker's part is certain there rather than a matter of timing.
+// ORTEX_TEST_WORKER_COPIES=1, where the JS thread leaves every chunk to the worker, so once the
+// worker is awake for a run its part is certain there rather than a matter of timing (whether it
+// is awake is timing: the child repeats its runs until it was, a bounded number of times).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InferenceSession, Tensor, stats } from '../../dist/index.js';
