@@ -47,6 +47,7 @@ import { SessionPool } from '../session/session-pool.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ValueMetadata } from '../tensor/value-metadata.js';
 import { Assembler } from './assemble.js';
+import { BatchCancel, CANCEL_RUN_MS } from './cancel.js';
 import { Deadlines } from './deadlines.js';
 import { BatchLayout, type PaddingInfo } from './layout.js';
 import { CLOSING, DRAINING, Lifecycle, OPEN } from './lifecycle.js';
@@ -100,6 +101,8 @@ interface RunningBatch {
   behind: number;
   /** Pooled merge buffers to give back when the run completes: [input index, buffer, ...]. */
   held: (number | Typed)[];
+  /** Set when the run can be cancelled (cancel.ts). */
+  cancel: BatchCancel | undefined;
 }
 
 /** Event listeners of a Batcher (typed overloads of EventEmitter's). */
@@ -154,6 +157,9 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
   #inflight = 0;
   #inflightRequests = 0;
   #inflightRows = 0;
+  /** Batches that ran to the end (the first, a warm-up, is not a measure of the others), and the fastest of the rest in ms. */
+  #measuredBatches = 0;
+  #fastestMs = Infinity;
   /** What the schedule sees, refreshed at each decision (one object, no allocation per batch). */
   readonly #stateView = {
     now: 0,
@@ -473,6 +479,7 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
       rejectedTotal: c.rejectedTotal,
       batches: c.batches,
       failedBatches: c.failedBatches,
+      cancelledBatches: c.cancelledBatches,
       batchSize: c.batchSize.snapshot(),
       queueWaitMs: c.queueWaitMs.snapshot(),
       computeMs: c.computeMs.snapshot(),
@@ -611,7 +618,8 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
       if (waited > maxWait) maxWait = waited;
     }
     const lane = this.#lane;
-    const batch: RunningBatch = { lane, entries, rows, padTo, started: now, maxWait, totalWait, behind: this.#inflight, held: [] };
+    const cancel = this.#cancellable(entries) ? new BatchCancel(entries) : undefined;
+    const batch: RunningBatch = { lane, entries, rows, padTo, started: now, maxWait, totalWait, behind: this.#inflight, held: [], cancel };
     this.#inflight++;
     lane.inflight++;
     this.#inflightRequests += entries.length;
@@ -622,7 +630,10 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     try {
       const feeds = this.#assembler ? this.#assembler.merge(entries, padTo, batch.held) : entries[0]!.feeds!;
       batch.started = performance.now();
-      result = lane.target.run(feeds, this.#runOptions);
+      if (cancel !== undefined) {
+        if (this.#o.timeoutScope === 'request') cancel.expireAtDeadlines((job, at) => this.#settler.expireRunning(job, at));
+        result = lane.target.run(feeds, { ...this.#runOptions, signal: cancel.signal });
+      } else result = lane.target.run(feeds, this.#runOptions);
     } catch (e) {
       result = Promise.reject(e);
     }
@@ -633,9 +644,22 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     );
   }
 
+  /**
+   * True when a batch of `entries` should run with a cancel signal: batches can take long (none
+   * measured yet, or the fastest took ≥ CANCEL_RUN_MS) and some request in it can leave before
+   * the run ends (a signal of its own, or a deadline the run is held to).
+   */
+  #cancellable(entries: readonly BatchEntry[]): boolean {
+    if (this.#fastestMs < CANCEL_RUN_MS) return false;
+    const deadlines = this.#o.timeoutScope === 'request';
+    for (const e of entries) if (e.job.signal !== undefined || (deadlines && e.job.deadline !== Infinity)) return true;
+    return false;
+  }
+
   // --- completion ------------------------------------------------------------------------------
 
   #endBatch(batch: RunningBatch): number {
+    batch.cancel?.end();
     const computeMs = performance.now() - batch.started;
     this.#counters.computeMs.record(computeMs);
     this.#inflight--;
@@ -657,9 +681,14 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
       this.#failEntries(batch, e, computeMs);
       return;
     }
+    // With timeoutScope 'request', a request whose deadline passed during the run is answered so
+    // (on a batch that can be cancelled the alarm already did; this covers shorter ones).
+    const late = this.#o.timeoutScope === 'request' ? performance.now() : -Infinity;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
-      if (!e.job.settled) this.#answer(e, pieces[i]!, batch.padTo);
+      if (e.job.settled) continue;
+      if (e.job.deadline <= late) this.#settler.expireRunning(e.job, late);
+      else this.#answer(e, pieces[i]!, batch.padTo);
     }
     this.#afterBatch(batch, computeMs, undefined);
   }
@@ -693,6 +722,12 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
   }
 
   #failEntries(batch: RunningBatch, err: unknown, computeMs: number): void {
+    // A cancelled run's requests were all answered already; it did not fail.
+    if (batch.cancel?.cancelled) {
+      this.#counters.cancelledBatches++;
+      this.#afterBatch(batch, computeMs, undefined);
+      return;
+    }
     this.#counters.failedBatches++;
     const cause = fromNative(err, 'ERR_RUNTIME');
     const options = {
@@ -712,7 +747,10 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     // A batch of a layout no longer in use teaches the current one's schedule nothing.
     const lane = batch.lane;
     const schedule = lane.schedule;
-    if (lane === this.#lane && (schedule.completed || this.#probe)) {
+    const cancelled = batch.cancel?.cancelled === true;
+    if (!error && !cancelled && this.#measuredBatches++ > 0 && computeMs < this.#fastestMs) this.#fastestMs = computeMs;
+    // A cancelled run stopped early: its time measures nothing.
+    if (lane === this.#lane && !cancelled && (schedule.completed || this.#probe)) {
       const sample = {
         rows: batch.rows,
         requests: batch.entries.length,
@@ -737,6 +775,7 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
       };
       if (this.#layout.padding) event.paddedLength = batch.padTo;
       if (error) event.error = error;
+      if (cancelled) event.cancelled = true;
       emitSafely(this, 'Batcher', 'batch', event);
     }
     if (this.#queue.entries > 0) this.#schedulePump();

@@ -73,6 +73,14 @@ export interface BatcherOptions {
   padding?: PaddingPolicy;
   /** Default queue timeout of every request in ms (see {@link BatchRunOptions.timeoutMs}). Default: none. */
   timeoutMs?: number;
+  /**
+   * What a request's `timeoutMs` / `deadline` covers. `'queue'` (default): the wait in the queue;
+   * once its batch starts, the request is answered when the batch ends. `'request'`: the run as
+   * well: a request still running at its deadline rejects with ERR_TIMEOUT then (on a batch that
+   * can take 2 ms or more, at the deadline; on a shorter one, when it ends), and a batch none of
+   * whose requests still waits is cancelled in the runtime (see cancel.ts).
+   */
+  timeoutScope?: 'queue' | 'request';
   /** Priority levels, 0 the most urgent. Default 1 (everything in order of arrival). */
   priorityLevels?: number;
   /** Priority of requests that give none. Default 0. */
@@ -128,7 +136,8 @@ export interface BatchRunOptions {
   signal?: AbortSignal;
   /**
    * Longest wait in the queue, in ms: a request still queued after it is dropped and rejects
-   * with ERR_TIMEOUT. Once its batch starts, the request is answered when the batch completes.
+   * with ERR_TIMEOUT. Once its batch starts, the request is answered when the batch completes
+   * (with the Batcher's `timeoutScope: 'request'`, the limit covers the run too).
    */
   timeoutMs?: number;
   /** Like `timeoutMs`, as an absolute time in ms since the epoch (Date.now() scale). The earlier of the two applies. */
@@ -149,6 +158,7 @@ export interface ResolvedBatcherOptions {
   oversize: 'split' | 'reject';
   padding: PaddingPolicy | undefined;
   timeoutMs: number;
+  timeoutScope: 'queue' | 'request';
   priorityLevels: number;
   defaultPriority: number;
   runOptions: BatchSessionRunOptions | undefined;
@@ -174,6 +184,7 @@ const KEYS = [
   'oversize',
   'padding',
   'timeoutMs',
+  'timeoutScope',
   'priorityLevels',
   'defaultPriority',
   'runOptions',
@@ -211,6 +222,7 @@ export function resolveBatcherOptions(options: BatcherOptions | undefined, extra
     oversize: o.oversize === undefined ? 'split' : oneOf(o.oversize, opt('oversize'), ['split', 'reject']),
     padding: o.padding as PaddingPolicy | undefined,
     timeoutMs: o.timeoutMs === undefined ? Infinity : nonNegativeMs(o.timeoutMs, opt('timeoutMs')),
+    timeoutScope: o.timeoutScope === undefined ? 'queue' : oneOf(o.timeoutScope, opt('timeoutScope'), ['queue', 'request']),
     priorityLevels,
     defaultPriority: o.defaultPriority === undefined ? 0 : integer(o.defaultPriority, opt('defaultPriority'), 0, priorityLevels - 1),
     runOptions: o.runOptions === undefined ? undefined : checkBatchRunOptions(o.runOptions),

@@ -6,6 +6,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { FeedsType, ReturnType } from '../session/session.js';
+import type { BatchCancel } from './cancel.js';
 import type { PaddingInfo } from './layout.js';
 import type { QueueGroup } from './schedule.js';
 
@@ -39,6 +40,8 @@ export class BatchJob {
   signal: AbortSignal | undefined;
   /** Stops listening to `signal` (set while it listens). */
   unsubscribe: (() => void) | undefined;
+  /** Some part of it ran in a batch that can be cancelled (cancel.ts): settling it withdraws it there. */
+  cancellable = false;
 
   constructor(
     readonly rows: number,
@@ -57,6 +60,8 @@ export class BatchJob {
 /** One queued unit of work: a whole request, or one part of a split one. */
 export class BatchEntry {
   state = QUEUED;
+  /** The cancel handle of the batch it runs in, when that batch can be cancelled. */
+  cancel: BatchCancel | undefined = undefined;
   constructor(
     readonly job: BatchJob,
     readonly part: number,

@@ -6,6 +6,7 @@
 import type { EventEmitter } from 'node:events';
 import { fromNative, OrtexError } from '../base/errors.js';
 import { emitSafely } from '../base/safe-emit.js';
+import { withdraw } from './cancel.js';
 import { type BatchJob, type BatchQueue, type BatchResult, DROPPED, QUEUED } from './queue.js';
 import type { BatchCounters, RejectEvent } from './stats.js';
 
@@ -52,7 +53,7 @@ export class Settler {
       new OrtexError(
         'ERR_ABORTED',
         running
-          ? 'the request was aborted while its batch was running (the batch runs on for the other requests)'
+          ? 'the request was aborted while its batch was running (a batch that holds other waiting requests runs on for them)'
           : 'the request was aborted while queued',
         { cause: job.signal?.reason },
       ),
@@ -72,6 +73,19 @@ export class Settler {
     );
   }
 
+  /** Rejects `job` with ERR_TIMEOUT: its deadline passed while its batch was running (timeoutScope 'request'). */
+  expireRunning(job: BatchJob, now: number): void {
+    const waited = now - job.enqueuedAt;
+    this.reject(
+      job,
+      new OrtexError(
+        'ERR_TIMEOUT',
+        `the request was answered at its deadline, ${waited.toFixed(1)} ms after it was queued, while its batch was running (timeoutScope 'request')`,
+        { details: { waitedMs: waited } },
+      ),
+    );
+  }
+
   #rejected(error: OrtexError, rows: number, priority: number): void {
     this.#counters.reject(error.code);
     if (this.#events.listenerCount('reject') > 0)
@@ -85,5 +99,6 @@ export class Settler {
     if (job.queuedParts > 0) {
       for (const e of job.parts) if (e.state === QUEUED) this.#queue.unqueue(e, DROPPED);
     }
+    if (job.cancellable) withdraw(job);
   }
 }

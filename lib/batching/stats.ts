@@ -23,9 +23,10 @@ export interface BatcherStats {
   rejected: Partial<Record<OrtexErrorCode, number>>;
   /** Sum of `rejected`. */
   rejectedTotal: number;
-  /** Batches run, and those of them that failed. */
+  /** Batches run, those of them that failed, and those stopped in the runtime because every request of theirs had left (cancel.ts). */
   batches: number;
   failedBatches: number;
+  cancelledBatches: number;
   /** Rows per batch (buckets 1..maxBatchSize). */
   batchSize: HistogramSnapshot;
   /** Time each request (or part) spent queued before its batch started, in ms. */
@@ -68,6 +69,8 @@ export interface BatchEvent {
   queuedRows: number;
   /** The runtime's error, when the batch failed (each of its requests was rejected with it). */
   error?: OrtexError;
+  /** True when the run was cancelled: every request of the batch had been answered before it ended. */
+  cancelled?: true;
 }
 
 /** Payload of the `'reject'` event, emitted once for every rejected run() call. */
@@ -87,6 +90,7 @@ export class BatchCounters {
   readonly rejected: Partial<Record<OrtexErrorCode, number>> = {};
   batches = 0;
   failedBatches = 0;
+  cancelledBatches = 0;
   readonly batchSize: Histogram;
   /** 10 µs … ~100 s, 20 % apart. */
   readonly queueWaitMs = Histogram.exponential(0.01, 1.2, 90);

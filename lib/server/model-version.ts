@@ -156,6 +156,8 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
     this.modelMetadata = Object.freeze({ ...session.modelMetadata.custom });
     this.loadedAt = Date.now();
     batcher.on('batch', (e: BatchEvent) => {
+      // A failed or cancelled run ended early: its time says nothing about how long batches take.
+      if (e.error !== undefined || e.cancelled) return;
       if (this.#batches++ > 0 && e.computeMs < this.#fastestMs) this.#fastestMs = e.computeMs;
     });
   }
@@ -189,6 +191,10 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
       batcher = new Batcher(target, {
         ...batcherOptions(c, target.inputMetadata, target.outputMetadata, limits.maxQueueSize),
         timeoutMs: limits.timeoutMs,
+        // The limit covers the run too: a request running at its deadline is answered 504 by the
+        // route's own timer (infer.ts), and a batch none of whose requests still waits is stopped
+        // in the runtime instead of holding its session for an answer nobody reads.
+        timeoutScope: 'request',
         ownsTarget: true,
       });
     } catch (e) {

@@ -35,7 +35,7 @@ const stat = (count: number, ms: number): DurationStat => ({
 export function tritonModelStat(s: ModelVersionStats): TritonModelStat {
   const b = s.batcher;
   const w = s.warmup;
-  const executions = b.batches - b.failedBatches - w.batches;
+  const executions = b.batches - b.failedBatches - b.cancelledBatches - w.batches;
   const computeCount = b.computeMs.count - w.computeCount;
   return {
     name: s.model,

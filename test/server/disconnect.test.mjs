@@ -1,6 +1,6 @@
 // A client that disconnects withdraws its queued request on a slow model (its fastest batch takes ≥ 1 ms),
 // created on purpose: a long request holds the run slot, a second one waits behind it, and its
-// client goes away. On a fast model (Iris) no per-request AbortSignal is spent on this.
+// client goes away; one whose request is running has its run stopped. On a fast model (Iris) no per-request AbortSignal is spent on this.
 import { Agent, request } from 'node:http';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -41,6 +41,32 @@ test('a queued request whose client goes away is withdrawn and never runs', asyn
   assert.is((await holding).status, 200);
   await waitFor(() => batcher.stats().inflight.batches === 0, 10_000, 'the holding run to end');
   assert.is(batcher.stats().batches, 3, 'warm-up, the 50 ms request and the holding one: the withdrawn one never ran');
+});
+
+test('a running request whose client goes away stops its run: the session is free long before the run would have ended', async () => {
+  const version = s.app.ortex.repository.get('slow').versions.get('1');
+  const batcher = version.batcher;
+  assert.ok(version.cancelsOnDisconnect);
+  const before = batcher.stats();
+  const client = new AbortController();
+  const gone = fetch(infer, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(slowRequest(HOLD)),
+    signal: client.signal,
+  }).catch((e) => e.name);
+  await waitFor(() => batcher.stats().inflight.batches === 1, 10_000, 'the request to run');
+  const left = performance.now();
+  client.abort();
+  assert.is(await gone, 'AbortError');
+  // The run holds about 1 s; stopped, it ends at once.
+  await waitFor(() => batcher.stats().inflight.batches === 0, 10_000, 'the run to end');
+  const ended = performance.now() - left;
+  const st = batcher.stats();
+  assert.is(st.cancelledBatches, before.cancelledBatches + 1, 'the run was cancelled');
+  assert.is(st.rejected.ERR_ABORTED ?? 0, (before.rejected.ERR_ABORTED ?? 0) + 1);
+  assert.ok(ended < 500, `the run ended ${ended.toFixed(0)} ms after the client left (its full run takes ~1 s)`);
+  assert.is((await postJson(infer, slowRequest(Math.ceil(HOLD / 20)))).status, 200, 'serving on');
 });
 
 /** POSTs `value` as JSON through `agent`; resolves to the status. */
