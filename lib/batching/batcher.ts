@@ -724,7 +724,6 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
   #failEntries(batch: RunningBatch, err: unknown, computeMs: number): void {
     // A cancelled run's requests were all answered already; it did not fail.
     if (batch.cancel?.cancelled) {
-      this.#counters.cancelledBatches++;
       this.#afterBatch(batch, computeMs, undefined);
       return;
     }
@@ -747,7 +746,9 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     // A batch of a layout no longer in use teaches the current one's schedule nothing.
     const lane = batch.lane;
     const schedule = lane.schedule;
+    // Counted whether the runtime stopped it or it ended just as it was cancelled: either way every request had left.
     const cancelled = batch.cancel?.cancelled === true;
+    if (cancelled) this.#counters.cancelledBatches++;
     if (!error && !cancelled && this.#measuredBatches++ > 0 && computeMs < this.#fastestMs) this.#fastestMs = computeMs;
     // A cancelled run stopped early: its time measures nothing.
     if (lane === this.#lane && !cancelled && (schedule.completed || this.#probe)) {
