@@ -59,7 +59,7 @@ export function chartRows(result) {
   });
 }
 
-function workloadPanel(workload, rows) {
+function workloadPanel(workload, rows, roles) {
   const labels = rows.map((r) => r.label);
   const height = rows.length * BAR_ROW_PX;
   const y = { field: 'label', type: 'nominal', sort: labels, title: null };
@@ -67,10 +67,11 @@ function workloadPanel(workload, rows) {
     field: 'role',
     type: 'nominal',
     scale: { domain: Object.keys(COLORS), range: Object.values(COLORS) },
-    legend: { title: null, orient: 'bottom', labelLimit: 300, labelExpr: `${JSON.stringify(ROLE_TITLES)}[datum.label]` },
+    legend: { title: null, orient: 'bottom', values: roles, labelLimit: 300, labelExpr: `${JSON.stringify(ROLE_TITLES)}[datum.label]` },
   };
   const maxRps = Math.max(...rows.map((r) => r.rps));
   const p99s = rows.map((r) => r.p99).filter((v) => v > 0);
+  if (!p99s.length) p99s.push(1); // all below autocannon's 1 ms resolution
   // Log-scale bars start at the domain's low end (a power of ten below the smallest p99).
   const p99Low = 10 ** Math.floor(Math.log10(Math.min(...p99s)) - 0.3);
   const p99High = Math.max(...p99s) * 8;
@@ -97,10 +98,6 @@ function workloadPanel(workload, rows) {
         },
         transform: [{ calculate: "datum.label + ': ' + datum.rps + ' req/s'", as: 'description' }],
       },
-      {
-        mark: { type: 'text', align: 'left', dx: 4, fontSize: 11, aria: false },
-        encoding: { y, x: { field: 'rps', type: 'quantitative' }, text: { field: 'rpsText' } },
-      },
       ...(reference.length
         ? [
             {
@@ -111,6 +108,10 @@ function workloadPanel(workload, rows) {
             },
           ]
         : []),
+      {
+        mark: { type: 'text', align: 'left', dx: 4, fontSize: 11, aria: false },
+        encoding: { y, x: { field: 'rps', type: 'quantitative' }, text: { field: 'rpsText' } },
+      },
     ],
   };
   const latency = {
@@ -153,9 +154,10 @@ function workloadPanel(workload, rows) {
 export function chartSpec(result, { stamp } = {}) {
   const rows = chartRows(result);
   const workloads = [...new Set(rows.map((r) => r.workload))];
+  const roles = Object.keys(COLORS).filter((role) => rows.some((r) => r.role === role));
   const goals = (result.goals ?? []).map((g) => `${g.goal}: ${g.value}, ${g.met ? 'met' : 'not met'}`);
   // Since the goals became medians of per-round ratios, each carries its rounds' ratios.
-  const goalsTitle = result.goals?.some((g) => g.ratios) ? 'Goals (each the median of its per-round ratios):' : 'Goals:';
+  const goalsTitle = result.goals?.some((g) => g.ratios) ? 'Goals (a ratio: the median of its per-round ratios):' : 'Goals:';
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
@@ -171,6 +173,7 @@ export function chartSpec(result, { stamp } = {}) {
       workloadPanel(
         w,
         rows.filter((r) => r.workload === w),
+        roles,
       ),
     ),
     spacing: 28,
