@@ -1,7 +1,7 @@
 // bench:serve's contenders as its reports show them, in table order: the label, the workload
 // (which model, which request) and the role (ortex, a reference the goals compare with, or an
-// alternative a user would build today). run.mjs takes its labels from here, and the table and
-// the chart read a saved result with them (results before the JSON carried labels included).
+// alternative a user would build today). The table and the chart label a result's contenders
+// from here, so any saved result (the JSON holds names only) renders as a new run's would.
 
 export const WORKLOADS = {
   iris: 'Iris classifier, one JSON row per request',
