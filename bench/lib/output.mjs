@@ -1,12 +1,13 @@
 // Writing a suite run's report (Markdown and the sweep chart) from the run's JSON: new files beside
 // the JSON by default, the committed bench/RESULTS.md and bench/results/sweep.svg only when asked.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { eventLoopTarget } from '../event-loop.mjs';
 import { reloadTarget, reloadVerdict } from '../soak.mjs';
 import { aggregateWorkload, checkTargets } from './aggregate.mjs';
 import { resultsMarkdown } from './markdown.mjs';
 import { REPO_ROOT } from './models.mjs';
+import { SERVE_PLACEHOLDER, serveSectionOf, withServeSection } from './serve-section.mjs';
 import { singleCallerRows, singleCallerTarget } from './single-caller.mjs';
 import { sweepSvg } from './svg.mjs';
 
@@ -30,11 +31,13 @@ export function reaggregate(run) {
  * Writes the report of `run` (its raw data in `jsonFile`). `committed`: the committed
  * bench/RESULTS.md and bench/results/sweep.svg (only when asked, with --write); otherwise new
  * files beside the JSON, named after it (<stamp>-<profile>.md and -sweep.svg), so a quick or
- * filtered run never overwrites the numbers the docs quote.
+ * filtered run never overwrites the numbers the docs quote. RESULTS.md's model-server section
+ * belongs to bench:serve: the committed file keeps the one it has (a line saying how to make it
+ * where it has none), a report beside the JSON gets that line. `root`: the repository.
  */
-export function writeReport(run, jsonFile, { committed = false } = {}) {
+export function writeReport(run, jsonFile, { committed = false, root = REPO_ROOT } = {}) {
   const written = [];
-  const resultsDir = join(REPO_ROOT, 'bench/results');
+  const resultsDir = join(root, 'bench/results');
   const h = run.host;
   const panels = (run.sweeps ?? []).map((s) => ({
     title: s.title,
@@ -61,10 +64,11 @@ export function writeReport(run, jsonFile, { committed = false } = {}) {
     );
     written.push(svgFile);
   }
-  const mdFile = committed ? join(REPO_ROOT, 'bench/RESULTS.md') : jsonFile.replace(/\.json$/, '.md');
+  const mdFile = committed ? join(root, 'bench/RESULTS.md') : jsonFile.replace(/\.json$/, '.md');
   const from = dirname(mdFile);
   const svgPath = committed ? 'results/sweep.svg' : basename(jsonFile).replace(/\.json$/, '-sweep.svg');
-  writeFileSync(mdFile, resultsMarkdown(run, { jsonPath: relative(from, jsonFile), svgPath }));
+  const serveSection = (committed && existsSync(mdFile) && serveSectionOf(readFileSync(mdFile, 'utf8'))) || SERVE_PLACEHOLDER;
+  writeFileSync(mdFile, withServeSection(resultsMarkdown(run, { jsonPath: relative(from, jsonFile), svgPath }), serveSection));
   written.push(mdFile);
-  return written.map((f) => relative(REPO_ROOT, f));
+  return written.map((f) => relative(root, f));
 }

@@ -3,10 +3,13 @@
 // in its own process, load from another process on loopback (autocannon, 64 connections, a
 // fixed duration), rounds interleaved (every contender once per round, fresh process each time);
 // medians over rounds. Prints the table and the goals next to the measurements, and writes
-// bench/results/<timestamp>-serve.json (a new file every run). --write also rewrites the
-// committed table bench/results/serve.md.
+// bench/results/<timestamp>-serve.json and its chart <timestamp>-serve.svg (new files every run).
+// --write also rewrites the committed bench/results/serve.svg and serve.md and the model-server
+// section of bench/RESULTS.md (report.mjs). --from FILE redoes only that writing from a saved
+// result (with --write, the committed files), without benchmarking.
 //
 //   node bench/serve/run.mjs [--seconds 10] [--rounds 3] [--warmup 5] [--connections 64] [--only a,b] [--write] [--no-pin]
+//   node bench/serve/run.mjs --from bench/results/<stamp>-serve.json [--write]
 //
 // The goals compare contenders paired by round: each goal's figure is the median over rounds of
 // that round's ratio, and the two sides of a goal are measured next to each other (the order
@@ -35,8 +38,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveTables, writeServeReport } from './report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -50,6 +54,16 @@ const WARMUP = Number(arg('warmup', 5));
 const CONNECTIONS = Number(arg('connections', 64));
 const ONLY = arg('only', '')?.split(',').filter(Boolean);
 const WRITE = process.argv.includes('--write');
+const FROM = arg('from');
+if (process.argv.includes('--from') && !FROM?.endsWith('.json')) {
+  process.stderr.write('bench:serve: --from takes a saved result, bench/results/<stamp>-serve.json\n');
+  process.exit(2);
+}
+if (FROM) {
+  const file = resolve(FROM);
+  for (const f of await writeServeReport(JSON.parse(readFileSync(file, 'utf8')), file, { committed: WRITE })) console.log(`wrote ${f}`);
+  process.exit(0);
+}
 const PIN = !process.argv.includes('--no-pin') && cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 /** `[cmd, args]` run on CPU `cpu` when pinning, as is otherwise. */
 const pinned = (on, cpu, [cmd, args]) => (on && PIN ? ['taskset', ['-c', String(cpu), cmd, ...args]] : [cmd, args]);
@@ -140,7 +154,6 @@ const node = (script, extra = []) => [process.execPath, ['--import', join(HERE, 
 const CONTENDERS = [
   {
     name: 'fastify-empty',
-    label: 'Fastify empty route (ceiling)',
     cmd: () => node(join(HERE, 'contenders', 'fastify-empty.mjs')),
     path: '/predict',
     body: predictBody,
@@ -148,7 +161,6 @@ const CONTENDERS = [
   },
   {
     name: 'ortex-predict',
-    label: 'ortex serve /predict',
     cmd: () => ortexServe(repo),
     path: '/predict',
     body: predictBody,
@@ -156,7 +168,6 @@ const CONTENDERS = [
   },
   {
     name: 'ortex-predict-monitored',
-    label: 'ortex serve /predict + monitoring',
     cmd: () => ortexServe(monitoredRepo),
     path: '/predict',
     body: predictBody,
@@ -164,7 +175,6 @@ const CONTENDERS = [
   },
   {
     name: 'ortex-v2-json',
-    label: 'ortex serve /v2 infer (JSON)',
     same: 'ortex-predict',
     path: '/v2/models/iris/infer',
     body: v2Body,
@@ -172,7 +182,6 @@ const CONTENDERS = [
   },
   {
     name: 'node-http-ort',
-    label: 'node:http + onnxruntime-node',
     cmd: () => node(join(HERE, 'contenders', 'node-http-ort.mjs')),
     path: '/predict',
     body: predictBody,
@@ -180,7 +189,6 @@ const CONTENDERS = [
   },
   {
     name: 'flask-gunicorn',
-    label: 'Flask + gunicorn (2 workers)',
     python: true,
     cmd: (p) => [
       join(VENV, 'bin', 'gunicorn'),
@@ -192,7 +200,6 @@ const CONTENDERS = [
   },
   {
     name: 'fastapi-uvicorn',
-    label: 'FastAPI + uvicorn (2 workers)',
     python: true,
     env: { FRAMEWORK: 'fastapi' },
     cmd: (p) => [
@@ -205,7 +212,6 @@ const CONTENDERS = [
   },
   {
     name: 'ortex-cls-binary',
-    label: 'ortex serve PP-OCR cls, binary v2',
     // Its own server process: pinned to a CPU, it must not pin the Iris contenders' server.
     cmd: () => ortexServe(clsRepo),
     pin: true,
@@ -214,7 +220,7 @@ const CONTENDERS = [
     ct: 'application/octet-stream',
     headers: { 'inference-header-content-length': String(clsHeader.byteLength) },
   },
-  { name: 'batcher-cls', label: 'in-process Batcher, PP-OCR cls', inprocess: true, pin: true },
+  { name: 'batcher-cls', inprocess: true, pin: true },
 ];
 writeFileSync(join(work, 'ortex.yaml'), 'logLevel: warn\nshutdownGraceMs: 2000\n');
 
@@ -451,6 +457,8 @@ async function main() {
   share('PP-OCR cls binary v2 ≥ 90 % of the in-process Batcher', 'ortex-cls-binary', 'batcher-cls', 0.9, pct);
 
   const stamp = new Date().toISOString().replace(/[:T]/g, '-').slice(0, 19);
+  const args = process.argv.slice(2).filter((a) => a !== '--write');
+  const command = `npm run bench:serve${args.length ? ` -- ${args.join(' ')}` : ''}`;
   const host = {
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
@@ -461,45 +469,18 @@ async function main() {
     connections: CONNECTIONS,
     pinned: PIN ? 'PP-OCR cls: its server and the in-process Batcher on CPU 0, the load generator on CPU 1 (taskset)' : false,
   };
-  const lines = [
-    `| contender | req/s | p50 ms | p99 ms | errors | server event-loop p99 ms | server CPU µs/request | load generator CPU µs/request |`,
-    `|---|---:|---:|---:|---:|---:|---:|---:|`,
-    ...CONTENDERS.filter((c) => results[c.name]).map((c) => {
-      const r = results[c.name];
-      return `| ${c.label} | ${Math.round(r.rps).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.eventLoopP99 === undefined ? '—' : r.eventLoopP99.toFixed(1)} | ${r.serverCpuUsPerRequest ?? '—'} | ${r.loadCpuUsPerRequest ?? '—'} |`;
-    }),
-    '',
-    '| goal | measured | met |',
-    '|---|---:|:---:|',
-    ...goals.map((g) => `| ${g.goal} | ${g.value} | ${g.met ? 'yes' : 'no'} |`),
-  ];
   console.log(
     `\n${SECONDS} s × ${ROUNDS} rounds (after ${WARMUP} s of warm-up), ${CONNECTIONS} connections, ${host.cpus} × ${host.cpu}, Node ${host.node}`,
   );
   console.log(host.pinned ? `Pinned: ${host.pinned}.\n` : 'Not pinned.\n');
-  console.log(lines.join('\n'));
+  const result = { stamp, command, host, results, goals, skipped };
+  console.log(serveTables(result).join('\n'));
   for (const s of skipped) console.log(`\n${s}`);
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   const file = join(ROOT, 'bench', 'results', `${stamp}-serve.json`);
-  writeFileSync(file, JSON.stringify({ host, results, goals, skipped }, null, 2));
+  writeFileSync(file, JSON.stringify(result, null, 2));
   console.log(`\nwrote ${file}`);
-  if (WRITE) {
-    const md = join(ROOT, 'bench', 'results', 'serve.md');
-    writeFileSync(
-      md,
-      [
-        `# npm run bench:serve (${stamp})`,
-        '',
-        `\`node bench/serve/run.mjs --seconds ${SECONDS} --rounds ${ROUNDS} --warmup ${WARMUP}\`: ${CONNECTIONS} connections, ${host.cpus} × ${host.cpu}, Node ${host.node}.${host.pinned ? ` Pinned: ${host.pinned}.` : ''}`,
-        '',
-        ...lines,
-        '',
-        ...skipped,
-        '',
-      ].join('\n'),
-    );
-    console.log(`wrote ${md}`);
-  }
+  for (const f of await writeServeReport(result, file, { committed: WRITE })) console.log(`wrote ${f}`);
 }
 
 await main();
