@@ -67,11 +67,6 @@ function hold(path: string): () => void {
   };
 }
 
-/** True while some firing holds the file at `path` (it is not deleted by retention). */
-export function isHeld(path: string): boolean {
-  return held.has(resolve(path));
-}
-
 // One chain of exports per folder and version prefix.
 const chains = new Map<string, Promise<unknown>>();
 

@@ -31,6 +31,7 @@ const foreign = [
   'iris-1-backup.csv',
   'iris-1.csv',
   `iris-2-${stamp('2020-01-01T00:00:00.000Z')}.csv`, // another version
+  `iris-1-2-${stamp('2020-01-01T00:00:00.000Z')}.csv`, // model iris-1 version 2, or iris version 1-2: not iris 1's
   `iris-1x-${stamp('2020-01-01T00:00:00.000Z')}.csv`, // another model
   `xiris-1-${stamp('2020-01-01T00:00:00.000Z')}.csv`,
   `iris-1-${stamp('2020-01-01T00:00:00.000Z')}.csv.bak`,
