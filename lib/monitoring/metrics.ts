@@ -16,6 +16,8 @@
  *           ortex_monitor_errors_total{model,version}            observe() faults swallowed
  *           ortex_input_violations_total{model,version,feature,rule,action}
  *           ortex_drift_triggers_total{model,version,channel,outcome}
+ *           ortex_reservoir_exports_total{model,version}         export files written into a folder (retention applies)
+ *           ortex_reservoir_export_deletions_total{model,version,outcome}  old exports retention deleted (ok) or could not (failed)
  */
 import { createRequire } from 'node:module';
 import type { Counter, Gauge, Registry } from 'prom-client';
@@ -137,6 +139,20 @@ function createMetrics(registry: Registry, monitors: Set<Monitor>): void {
     (c) =>
       each((m, base) => {
         for (const d of m.triggerDeliveries()) c.inc({ ...base, channel: d.channel, outcome: d.outcome }, d.count);
+      }),
+  );
+  counter('ortex_reservoir_exports_total', 'Reservoir sample files written into an export folder', ['model', 'version'], (c) =>
+    each((m, base) => c.inc(base, m.exportStats().written)),
+  );
+  counter(
+    'ortex_reservoir_export_deletions_total',
+    'Old reservoir export files deleted by retention (outcome ok) or that could not be deleted (failed)',
+    ['model', 'version', 'outcome'],
+    (c) =>
+      each((m, base) => {
+        const s = m.exportStats();
+        c.inc({ ...base, outcome: 'ok' }, s.deleted);
+        c.inc({ ...base, outcome: 'failed' }, s.deleteFailures);
       }),
   );
 }

@@ -8,12 +8,12 @@
  * (it is counted in stats().errors and logged at most once a minute).
  */
 import { EventEmitter } from 'node:events';
-import { join } from 'node:path';
 import { describe, invalid, isOrtexError, OrtexError } from '../base/errors.js';
 import type { ModelIO } from '../session/model-io.js';
 import { Tensor } from '../tensor/tensor.js';
 import { aggregate, type AggregationOptions, type Correction } from './aggregate.js';
 import { Column, type ColumnConfig } from './column.js';
+import { reservoirRetention, writeExport, type ExportOutcome, type RetentionOptions } from './export-files.js';
 import { addToRegistry } from './metrics.js';
 import { isNumericType, outputColumns, parseProfile, readOutputs, type OutputLayout, type ProfileSpec } from './profile.js';
 import { Reservoir, type ReservoirOptions } from './reservoir.js';
@@ -162,6 +162,9 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   private readonly trigger?: RetrainTrigger;
   private readonly triggerOn: 'inputs' | 'outputs' | 'either';
   private readonly exportDir?: string;
+  private readonly reservoirDir?: string;
+  private readonly retention: RetentionOptions;
+  private readonly exportCounts = { written: 0, deleted: 0, deleteFailures: 0 };
   private readonly logger?: MonitorLogger;
   private readonly now: () => number;
   private readonly violationCounts = new Map<string, { feature: string; rule: string; action: string; count: number }>();
@@ -259,6 +262,8 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     for (const column of this.outputColumnList) column.markSums(sumMap);
     this.window = new SlidingWindow(offset, sumMap, w, this.now());
 
+    this.retention = reservoirRetention(options.reservoir);
+    if (options.reservoir?.dir !== undefined) this.reservoirDir = options.reservoir.dir;
     if (options.reservoir?.size) {
       this.reservoir = new Reservoir(
         this.schema.featureNames,
@@ -603,34 +608,44 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       })),
     };
     const work = (async () => {
+      // The firing's file is held against retention until every delivery has finished.
+      let release: (() => void) | undefined;
       if (this.exportDir && this.reservoir) {
-        const stamp = payload.firedAt.replace(/[:.]/g, '-');
-        const path = join(this.exportDir, `${safeName(this.model)}-${safeName(this.version)}-${stamp}.csv`);
         try {
-          payload.reservoir = { path, rows: await this.reservoir.writeCsv(path) };
+          const written = await this.writeExport(this.exportDir, now, true);
+          payload.reservoir = { path: written.path, rows: written.rows };
+          release = written.release;
         } catch (e) {
           this.logger?.error(
-            { model: this.model, version: this.version, err: e, path },
+            { model: this.model, version: this.version, err: e, dir: this.exportDir },
             'could not export the reservoir for the retraining trigger',
           );
         }
       }
-      this.logger?.warn(
-        { model: this.model, version: this.version, drifted: payload.drifted, window: payload.window, reservoir: payload.reservoir },
-        'retraining trigger fired',
-      );
-      this.safeEmit('trigger', payload);
-      trigger.deliver(payload, (r) => {
-        const log = { model: this.model, version: this.version, ...r };
-        if (r.ok) this.logger?.info(log, `retraining trigger delivered (${r.channel})`);
-        else this.logger?.error(log, `retraining trigger failed (${r.channel})`);
-        const key = `${r.channel}\u0000${r.ok ? 'ok' : 'failed'}`;
-        this.triggerCounts.set(key, (this.triggerCounts.get(key) ?? 0) + 1);
-        this.safeEmit('trigger-result', { ...r, payload });
-      });
+      try {
+        await this.deliver(trigger, payload);
+      } finally {
+        release?.();
+      }
     })().catch((e: unknown) => this.logger?.error({ model: this.model, version: this.version, err: e }, 'retraining trigger failed'));
     this.tracked.add(work);
     void work.finally(() => this.tracked.delete(work));
+  }
+
+  private deliver(trigger: RetrainTrigger, payload: TriggerPayload): Promise<void> {
+    this.logger?.warn(
+      { model: this.model, version: this.version, drifted: payload.drifted, window: payload.window, reservoir: payload.reservoir },
+      'retraining trigger fired',
+    );
+    this.safeEmit('trigger', payload);
+    return trigger.deliver(payload, (r) => {
+      const log = { model: this.model, version: this.version, ...r };
+      if (r.ok) this.logger?.info(log, `retraining trigger delivered (${r.channel})`);
+      else this.logger?.error(log, `retraining trigger failed (${r.channel})`);
+      const key = `${r.channel}\u0000${r.ok ? 'ok' : 'failed'}`;
+      this.triggerCounts.set(key, (this.triggerCounts.get(key) ?? 0) + 1);
+      this.safeEmit('trigger-result', { ...r, payload });
+    });
   }
 
   /** Trigger deliveries since start, by channel and outcome (metrics read them). */
@@ -654,11 +669,52 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     return this.reservoir.toCsv();
   }
 
-  /** Writes the reservoir sample to `path` as CSV; resolves to the rows written. */
+  /**
+   * Writes the reservoir sample to `path` as CSV, atomically (replacing a file there); resolves to
+   * the rows written. No retention applies: the caller names the file (see exportReservoirTo).
+   */
   async exportReservoir(path: string): Promise<{ path: string; rows: number }> {
+    return { path, rows: await this.sample().writeCsv(path) };
+  }
+
+  /**
+   * Writes the reservoir sample as a new file `<model>-<version>-<time>.csv` in `dir` (default
+   * `reservoir.dir`), atomically, then deletes this version's export files there beyond the
+   * retention policy (`reservoir.keep`, `reservoir.maxAgeMs`; see export-files.ts). A failed
+   * delete is logged and counted (exportStats().deleteFailures), never thrown.
+   */
+  async exportReservoirTo(dir: string | undefined = this.reservoirDir): Promise<{ path: string; rows: number; deleted: number }> {
+    this.sample();
+    if (dir === undefined)
+      throw new OrtexError('ERR_INVALID_ARGUMENT', 'expected a folder for the export, received none (set reservoir.dir or pass one)');
+    const { path, rows, deleted } = await this.writeExport(dir, this.now(), false);
+    return { path, rows, deleted: deleted.length };
+  }
+
+  private sample(): Reservoir {
     if (!this.reservoir)
       throw new OrtexError('ERR_INVALID_ARGUMENT', 'expected a reservoir for the export, received none (set reservoir.size)');
-    return { path, rows: await this.reservoir.writeCsv(path) };
+    return this.reservoir;
+  }
+
+  private async writeExport(dir: string, now: number, hold: boolean): Promise<ExportOutcome & { rows: number }> {
+    const { csv, rows } = this.sample().snapshot();
+    const outcome = await writeExport({ dir, model: this.model, version: this.version, data: csv, now, retention: this.retention, hold });
+    this.exportCounts.written++;
+    this.exportCounts.deleted += outcome.deleted.length;
+    for (const { path, error } of outcome.failed) {
+      this.exportCounts.deleteFailures++;
+      this.logger?.warn(
+        { model: this.model, version: this.version, path, err: error, deleteFailures: this.exportCounts.deleteFailures },
+        'reservoir retention could not delete an old export',
+      );
+    }
+    return { ...outcome, rows };
+  }
+
+  /** Reservoir export files written, deleted by retention, and deletes that failed, since start. */
+  exportStats(): { written: number; deleted: number; deleteFailures: number } {
+    return { ...this.exportCounts };
   }
 
   /** Stops the timer, cancels trigger deliveries in flight, leaves every metrics registry. Idempotent. */
@@ -684,10 +740,6 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   collect(registry: import('prom-client').Registry): () => void {
     return addToRegistry(registry, this);
   }
-}
-
-function safeName(s: string): string {
-  return s.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
 function isView(v: unknown): v is RowView {

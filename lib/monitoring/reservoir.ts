@@ -8,10 +8,7 @@
  * (a stratified sample, not a uniform one over the window).
  */
 import { stringify } from 'csv-stringify/sync';
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { finished } from 'node:stream/promises';
+import { writeFileAtomic } from './atomic-file.js';
 import type { RowView } from './schema.js';
 
 /** xorshift32: a small seeded generator, uniform in [0, 1). */
@@ -43,6 +40,12 @@ export interface ReservoirOptions {
   size?: number;
   /** Seed for the sampling (default: random). */
   seed?: number;
+  /** Folder for Monitor.exportReservoirTo() without a folder (default: none, the call must name one). */
+  dir?: string;
+  /** Newest export files kept per model version in an export folder (default 10; 0: no limit by count). See export-files.ts. */
+  keep?: number;
+  /** Export files older than this (ms, by the time in their name) are deleted after each export (default: no age limit). */
+  maxAgeMs?: number;
 }
 
 export class Reservoir {
@@ -103,21 +106,24 @@ export class Reservoir {
 
   /** CSV with a header of feature names; missing cells empty, NaN and ±Infinity spelled so `ortex validate` and `ortex profile` read them back. */
   toCsv(): string {
-    return stringify(this.table(this.rows()));
+    return this.snapshot().csv;
+  }
+
+  /** toCsv() and the number of rows in it, from one reading of the sample. */
+  snapshot(): { csv: string; rows: number } {
+    const rows = this.rows();
+    return { csv: stringify(this.table(rows)), rows: rows.length };
   }
 
   private table(rows: unknown[][]): string[][] {
     return [this.featureNames as string[], ...rows.map((r) => r.map((v, f) => this.format(f, v)))];
   }
 
-  /** Writes toCsv() to a file (its folder is created); resolves to the rows written. */
+  /** Writes toCsv() to a file atomically (a reader sees the old file or the whole new one; the folder is created); resolves to the rows written. */
   async writeCsv(path: string): Promise<number> {
-    const rows = this.rows();
-    await mkdir(dirname(path), { recursive: true });
-    const out = createWriteStream(path);
-    out.end(stringify(this.table(rows)));
-    await finished(out);
-    return rows.length;
+    const { csv, rows } = this.snapshot();
+    await writeFileAtomic(path, csv);
+    return rows;
   }
 }
 

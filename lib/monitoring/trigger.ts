@@ -50,7 +50,11 @@ export interface TriggerOptions {
   on?: 'inputs' | 'outputs' | 'either';
   webhook?: string | WebhookOptions;
   command?: string[] | CommandOptions;
-  /** Folder to write the reservoir sample to as CSV before firing (needs the monitor's reservoir). */
+  /**
+   * Folder to write the reservoir sample to as CSV before firing (needs the monitor's reservoir);
+   * the monitor's reservoir retention (`keep`, `maxAgeMs`) applies there, and the firing's file is
+   * never deleted while its deliveries are in progress.
+   */
   exportReservoir?: string;
 }
 
@@ -266,18 +270,25 @@ export class RetrainTrigger {
     return true;
   }
 
-  /** Delivers the payload on every configured channel in the background; `done` hears each result. */
-  deliver(payload: TriggerPayload, done: (r: TriggerResult) => void): void {
+  /**
+   * Delivers the payload on every configured channel in the background; `done` hears each result.
+   * The promise (never rejected) settles when every channel has finished: the command exited (or
+   * was killed), the webhook answered or gave up.
+   */
+  deliver(payload: TriggerPayload, done: (r: TriggerResult) => void): Promise<void> {
     const channels: Promise<TriggerResult>[] = [];
     if (this.webhook) channels.push(postWebhook(payload, this.webhook, this.abort.signal));
     if (this.command) channels.push(runCommand(payload, this.command, this.abort.signal));
+    const delivered: Promise<void>[] = [];
     for (const c of channels) {
       const p = c
         .then(done, (e: unknown) => done({ channel: 'webhook', ok: false, error: String(e) }))
         .catch(() => undefined)
         .finally(() => this.pending.delete(p));
       this.pending.add(p);
+      delivered.push(p);
     }
+    return Promise.all(delivered).then(() => undefined);
   }
 
   /** Resolves when every delivery in flight has finished (tests, graceful shutdown). */

@@ -94,8 +94,13 @@ export interface MonitoringConfig {
       | { url: string; headers?: Record<string, string>; timeoutMs?: number; retries?: number; backoffMs?: number; maxBackoffMs?: number };
     command?: string[] | { argv: string[]; timeoutMs?: number; env?: Record<string, string>; cwd?: string };
   };
-  /** A bounded sample of recent inputs, exported as CSV for retraining. Off by default. */
-  reservoir?: { size: number; seed?: number; dir?: string };
+  /**
+   * A bounded sample of recent inputs, exported as CSV for retraining. Off by default. Exports go
+   * to `dir` (default `$TMPDIR/ortex-reservoir`); after each one the version's oldest export files
+   * there beyond `keep` (default 10; 0: no limit by count) and those older than `maxAgeMs`
+   * (default: no age limit) are deleted.
+   */
+  reservoir?: { size: number; seed?: number; dir?: string; keep?: number; maxAgeMs?: number };
 }
 
 export interface AuthConfig {
@@ -217,7 +222,13 @@ const monitoringSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['size'],
-      properties: { size: { type: 'integer', minimum: 0 }, seed: { type: 'integer' }, dir: path },
+      properties: {
+        size: { type: 'integer', minimum: 0 },
+        seed: { type: 'integer' },
+        dir: path,
+        keep: { type: 'integer', minimum: 0 },
+        maxAgeMs: positiveInt,
+      },
     },
   },
 } as const;

@@ -143,9 +143,7 @@ export async function createVersionMonitor(o: {
     ...(c.columns ? { columns: c.columns } : {}),
     ...(c.aggregation ? { aggregation: c.aggregation } : {}),
     ...(c.statistics ? { statistics: c.statistics } : {}),
-    ...(c.reservoir?.size
-      ? { reservoir: { size: c.reservoir.size, ...(c.reservoir.seed !== undefined ? { seed: c.reservoir.seed } : {}) } }
-      : {}),
+    ...(c.reservoir?.size ? { reservoir: { ...c.reservoir, dir: reservoirDir(c) } } : {}),
     ...(c.trigger ? { trigger: { ...c.trigger, ...(c.reservoir?.size ? { exportReservoir: reservoirDir(c) } : {}) } } : {}),
   };
   try {
@@ -202,26 +200,20 @@ export function observationsSettled(): Promise<void> {
   });
 }
 
-/** A model or version name as part of a file name: ASCII letters, digits, `.`, `_` and `-` only (others become `_`). */
-export function fileNamePart(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_');
-}
-
-/** File name for an on-demand export: `<model>-<version>-<time>.csv`. */
-export function exportFileName(model: string, version: string, now = new Date()): string {
-  return `${fileNamePart(model)}-${fileNamePart(version)}-${now.toISOString().replace(/[:.]/g, '-')}.csv`;
-}
+export { exportFileName, fileNamePart } from '../monitoring/export-names.js';
 
 /**
- * Writes a version's reservoir sample as CSV into its `reservoir.dir` (or `dir`); resolves to the
- * file and the rows written. ERR_NOT_FOUND when the version has no monitoring or no reservoir.
+ * Writes a version's reservoir sample as a new CSV file into its `reservoir.dir` (or `dir`),
+ * atomically, then applies the version's retention policy there (Monitor.exportReservoirTo);
+ * resolves to the file and the rows written. ERR_NOT_FOUND when the version has no monitoring or
+ * no reservoir.
  */
 export async function exportVersionReservoir(
   version: { model: string; version: string; monitor: Monitor | undefined; config: { monitoring?: MonitoringConfig } },
   dir = reservoirDir(version.config.monitoring),
 ): Promise<{ path: string; rows: number }> {
-  const monitor = reservoirOf(version);
-  return monitor.exportReservoir(join(dir, exportFileName(version.model, version.version)));
+  const { path, rows } = await reservoirOf(version).exportReservoirTo(dir);
+  return { path, rows };
 }
 
 /** The monitor of a version that keeps a reservoir; ERR_NOT_FOUND naming what is missing otherwise. */
