@@ -37,14 +37,19 @@ test('a lone caller: its next run is found by the worker waiting awake, results 
   try {
     const expected = (await s.run({ x }, { mode: 'inline' })).logits.data;
     const a = stats();
-    for (let i = 0; i < 40; i++) {
-      const out = await s.run({ x }, ASYNC);
-      sameBytes(out.logits.data, expected, `run ${i}`);
+    // Timing decides each one: on a contended VM a whole block of 40 can come back later than
+    // the wait (CI once saw 0 hits in 40), so up to 5 blocks run until one found the worker
+    // awake; with no waiting at all (ORTEX_RUN_SPIN_US=0) none of the 200 does.
+    let runs = 0;
+    for (let block = 0; block < 5 && delta(a, stats()).hits === 0; block++) {
+      for (let i = 0; i < 40; i++, runs++) {
+        const out = await s.run({ x }, ASYNC);
+        sameBytes(out.logits.data, expected, `run ${runs}`);
+      }
     }
     const d = delta(a, stats());
-    // Timing decides each one (a loaded machine can be late); none at all means no waiting.
-    assert.ok(d.hits >= 1, `spin hits ${d.hits}, misses ${d.misses} over 40 sequential runs`);
-    assert.ok(d.hits + d.misses <= 40, `more waits (${d.hits + d.misses}) than runs`);
+    assert.ok(d.hits >= 1, `spin hits ${d.hits}, misses ${d.misses} over ${runs} sequential runs`);
+    assert.ok(d.hits + d.misses <= runs, `more waits (${d.hits + d.misses}) than runs (${runs})`);
   } finally {
     await s.release();
   }
