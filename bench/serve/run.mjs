@@ -425,7 +425,8 @@ async function main() {
     const ratios = runs[a].map((r, i) => r.rps / runs[b][i].rps);
     return { median: median(ratios), ratios };
   };
-  const pct = (x) => `${(100 * x).toFixed(0)} %`;
+  // One decimal: a median of 79.87 % printed as "80 %" next to "not met" reads as a contradiction.
+  const pct = (x) => `${(100 * x).toFixed(1)} %`;
   const goals = [];
   const share = (name, a, b, target, show) => {
     if (!get(a) || !get(b)) return;
