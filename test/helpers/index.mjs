@@ -242,3 +242,16 @@ export function lastJson(stdout) {
   assert.ok(lines.length > 0, 'child printed nothing');
   return JSON.parse(lines[lines.length - 1]);
 }
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns truthy (or throws after `ms`). */
+export async function waitFor(fn, ms = 10_000, what = 'condition') {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}

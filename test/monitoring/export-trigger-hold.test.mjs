@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Monitor } from '../../dist/monitoring/index.js';
+import { waitFor } from '../helpers/index.mjs';
 import { profileOf, SYNTHETIC, syntheticRows, tempDir } from './helpers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,14 +17,6 @@ const profile = await profileOf(SYNTHETIC.schema, syntheticRows(1)(1000));
 const shifted = syntheticRows(2, { normal: { shift: 2 }, skewed: { shift: 2 }, uniform: { shift: 1 } });
 const dir = tempDir();
 const samples = join(dir, 'samples');
-
-const waitFor = async (check, what, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 test("the firing's file survives other exports while its command runs, and goes after", async () => {
   const gate = join(dir, 'go');
@@ -44,7 +37,7 @@ test("the firing's file survives other exports while its command runs, and goes 
   m.on('trigger-result', (r) => results.push(r));
   m.observe(shifted(100));
   m.observe(shifted(100)); // drift: the trigger fires, exports, runs the command
-  await waitFor(() => existsSync(`${out}.started`), 'the command to start');
+  await waitFor(() => existsSync(`${out}.started`), 10_000, 'the command to start');
   const fired = payloads[0].reservoir.path;
   const others = [];
   for (let i = 0; i < 3; i++) {

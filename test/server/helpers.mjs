@@ -3,9 +3,9 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ROOT, model } from '../helpers/index.mjs';
+import { ROOT, model, sleep, waitFor } from '../helpers/index.mjs';
 
-export { ROOT, model };
+export { ROOT, model, sleep, waitFor };
 export const SERVER_URL = new URL('../../dist/server/index.js', import.meta.url).href;
 export const IRIS_DIR = join(ROOT, 'models', 'iris');
 export const IRIS = join(IRIS_DIR, '1', 'model.onnx');
@@ -82,19 +82,6 @@ export async function readBinary(res) {
   const buf = Buffer.from(await res.arrayBuffer());
   const n = Number(res.headers.get('inference-header-content-length') ?? buf.byteLength);
   return { status: res.status, headers: res.headers, header: JSON.parse(buf.subarray(0, n).toString('utf8')), binary: buf.subarray(n) };
-}
-
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `fn` until it returns truthy (or throws after `ms`). */
-export async function waitFor(fn, ms = 10_000, what = 'condition') {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
 }
 
 /** The value of one Prometheus sample in `/metrics` text (undefined when absent); `labels` must all match. */
