@@ -496,6 +496,15 @@ export class Batcher extends EventEmitter implements Runnable<BatchRunOptions> {
     };
   }
 
+  /**
+   * The fastest batch that ran to the end, in ms (the first batch, a warm-up, and failed or
+   * cancelled ones left out); Infinity until there is one. A busy machine slows some batches
+   * down, never the model's own cost, so this is the figure for "how long can a batch take".
+   */
+  get fastestBatchMs(): number {
+    return this.#fastestMs;
+  }
+
   /** True once drain() or close() was called. */
   get closed(): boolean {
     return !this.#lifecycle.open;

@@ -63,7 +63,8 @@ export type Answered<T> = (error: OrtexError | undefined, answer?: T) => void;
  *
  * A request runs on `version` under its `limits.timeoutMs`, from routing to the answer. One still
  * queued at its deadline is dropped by the Batcher (it never runs); one whose batch is running is
- * answered 504 at the deadline while the batch finishes for the others. Only on a model whose
+ * answered 504 at the deadline, and the Batcher stops that run once none of its requests still
+ * waits (timeoutScope 'request', model-version.ts; a batch holding others runs on for them). Only on a model whose
  * batches take long enough for it to matter (`version.cancelsOnDisconnect`) does a client that
  * closes its connection withdraw its queued request: subscribing to the connection's signal
  * costs about a µs per request, more than a small model's whole run.

@@ -14,7 +14,7 @@ import { OrtexError } from '../base/errors.js';
 import { Histogram } from '../base/histogram.js';
 import { Batcher } from '../batching/batcher.js';
 import type { BatchRunOptions } from '../batching/options.js';
-import type { BatcherStats, BatchEvent } from '../batching/stats.js';
+import type { BatcherStats } from '../batching/stats.js';
 import type { Runnable } from '../session/model-io.js';
 import { InferenceSession, type FeedsType, type ReturnType } from '../session/session.js';
 import type { SessionOptions } from '../session/session-options.js';
@@ -127,8 +127,6 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
   readonly requestSeconds = new Histogram(DURATION_BUCKETS_S);
   #monitor: Monitor | undefined;
   /** Compute time of the fastest batch after the first (the warm-up), in ms. */
-  #fastestMs = Infinity;
-  #batches = 0;
   readonly #requests: Record<string, number> = { success: 0 };
   readonly #succeeded = { count: 0, ms: 0, rows: 0 };
   readonly #failed = { count: 0, ms: 0 };
@@ -155,16 +153,12 @@ export class ModelVersion implements Runnable<BatchRunOptions> {
     const session = target instanceof SessionPool ? target.sessions[0]! : target;
     this.modelMetadata = Object.freeze({ ...session.modelMetadata.custom });
     this.loadedAt = Date.now();
-    batcher.on('batch', (e: BatchEvent) => {
-      // A failed or cancelled run ended early: its time says nothing about how long batches take.
-      if (e.error !== undefined || e.cancelled) return;
-      if (this.#batches++ > 0 && e.computeMs < this.#fastestMs) this.#fastestMs = e.computeMs;
-    });
   }
 
   /** True when a client that disconnects should withdraw its queued request (see {@link CANCEL_ON_DISCONNECT_MS}). */
   get cancelsOnDisconnect(): boolean {
-    return this.#fastestMs !== Infinity && this.#fastestMs >= CANCEL_ON_DISCONNECT_MS;
+    const fastest = this.batcher.fastestBatchMs;
+    return fastest !== Infinity && fastest >= CANCEL_ON_DISCONNECT_MS;
   }
 
   /** Loads the model file, wraps it in a Batcher and (unless `warmup: false`) runs it once. Throws ERR_MODEL_LOAD (or the session's code). */
