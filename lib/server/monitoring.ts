@@ -200,8 +200,6 @@ export function observationsSettled(): Promise<void> {
   });
 }
 
-export { exportFileName, fileNamePart } from '../monitoring/export-names.js';
-
 /**
  * Writes a version's reservoir sample as a new CSV file into its `reservoir.dir` (or `dir`),
  * atomically, then applies the version's retention policy there (Monitor.exportReservoirTo);

@@ -14,7 +14,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OrtexError } from '../../base/errors.js';
 import { findModel, type InferenceHost } from '../infer.js';
 import type { ModelVersion } from '../model-version.js';
-import { exportVersionReservoir, fileNamePart, reservoirOf } from '../monitoring.js';
+import { fileNamePart } from '../../monitoring/export-names.js';
+import { exportVersionReservoir, reservoirOf } from '../monitoring.js';
 import { answerHeaders, sendJson } from './reply.js';
 
 interface ModelParams {
