@@ -30,15 +30,15 @@ import type { Log } from './repository.js';
 
 export type VersionState = 'loading' | 'ready' | 'retiring' | 'released';
 
-/** Request duration buckets in seconds (Prometheus-style: 100 µs to 10 s). */
 /**
  * A model whose fastest batch (after the warm-up) takes at least this long withdraws a queued
- * request when its client disconnects: below it, the AbortSignal that takes (several µs per
- * request) costs more than the work it could save. The fastest rather than an average: a busy
- * machine slows some batches down, never the model's own cost.
+ * request when its client disconnects: below it, subscribing to the connection's signal (about a
+ * µs per request, connection-signal.ts) costs more than the work it could save. The fastest
+ * rather than an average: a busy machine slows some batches down, never the model's own cost.
  */
 export const CANCEL_ON_DISCONNECT_MS = 1;
 
+/** Request duration buckets in seconds (Prometheus-style: 100 µs to 10 s). */
 export const DURATION_BUCKETS_S = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** What `/metrics` reads from a version at scrape time. */
